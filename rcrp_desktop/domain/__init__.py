@@ -1,0 +1,1 @@
+"""Plain-Python core: protocol packs, the decision engine and scripted calls."""

@@ -1,0 +1,174 @@
+"""Whole-pack checks on the node graph: references, reachability, cycles, dead ends, safety."""
+
+from collections import deque
+from collections.abc import Callable, Iterable, Mapping
+
+from rcrp_desktop.domain.problems import Problem
+from rcrp_desktop.domain.protocol import (
+    URGENT_LIMBS,
+    Condition,
+    InputKind,
+    Node,
+    Outcome,
+    Question,
+)
+
+Report = Callable[[str, str], None]  # (node id, message)
+
+
+def successors(node: Node) -> list[str]:
+    """The nodes a node can lead to, in declaration order, without repeats."""
+    if isinstance(node, Question):
+        targets = [answer.next or node.next for answer in node.answers]
+        if node.input is not InputKind.CHOICE:
+            targets = [node.next]
+    elif isinstance(node, Condition):
+        targets = [route.next for route in node.routes] + [node.otherwise]
+    else:
+        targets = []
+    return list(dict.fromkeys(t for t in targets if t))
+
+
+def check_references(nodes: Mapping[str, Node], report: Report) -> None:
+    """Every `next`/`otherwise` names an existing node."""
+    for node_id, node in nodes.items():
+        for target in successors(node):
+            if target not in nodes:
+                report(node_id, f"goes to '{target}', which does not exist")
+
+
+def reachable(nodes: Mapping[str, Node], start: str, avoid: str = "") -> list[str]:
+    """Nodes reachable from `start` (breadth first), never entering `avoid`."""
+    if start not in nodes or start == avoid:
+        return []
+    seen = {start}
+    order = [start]
+    queue = deque([start])
+    while queue:
+        for target in successors(nodes[queue.popleft()]):
+            if target in nodes and target not in seen and target != avoid:
+                seen.add(target)
+                order.append(target)
+                queue.append(target)
+    return order
+
+
+def find_cycles(nodes: Mapping[str, Node], start: str) -> list[list[str]]:
+    """Each distinct cycle reachable from start, as the list of node ids around it."""
+    cycles: list[list[str]] = []
+    state: dict[str, int] = {}  # 1 = on the current path, 2 = finished
+    path: list[str] = []
+
+    def visit(node_id: str) -> None:
+        state[node_id] = 1
+        path.append(node_id)
+        for target in successors(nodes[node_id]):
+            if target not in nodes:
+                continue
+            if state.get(target) == 1:
+                cycles.append([*path[path.index(target):], target])
+            elif target not in state:
+                visit(target)
+        path.pop()
+        state[node_id] = 2
+
+    if start in nodes:
+        visit(start)
+    return cycles
+
+
+def dead_ends(nodes: Mapping[str, Node], among: Iterable[str]) -> list[str]:
+    """Nodes in `among` from which no outcome can be reached."""
+    predecessors: dict[str, list[str]] = {node_id: [] for node_id in nodes}
+    for node_id, node in nodes.items():
+        for target in successors(node):
+            if target in predecessors:
+                predecessors[target].append(node_id)
+    alive = {node_id for node_id, node in nodes.items() if isinstance(node, Outcome)}
+    queue = deque(alive)
+    while queue:
+        for source in predecessors[queue.popleft()]:
+            if source not in alive:
+                alive.add(source)
+                queue.append(source)
+    return [node_id for node_id in among if node_id not in alive]
+
+
+def path_avoiding(nodes: Mapping[str, Node], start: str, avoid: str) -> list[str] | None:
+    """A route from start to an outcome that never passes `avoid`, or None."""
+    if start not in nodes or start == avoid:
+        return None
+    parent: dict[str, str] = {start: ""}
+    queue = deque([start])
+    while queue:
+        current = queue.popleft()
+        if isinstance(nodes[current], Outcome):
+            route = [current]
+            while parent[route[-1]]:
+                route.append(parent[route[-1]])
+            return route[::-1]
+        for target in successors(nodes[current]):
+            if target in nodes and target not in parent and target != avoid:
+                parent[target] = current
+                queue.append(target)
+    return None
+
+
+def check_conditions(nodes: Mapping[str, Node], report: Report) -> None:
+    """A condition tests only questions that can come before it, with values they offer."""
+    for node_id, node in nodes.items():
+        if not isinstance(node, Condition):
+            continue
+        for index, route in enumerate(node.routes, start=1):
+            for test in route.tests:
+                target = nodes.get(test.node)
+                if target is None:
+                    report(node_id, f"route #{index} tests '{test.node}', which does not exist")
+                    continue
+                if not isinstance(target, Question):
+                    report(node_id, f"route #{index} tests '{test.node}', which is not a question")
+                    continue
+                if target.input is InputKind.TEXT:
+                    report(node_id, f"route #{index} tests '{test.node}', a free-text question")
+                    continue
+                for value in test.values:
+                    if value not in target.values:
+                        report(node_id, f"route #{index} tests '{test.node}' for '{value}', "
+                                        f"which is not one of its answers")
+                if node_id not in reachable(nodes, test.node):
+                    report(node_id, f"route #{index} tests '{test.node}', which can never be "
+                                    "answered before this node")
+
+
+def check_safety(nodes: Mapping[str, Node], report: Report) -> None:
+    """On the crime, life and serious-harm limbs, yes and unknown must be urgent."""
+    for node_id, node in nodes.items():
+        if not isinstance(node, Question) or node.limb not in URGENT_LIMBS:
+            continue
+        for answer in node.answers:
+            if answer.value in ("yes", "unknown") and not answer.urgent:
+                report(node_id, f"answer '{answer.value}' on the '{node.limb}' limb must be "
+                                "urgent = true (any yes or unknown means deploy now)")
+
+
+def check_every_path(nodes: Mapping[str, Node], start: str, required: Iterable[str],
+                     report: Report) -> None:
+    """Each node in `every_path` lies on every route from start to an outcome."""
+    for node_id in required:
+        if node_id not in nodes:
+            report("", f"every_path names '{node_id}', which does not exist")
+            continue
+        bypass = path_avoiding(nodes, start, node_id)
+        if bypass is not None:
+            report(node_id, "listed in every_path, but this route reaches an outcome without "
+                            "it: " + " -> ".join(bypass))
+
+
+def problems_for(file_of: Callable[[str], str]) -> tuple[list[Problem], Report]:
+    """A problem list and a report function that files each problem under its node's file."""
+    found: list[Problem] = []
+
+    def report(node_id: str, message: str) -> None:
+        found.append(Problem(file_of(node_id), node_id, message))
+
+    return found, report

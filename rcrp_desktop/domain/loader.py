@@ -1,0 +1,292 @@
+"""Load protocol pack files (TOML) into a resolved, checked Pack; the linter's engine room."""
+
+import dataclasses
+import hashlib
+import json
+import logging
+import os
+import tomllib
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+from rcrp_desktop.domain import graph
+from rcrp_desktop.domain.errors import PackError
+from rcrp_desktop.domain.problems import Problem
+from rcrp_desktop.domain.protocol import Node, Outcome, Pack, Question
+from rcrp_desktop.domain.schema import (
+    JURISDICTIONS,
+    PACK_ID_PATTERN,
+    PACK_KEYS,
+    TOP_KEYS,
+    Reader,
+    read_node,
+    read_sections,
+)
+
+MAX_EXTENDS_DEPTH = 8
+logger = logging.getLogger(__name__)
+
+
+def display_name(path: Path) -> str:
+    """A path as it should appear in messages: relative to the working folder if inside it."""
+    try:
+        return os.path.relpath(path)
+    except ValueError:  # another drive on Windows
+        return str(path)
+
+
+@dataclass
+class _Raw:
+    """A pack's tables after merging variants over their bases."""
+
+    top: str
+    pack: dict[str, Any] = field(default_factory=dict)
+    partners: dict[str, Any] = field(default_factory=dict)
+    sections: list[dict[str, Any]] = field(default_factory=list)
+    nodes: list[tuple[str, dict[str, Any]]] = field(default_factory=list)  # (file, table)
+    problems: list[Problem] = field(default_factory=list)
+
+
+def _read_toml(path: Path, shown: str) -> tuple[dict[str, Any] | None, list[Problem]]:
+    try:
+        with path.open("rb") as handle:
+            return tomllib.load(handle), []
+    except FileNotFoundError:
+        return None, [Problem(shown, "", "file not found")]
+    except tomllib.TOMLDecodeError as error:
+        return None, [Problem(shown, "", f"TOML syntax error: {error}")]
+    except UnicodeDecodeError as error:
+        return None, [Problem(shown, "", f"not UTF-8 text: {error}")]
+    except OSError as error:
+        return None, [Problem(shown, "", f"cannot read: {error.strerror or error}")]
+
+
+def _resolve(path: Path, chain: tuple[Path, ...] = ()) -> _Raw:
+    """Read a file and, through `extends`, its bases; merge them into one _Raw."""
+    shown = display_name(path)
+    raw = _Raw(top=shown)
+    data, problems = _read_toml(path, shown)
+    raw.problems += problems
+    if data is None:
+        return raw
+    reader = Reader(shown)
+    reader.check_keys(data, {k: dataclasses.replace(v, required=False)
+                             for k, v in TOP_KEYS.items()}, "", "the file")
+    raw.problems += reader.problems
+    pack = data.get("pack") if isinstance(data.get("pack"), dict) else {}
+    extends = pack.get("extends")
+    if isinstance(extends, str) and extends:
+        base_path = (path.parent / extends).resolve()
+        if base_path in chain or base_path == path.resolve():
+            raw.problems.append(Problem(shown, "", f"'extends' loops back to '{extends}'"))
+        elif len(chain) >= MAX_EXTENDS_DEPTH:
+            raw.problems.append(Problem(shown, "", "'extends' chain is too deep"))
+        else:
+            base = _resolve(base_path, (*chain, path.resolve()))
+            if base.problems:
+                raw.problems.append(Problem(shown, "", f"its base '{extends}' has problems"))
+                raw.problems += base.problems
+            raw.pack, raw.partners = dict(base.pack), dict(base.partners)
+            raw.sections, raw.nodes = list(base.sections), list(base.nodes)
+    _merge(raw, shown, data)
+    return raw
+
+
+def _merge(raw: _Raw, shown: str, data: dict[str, Any]) -> None:
+    """Lay one file's tables over what `raw` already holds (its base, if any)."""
+    if isinstance(data.get("pack"), dict):
+        raw.pack.update({k: v for k, v in data["pack"].items() if k != "extends"})
+    elif "pack" not in data:
+        raw.problems.append(Problem(shown, "", "missing table [pack]"))
+    if isinstance(data.get("partners"), dict):
+        raw.partners.update(data["partners"])
+    for key, existing in (("sections", raw.sections), ("nodes", None)):
+        tables = data.get(key, [])
+        if not isinstance(tables, list):
+            continue
+        seen: set[str] = set()
+        for table in tables:
+            if not isinstance(table, dict):
+                continue
+            table_id = table.get("id")
+            if isinstance(table_id, str) and table_id in seen:
+                kind = "section" if key == "sections" else "node"
+                raw.problems.append(Problem(shown, table_id if key == "nodes" else "",
+                                            f"duplicate {kind} id '{table_id}'"))
+                continue
+            if isinstance(table_id, str):
+                seen.add(table_id)
+            if existing is not None:
+                _replace_or_add(existing, table, lambda t: t.get("id"))
+            else:
+                _replace_or_add(raw.nodes, (shown, table), lambda pair: pair[1].get("id"))
+
+
+def _replace_or_add(items: list[Any], item: Any, key: Any) -> None:
+    item_id = key(item)
+    if isinstance(item_id, str):
+        for index, existing in enumerate(items):
+            if key(existing) == item_id:
+                items[index] = item
+                return
+    items.append(item)
+
+
+def _file_reader(readers: dict[str, Reader], file: str) -> Reader:
+    if file not in readers:
+        readers[file] = Reader(file)
+    return readers[file]
+
+
+def build(path: Path) -> tuple[Pack | None, list[Problem]]:
+    """Load and check one pack file; the pack is None when any problem was found."""
+    raw = _resolve(path)
+    problems = list(raw.problems)
+    readers: dict[str, Reader] = {}
+    top = _file_reader(readers, raw.top)
+    pack_ok = top.check_keys(raw.pack, PACK_KEYS, "", "[pack]")
+    sections = read_sections(top, raw.sections)
+    nodes: dict[str, Node] = {}
+    origin: dict[str, str] = {}
+    for index, (file, table) in enumerate(raw.nodes, start=1):
+        node = read_node(_file_reader(readers, file), table, index)
+        if node is not None:
+            nodes[node.id] = node
+            origin[node.id] = file
+    for reader in readers.values():
+        problems += reader.problems
+    if not pack_ok:
+        return None, problems
+
+    found, report = graph.problems_for(lambda node_id: origin.get(node_id, raw.top))
+    meta = raw.pack
+    _check_meta(meta, nodes, report)
+    start = meta["start"]
+    kept = set(graph.reachable(nodes, start))
+    for node_id in list(nodes):
+        if node_id not in kept:
+            if origin[node_id] == raw.top:
+                report(node_id, f"unreachable: no route from start '{start}' leads here")
+            del nodes[node_id]
+    _check_nodes(nodes, sections, raw.partners, report)
+    graph.check_references(nodes, report)
+    for cycle in graph.find_cycles(nodes, start):
+        report(cycle[0], "cycle: " + " -> ".join(cycle))
+    for node_id in graph.dead_ends(nodes, nodes):
+        report(node_id, "dead end: no route from here reaches an outcome")
+    graph.check_conditions(nodes, report)
+    graph.check_safety(nodes, report)
+    graph.check_every_path(nodes, start, meta.get("every_path", []), report)
+    problems += found
+    if problems:
+        return None, sorted(set(problems), key=problems.index)
+    pack = Pack(
+        id=meta["id"], version=meta["version"], title=meta["title"],
+        jurisdiction=meta["jurisdiction"], effective=meta["effective"],
+        review_by=meta["review_by"], start=start,
+        urgent_instruction=meta["urgent_instruction"],
+        rcrp_adopted=meta.get("rcrp_adopted", True), notice=meta.get("notice", ""),
+        every_path=tuple(meta.get("every_path", [])),
+        partners=MappingProxyType(dict(raw.partners)),  # type: ignore[arg-type]
+        sections=sections, nodes=nodes, source=raw.top,
+    )
+    return dataclasses.replace(pack, content_hash=content_hash(pack)), []
+
+
+def _check_meta(meta: dict[str, Any], nodes: dict[str, Node], report: graph.Report) -> None:
+    if not PACK_ID_PATTERN.match(meta["id"]):
+        report("", f"pack id '{meta['id']}' must be lower case letters, digits and '-'")
+    if meta["jurisdiction"] not in JURISDICTIONS:
+        report("", f"unknown jurisdiction '{meta['jurisdiction']}' "
+                   f"(allowed: {', '.join(JURISDICTIONS)})")
+    if meta["review_by"] <= meta["effective"]:
+        report("", "review_by must come after effective")
+    if not meta["urgent_instruction"].strip():
+        report("", "urgent_instruction is empty")
+    if meta["start"] not in nodes:
+        report("", f"start names '{meta['start']}', which does not exist")
+
+
+def _check_nodes(nodes: dict[str, Node], sections: Iterable[Any], partners: dict[str, Any],
+                 report: graph.Report) -> None:
+    section_ids = {section.id for section in sections}
+    for key, name in partners.items():
+        if not isinstance(name, str) or not name.strip():
+            report("", f"partner '{key}' must have a display name")
+    for node_id, node in nodes.items():
+        if node.section not in section_ids:
+            report(node_id, f"section '{node.section}' is not declared in [[sections]]")
+        if isinstance(node, Outcome) and node.partner and node.partner not in partners:
+            report(node_id, f"partner '{node.partner}' is not declared in [partners]")
+        if isinstance(node, Question) and node.limb is not None and not node.rationale_required:
+            report(node_id, "threshold limb questions must set rationale_required = true")
+
+
+def content_hash(pack: Pack) -> str:
+    """SHA-256 over the canonical JSON of the resolved pack: what the engine reports."""
+    bare = dataclasses.replace(pack, source="", content_hash="", partners={}, nodes={})
+    body = dataclasses.asdict(bare)
+    body["partners"] = dict(pack.partners)
+    body["nodes"] = {node_id: {"type": type(node).__name__, **dataclasses.asdict(node)}
+                     for node_id, node in pack.nodes.items()}
+    canonical = json.dumps(body, sort_keys=True, ensure_ascii=False, separators=(",", ":"),
+                           default=str)
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def load_pack(path: Path) -> Pack:
+    """Load a pack, raising PackError with every problem found."""
+    pack, problems = build(path)
+    if pack is None:
+        raise PackError(problems)
+    return pack
+
+
+def pack_files(paths: Iterable[Path]) -> list[Path]:
+    """The .toml pack files named by `paths`: files as given, folders searched."""
+    files: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            files += sorted(p for p in path.rglob("*.toml") if "scenarios" not in p.parts)
+        else:
+            files.append(path)
+    return files
+
+
+def check_paths(paths: Iterable[Path]) -> tuple[list[Pack], list[Problem]]:
+    """Lint every pack file under `paths`; the packs that loaded and every problem."""
+    packs: list[Pack] = []
+    problems: list[Problem] = []
+    for file in pack_files(paths):
+        try:
+            pack, found = build(file)
+        except Exception as error:  # noqa: BLE001  (a linter must report, never crash)
+            logger.exception("internal error while checking %s", file)
+            pack, found = None, [Problem(display_name(file), "",
+                                         f"internal error while checking: {error!r}")]
+        if pack is not None:
+            packs.append(pack)
+        problems += found
+    seen: dict[tuple[str, str], str] = {}
+    for pack in packs:
+        key = (pack.id, pack.version)
+        if key in seen:
+            problems.append(Problem(pack.source, "", f"pack '{pack.id}' version {pack.version} "
+                                                     f"is also defined in {seen[key]}"))
+        seen[key] = pack.source
+    return packs, problems
+
+
+def find_pack(roots: Iterable[Path], pack_id: str) -> Path | None:
+    """The first file under `roots` whose [pack] id is `pack_id`."""
+    for file in pack_files(roots):
+        data, problems = _read_toml(file, str(file))
+        if data is None or problems:
+            continue
+        meta = data.get("pack")
+        if isinstance(meta, dict) and meta.get("id") == pack_id:
+            return file
+    return None

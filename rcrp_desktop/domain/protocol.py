@@ -1,0 +1,183 @@
+"""Frozen dataclasses for a loaded protocol pack: sections, questions, conditions, outcomes."""
+
+from dataclasses import dataclass, field
+from datetime import date
+from enum import StrEnum
+
+from rcrp_desktop.domain.outcomes import OutcomeCode
+
+
+class RefKind(StrEnum):
+    """How binding a reference is; shown beside the question."""
+
+    LAW = "law"
+    NATIONAL_GUIDANCE = "national_guidance"
+    LOCAL_AGREEMENT = "local_agreement"
+
+    @property
+    def label(self) -> str:
+        return self.value.replace("_", " ")
+
+
+class Limb(StrEnum):
+    """The threshold limbs, asked one by one (R4, R31)."""
+
+    CRIME = "crime"
+    LIFE = "life"
+    SERIOUS_HARM = "serious_harm"
+    LEGAL_DUTY = "legal_duty"
+    ASSUMED_RESPONSIBILITY = "assumed_responsibility"
+
+
+# Limbs where a yes or an unknown must mean "deploy or escalate now" (R17, R29).
+URGENT_LIMBS = frozenset({Limb.CRIME, Limb.LIFE, Limb.SERIOUS_HARM})
+
+
+class InputKind(StrEnum):
+    """How a question is answered."""
+
+    CHOICE = "choice"
+    MULTI = "multi"
+    TEXT = "text"
+
+
+@dataclass(frozen=True)
+class Reference:
+    """A legal or policy reference, labelled by how binding it is."""
+
+    kind: RefKind
+    cite: str
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Answer:
+    """One fixed answer to a question."""
+
+    value: str
+    label: str
+    next: str = ""  # empty on multi-select options: the question's `next` applies
+    urgent: bool = False
+    exclusive: bool = False
+    rationale_required: bool | None = None  # None: the question's setting applies
+
+
+@dataclass(frozen=True)
+class Question:
+    """A question the handler answers."""
+
+    id: str
+    section: str
+    text: str
+    why: str
+    input: InputKind = InputKind.CHOICE
+    answers: tuple[Answer, ...] = ()
+    next: str = ""  # text and checklist questions; on choices, the default for answers
+    refs: tuple[Reference, ...] = ()
+    limb: Limb | None = None
+    rationale_required: bool = False
+    optional: bool = False
+
+    def answer(self, value: str) -> Answer | None:
+        """The answer with this value, or None."""
+        for candidate in self.answers:
+            if candidate.value == value:
+                return candidate
+        return None
+
+    @property
+    def values(self) -> tuple[str, ...]:
+        return tuple(a.value for a in self.answers)
+
+
+@dataclass(frozen=True)
+class Test:
+    """One test in a condition: the answer to `node` is one of `values`."""
+
+    node: str
+    values: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Route:
+    """A route out of a condition: taken when every `all` test and any `any` test holds."""
+
+    next: str
+    all: tuple[Test, ...] = ()
+    any: tuple[Test, ...] = ()
+
+    @property
+    def tests(self) -> tuple[Test, ...]:
+        return self.all + self.any
+
+
+@dataclass(frozen=True)
+class Condition:
+    """A branch on earlier answers: the first matching route wins, else `otherwise`."""
+
+    id: str
+    section: str
+    otherwise: str
+    routes: tuple[Route, ...] = ()
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """An end of the protocol: a stable code, the partner who owns the need, what to do."""
+
+    id: str
+    section: str
+    code: OutcomeCode
+    text: str
+    partner: str = ""
+
+
+Node = Question | Condition | Outcome
+
+
+@dataclass(frozen=True)
+class Section:
+    """A stage of the call, for progress shown to the handler."""
+
+    id: str
+    title: str
+
+
+@dataclass(frozen=True)
+class Pack:
+    """A resolved protocol pack, variants merged over their base."""
+
+    id: str
+    version: str
+    title: str
+    jurisdiction: str
+    effective: date
+    review_by: date
+    start: str
+    urgent_instruction: str
+    rcrp_adopted: bool
+    notice: str
+    every_path: tuple[str, ...]
+    partners: dict[str, str]
+    sections: tuple[Section, ...]
+    nodes: dict[str, Node]
+    source: str
+    content_hash: str = field(default="", compare=False)
+
+    def node(self, node_id: str) -> Node:
+        return self.nodes[node_id]
+
+    def question(self, node_id: str) -> Question:
+        node = self.nodes[node_id]
+        if not isinstance(node, Question):
+            raise KeyError(f"'{node_id}' is not a question")
+        return node
+
+    def section_title(self, section_id: str) -> str:
+        for section in self.sections:
+            if section.id == section_id:
+                return section.title
+        return section_id
+
+    def partner_name(self, key: str) -> str:
+        return self.partners.get(key, key)

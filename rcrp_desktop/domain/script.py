@@ -1,0 +1,90 @@
+"""Scripted calls: a JSON list of (node, answer, rationale) steps replayed through the engine."""
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from rcrp_desktop.domain import engine
+from rcrp_desktop.domain.errors import AnswerError, ScriptError
+from rcrp_desktop.domain.protocol import Pack
+
+
+@dataclass(frozen=True)
+class Step:
+    """One scripted answer."""
+
+    node: str
+    answer: Any
+    rationale: str = ""
+    reason: str = ""  # present: change an earlier answer instead of answering the current one
+
+
+@dataclass(frozen=True)
+class Script:
+    """A scripted call: which pack, the steps, and optionally the outcome expected."""
+
+    pack: str
+    title: str
+    steps: tuple[Step, ...]
+    expect: dict[str, str] = field(default_factory=dict)
+    source: str = ""
+
+
+def load_script(path: Path) -> Script:
+    """Read a script file, with a clear error for anything malformed."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except OSError as error:
+        raise ScriptError(f"{path}: cannot read: {error.strerror or error}") from error
+    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise ScriptError(f"{path}: not valid JSON: {error}") from error
+    return parse_script(data, str(path))
+
+
+def parse_script(data: Any, source: str = "<script>") -> Script:
+    if not isinstance(data, dict):
+        raise ScriptError(f"{source}: a script is a JSON object with 'pack' and 'steps'")
+    unknown = set(data) - {"pack", "title", "steps", "expect"}
+    if unknown:
+        raise ScriptError(f"{source}: unknown key(s): {', '.join(sorted(unknown))}")
+    if not isinstance(data.get("pack"), str) or not isinstance(data.get("steps"), list):
+        raise ScriptError(f"{source}: 'pack' must be a pack id and 'steps' a list")
+    expect = data.get("expect", {})
+    if not isinstance(expect, dict) or set(expect) - {"outcome", "partner", "node"}:
+        raise ScriptError(f"{source}: 'expect' takes 'outcome', 'partner' and 'node'")
+    steps = []
+    for number, raw in enumerate(data["steps"], start=1):
+        if (not isinstance(raw, dict) or not isinstance(raw.get("node"), str)
+                or "answer" not in raw or set(raw) - {"node", "answer", "rationale", "reason"}):
+            raise ScriptError(f"{source}: step {number}: a step is "
+                              '{"node": ..., "answer": ..., "rationale": ..., ["reason": ...]}')
+        steps.append(Step(raw["node"], raw["answer"], str(raw.get("rationale", "")),
+                          str(raw.get("reason", ""))))
+    return Script(data["pack"], str(data.get("title", "")), tuple(steps),
+                  {k: str(v) for k, v in expect.items()}, source)
+
+
+def run_script(pack: Pack, script: Script) -> engine.State:
+    """Replay every step; a step that does not fit the pack fails naming the step."""
+    if script.pack != pack.id:
+        raise ScriptError(f"{script.source}: written for pack '{script.pack}', "
+                          f"not '{pack.id}'")
+    state = engine.start(pack)
+    for number, step in enumerate(script.steps, start=1):
+        try:
+            if step.reason:
+                state = engine.change(state, step.node, step.answer, step.rationale, step.reason)
+            else:
+                state = engine.answer(state, step.node, step.answer, step.rationale)
+        except AnswerError as error:
+            raise ScriptError(f"{script.source}: step {number} ({step.node}): {error}") from error
+    return state
+
+
+def mismatches(script: Script, advice: engine.Recommendation) -> list[str]:
+    """How the result differs from the script's `expect`, if at all."""
+    got = {"outcome": advice.code.value if advice.code else "(none)",
+           "partner": advice.partner, "node": advice.outcome_node}
+    return [f"expected {key} {want!r}, got {got[key]!r}"
+            for key, want in script.expect.items() if got[key] != want]

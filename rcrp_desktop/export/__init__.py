@@ -1,0 +1,1 @@
+"""Handover documents built from stored records (reportlab), with no Qt."""

@@ -1,0 +1,1 @@
+"""Durable storage of decision records (SQLite through sqlite-utils)."""
