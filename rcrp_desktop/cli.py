@@ -144,7 +144,7 @@ def result_json(title: str, state: engine.State, advice: engine.Recommendation,
 
 
 def result_text(title: str, state: engine.State, advice: engine.Recommendation) -> str:
-    roles = {"urgent": "URGENT", "decided": "decided", "ruled_out": "ruled out"}
+    roles = {"urgent": "URGENT", "decided": "decided", "considered": "considered"}
     lines = [f"Call: {title}" if title else "Call",
              f"Pack: {advice.pack_id} {advice.pack_version} (sha256 {advice.pack_hash})"]
     if advice.code is None:

@@ -17,7 +17,7 @@ from rcrp_desktop.domain.protocol import Condition, InputKind, Outcome, Pack, Qu
 
 Value = str | tuple[str, ...]
 Action = Literal["answer", "change", "decide"]
-Role = Literal["urgent", "decided", "ruled_out"]
+Role = Literal["urgent", "decided", "considered"]
 
 
 @dataclass(frozen=True)
@@ -355,13 +355,13 @@ def _deciding_reasons(state: State) -> list[Reason]:
             reasons += [_reason(state, t.node, "decided") for t in route.tests
                         if _holds(t, state.answers)]
             break
-        reasons += [_reason(state, t.node, "ruled_out") for t in route.tests
+        reasons += [_reason(state, t.node, "considered") for t in route.tests
                     if t.node in state.answers]
     return reasons
 
 
 def _merge_reasons(reasons: list[Reason]) -> tuple[Reason, ...]:
-    rank = {"urgent": 0, "decided": 1, "ruled_out": 2}
+    rank = {"urgent": 0, "decided": 1, "considered": 2}
     best: dict[str, Reason] = {}
     for reason in reasons:
         if reason.node not in best or rank[reason.role] < rank[best[reason.node].role]:

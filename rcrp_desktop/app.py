@@ -1,0 +1,58 @@
+"""Make the QApplication, load the protocol packs and open the main window."""
+
+import logging
+import sys
+import traceback
+from pathlib import Path
+from types import TracebackType
+
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from rcrp_desktop import APP_NAME, APP_TITLE, ORG_DOMAIN, ORG_NAME, __version__, paths
+from rcrp_desktop.domain.loader import check_paths
+from rcrp_desktop.domain.protocol import Pack
+from rcrp_desktop.ui.main_window import MainWindow
+
+logger = logging.getLogger(__name__)
+
+
+def load_packs(forms_root: Path) -> tuple[list[Pack], list[str]]:
+    """Every shipped pack that loads, and one line per problem in those that do not."""
+    packs, problems = check_paths([forms_root])
+    return packs, [str(problem) for problem in problems]
+
+
+def stylesheet() -> str:
+    folder = paths.resources_dir() / "stylesheets"
+    return "\n".join(p.read_text(encoding="utf-8") for p in sorted(folder.glob("*.qss")))
+
+
+def make_application(argv: list[str] | None = None) -> QApplication:
+    app = QApplication.instance() or QApplication(argv or [sys.argv[0]])
+    assert isinstance(app, QApplication)
+    app.setApplicationName(APP_NAME)
+    app.setApplicationDisplayName(APP_TITLE)
+    app.setApplicationVersion(__version__)
+    app.setOrganizationName(ORG_NAME)
+    app.setOrganizationDomain(ORG_DOMAIN)
+    app.setStyleSheet(stylesheet())
+    return app
+
+
+def _show_unexpected(kind: type[BaseException], error: BaseException,
+                     tb: TracebackType | None) -> None:
+    """Last resort: log the traceback, show the handler a plain message, keep running."""
+    logger.error("unexpected error\n%s", "".join(traceback.format_exception(kind, error, tb)))
+    QMessageBox.critical(None, APP_TITLE, "Something went wrong inside the app "
+                         f"({kind.__name__}: {error}).\nWhat you have entered is still on "
+                         "screen. Tell your supervisor; details are in the log.")
+
+
+def run(forms_root: Path, pack: str, data_dir: Path) -> int:
+    app = make_application()
+    sys.excepthook = _show_unexpected
+    packs, errors = load_packs(forms_root)
+    logger.debug("data folder %s; %d packs loaded", data_dir, len(packs))
+    window = MainWindow(packs, default_pack=pack, load_errors=errors)
+    window.show()
+    return app.exec()

@@ -1,0 +1,16 @@
+"""Small dialogs, each with an `ask` classmethod that tests can replace."""
+
+from PySide6.QtWidgets import QInputDialog, QWidget
+
+
+class ChangeReasonDialog:
+    """Asks why an earlier answer is being changed; the reason goes into the record."""
+
+    @classmethod
+    def ask(cls, parent: QWidget, question_text: str) -> str | None:
+        reason, ok = QInputDialog.getMultiLineText(
+            parent, "Reason for change",
+            f"You are changing an earlier answer:\n\n{question_text}\n\n"
+            "Why? (the old answer stays in the record with this reason)")
+        reason = reason.strip()
+        return reason if ok and reason else None

@@ -1,0 +1,212 @@
+"""One question on screen: its answers on number keys, a rationale box, Enter to move on."""
+
+from typing import Any
+
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QButtonGroup,
+    QCheckBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QRadioButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from rcrp_desktop.domain.engine import Given, rationale_required
+from rcrp_desktop.domain.protocol import InputKind, Question
+
+DIGIT_KEYS = {getattr(Qt.Key, f"Key_{n}"): n for n in range(1, 10)}
+
+
+class QuestionView(QWidget):
+    """Renders a Question and emits what the handler chose.
+
+    Signals:
+        submitted(object, str): the value (str or list of str) and the rationale.
+        back_requested(): the handler asked for the previous question.
+    """
+
+    submitted = Signal(object, str)
+    back_requested = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.question: Question | None = None
+        self.buttons: list[QAbstractButton] = []
+        self._group: QButtonGroup | None = None
+
+        self.section_label = QLabel(objectName="sectionLabel")
+        self.text_label = QLabel(objectName="questionText", wordWrap=True)
+        self.text_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.answers_box = QVBoxLayout()
+        self.text_input = QLineEdit(objectName="textAnswer")
+        self.text_input.setAccessibleName("Answer")
+        self.text_input.returnPressed.connect(self.submit)
+        self.rationale_label = QLabel(objectName="rationaleLabel")
+        self.rationale = QPlainTextEdit(objectName="rationale")
+        self.rationale.setAccessibleName("Rationale")
+        self.rationale.setAccessibleDescription(
+            "The facts relied on for this answer. Enter moves on; Shift+Enter for a new line.")
+        self.rationale.setTabChangesFocus(True)
+        self.rationale.setPlaceholderText("The facts you relied on (Enter to move on, "
+                                          "Shift+Enter for a new line)")
+        self.rationale.setMaximumHeight(110)
+        self.rationale.installEventFilter(self)
+        self.error_label = QLabel(objectName="errorLabel", wordWrap=True)
+        self.error_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.error_label.hide()
+        self.back_button = QPushButton("◀ &Back", toolTip="Previous question (Alt+Left)")
+        self.back_button.setAccessibleName("Back to the previous question")
+        self.back_button.clicked.connect(self.back_requested)
+        self.next_button = QPushButton("&Next ▶", objectName="nextButton",
+                                       toolTip="Save this answer and move on (Enter)")
+        self.next_button.setAccessibleName("Next question")
+        self.next_button.clicked.connect(self.submit)
+
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.back_button)
+        buttons.addStretch(1)
+        buttons.addWidget(self.next_button)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.section_label)
+        layout.addWidget(self.text_label)
+        layout.addSpacing(8)
+        layout.addLayout(self.answers_box)
+        layout.addWidget(self.text_input)
+        layout.addSpacing(8)
+        layout.addWidget(self.rationale_label)
+        layout.addWidget(self.rationale)
+        layout.addWidget(self.error_label)
+        layout.addStretch(1)
+        layout.addLayout(buttons)
+
+    def show_question(self, question: Question, section: str, given: Given | None,
+                      can_go_back: bool) -> None:
+        """Render a question, pre-filled with its answer when it was answered before."""
+        self.question = question
+        self.section_label.setText(section)
+        self.text_label.setText(question.text)
+        self.text_label.setAccessibleName(f"Question: {question.text}")
+        self._clear_answers()
+        is_text = question.input is InputKind.TEXT
+        self.text_input.setVisible(is_text)
+        self.rationale.setVisible(not is_text)
+        self.rationale_label.setVisible(not is_text)
+        self.text_input.setText(str(given.value) if given and is_text else "")
+        self.rationale.setPlainText(given.rationale if given else "")
+        if not is_text:
+            self._add_answer_buttons(question, given)
+        self.back_button.setEnabled(can_go_back)
+        self.error_label.hide()
+        self._update_rationale_label()
+        (self.text_input if is_text else (self.buttons[0] if self.buttons else self)).setFocus()
+
+    def _clear_answers(self) -> None:
+        for button in self.buttons:
+            self.answers_box.removeWidget(button)
+            button.deleteLater()
+        self.buttons = []
+        self._group = None
+
+    def _add_answer_buttons(self, question: Question, given: Given | None) -> None:
+        multi = question.input is InputKind.MULTI
+        chosen = set(given.value) if given and isinstance(given.value, tuple) else (
+            {given.value} if given else set())
+        self._group = QButtonGroup(self)
+        self._group.setExclusive(not multi)
+        for number, answer in enumerate(question.answers, start=1):
+            prefix = f"&{number}  " if number < 10 else "    "
+            button: QAbstractButton = (QCheckBox if multi else QRadioButton)(
+                prefix + answer.label.replace("&", "&&"))
+            button.setObjectName(f"answer_{answer.value}")
+            button.setProperty("value", answer.value)
+            button.setProperty("urgent", answer.urgent)
+            button.setAccessibleName(answer.label)
+            button.setChecked(answer.value in chosen)
+            button.toggled.connect(self._on_toggled)
+            self._group.addButton(button, number)
+            self.answers_box.addWidget(button)
+            self.buttons.append(button)
+
+    def _on_toggled(self, checked: bool) -> None:
+        sender = self.sender()
+        question = self.question
+        if checked and question and question.input is InputKind.MULTI:
+            answer = question.answer(str(sender.property("value")))
+            for button in self.buttons:  # an exclusive item ("none") clears the others
+                if button is sender:
+                    continue
+                other = question.answer(str(button.property("value")))
+                if answer and other and (answer.exclusive or other.exclusive):
+                    button.setChecked(False)
+        self._update_rationale_label()
+
+    def value(self) -> Any:
+        """The answer as currently entered: a string, or a list for checklists."""
+        if self.question is None:
+            return None
+        if self.question.input is InputKind.TEXT:
+            return self.text_input.text()
+        chosen = [str(b.property("value")) for b in self.buttons if b.isChecked()]
+        if self.question.input is InputKind.MULTI:
+            return chosen
+        return chosen[0] if chosen else None
+
+    def rationale_text(self) -> str:
+        return self.rationale.toPlainText()
+
+    def _update_rationale_label(self) -> None:
+        question = self.question
+        if question is None:
+            return
+        value = self.value()
+        needed = rationale_required(question, tuple(value) if isinstance(value, list) else
+                                    value or "")
+        self.rationale_label.setText("Rationale (required)" if needed else
+                                     "Rationale (optional)")
+        self.rationale.setProperty("required", needed)
+
+    def show_error(self, message: str) -> None:
+        self.error_label.setText(message)
+        self.error_label.show()
+
+    def submit(self) -> None:
+        """Emit the answer; a choice with nothing picked gets a prompt instead."""
+        value = self.value()
+        if value is None or value == []:
+            self.show_error("Pick an answer first (number keys 1–9).")
+            return
+        self.submitted.emit(value, self.rationale_text())
+
+    def pick(self, number: int) -> None:
+        """Select (or, on a checklist, toggle) the answer with this number."""
+        if 1 <= number <= len(self.buttons):
+            button = self.buttons[number - 1]
+            is_multi = self.question is not None and self.question.input is InputKind.MULTI
+            button.setChecked(not button.isChecked() if is_multi else True)
+            button.setFocus()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        # Digits reach here only when no text box has focus, so typing is never hijacked.
+        if event.key() in DIGIT_KEYS and not event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier:
+            self.pick(DIGIT_KEYS[Qt.Key(event.key())])
+        elif event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            self.submit()
+        else:
+            super().keyPressEvent(event)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        # In the rationale box, Enter moves on and Shift+Enter starts a new line.
+        if (watched is self.rationale and event.type() == QEvent.Type.KeyPress
+                and isinstance(event, QKeyEvent)
+                and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+                and not event.modifiers() & Qt.KeyboardModifier.ShiftModifier):
+            self.submit()
+            return True
+        return super().eventFilter(watched, event)

@@ -1,0 +1,71 @@
+"""The recommendation at the end of a call, with the answers that decided it."""
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHeaderView,
+    QLabel,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from rcrp_desktop.domain.engine import Recommendation
+
+ROLE_LABELS = {"urgent": "Urgent", "decided": "Decided it", "considered": "Considered"}
+
+
+class ResultView(QWidget):
+    """Shows a final Recommendation. The handler decides; this view says so."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.title = QLabel(objectName="resultTitle", wordWrap=True)
+        self.partner = QLabel(objectName="resultPartner", wordWrap=True)
+        self.text = QLabel(objectName="resultText", wordWrap=True)
+        self.advisory = QLabel(
+            "This is a recommendation. You decide, and your decision and rationale are "
+            "what the record holds.", objectName="advisory", wordWrap=True)
+        for label in (self.title, self.partner, self.text):
+            label.setTextFormat(Qt.TextFormat.PlainText)
+            label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByKeyboard
+                                          | Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.table = QTableWidget(0, 4, objectName="explanation")
+        self.table.setHorizontalHeaderLabels(["Why", "Question", "Answer", "Rationale"])
+        self.table.setAccessibleName("Explanation: the answers that decided the recommendation")
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setWordWrap(True)
+        self.table.verticalHeader().hide()
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        for column in (1, 2, 3):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
+        self.pack_label = QLabel(objectName="packLabel", wordWrap=True)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.title)
+        layout.addWidget(self.partner)
+        layout.addWidget(self.text)
+        layout.addWidget(self.advisory)
+        layout.addWidget(QLabel("<b>Explanation</b>: the answers that decided it"))
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.pack_label)
+
+    def show_recommendation(self, advice: Recommendation) -> None:
+        code = advice.code.value if advice.code else ""
+        self.title.setText(f"Recommendation: {advice.title}  [{code}]")
+        self.title.setProperty("urgent", advice.urgent)
+        self.partner.setText(f"Partner: {advice.partner_name}" if advice.partner_name else "")
+        self.partner.setVisible(bool(advice.partner_name))
+        self.text.setText(advice.text)
+        self.table.setRowCount(len(advice.reasons))
+        for row, reason in enumerate(advice.reasons):
+            for column, value in enumerate((ROLE_LABELS[reason.role], reason.question,
+                                            reason.answer, reason.rationale)):
+                item = QTableWidgetItem(value)
+                item.setToolTip(value)
+                self.table.setItem(row, column, item)
+        self.table.resizeRowsToContents()
+        self.pack_label.setText(f"Protocol: {advice.pack_id} {advice.pack_version} · "
+                                f"sha256 {advice.pack_hash[:16]}…")
+        self.title.setFocus()
