@@ -39,13 +39,18 @@ def make_application(argv: list[str] | None = None) -> QApplication:
     return app
 
 
-def _show_unexpected(kind: type[BaseException], error: BaseException,
-                     tb: TracebackType | None) -> None:
+def _show_unexpected(
+    kind: type[BaseException], error: BaseException, tb: TracebackType | None
+) -> None:
     """Last resort: log the traceback, show the handler a plain message, keep running."""
     logger.error("unexpected error\n%s", "".join(traceback.format_exception(kind, error, tb)))
-    QMessageBox.critical(None, APP_TITLE, "Something went wrong inside the app "
-                         f"({kind.__name__}: {error}).\nWhat you have entered is still on "
-                         "screen. Tell your supervisor; details are in the log.")
+    QMessageBox.critical(
+        None,
+        APP_TITLE,
+        "Something went wrong inside the app "
+        f"({kind.__name__}: {error}).\nWhat you have entered is still on "
+        "screen. Tell your supervisor; details are in the log.",
+    )
 
 
 def run(forms_root: Path, pack: str, data_dir: Path) -> int:

@@ -21,9 +21,11 @@ from rcrp_desktop.domain.protocol import Pack
 from rcrp_desktop.domain.script import load_script, mismatches, run_script
 
 DEFAULT_PACK = "rcrp-england"
-QT_LIBS_APT = ("apt-get install -y libegl1 libgl1 libxkbcommon0 libxkbcommon-x11-0 "
-               "libfontconfig1 libdbus-1-3 libglib2.0-0 libxcb-cursor0 libxcb-icccm4 "
-               "libxcb-keysyms1 libxcb-shape0 libxcb-render-util0 libxcb-image0 fonts-dejavu-core")
+QT_LIBS_APT = (
+    "apt-get install -y libegl1 libgl1 libxkbcommon0 libxkbcommon-x11-0 "
+    "libfontconfig1 libdbus-1-3 libglib2.0-0 libxcb-cursor0 libxcb-icccm4 "
+    "libxcb-keysyms1 libxcb-shape0 libxcb-render-util0 libxcb-image0 fonts-dejavu-core"
+)
 
 
 class Exit(IntEnum):
@@ -38,7 +40,8 @@ class Exit(IntEnum):
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="rcrp-desktop",
-        description="Right Care, Right Person decision support. With no command, opens the app.")
+        description="Right Care, Right Person decision support. With no command, opens the app.",
+    )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     parser.add_argument("--data-dir", help=f"where records live (also ${paths.DATA_DIR_ENV})")
     parser.add_argument("--forms", type=Path, help="protocol folder (default: the shipped forms/)")
@@ -61,8 +64,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    logging.basicConfig(level=logging.DEBUG if args.debug else logging.WARNING,
-                        format="%(name)s: %(levelname)s: %(message)s")
+    logging.basicConfig(
+        level=logging.DEBUG if args.debug else logging.WARNING,
+        format="%(name)s: %(levelname)s: %(message)s",
+    )
     forms_root: Path = args.forms or paths.forms_dir()
     if args.command == "forms":
         return forms_check(args.paths or [forms_root])
@@ -79,12 +84,16 @@ def forms_check(targets: list[Path]) -> int:
         print(f"{len(problems)} problem(s) found.", file=sys.stderr)
         return Exit.PROBLEMS
     if not packs:
-        print("No pack files found in: " + ", ".join(display_name(t) for t in targets),
-              file=sys.stderr)
+        print(
+            "No pack files found in: " + ", ".join(display_name(t) for t in targets),
+            file=sys.stderr,
+        )
         return Exit.PROBLEMS
     for pack in packs:
-        print(f"ok  {pack.source}  {pack.id} {pack.version}  ({len(pack.nodes)} nodes, "
-              f"sha256 {pack.content_hash[:12]})")
+        print(
+            f"ok  {pack.source}  {pack.id} {pack.version}  ({len(pack.nodes)} nodes, "
+            f"sha256 {pack.content_hash[:12]})"
+        )
     return Exit.OK
 
 
@@ -110,8 +119,11 @@ def run_script_command(script_path: Path, forms_root: Path, *, as_json: bool) ->
     advice = engine.recommend(state)
     wrong = mismatches(script, advice)
     if as_json:
-        print(json.dumps(result_json(script.title, state, advice, wrong), indent=2,
-                         ensure_ascii=False))
+        print(
+            json.dumps(
+                result_json(script.title, state, advice, wrong), indent=2, ensure_ascii=False
+            )
+        )
     else:
         print(result_text(script.title, state, advice))
     for line in wrong:
@@ -119,8 +131,9 @@ def run_script_command(script_path: Path, forms_root: Path, *, as_json: bool) ->
     return Exit.PROBLEMS if wrong else Exit.OK
 
 
-def result_json(title: str, state: engine.State, advice: engine.Recommendation,
-                wrong: list[str]) -> dict[str, object]:
+def result_json(
+    title: str, state: engine.State, advice: engine.Recommendation, wrong: list[str]
+) -> dict[str, object]:
     return {
         "title": title,
         "finished": state.finished,
@@ -134,19 +147,28 @@ def result_json(title: str, state: engine.State, advice: engine.Recommendation,
         "partner": advice.partner,
         "partner_name": advice.partner_name,
         "floor_applied": advice.floor_applied,
-        "explanation": [{"node": r.node, "question": r.question, "answer": r.answer,
-                         "rationale": r.rationale, "role": r.role} for r in advice.reasons],
+        "explanation": [
+            {
+                "node": r.node,
+                "question": r.question,
+                "answer": r.answer,
+                "rationale": r.rationale,
+                "role": r.role,
+            }
+            for r in advice.reasons
+        ],
         "path": list(state.path),
-        "pack": {"id": advice.pack_id, "version": advice.pack_version,
-                 "sha256": advice.pack_hash},
+        "pack": {"id": advice.pack_id, "version": advice.pack_version, "sha256": advice.pack_hash},
         "mismatches": wrong,
     }
 
 
 def result_text(title: str, state: engine.State, advice: engine.Recommendation) -> str:
     roles = {"urgent": "URGENT", "decided": "decided", "considered": "considered"}
-    lines = [f"Call: {title}" if title else "Call",
-             f"Pack: {advice.pack_id} {advice.pack_version} (sha256 {advice.pack_hash})"]
+    lines = [
+        f"Call: {title}" if title else "Call",
+        f"Pack: {advice.pack_id} {advice.pack_version} (sha256 {advice.pack_hash})",
+    ]
     if advice.code is None:
         lines.append(f"No recommendation yet: the call is at '{state.current}'.")
     else:
@@ -158,7 +180,9 @@ def result_text(title: str, state: engine.State, advice: engine.Recommendation) 
             lines.append(f"URGENT: {advice.instruction}")
         lines.append(f"Recommendation: {advice.text}")
         if advice.floor_applied:
-            lines.append("Note: an urgent answer overrode the pack's route to a non-police outcome.")
+            lines.append(
+                "Note: an urgent answer overrode the pack's route to a non-police outcome."
+            )
     lines.append("Explanation:")
     for reason in advice.reasons:
         rationale = f" ({reason.rationale})" if reason.rationale else ""
@@ -173,10 +197,13 @@ def display_problem() -> str | None:
     if os.environ.get("QT_QPA_PLATFORM"):
         return None
     if sys.platform.startswith("linux") and not (
-            os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
-        return ("rcrp-desktop: no display found (DISPLAY is not set). Run it from a desktop "
-                "session, or on a virtual screen with `xvfb-run -a rcrp-desktop`; "
-                "headless commands: `rcrp-desktop --help`.")
+        os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")
+    ):
+        return (
+            "rcrp-desktop: no display found (DISPLAY is not set). Run it from a desktop "
+            "session, or on a virtual screen with `xvfb-run -a rcrp-desktop`; "
+            "headless commands: `rcrp-desktop --help`."
+        )
     return None
 
 
@@ -186,9 +213,12 @@ def gui(forms_root: Path, pack: str, data_dir: str | None) -> int:
         print(problem, file=sys.stderr)
         return Exit.NO_DISPLAY
     try:
-        from rcrp_desktop import app  # noqa: PLC0415  (Qt is imported only for the window)
+        from rcrp_desktop import app
     except ImportError as error:
-        print(f"rcrp-desktop: Qt could not be loaded ({error}). Install the system libraries "
-              f"it needs: sudo {QT_LIBS_APT}", file=sys.stderr)
+        print(
+            f"rcrp-desktop: Qt could not be loaded ({error}). Install the system libraries "
+            f"it needs: sudo {QT_LIBS_APT}",
+            file=sys.stderr,
+        )
         return Exit.NO_DISPLAY
     return app.run(forms_root=forms_root, pack=pack, data_dir=paths.data_dir(data_dir))

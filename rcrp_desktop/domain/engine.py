@@ -1,4 +1,4 @@
-"""The decision engine: a pure state machine over a protocol pack. It recommends; the handler decides.
+"""The decision engine: a pure state machine over a protocol pack. It recommends; handlers decide.
 
 A call's state is rebuilt from its event list alone (`replay`), so storage keeps events and
 nothing else. Answers in force are those on the current path; changing an earlier answer
@@ -16,7 +16,7 @@ from rcrp_desktop.domain.outcomes import MEANINGS, URGENT_OUTCOME, OutcomeCode, 
 from rcrp_desktop.domain.protocol import Condition, InputKind, Outcome, Pack, Question, Route, Test
 
 Value = str | tuple[str, ...]
-Action = Literal["answer", "change", "decide"]
+Action = Literal["answer", "change", "rationale", "decide"]
 Role = Literal["urgent", "decided", "considered"]
 
 
@@ -46,8 +46,13 @@ class Event:
     def to_dict(self) -> dict[str, Any]:
         """The replayable part of the event, as plain JSON-ready data."""
         value = list(self.value) if isinstance(self.value, tuple) else self.value
-        return {"action": self.action, "node": self.node, "value": value,
-                "rationale": self.rationale, "reason": self.reason}
+        return {
+            "action": self.action,
+            "node": self.node,
+            "value": value,
+            "rationale": self.rationale,
+            "reason": self.reason,
+        }
 
 
 @dataclass(frozen=True)
@@ -81,6 +86,16 @@ class State:
     def questions_on_path(self) -> list[str]:
         return [n for n in self.path if isinstance(self.pack.nodes[n], Question)]
 
+    def rationale_owed(self) -> list[str]:
+        """Urgent answers given without their required rationale: to be written afterwards."""
+        return [
+            node
+            for node in self.questions_on_path()
+            if (given := self.answers.get(node))
+            and not given.rationale
+            and rationale_required(self.pack.question(node), given.value)
+        ]
+
 
 @dataclass(frozen=True)
 class Reason:
@@ -113,6 +128,7 @@ class Recommendation:
     pack_version: str
     pack_hash: str
     path: tuple[str, ...] = field(default=())
+    rationale_owed: tuple[str, ...] = field(default=())
 
 
 def start(pack: Pack) -> State:
@@ -123,18 +139,22 @@ def start(pack: Pack) -> State:
 def answer(state: State, node: str, value: Any, rationale: str = "") -> State:
     """Answer the current question."""
     if state.finished:
-        raise AnswerError(f"the call has reached its outcome; change an earlier answer instead "
-                          f"of answering '{node}'")
+        raise AnswerError(
+            f"the call has reached its outcome; change an earlier answer instead "
+            f"of answering '{node}'"
+        )
     if node != state.current:
-        raise AnswerError(f"'{node}' is not the current question (the call is at "
-                          f"'{state.current}')")
+        raise AnswerError(
+            f"'{node}' is not the current question (the call is at '{state.current}')"
+        )
     question = _question(state.pack, node)
     given = Given(node, _normalise(question, value), rationale.strip())
     _check_rationale(question, given)
     answers = {**state.answers, node: given}
     event = Event(len(state.history) + 1, "answer", node, given.value, given.rationale)
-    return State(state.pack, MappingProxyType(answers), _walk(state.pack, answers),
-                 (*state.history, event))
+    return State(
+        state.pack, MappingProxyType(answers), _walk(state.pack, answers), (*state.history, event)
+    )
 
 
 def change(state: State, node: str, value: Any, rationale: str, reason: str) -> State:
@@ -154,10 +174,34 @@ def change(state: State, node: str, value: Any, rationale: str, reason: str) -> 
     dropped = tuple(n for n in answers if n not in path)
     for gone in dropped:
         del answers[gone]
-    event = Event(len(state.history) + 1, "change", node, given.value, given.rationale,
-                  reason.strip(), old.value, old.rationale, dropped)
-    return State(state.pack, MappingProxyType(answers), path, (*state.history, event),
-                 None)  # a changed answer voids any decision taken on the old answers
+    event = Event(
+        len(state.history) + 1,
+        "change",
+        node,
+        given.value,
+        given.rationale,
+        reason.strip(),
+        old.value,
+        old.rationale,
+        dropped,
+    )
+    return State(
+        state.pack, MappingProxyType(answers), path, (*state.history, event), None
+    )  # a changed answer voids any decision taken on the old answers
+
+
+def complete_rationale(state: State, node: str, rationale: str) -> State:
+    """Write the rationale an urgent answer was given without (deploy first, document after)."""
+    given = state.answers.get(node)
+    if given is None:
+        raise AnswerError(f"'{node}' has not been answered on this call")
+    if given.rationale:
+        raise AnswerError(f"'{node}' already has a rationale; change the answer to amend it")
+    if not rationale.strip():
+        raise AnswerError(f"the rationale for '{node}' is empty")
+    answers = {**state.answers, node: replace(given, rationale=rationale.strip())}
+    event = Event(len(state.history) + 1, "rationale", node, given.value, rationale.strip())
+    return replace(state, answers=MappingProxyType(answers), history=(*state.history, event))
 
 
 def decide(state: State, code: OutcomeCode | str, rationale: str) -> State:
@@ -169,10 +213,12 @@ def decide(state: State, code: OutcomeCode | str, rationale: str) -> State:
     accepted = chosen == advice.code
     if not accepted and not rationale.strip():
         raise AnswerError("disagreeing with the recommendation needs a rationale")
-    event = Event(len(state.history) + 1, "decide", state.current, chosen.value,
-                  rationale.strip())
-    return replace(state, history=(*state.history, event),
-                   decision=Decision(chosen, accepted, rationale.strip()))
+    event = Event(len(state.history) + 1, "decide", state.current, chosen.value, rationale.strip())
+    return replace(
+        state,
+        history=(*state.history, event),
+        decision=Decision(chosen, accepted, rationale.strip()),
+    )
 
 
 def replay(pack: Pack, events: Iterable[Mapping[str, Any] | Event]) -> State:
@@ -187,6 +233,8 @@ def replay(pack: Pack, events: Iterable[Mapping[str, Any] | Event]) -> State:
                 state = answer(state, node, value, rationale)
             elif action == "change":
                 state = change(state, node, value, rationale, str(item.get("reason", "")))
+            elif action == "rationale":
+                state = complete_rationale(state, node, rationale)
             elif action == "decide":
                 state = decide(state, str(value), rationale)
             else:
@@ -203,13 +251,24 @@ def recommend(state: State) -> Recommendation:
     if not state.finished:
         code = URGENT_OUTCOME if urgent else None
         return Recommendation(
-            final=False, code=code, title=MEANINGS[code].title if code else "",
-            police_attend=bool(urgent), urgent=bool(urgent),
+            final=False,
+            code=code,
+            title=MEANINGS[code].title if code else "",
+            police_attend=bool(urgent),
+            urgent=bool(urgent),
             instruction=pack.urgent_instruction if urgent else "",
             text=pack.urgent_instruction if urgent else "",
-            partner="", partner_name="", reasons=tuple(urgent), outcome_node="",
-            floor_applied=False, pack_id=pack.id, pack_version=pack.version,
-            pack_hash=pack.content_hash, path=state.path)
+            partner="",
+            partner_name="",
+            reasons=tuple(urgent),
+            outcome_node="",
+            floor_applied=False,
+            pack_id=pack.id,
+            pack_version=pack.version,
+            pack_hash=pack.content_hash,
+            path=state.path,
+            rationale_owed=tuple(state.rationale_owed()),
+        )
     outcome = pack.nodes[state.current]
     assert isinstance(outcome, Outcome)
     code = outcome.code
@@ -218,14 +277,24 @@ def recommend(state: State) -> Recommendation:
         code = URGENT_OUTCOME
     reasons = _merge_reasons(urgent + _deciding_reasons(state))
     return Recommendation(
-        final=True, code=code, title=MEANINGS[code].title,
-        police_attend=police_attend(code), urgent=bool(urgent),
+        final=True,
+        code=code,
+        title=MEANINGS[code].title,
+        police_attend=police_attend(code),
+        urgent=bool(urgent),
         instruction=pack.urgent_instruction if urgent else "",
         text=pack.urgent_instruction if floor else outcome.text,
-        partner=outcome.partner, partner_name=pack.partner_name(outcome.partner)
-        if outcome.partner else "",
-        reasons=reasons, outcome_node=outcome.id, floor_applied=floor, pack_id=pack.id,
-        pack_version=pack.version, pack_hash=pack.content_hash, path=state.path)
+        partner=outcome.partner,
+        partner_name=pack.partner_name(outcome.partner) if outcome.partner else "",
+        reasons=reasons,
+        outcome_node=outcome.id,
+        floor_applied=floor,
+        pack_id=pack.id,
+        pack_version=pack.version,
+        pack_hash=pack.content_hash,
+        path=state.path,
+        rationale_owed=tuple(state.rationale_owed()),
+    )
 
 
 def answer_label(question: Question, value: Value) -> str:
@@ -240,8 +309,11 @@ def answer_label(question: Question, value: Value) -> str:
 def rationale_required(question: Question, value: Value) -> bool:
     """Whether this answer needs the handler's rationale."""
     values = value if isinstance(value, tuple) else (value,)
-    overrides = [a.rationale_required for v in values
-                 if (a := question.answer(v)) is not None and a.rationale_required is not None]
+    overrides = [
+        a.rationale_required
+        for v in values
+        if (a := question.answer(v)) is not None and a.rationale_required is not None
+    ]
     if overrides:
         return any(overrides)
     return question.rationale_required
@@ -263,25 +335,39 @@ def _normalise(question: Question, value: Any) -> Value:
         return value.strip()
     if question.input is InputKind.CHOICE:
         if not isinstance(value, str) or question.answer(value) is None:
-            raise AnswerError(f"{value!r} is not an answer to '{question.id}' "
-                              f"(answers: {', '.join(question.values)})")
+            raise AnswerError(
+                f"{value!r} is not an answer to '{question.id}' "
+                f"(answers: {', '.join(question.values)})"
+            )
         return value
     chosen = [value] if isinstance(value, str) else value
     if not isinstance(chosen, list | tuple) or not chosen:
         raise AnswerError(f"'{question.id}' needs at least one item ticked")
     unknown = [v for v in chosen if not isinstance(v, str) or question.answer(v) is None]
     if unknown:
-        raise AnswerError(f"{unknown[0]!r} is not an item of '{question.id}' "
-                          f"(items: {', '.join(question.values)})")
+        raise AnswerError(
+            f"{unknown[0]!r} is not an item of '{question.id}' "
+            f"(items: {', '.join(question.values)})"
+        )
     exclusive = [v for v in chosen if question.answer(v).exclusive]  # type: ignore[union-attr]
     if exclusive and len(set(chosen)) > 1:
-        raise AnswerError(f"'{exclusive[0]}' cannot be ticked with other items on "
-                          f"'{question.id}'")
+        raise AnswerError(f"'{exclusive[0]}' cannot be ticked with other items on '{question.id}'")
     return tuple(v for v in question.values if v in chosen)
 
 
+def is_urgent(question: Question, value: Value) -> bool:
+    """Whether this answer puts life, serious harm or a crime in play."""
+    values = value if isinstance(value, tuple) else (value,)
+    return any((a := question.answer(v)) is not None and a.urgent for v in values)
+
+
 def _check_rationale(question: Question, given: Given) -> None:
-    if rationale_required(question, given.value) and not given.rationale:
+    # An urgent answer is never held up for its rationale: deploy now, document afterwards.
+    if (
+        rationale_required(question, given.value)
+        and not given.rationale
+        and not is_urgent(question, given.value)
+    ):
         raise AnswerError(f"'{question.id}' needs a rationale for this answer")
 
 
@@ -315,7 +401,8 @@ def _holds(test: Test, answers: Mapping[str, Given]) -> bool:
 
 def _matches(route: Route, answers: Mapping[str, Given]) -> bool:
     return all(_holds(t, answers) for t in route.all) and (
-        not route.any or any(_holds(t, answers) for t in route.any))
+        not route.any or any(_holds(t, answers) for t in route.any)
+    )
 
 
 def _route_taken(node: Condition, answers: Mapping[str, Given]) -> Route | None:
@@ -334,9 +421,7 @@ def _urgent_reasons(state: State) -> list[Reason]:
         given = state.answers.get(node)
         if given is None:
             continue
-        question = _question(state.pack, node)
-        values = given.value if isinstance(given.value, tuple) else (given.value,)
-        if any((a := question.answer(v)) is not None and a.urgent for v in values):
+        if is_urgent(_question(state.pack, node), given.value):
             found.append(_reason(state, node, "urgent"))
     return found
 
@@ -352,11 +437,13 @@ def _deciding_reasons(state: State) -> list[Reason]:
     reasons: list[Reason] = []
     for route in before.routes:
         if route is taken:
-            reasons += [_reason(state, t.node, "decided") for t in route.tests
-                        if _holds(t, state.answers)]
+            reasons += [
+                _reason(state, t.node, "decided") for t in route.tests if _holds(t, state.answers)
+            ]
             break
-        reasons += [_reason(state, t.node, "considered") for t in route.tests
-                    if t.node in state.answers]
+        reasons += [
+            _reason(state, t.node, "considered") for t in route.tests if t.node in state.answers
+        ]
     return reasons
 
 

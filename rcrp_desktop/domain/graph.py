@@ -66,7 +66,7 @@ def find_cycles(nodes: Mapping[str, Node], start: str) -> list[list[str]]:
             if target not in nodes:
                 continue
             if state.get(target) == 1:
-                cycles.append([*path[path.index(target):], target])
+                cycles.append([*path[path.index(target) :], target])
             elif target not in state:
                 visit(target)
         path.pop()
@@ -133,11 +133,17 @@ def check_conditions(nodes: Mapping[str, Node], report: Report) -> None:
                     continue
                 for value in test.values:
                     if value not in target.values:
-                        report(node_id, f"route #{index} tests '{test.node}' for '{value}', "
-                                        f"which is not one of its answers")
+                        report(
+                            node_id,
+                            f"route #{index} tests '{test.node}' for '{value}', "
+                            f"which is not one of its answers",
+                        )
                 if node_id not in reachable(nodes, test.node):
-                    report(node_id, f"route #{index} tests '{test.node}', which can never be "
-                                    "answered before this node")
+                    report(
+                        node_id,
+                        f"route #{index} tests '{test.node}', which can never be "
+                        "answered before this node",
+                    )
 
 
 def check_safety(nodes: Mapping[str, Node], report: Report) -> None:
@@ -147,12 +153,16 @@ def check_safety(nodes: Mapping[str, Node], report: Report) -> None:
             continue
         for answer in node.answers:
             if answer.value in ("yes", "unknown") and not answer.urgent:
-                report(node_id, f"answer '{answer.value}' on the '{node.limb}' limb must be "
-                                "urgent = true (any yes or unknown means deploy now)")
+                report(
+                    node_id,
+                    f"answer '{answer.value}' on the '{node.limb}' limb must be "
+                    "urgent = true (any yes or unknown means deploy now)",
+                )
 
 
-def check_every_path(nodes: Mapping[str, Node], start: str, required: Iterable[str],
-                     report: Report) -> None:
+def check_every_path(
+    nodes: Mapping[str, Node], start: str, required: Iterable[str], report: Report
+) -> None:
     """Each node in `every_path` lies on every route from start to an outcome."""
     for node_id in required:
         if node_id not in nodes:
@@ -160,8 +170,11 @@ def check_every_path(nodes: Mapping[str, Node], start: str, required: Iterable[s
             continue
         bypass = path_avoiding(nodes, start, node_id)
         if bypass is not None:
-            report(node_id, "listed in every_path, but this route reaches an outcome without "
-                            "it: " + " -> ".join(bypass))
+            report(
+                node_id,
+                "listed in every_path, but this route reaches an outcome without "
+                "it: " + " -> ".join(bypass),
+            )
 
 
 def problems_for(file_of: Callable[[str], str]) -> tuple[list[Problem], Report]:

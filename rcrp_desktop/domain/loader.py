@@ -73,11 +73,15 @@ def _resolve(path: Path, chain: tuple[Path, ...] = ()) -> _Raw:
     if data is None:
         return raw
     reader = Reader(shown)
-    reader.check_keys(data, {k: dataclasses.replace(v, required=False)
-                             for k, v in TOP_KEYS.items()}, "", "the file")
+    reader.check_keys(
+        data,
+        {k: dataclasses.replace(v, required=False) for k, v in TOP_KEYS.items()},
+        "",
+        "the file",
+    )
     raw.problems += reader.problems
-    pack = data.get("pack") if isinstance(data.get("pack"), dict) else {}
-    extends = pack.get("extends")
+    pack = data.get("pack")
+    extends = pack.get("extends") if isinstance(pack, dict) else None
     if isinstance(extends, str) and extends:
         base_path = (path.parent / extends).resolve()
         if base_path in chain or base_path == path.resolve():
@@ -114,8 +118,13 @@ def _merge(raw: _Raw, shown: str, data: dict[str, Any]) -> None:
             table_id = table.get("id")
             if isinstance(table_id, str) and table_id in seen:
                 kind = "section" if key == "sections" else "node"
-                raw.problems.append(Problem(shown, table_id if key == "nodes" else "",
-                                            f"duplicate {kind} id '{table_id}'"))
+                raw.problems.append(
+                    Problem(
+                        shown,
+                        table_id if key == "nodes" else "",
+                        f"duplicate {kind} id '{table_id}'",
+                    )
+                )
                 continue
             if isinstance(table_id, str):
                 seen.add(table_id)
@@ -184,14 +193,21 @@ def build(path: Path) -> tuple[Pack | None, list[Problem]]:
     if problems:
         return None, sorted(set(problems), key=problems.index)
     pack = Pack(
-        id=meta["id"], version=meta["version"], title=meta["title"],
-        jurisdiction=meta["jurisdiction"], effective=meta["effective"],
-        review_by=meta["review_by"], start=start,
+        id=meta["id"],
+        version=meta["version"],
+        title=meta["title"],
+        jurisdiction=meta["jurisdiction"],
+        effective=meta["effective"],
+        review_by=meta["review_by"],
+        start=start,
         urgent_instruction=meta["urgent_instruction"],
-        rcrp_adopted=meta.get("rcrp_adopted", True), notice=meta.get("notice", ""),
+        rcrp_adopted=meta.get("rcrp_adopted", True),
+        notice=meta.get("notice", ""),
         every_path=tuple(meta.get("every_path", [])),
         partners=MappingProxyType(dict(raw.partners)),  # type: ignore[arg-type]
-        sections=sections, nodes=nodes, source=raw.top,
+        sections=sections,
+        nodes=nodes,
+        source=raw.top,
     )
     return dataclasses.replace(pack, content_hash=content_hash(pack)), []
 
@@ -200,8 +216,10 @@ def _check_meta(meta: dict[str, Any], nodes: dict[str, Node], report: graph.Repo
     if not PACK_ID_PATTERN.match(meta["id"]):
         report("", f"pack id '{meta['id']}' must be lower case letters, digits and '-'")
     if meta["jurisdiction"] not in JURISDICTIONS:
-        report("", f"unknown jurisdiction '{meta['jurisdiction']}' "
-                   f"(allowed: {', '.join(JURISDICTIONS)})")
+        report(
+            "",
+            f"unknown jurisdiction '{meta['jurisdiction']}' (allowed: {', '.join(JURISDICTIONS)})",
+        )
     if meta["review_by"] <= meta["effective"]:
         report("", "review_by must come after effective")
     if not meta["urgent_instruction"].strip():
@@ -210,8 +228,9 @@ def _check_meta(meta: dict[str, Any], nodes: dict[str, Node], report: graph.Repo
         report("", f"start names '{meta['start']}', which does not exist")
 
 
-def _check_nodes(nodes: dict[str, Node], sections: Iterable[Any], partners: dict[str, Any],
-                 report: graph.Report) -> None:
+def _check_nodes(
+    nodes: dict[str, Node], sections: Iterable[Any], partners: dict[str, Any], report: graph.Report
+) -> None:
     section_ids = {section.id for section in sections}
     for key, name in partners.items():
         if not isinstance(name, str) or not name.strip():
@@ -230,10 +249,13 @@ def content_hash(pack: Pack) -> str:
     bare = dataclasses.replace(pack, source="", content_hash="", partners={}, nodes={})
     body = dataclasses.asdict(bare)
     body["partners"] = dict(pack.partners)
-    body["nodes"] = {node_id: {"type": type(node).__name__, **dataclasses.asdict(node)}
-                     for node_id, node in pack.nodes.items()}
-    canonical = json.dumps(body, sort_keys=True, ensure_ascii=False, separators=(",", ":"),
-                           default=str)
+    body["nodes"] = {
+        node_id: {"type": type(node).__name__, **dataclasses.asdict(node)}
+        for node_id, node in pack.nodes.items()
+    }
+    canonical = json.dumps(
+        body, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str
+    )
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
@@ -263,10 +285,12 @@ def check_paths(paths: Iterable[Path]) -> tuple[list[Pack], list[Problem]]:
     for file in pack_files(paths):
         try:
             pack, found = build(file)
-        except Exception as error:  # noqa: BLE001  (a linter must report, never crash)
+        except Exception as error:
             logger.exception("internal error while checking %s", file)
-            pack, found = None, [Problem(display_name(file), "",
-                                         f"internal error while checking: {error!r}")]
+            pack, found = (
+                None,
+                [Problem(display_name(file), "", f"internal error while checking: {error!r}")],
+            )
         if pack is not None:
             packs.append(pack)
         problems += found
@@ -274,8 +298,13 @@ def check_paths(paths: Iterable[Path]) -> tuple[list[Pack], list[Problem]]:
     for pack in packs:
         key = (pack.id, pack.version)
         if key in seen:
-            problems.append(Problem(pack.source, "", f"pack '{pack.id}' version {pack.version} "
-                                                     f"is also defined in {seen[key]}"))
+            problems.append(
+                Problem(
+                    pack.source,
+                    "",
+                    f"pack '{pack.id}' version {pack.version} is also defined in {seen[key]}",
+                )
+            )
         seen[key] = pack.source
     return packs, problems
 

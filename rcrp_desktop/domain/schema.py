@@ -70,31 +70,67 @@ STR_LIST = Key(_is_str_list, "a list of strings")
 TABLES = Key(_is_table_list, "a list of tables")
 TABLE = Key(_is_table, "a table")
 
-TOP_KEYS = {"pack": Key(_is_table, "a table", required=True), "partners": TABLE,
-            "sections": TABLES, "nodes": TABLES}
+TOP_KEYS = {
+    "pack": Key(_is_table, "a table", required=True),
+    "partners": TABLE,
+    "sections": TABLES,
+    "nodes": TABLES,
+}
 PACK_KEYS = {
-    "id": STR_REQ, "version": STR_REQ, "title": STR_REQ, "jurisdiction": STR_REQ,
-    "effective": DATE_REQ, "review_by": DATE_REQ, "start": STR_REQ,
-    "urgent_instruction": STR_REQ, "rcrp_adopted": BOOL, "notice": STR,
-    "every_path": STR_LIST, "extends": STR,
+    "id": STR_REQ,
+    "version": STR_REQ,
+    "title": STR_REQ,
+    "jurisdiction": STR_REQ,
+    "effective": DATE_REQ,
+    "review_by": DATE_REQ,
+    "start": STR_REQ,
+    "urgent_instruction": STR_REQ,
+    "rcrp_adopted": BOOL,
+    "notice": STR,
+    "every_path": STR_LIST,
+    "extends": STR,
 }
 SECTION_KEYS = {"id": STR_REQ, "title": STR_REQ}
 QUESTION_KEYS = {
-    "id": STR_REQ, "kind": STR_REQ, "section": STR_REQ, "text": STR_REQ, "why": STR_REQ,
-    "input": STR, "answers": TABLES, "next": STR, "refs": TABLES, "limb": STR,
-    "rationale_required": BOOL, "optional": BOOL,
+    "id": STR_REQ,
+    "kind": STR_REQ,
+    "section": STR_REQ,
+    "text": STR_REQ,
+    "why": STR_REQ,
+    "input": STR,
+    "answers": TABLES,
+    "next": STR,
+    "refs": TABLES,
+    "limb": STR,
+    "rationale_required": BOOL,
+    "optional": BOOL,
 }
 ANSWER_KEYS = {
-    "value": STR_REQ, "label": STR_REQ, "next": STR, "urgent": BOOL, "exclusive": BOOL,
+    "value": STR_REQ,
+    "label": STR_REQ,
+    "next": STR,
+    "urgent": BOOL,
+    "exclusive": BOOL,
     "rationale_required": BOOL,
 }
 REF_KEYS = {"kind": STR_REQ, "cite": STR_REQ, "note": STR}
-CONDITION_KEYS = {"id": STR_REQ, "kind": STR_REQ, "section": STR_REQ, "otherwise": STR_REQ,
-                  "routes": TABLES}
+CONDITION_KEYS = {
+    "id": STR_REQ,
+    "kind": STR_REQ,
+    "section": STR_REQ,
+    "otherwise": STR_REQ,
+    "routes": TABLES,
+}
 ROUTE_KEYS = {"next": STR_REQ, "all": TABLES, "any": TABLES}
 TEST_KEYS = {"node": STR_REQ, "in": Key(_is_str_list, "a list of strings", required=True)}
-OUTCOME_KEYS = {"id": STR_REQ, "kind": STR_REQ, "section": STR_REQ, "code": STR_REQ,
-                "text": STR_REQ, "partner": STR}
+OUTCOME_KEYS = {
+    "id": STR_REQ,
+    "kind": STR_REQ,
+    "section": STR_REQ,
+    "code": STR_REQ,
+    "text": STR_REQ,
+    "partner": STR,
+}
 NODE_KINDS = ("question", "condition", "outcome")
 
 
@@ -108,8 +144,9 @@ class Reader:
     def fail(self, node: str, message: str) -> None:
         self.problems.append(Problem(self.file, node, message))
 
-    def check_keys(self, table: Mapping[str, Any], keys: Mapping[str, Key], node: str,
-                   where: str) -> bool:
+    def check_keys(
+        self, table: Mapping[str, Any], keys: Mapping[str, Key], node: str, where: str
+    ) -> bool:
         """Report unknown, missing and mistyped keys; True when the table is usable."""
         usable = True
         for name in table:
@@ -122,15 +159,20 @@ class Reader:
                     self.fail(node, f"missing key '{name}' in {where}")
                     usable = False
             elif not key.check(table[name]):
-                self.fail(node, f"'{name}' in {where} must be {key.type_name}, "
-                                f"not {_describe(table[name])}")
+                self.fail(
+                    node,
+                    f"'{name}' in {where} must be {key.type_name}, not {_describe(table[name])}",
+                )
                 usable = False
         return usable
 
     def check_id(self, value: str, node: str, what: str) -> None:
         if not ID_PATTERN.match(value):
-            self.fail(node, f"{what} '{value}' must be lower case letters, digits and '_', "
-                            "starting with a letter")
+            self.fail(
+                node,
+                f"{what} '{value}' must be lower case letters, digits and '_', "
+                "starting with a letter",
+            )
 
 
 def _describe(value: Any) -> str:
@@ -138,8 +180,14 @@ def _describe(value: Any) -> str:
         return "true/false"
     if isinstance(value, datetime):
         return "a date and time"
-    return {str: "a string", int: "a number", float: "a number", list: "a list",
-            dict: "a table", date: "a date"}.get(type(value), type(value).__name__)
+    return {
+        str: "a string",
+        int: "a number",
+        float: "a number",
+        list: "a list",
+        dict: "a table",
+        date: "a date",
+    }.get(type(value), type(value).__name__)
 
 
 def read_sections(reader: Reader, raw: list[dict[str, Any]]) -> tuple[Section, ...]:
@@ -187,22 +235,32 @@ def _read_question(reader: Reader, table: dict[str, Any], node: str) -> Question
     input_kind = _enum(reader, node, InputKind, table.get("input", "choice"), "input")
     limb = _enum(reader, node, Limb, table["limb"], "limb") if "limb" in table else None
     raw_refs = table.get("refs", [])
-    read_refs = [_read_ref(reader, node, ref, index)
-                 for index, ref in enumerate(raw_refs if _is_table_list(raw_refs) else [], 1)]
+    read_refs = [
+        _read_ref(reader, node, ref, index)
+        for index, ref in enumerate(raw_refs if _is_table_list(raw_refs) else [], 1)
+    ]
     refs = tuple(ref for ref in read_refs if ref is not None)
     answers = _read_answers(reader, table, node, input_kind)
     if not usable or input_kind is None or answers is None:
         return None
     return Question(
-        id=table["id"], section=table["section"], text=table["text"], why=table["why"],
-        input=input_kind, answers=answers, next=table.get("next", ""), refs=refs, limb=limb,
+        id=table["id"],
+        section=table["section"],
+        text=table["text"],
+        why=table["why"],
+        input=input_kind,
+        answers=answers,
+        next=table.get("next", ""),
+        refs=refs,
+        limb=limb,
         rationale_required=table.get("rationale_required", False),
         optional=table.get("optional", False),
     )
 
 
-def _read_answers(reader: Reader, table: dict[str, Any], node: str,
-                  input_kind: InputKind | None) -> tuple[Answer, ...] | None:
+def _read_answers(
+    reader: Reader, table: dict[str, Any], node: str, input_kind: InputKind | None
+) -> tuple[Answer, ...] | None:
     raw = table.get("answers", [])
     if not _is_table_list(raw):
         return None
@@ -230,18 +288,28 @@ def _read_answers(reader: Reader, table: dict[str, Any], node: str,
             continue
         seen.add(value)
         if input_kind is InputKind.CHOICE and "next" not in answer and "next" not in table:
-            reader.fail(node, f"dead end: answer '{value}' has no 'next' "
-                              "(and the question has no default 'next')")
+            reader.fail(
+                node,
+                f"dead end: answer '{value}' has no 'next' "
+                "(and the question has no default 'next')",
+            )
         if input_kind is InputKind.MULTI and "next" in answer:
-            reader.fail(node, f"answer '{value}' of a checklist takes no 'next'; "
-                              "the question's 'next' applies")
+            reader.fail(
+                node,
+                f"answer '{value}' of a checklist takes no 'next'; the question's 'next' applies",
+            )
         if answer.get("exclusive") and input_kind is not InputKind.MULTI:
             reader.fail(node, f"answer '{value}': 'exclusive' applies only to checklists")
-        answers.append(Answer(
-            value=value, label=answer["label"], next=answer.get("next", ""),
-            urgent=answer.get("urgent", False), exclusive=answer.get("exclusive", False),
-            rationale_required=answer.get("rationale_required"),
-        ))
+        answers.append(
+            Answer(
+                value=value,
+                label=answer["label"],
+                next=answer.get("next", ""),
+                urgent=answer.get("urgent", False),
+                exclusive=answer.get("exclusive", False),
+                rationale_required=answer.get("rationale_required"),
+            )
+        )
     return tuple(answers)
 
 
@@ -265,20 +333,24 @@ def _read_condition(reader: Reader, table: dict[str, Any], node: str) -> Conditi
         if not reader.check_keys(raw, ROUTE_KEYS, node, where):
             usable = False
             continue
-        tests = {group: _read_tests(reader, node, raw.get(group, []), f"{where} '{group}'")
-                 for group in ("all", "any")}
+        tests = {
+            group: _read_tests(reader, node, raw.get(group, []), f"{where} '{group}'")
+            for group in ("all", "any")
+        }
         if not raw.get("all") and not raw.get("any"):
             reader.fail(node, f"{where} has no tests: give 'all', 'any' or both")
         routes.append(Route(next=raw["next"], all=tests["all"], any=tests["any"]))
     if not usable:
         return None
     reader.check_id(table["id"], node, "node id")
-    return Condition(id=table["id"], section=table["section"], otherwise=table["otherwise"],
-                     routes=tuple(routes))
+    return Condition(
+        id=table["id"], section=table["section"], otherwise=table["otherwise"], routes=tuple(routes)
+    )
 
 
-def _read_tests(reader: Reader, node: str, raw: list[dict[str, Any]],
-                where: str) -> tuple[Test, ...]:
+def _read_tests(
+    reader: Reader, node: str, raw: list[dict[str, Any]], where: str
+) -> tuple[Test, ...]:
     tests: list[Test] = []
     for index, table in enumerate(raw, start=1):
         if reader.check_keys(table, TEST_KEYS, node, f"{where} test #{index}"):
@@ -297,8 +369,13 @@ def _read_outcome(reader: Reader, table: dict[str, Any], node: str) -> Outcome |
         known = ", ".join(OutcomeCode)
         reader.fail(node, f"unknown outcome code '{code}' (known: {known})")
         return None
-    return Outcome(id=table["id"], section=table["section"], code=OutcomeCode(code),
-                   text=table["text"], partner=table.get("partner", ""))
+    return Outcome(
+        id=table["id"],
+        section=table["section"],
+        code=OutcomeCode(code),
+        text=table["text"],
+        partner=table.get("partner", ""),
+    )
 
 
 def _enum(reader: Reader, node: str, enum: type[E], value: Any, what: str) -> E | None:

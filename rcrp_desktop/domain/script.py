@@ -55,21 +55,37 @@ def parse_script(data: Any, source: str = "<script>") -> Script:
         raise ScriptError(f"{source}: 'expect' takes 'outcome', 'partner' and 'node'")
     steps = []
     for number, raw in enumerate(data["steps"], start=1):
-        if (not isinstance(raw, dict) or not isinstance(raw.get("node"), str)
-                or "answer" not in raw or set(raw) - {"node", "answer", "rationale", "reason"}):
-            raise ScriptError(f"{source}: step {number}: a step is "
-                              '{"node": ..., "answer": ..., "rationale": ..., ["reason": ...]}')
-        steps.append(Step(raw["node"], raw["answer"], str(raw.get("rationale", "")),
-                          str(raw.get("reason", ""))))
-    return Script(data["pack"], str(data.get("title", "")), tuple(steps),
-                  {k: str(v) for k, v in expect.items()}, source)
+        if (
+            not isinstance(raw, dict)
+            or not isinstance(raw.get("node"), str)
+            or "answer" not in raw
+            or set(raw) - {"node", "answer", "rationale", "reason"}
+        ):
+            raise ScriptError(
+                f"{source}: step {number}: a step is "
+                '{"node": ..., "answer": ..., "rationale": ..., ["reason": ...]}'
+            )
+        steps.append(
+            Step(
+                raw["node"],
+                raw["answer"],
+                str(raw.get("rationale", "")),
+                str(raw.get("reason", "")),
+            )
+        )
+    return Script(
+        data["pack"],
+        str(data.get("title", "")),
+        tuple(steps),
+        {k: str(v) for k, v in expect.items()},
+        source,
+    )
 
 
 def run_script(pack: Pack, script: Script) -> engine.State:
     """Replay every step; a step that does not fit the pack fails naming the step."""
     if script.pack != pack.id:
-        raise ScriptError(f"{script.source}: written for pack '{script.pack}', "
-                          f"not '{pack.id}'")
+        raise ScriptError(f"{script.source}: written for pack '{script.pack}', not '{pack.id}'")
     state = engine.start(pack)
     for number, step in enumerate(script.steps, start=1):
         try:
@@ -84,7 +100,13 @@ def run_script(pack: Pack, script: Script) -> engine.State:
 
 def mismatches(script: Script, advice: engine.Recommendation) -> list[str]:
     """How the result differs from the script's `expect`, if at all."""
-    got = {"outcome": advice.code.value if advice.code else "(none)",
-           "partner": advice.partner, "node": advice.outcome_node}
-    return [f"expected {key} {want!r}, got {got[key]!r}"
-            for key, want in script.expect.items() if got[key] != want]
+    got = {
+        "outcome": advice.code.value if advice.code else "(none)",
+        "partner": advice.partner,
+        "node": advice.outcome_node,
+    }
+    return [
+        f"expected {key} {want!r}, got {got[key]!r}"
+        for key, want in script.expect.items()
+        if got[key] != want
+    ]

@@ -9,8 +9,10 @@ class ChangeReasonDialog:
     @classmethod
     def ask(cls, parent: QWidget, question_text: str) -> str | None:
         reason, ok = QInputDialog.getMultiLineText(
-            parent, "Reason for change",
+            parent,
+            "Reason for change",
             f"You are changing an earlier answer:\n\n{question_text}\n\n"
-            "Why? (the old answer stays in the record with this reason)")
+            "Why? (the old answer stays in the record with this reason)",
+        )
         reason = reason.strip()
         return reason if ok and reason else None

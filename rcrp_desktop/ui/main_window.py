@@ -1,7 +1,9 @@
 """The main window: choose a protocol, step through a call, end on the recommendation."""
 
+from collections.abc import Callable
+
 from PySide6.QtCore import Qt, Slot
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QAction, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -16,9 +18,11 @@ from PySide6.QtWidgets import (
 )
 
 from rcrp_desktop import APP_TITLE
+from rcrp_desktop.domain.engine import Recommendation
 from rcrp_desktop.domain.errors import AnswerError
 from rcrp_desktop.domain.protocol import Pack
 from rcrp_desktop.ui.dialogs import ChangeReasonDialog
+from rcrp_desktop.ui.qt_helpers import named
 from rcrp_desktop.ui.session import CallSession
 from rcrp_desktop.ui.widgets.guidance_panel import GuidancePanel
 from rcrp_desktop.ui.widgets.progress_panel import ProgressPanel
@@ -27,8 +31,8 @@ from rcrp_desktop.ui.widgets.result_view import ResultView
 
 SHORTCUTS = [
     ("Ctrl+N", "Start a new call"),
-    ("1 – 9", "Pick an answer (on a checklist: tick or untick)"),
-    ("Alt+1 – Alt+9", "Pick an answer even while typing a rationale"),
+    ("1 to 9", "Pick an answer (on a checklist: tick or untick)"),
+    ("Alt+1 to Alt+9", "Pick an answer even while typing a rationale"),
     ("Enter", "Save this answer and move on"),
     ("Shift+Enter", "New line in the rationale"),
     ("Alt+Left / Alt+B", "Back to the previous question (to review or change it)"),
@@ -41,14 +45,15 @@ SHORTCUTS = [
 class MainWindow(QMainWindow):
     """Hosts one call at a time; renders the CallSession and forwards intents to it."""
 
-    def __init__(self, packs: list[Pack], default_pack: str = "",
-                 load_errors: list[str] | None = None) -> None:
+    def __init__(
+        self, packs: list[Pack], default_pack: str = "", load_errors: list[str] | None = None
+    ) -> None:
         super().__init__()
         self.setWindowTitle(APP_TITLE)
         self.packs = packs
         self.session: CallSession | None = None
 
-        self.pack_choice = QComboBox(objectName="packChoice")
+        self.pack_choice = named(QComboBox(), "packChoice")
         self.pack_choice.setAccessibleName("Force profile and protocol pack")
         for pack in packs:
             self.pack_choice.addItem(f"{pack.title}  ({pack.id} {pack.version})", pack.id)
@@ -56,28 +61,29 @@ class MainWindow(QMainWindow):
         self.pack_choice.setCurrentIndex(max(index, 0))
         choice_label = QLabel("&Force profile:")
         choice_label.setBuddy(self.pack_choice)
-        self.new_call_button = QPushButton("New call (Ctrl+N)", objectName="newCallButton")
+        self.new_call_button = named(QPushButton("New call (Ctrl+N)"), "newCallButton")
         self.new_call_button.clicked.connect(self.new_call)
         top = QHBoxLayout()
         top.addWidget(choice_label)
         top.addWidget(self.pack_choice, 1)
         top.addWidget(self.new_call_button)
 
-        self.notice = QLabel(objectName="noticeBanner", wordWrap=True)
+        self.notice = named(QLabel(wordWrap=True), "noticeBanner")
         self.notice.setTextFormat(Qt.TextFormat.PlainText)
         self.notice.hide()
-        self.urgent = QLabel(objectName="urgentBanner", wordWrap=True)
+        self.urgent = named(QLabel(wordWrap=True), "urgentBanner")
         self.urgent.setTextFormat(Qt.TextFormat.PlainText)
         self.urgent.setAccessibleName("Urgent")
         self.urgent.hide()
 
-        self.start_page = QLabel(objectName="startPage", wordWrap=True)
+        self.start_page = named(QLabel(wordWrap=True), "startPage")
         self.start_page.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.start_page.setText(self._start_text(load_errors or []))
         self.progress = ProgressPanel()
         self.question_view = QuestionView()
         self.question_view.submitted.connect(self.on_submitted)
         self.question_view.back_requested.connect(self.go_back)
+        self.question_view.urgent_selected.connect(self.on_urgent_selected)
         self.guidance = GuidancePanel()
         self.result_view = ResultView()
         result_back = QPushButton("◀ &Back to the questions")
@@ -93,7 +99,7 @@ class MainWindow(QMainWindow):
         self.call_stack.addWidget(result_page)
         self.splitter.addWidget(self.call_stack)
         self.splitter.addWidget(self.guidance)
-        self.splitter.setSizes([200, 620, 380])
+        self.splitter.setSizes([240, 620, 400])
         self.pages = QStackedWidget()
         self.pages.addWidget(self.start_page)
         self.pages.addWidget(self.splitter)
@@ -105,32 +111,38 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.urgent)
         layout.addWidget(self.pages, 1)
         self.setCentralWidget(central)
-        self.statusBar().showMessage("This build does not store records: nothing typed here "
-                                     "is saved once the window closes.")
+        self.statusBar().showMessage(
+            "This build does not store records: nothing typed here is saved once the window closes."
+        )
         self._add_actions()
         self.new_call_button.setEnabled(bool(packs))
         self.resize(1280, 760)
 
     def _add_actions(self) -> None:
-        def action(text: str, keys: list[QKeySequence], slot: object) -> QAction:
-            act = QAction(text, self, shortcuts=keys)
+        def action(text: str, keys: list[QKeySequence], slot: Callable[[], None]) -> QAction:
+            act = QAction(text, self)
+            act.setShortcuts(keys)
             act.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
             act.triggered.connect(slot)
             self.addAction(act)
             return act
 
-        self.new_call_action = action("New call", [QKeySequence.StandardKey.New], self.new_call)
-        self.back_action = action("Back", [QKeySequence("Alt+Left"), QKeySequence("Alt+B")],
-                                  self.go_back)
+        self.new_call_action = action(
+            "New call", [QKeySequence(QKeySequence.StandardKey.New)], self.new_call
+        )
+        self.back_action = action(
+            "Back", [QKeySequence("Alt+Left"), QKeySequence("Alt+B")], self.go_back
+        )
         self.forward_action = action("Forward", [QKeySequence("Alt+Right")], self.go_forward)
-        self.help_action = action("Keyboard shortcuts", [QKeySequence("F1")],
-                                  self.show_shortcuts)
+        self.help_action = action("Keyboard shortcuts", [QKeySequence("F1")], self.show_shortcuts)
 
     @staticmethod
     def _start_text(errors: list[str]) -> str:
-        text = ("Choose the force profile, then press Ctrl+N to start a call.\n\n"
-                "You will be asked one question at a time. Number keys pick an answer, "
-                "Enter moves on. F1 lists every shortcut.")
+        text = (
+            "Choose the force profile, then press Ctrl+N to start a call.\n\n"
+            "You will be asked one question at a time. Number keys pick an answer, "
+            "Enter moves on. F1 lists every shortcut."
+        )
         if errors:
             text += "\n\nSome protocol packs could not be loaded:\n" + "\n".join(errors)
         return text
@@ -147,24 +159,20 @@ class MainWindow(QMainWindow):
         if self.session is not None:
             self.session.deleteLater()
         self.session = CallSession(pack, self)
-        self.session.changed.connect(self.render)
+        self.session.changed.connect(self.refresh)
         self.notice.setText(pack.notice)
         self.notice.setVisible(bool(pack.notice) or not pack.rcrp_adopted)
         self.pages.setCurrentWidget(self.splitter)
-        self.render()
+        self.refresh()
 
     @Slot()
-    def render(self) -> None:
+    def refresh(self) -> None:
         session = self.session
         if session is None:
             return
         pack = session.pack
         advice = session.recommendation()
-        if advice.urgent:
-            facts = "; ".join(f"{r.question} {r.answer}" for r in advice.reasons
-                              if r.role == "urgent")
-            self.urgent.setText(f"⚠ {pack.urgent_instruction}  ({facts})")
-        self.urgent.setVisible(advice.urgent)
+        self._show_urgent(advice)
         question = session.viewed()
         visited = [pack.node(n).section for n in session.state.path]
         if question is None:
@@ -177,11 +185,39 @@ class MainWindow(QMainWindow):
         number = titles.index(question.section) + 1 if question.section in titles else 0
         section = f"Section {number} of {len(titles)}: {pack.section_title(question.section)}"
         self.progress.show_progress(pack, visited, question.section)
-        self.question_view.show_question(question, section,
-                                         session.state.answers.get(question.id),
-                                         can_go_back=session.view_index > 0)
+        self.question_view.show_question(
+            question,
+            section,
+            session.state.answers.get(question.id),
+            can_go_back=session.view_index > 0,
+        )
         self.guidance.show_question(question)
         self.call_stack.setCurrentIndex(0)
+
+    def _show_urgent(self, advice: Recommendation, preview: bool = False) -> None:
+        """The urgent banner: from saved answers, or previewed from the answer selected."""
+        pack = self.session.pack if self.session else None
+        if pack is None:
+            return
+        if advice.urgent:
+            facts = "; ".join(
+                f"{r.question} → {r.answer}" for r in advice.reasons if r.role == "urgent"
+            )
+            text = f"⚠ {pack.urgent_instruction}  Because: {facts}"
+            if advice.rationale_owed:
+                text += f"  (rationale still to write: {len(advice.rationale_owed)})"
+        else:
+            text = (
+                f"⚠ {pack.urgent_instruction}  The answer selected puts risk in play: "
+                "press Enter to record it; the rationale can follow."
+            )
+        self.urgent.setText(text)
+        self.urgent.setVisible(advice.urgent or preview)
+
+    @Slot(bool)
+    def on_urgent_selected(self, urgent: bool) -> None:
+        if self.session is not None:
+            self._show_urgent(self.session.recommendation(), preview=urgent)
 
     @Slot(object, str)
     def on_submitted(self, value: object, rationale: str) -> None:
@@ -193,8 +229,9 @@ class MainWindow(QMainWindow):
         if session.is_change(value, rationale):
             reason = ChangeReasonDialog.ask(self, question.text) or ""
             if not reason:
-                self.question_view.show_error("Not changed: a reason is needed to change an "
-                                              "earlier answer.")
+                self.question_view.show_error(
+                    "Not changed: a reason is needed to change an earlier answer."
+                )
                 return
         try:
             session.submit(value, rationale, reason)
@@ -202,6 +239,13 @@ class MainWindow(QMainWindow):
             self.question_view.show_error(_plain(str(error)))
             if "rationale" in str(error):
                 self.question_view.rationale.setFocus()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        # Keys that reach the window (focus on no particular control) still drive the call.
+        if self.session is not None and self.call_stack.currentIndex() == 0:
+            self.question_view.keyPressEvent(event)
+        else:
+            super().keyPressEvent(event)
 
     @Slot()
     def go_back(self) -> None:
@@ -215,8 +259,9 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def show_shortcuts(self) -> None:
-        rows = "".join(f"<tr><td><b>{keys}</b></td><td>{what}</td></tr>"
-                       for keys, what in SHORTCUTS)
+        rows = "".join(
+            f"<tr><td><b>{keys}</b></td><td>{what}</td></tr>" for keys, what in SHORTCUTS
+        )
         QMessageBox.information(self, "Keyboard shortcuts", f"<table>{rows}</table>")
 
 

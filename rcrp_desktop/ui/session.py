@@ -47,19 +47,32 @@ class CallSession(QObject):
         given = self.state.answers.get(question.id)
         if given is None:
             self.state = engine.answer(self.state, question.id, value, rationale)
+        elif self._completes_rationale(value, rationale):
+            self.state = engine.complete_rationale(self.state, question.id, rationale)
         elif reason:
             self.state = engine.change(self.state, question.id, value, rationale, reason)
         self._show_after(question.id)
 
     def is_change(self, value: Any, rationale: str) -> bool:
         """Whether submitting this on the viewed question would change an earlier answer."""
-        question = self.viewed()
-        if question is None or question.id not in self.state.answers:
+        old = self._given()
+        if old is None or self._completes_rationale(value, rationale):
             return False
-        old = self.state.answers[question.id]
-        probe = engine.Given(question.id, tuple(value) if isinstance(value, list) else value,
-                             rationale.strip())
-        return probe != old
+        return (_as_value(value), rationale.strip()) != (old.value, old.rationale)
+
+    def _given(self) -> engine.Given | None:
+        question = self.viewed()
+        return self.state.answers.get(question.id) if question else None
+
+    def _completes_rationale(self, value: Any, rationale: str) -> bool:
+        """Same answer, and a rationale where there was none: documenting afterwards."""
+        old = self._given()
+        return (
+            old is not None
+            and not old.rationale
+            and bool(rationale.strip())
+            and _as_value(value) == old.value
+        )
 
     def back(self) -> None:
         if self.view_index > 0:
@@ -79,3 +92,9 @@ class CallSession(QObject):
 
     def recommendation(self) -> engine.Recommendation:
         return engine.recommend(self.state)
+
+
+def _as_value(value: Any) -> engine.Value:
+    if isinstance(value, list):
+        return tuple(value)
+    return value.strip() if isinstance(value, str) else value

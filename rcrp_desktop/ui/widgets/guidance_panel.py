@@ -6,9 +6,13 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QScrollArea, QVBoxLayout, QWidget
 
 from rcrp_desktop.domain.protocol import Question, RefKind
+from rcrp_desktop.ui.qt_helpers import named
 
-KIND_LABELS = {RefKind.LAW: "LAW", RefKind.NATIONAL_GUIDANCE: "NATIONAL GUIDANCE",
-               RefKind.LOCAL_AGREEMENT: "LOCAL AGREEMENT"}
+KIND_LABELS = {
+    RefKind.LAW: "LAW",
+    RefKind.NATIONAL_GUIDANCE: "NATIONAL GUIDANCE",
+    RefKind.LOCAL_AGREEMENT: "LOCAL AGREEMENT",
+}
 
 
 class GuidancePanel(QScrollArea):
@@ -19,7 +23,7 @@ class GuidancePanel(QScrollArea):
         self.setObjectName("guidancePanel")
         self.setWidgetResizable(True)
         self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        self.body = QLabel(objectName="guidanceText", wordWrap=True)
+        self.body = named(QLabel(wordWrap=True), "guidanceText")
         self.body.setTextFormat(Qt.TextFormat.RichText)
         self.body.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         self.body.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -38,8 +42,10 @@ class GuidancePanel(QScrollArea):
             parts.append("<h3>References</h3>")
             for ref in question.refs:
                 note = f"<br/><span class='note'>{escape(ref.note)}</span>" if ref.note else ""
-                parts.append(f"<p><b class='{ref.kind.value}'>[{KIND_LABELS[ref.kind]}]</b> "
-                             f"{escape(ref.cite)}{note}</p>")
+                parts.append(
+                    f"<p><b class='{ref.kind.value}'>[{KIND_LABELS[ref.kind]}]</b> "
+                    f"{escape(ref.cite)}{note}</p>"
+                )
         self.body.setText("".join(parts))
         self.body.setAccessibleDescription(question.why)
 

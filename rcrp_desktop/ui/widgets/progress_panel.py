@@ -15,6 +15,8 @@ class ProgressPanel(QListWidget):
         self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.setAccessibleName("Section progress")
         self.setSelectionMode(QListWidget.SelectionMode.NoSelection)
+        self.setWordWrap(True)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
 
     def show_progress(self, pack: Pack, visited: list[str], current: str | None) -> None:
         """visited: section ids of the path so far; current: the section on screen."""

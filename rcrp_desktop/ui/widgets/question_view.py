@@ -1,5 +1,6 @@
 """One question on screen: its answers on number keys, a rationale box, Enter to move on."""
 
+import itertools
 from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
@@ -18,8 +19,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from rcrp_desktop.domain.engine import Given, rationale_required
+from rcrp_desktop.domain.engine import Given, is_urgent, rationale_required
 from rcrp_desktop.domain.protocol import InputKind, Question
+from rcrp_desktop.ui.qt_helpers import named
 
 DIGIT_KEYS = {getattr(Qt.Key, f"Key_{n}"): n for n in range(1, 10)}
 
@@ -30,10 +32,12 @@ class QuestionView(QWidget):
     Signals:
         submitted(object, str): the value (str or list of str) and the rationale.
         back_requested(): the handler asked for the previous question.
+        urgent_selected(bool): whether the answer now selected is urgent (before it is saved).
     """
 
     submitted = Signal(object, str)
     back_requested = Signal()
+    urgent_selected = Signal(bool)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -41,31 +45,34 @@ class QuestionView(QWidget):
         self.buttons: list[QAbstractButton] = []
         self._group: QButtonGroup | None = None
 
-        self.section_label = QLabel(objectName="sectionLabel")
-        self.text_label = QLabel(objectName="questionText", wordWrap=True)
+        self.section_label = named(QLabel(), "sectionLabel")
+        self.text_label = named(QLabel(wordWrap=True), "questionText")
         self.text_label.setTextFormat(Qt.TextFormat.PlainText)
         self.answers_box = QVBoxLayout()
-        self.text_input = QLineEdit(objectName="textAnswer")
+        self.text_input = named(QLineEdit(), "textAnswer")
         self.text_input.setAccessibleName("Answer")
         self.text_input.returnPressed.connect(self.submit)
-        self.rationale_label = QLabel(objectName="rationaleLabel")
-        self.rationale = QPlainTextEdit(objectName="rationale")
+        self.rationale_label = named(QLabel(), "rationaleLabel")
+        self.rationale = named(QPlainTextEdit(), "rationale")
         self.rationale.setAccessibleName("Rationale")
         self.rationale.setAccessibleDescription(
-            "The facts relied on for this answer. Enter moves on; Shift+Enter for a new line.")
+            "The facts relied on for this answer. Enter moves on; Shift+Enter for a new line."
+        )
         self.rationale.setTabChangesFocus(True)
-        self.rationale.setPlaceholderText("The facts you relied on (Enter to move on, "
-                                          "Shift+Enter for a new line)")
+        self.rationale.setPlaceholderText(
+            "The facts you relied on (Enter to move on, Shift+Enter for a new line)"
+        )
         self.rationale.setMaximumHeight(110)
         self.rationale.installEventFilter(self)
-        self.error_label = QLabel(objectName="errorLabel", wordWrap=True)
+        self.error_label = named(QLabel(wordWrap=True), "errorLabel")
         self.error_label.setTextFormat(Qt.TextFormat.PlainText)
         self.error_label.hide()
-        self.back_button = QPushButton("◀ &Back", toolTip="Previous question (Alt+Left)")
+        self.back_button = named(QPushButton("◀ &Back"), "", "Previous question (Alt+Left)")
         self.back_button.setAccessibleName("Back to the previous question")
         self.back_button.clicked.connect(self.back_requested)
-        self.next_button = QPushButton("&Next ▶", objectName="nextButton",
-                                       toolTip="Save this answer and move on (Enter)")
+        self.next_button = named(
+            QPushButton("&Next ▶"), "nextButton", "Save this answer and move on (Enter)"
+        )
         self.next_button.setAccessibleName("Next question")
         self.next_button.clicked.connect(self.submit)
 
@@ -86,8 +93,9 @@ class QuestionView(QWidget):
         layout.addStretch(1)
         layout.addLayout(buttons)
 
-    def show_question(self, question: Question, section: str, given: Given | None,
-                      can_go_back: bool) -> None:
+    def show_question(
+        self, question: Question, section: str, given: Given | None, can_go_back: bool
+    ) -> None:
         """Render a question, pre-filled with its answer when it was answered before."""
         self.question = question
         self.section_label.setText(section)
@@ -99,13 +107,27 @@ class QuestionView(QWidget):
         self.rationale.setVisible(not is_text)
         self.rationale_label.setVisible(not is_text)
         self.text_input.setText(str(given.value) if given and is_text else "")
+        self.text_input.setPlaceholderText(
+            "Optional: type, or press Enter to skip"
+            if question.optional
+            else "Required: type the answer, then press Enter"
+        )
         self.rationale.setPlainText(given.rationale if given else "")
         if not is_text:
             self._add_answer_buttons(question, given)
         self.back_button.setEnabled(can_go_back)
         self.error_label.hide()
+        self._set_tab_order(is_text)
         self._update_rationale_label()
         (self.text_input if is_text else (self.buttons[0] if self.buttons else self)).setFocus()
+
+    def _set_tab_order(self, is_text: bool) -> None:
+        # Answer buttons are made per question, after the boxes: without this, Tab would
+        # leave the answers for whatever was created next.
+        chain: list[QWidget] = [self.text_input] if is_text else [*self.buttons, self.rationale]
+        chain += [self.next_button, self.back_button]
+        for first, second in itertools.pairwise(chain):
+            QWidget.setTabOrder(first, second)
 
     def _clear_answers(self) -> None:
         for button in self.buttons:
@@ -116,14 +138,18 @@ class QuestionView(QWidget):
 
     def _add_answer_buttons(self, question: Question, given: Given | None) -> None:
         multi = question.input is InputKind.MULTI
-        chosen = set(given.value) if given and isinstance(given.value, tuple) else (
-            {given.value} if given else set())
+        chosen = (
+            set(given.value)
+            if given and isinstance(given.value, tuple)
+            else ({given.value} if given else set())
+        )
         self._group = QButtonGroup(self)
         self._group.setExclusive(not multi)
         for number, answer in enumerate(question.answers, start=1):
             prefix = f"&{number}  " if number < 10 else "    "
             button: QAbstractButton = (QCheckBox if multi else QRadioButton)(
-                prefix + answer.label.replace("&", "&&"))
+                prefix + answer.label.replace("&", "&&")
+            )
             button.setObjectName(f"answer_{answer.value}")
             button.setProperty("value", answer.value)
             button.setProperty("urgent", answer.urgent)
@@ -132,6 +158,7 @@ class QuestionView(QWidget):
             button.toggled.connect(self._on_toggled)
             self._group.addButton(button, number)
             self.answers_box.addWidget(button)
+            button.show()  # now, not at the next layout pass, so it can take focus at once
             self.buttons.append(button)
 
     def _on_toggled(self, checked: bool) -> None:
@@ -146,6 +173,7 @@ class QuestionView(QWidget):
                 if answer and other and (answer.exclusive or other.exclusive):
                     button.setChecked(False)
         self._update_rationale_label()
+        self.urgent_selected.emit(any(b.isChecked() and b.property("urgent") for b in self.buttons))
 
     def value(self) -> Any:
         """The answer as currently entered: a string, or a list for checklists."""
@@ -166,10 +194,14 @@ class QuestionView(QWidget):
         if question is None:
             return
         value = self.value()
-        needed = rationale_required(question, tuple(value) if isinstance(value, list) else
-                                    value or "")
-        self.rationale_label.setText("Rationale (required)" if needed else
-                                     "Rationale (optional)")
+        needed = rationale_required(
+            question, tuple(value) if isinstance(value, list) else value or ""
+        )
+        if needed and is_urgent(question, tuple(value) if isinstance(value, list) else value or ""):
+            label = "Rationale (required: it can follow once you have deployed or escalated)"
+        else:
+            label = "Rationale (required)" if needed else "Rationale (optional)"
+        self.rationale_label.setText(label)
         self.rationale.setProperty("required", needed)
 
     def show_error(self, message: str) -> None:
@@ -180,7 +212,7 @@ class QuestionView(QWidget):
         """Emit the answer; a choice with nothing picked gets a prompt instead."""
         value = self.value()
         if value is None or value == []:
-            self.show_error("Pick an answer first (number keys 1–9).")
+            self.show_error("Pick an answer first (number keys 1 to 9).")
             return
         self.submitted.emit(value, self.rationale_text())
 
@@ -194,7 +226,10 @@ class QuestionView(QWidget):
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         # Digits reach here only when no text box has focus, so typing is never hijacked.
-        if event.key() in DIGIT_KEYS and not event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier:
+        if (
+            event.key() in DIGIT_KEYS
+            and not event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
+        ):
             self.pick(DIGIT_KEYS[Qt.Key(event.key())])
         elif event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
             self.submit()
@@ -203,10 +238,13 @@ class QuestionView(QWidget):
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         # In the rationale box, Enter moves on and Shift+Enter starts a new line.
-        if (watched is self.rationale and event.type() == QEvent.Type.KeyPress
-                and isinstance(event, QKeyEvent)
-                and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
-                and not event.modifiers() & Qt.KeyboardModifier.ShiftModifier):
+        if (
+            watched is self.rationale
+            and event.type() == QEvent.Type.KeyPress
+            and isinstance(event, QKeyEvent)
+            and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+            and not event.modifiers() & Qt.KeyboardModifier.ShiftModifier
+        ):
             self.submit()
             return True
         return super().eventFilter(watched, event)

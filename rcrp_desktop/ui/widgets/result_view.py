@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
 )
 
 from rcrp_desktop.domain.engine import Recommendation
+from rcrp_desktop.ui.qt_helpers import named
 
 ROLE_LABELS = {"urgent": "Urgent", "decided": "Decided it", "considered": "Considered"}
 
@@ -21,17 +22,24 @@ class ResultView(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.title = QLabel(objectName="resultTitle", wordWrap=True)
-        self.partner = QLabel(objectName="resultPartner", wordWrap=True)
-        self.text = QLabel(objectName="resultText", wordWrap=True)
-        self.advisory = QLabel(
-            "This is a recommendation. You decide, and your decision and rationale are "
-            "what the record holds.", objectName="advisory", wordWrap=True)
+        self.title = named(QLabel(wordWrap=True), "resultTitle")
+        self.partner = named(QLabel(wordWrap=True), "resultPartner")
+        self.text = named(QLabel(wordWrap=True), "resultText")
+        self.advisory = named(
+            QLabel(
+                "This is a recommendation. You decide, and your decision and rationale are "
+                "what the record holds.",
+                wordWrap=True,
+            ),
+            "advisory",
+        )
         for label in (self.title, self.partner, self.text):
             label.setTextFormat(Qt.TextFormat.PlainText)
-            label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByKeyboard
-                                          | Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.table = QTableWidget(0, 4, objectName="explanation")
+            label.setTextInteractionFlags(
+                Qt.TextInteractionFlag.TextSelectableByKeyboard
+                | Qt.TextInteractionFlag.TextSelectableByMouse
+            )
+        self.table = named(QTableWidget(0, 4), "explanation")
         self.table.setHorizontalHeaderLabels(["Why", "Question", "Answer", "Rationale"])
         self.table.setAccessibleName("Explanation: the answers that decided the recommendation")
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -41,7 +49,7 @@ class ResultView(QWidget):
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
         for column in (1, 2, 3):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
-        self.pack_label = QLabel(objectName="packLabel", wordWrap=True)
+        self.pack_label = named(QLabel(wordWrap=True), "packLabel")
         layout = QVBoxLayout(self)
         layout.addWidget(self.title)
         layout.addWidget(self.partner)
@@ -57,15 +65,24 @@ class ResultView(QWidget):
         self.title.setProperty("urgent", advice.urgent)
         self.partner.setText(f"Partner: {advice.partner_name}" if advice.partner_name else "")
         self.partner.setVisible(bool(advice.partner_name))
-        self.text.setText(advice.text)
+        text = advice.text
+        if advice.rationale_owed:
+            text += (
+                "\n\nRationale still to write for: "
+                + ", ".join(advice.rationale_owed)
+                + ". Go back (Alt+Left) to each and add it."
+            )
+        self.text.setText(text)
         self.table.setRowCount(len(advice.reasons))
         for row, reason in enumerate(advice.reasons):
-            for column, value in enumerate((ROLE_LABELS[reason.role], reason.question,
-                                            reason.answer, reason.rationale)):
+            for column, value in enumerate(
+                (ROLE_LABELS[reason.role], reason.question, reason.answer, reason.rationale)
+            ):
                 item = QTableWidgetItem(value)
                 item.setToolTip(value)
                 self.table.setItem(row, column, item)
         self.table.resizeRowsToContents()
-        self.pack_label.setText(f"Protocol: {advice.pack_id} {advice.pack_version} · "
-                                f"sha256 {advice.pack_hash[:16]}…")
+        self.pack_label.setText(
+            f"Protocol: {advice.pack_id} {advice.pack_version} · sha256 {advice.pack_hash[:16]}…"
+        )
         self.title.setFocus()
