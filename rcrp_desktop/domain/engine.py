@@ -1,9 +1,10 @@
 """The decision engine: a pure state machine over a protocol pack. It recommends; handlers decide.
 
 A call's state is rebuilt from its event list alone (`replay`), so storage keeps events and
-nothing else. Answers in force are those on the current path; changing an earlier answer
-re-walks the pack from the start, carrying forward every later answer that is still on the
-path and dropping (but keeping in the history) those that are not.
+nothing else. Conditions route only on answers already on the walked path. Changing an earlier
+answer re-walks the pack from the start: later answers fill themselves in again when the walk
+reaches them, and an answer whose question can no longer be reached is dropped from the answers
+in force (the history keeps it, and the event that dropped it says so).
 """
 
 from collections.abc import Iterable, Mapping
@@ -11,6 +12,7 @@ from dataclasses import dataclass, field, replace
 from types import MappingProxyType
 from typing import Any, Literal
 
+from rcrp_desktop.domain import graph
 from rcrp_desktop.domain.errors import AnswerError
 from rcrp_desktop.domain.outcomes import MEANINGS, URGENT_OUTCOME, OutcomeCode, police_attend
 from rcrp_desktop.domain.protocol import Condition, InputKind, Outcome, Pack, Question, Route, Test
@@ -73,6 +75,9 @@ class State:
     path: tuple[str, ...]
     history: tuple[Event, ...] = ()
     decision: Decision | None = None
+    # Answers given earlier whose questions are off the path for now but still ahead of it:
+    # they fill themselves in when the walk reaches them again.
+    carried: Mapping[str, Given] = field(default_factory=lambda: MappingProxyType({}))
 
     @property
     def current(self) -> str:
@@ -150,11 +155,11 @@ def answer(state: State, node: str, value: Any, rationale: str = "") -> State:
     question = _question(state.pack, node)
     given = Given(node, _normalise(question, value), rationale.strip())
     _check_rationale(question, given)
-    answers = {**state.answers, node: given}
-    event = Event(len(state.history) + 1, "answer", node, given.value, given.rationale)
-    return State(
-        state.pack, MappingProxyType(answers), _walk(state.pack, answers), (*state.history, event)
+    answers, carried, path, dropped = _settle(state, node, given)
+    event = Event(
+        len(state.history) + 1, "answer", node, given.value, given.rationale, dropped=dropped
     )
+    return State(state.pack, answers, path, (*state.history, event), None, carried)
 
 
 def change(state: State, node: str, value: Any, rationale: str, reason: str) -> State:
@@ -169,11 +174,7 @@ def change(state: State, node: str, value: Any, rationale: str, reason: str) -> 
     if given == old:
         raise AnswerError(f"the new answer to '{node}' is the same as the old one")
     _check_rationale(question, given)
-    answers = {**state.answers, node: given}
-    path = _walk(state.pack, answers)
-    dropped = tuple(n for n in answers if n not in path)
-    for gone in dropped:
-        del answers[gone]
+    answers, carried, path, dropped = _settle(state, node, given)
     event = Event(
         len(state.history) + 1,
         "change",
@@ -185,9 +186,8 @@ def change(state: State, node: str, value: Any, rationale: str, reason: str) -> 
         old.rationale,
         dropped,
     )
-    return State(
-        state.pack, MappingProxyType(answers), path, (*state.history, event), None
-    )  # a changed answer voids any decision taken on the old answers
+    # A changed answer voids any decision taken on the old answers.
+    return State(state.pack, answers, path, (*state.history, event), None, carried)
 
 
 def complete_rationale(state: State, node: str, rationale: str) -> State:
@@ -371,8 +371,23 @@ def _check_rationale(question: Question, given: Given) -> None:
         raise AnswerError(f"'{question.id}' needs a rationale for this answer")
 
 
+def _settle(
+    state: State, node: str, given: Given
+) -> tuple[Mapping[str, Given], Mapping[str, Given], tuple[str, ...], tuple[str, ...]]:
+    """Walk with one more answer: the answers on the path, those carried, and those dropped."""
+    every = {**state.carried, **state.answers, node: given}
+    path = _walk(state.pack, every)
+    on_path = set(path)
+    ahead = set(graph.reachable(state.pack.nodes, path[-1]))
+    answers = {n: g for n, g in every.items() if n in on_path}
+    carried = {n: g for n, g in every.items() if n not in on_path and n in ahead}
+    dropped = tuple(n for n in every if n not in on_path and n not in ahead)
+    return MappingProxyType(answers), MappingProxyType(carried), path, dropped
+
+
 def _walk(pack: Pack, answers: Mapping[str, Given]) -> tuple[str, ...]:
     path: list[str] = []
+    walked: dict[str, Given] = {}  # conditions see only answers already on the path
     node_id = pack.start
     for _ in range(len(pack.nodes) + 1):
         path.append(node_id)
@@ -380,12 +395,13 @@ def _walk(pack: Pack, answers: Mapping[str, Given]) -> tuple[str, ...]:
         if isinstance(node, Outcome):
             return tuple(path)
         if isinstance(node, Condition):
-            route = _route_taken(node, answers)
+            route = _route_taken(node, walked)
             node_id = route.next if route is not None else node.otherwise
             continue
         given = answers.get(node_id)
         if given is None:
             return tuple(path)
+        walked[node_id] = given
         chosen = node.answer(given.value) if isinstance(given.value, str) else None
         node_id = chosen.next if chosen is not None and chosen.next else node.next
     raise AnswerError(f"pack {pack.id} loops at '{node_id}'")  # the linter forbids this

@@ -2,6 +2,8 @@
 
 from collections import deque
 from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
 
 from rcrp_desktop.domain.problems import Problem
 from rcrp_desktop.domain.protocol import (
@@ -16,7 +18,30 @@ from rcrp_desktop.domain.protocol import (
 Report = Callable[[str, str], None]  # (node id, message)
 
 
-def successors(node: Node) -> list[str]:
+@dataclass(frozen=True)
+class Opaque:
+    """Stands in for a node that could not be read, so one typo does not cascade.
+
+    Only its raw targets are known: routes pass through it, and it is never a dead end.
+    """
+
+    id: str
+    targets: tuple[str, ...]
+
+    @classmethod
+    def from_table(cls, node_id: str, table: Mapping[str, Any]) -> "Opaque":
+        found = [table.get("next"), table.get("otherwise")]
+        for group in ("answers", "routes"):
+            items = table.get(group)
+            if isinstance(items, list):
+                found += [item.get("next") for item in items if isinstance(item, dict)]
+        return cls(node_id, tuple(dict.fromkeys(t for t in found if isinstance(t, str) and t)))
+
+
+GraphNode = Node | Opaque
+
+
+def successors(node: GraphNode) -> list[str]:
     """The nodes a node can lead to, in declaration order, without repeats."""
     if isinstance(node, Question):
         targets = [answer.next or node.next for answer in node.answers]
@@ -24,12 +49,14 @@ def successors(node: Node) -> list[str]:
             targets = [node.next]
     elif isinstance(node, Condition):
         targets = [route.next for route in node.routes] + [node.otherwise]
+    elif isinstance(node, Opaque):
+        targets = list(node.targets)
     else:
         targets = []
     return list(dict.fromkeys(t for t in targets if t))
 
 
-def check_references(nodes: Mapping[str, Node], report: Report) -> None:
+def check_references(nodes: Mapping[str, GraphNode], report: Report) -> None:
     """Every `next`/`otherwise` names an existing node."""
     for node_id, node in nodes.items():
         for target in successors(node):
@@ -37,7 +64,7 @@ def check_references(nodes: Mapping[str, Node], report: Report) -> None:
                 report(node_id, f"goes to '{target}', which does not exist")
 
 
-def reachable(nodes: Mapping[str, Node], start: str, avoid: str = "") -> list[str]:
+def reachable(nodes: Mapping[str, GraphNode], start: str, avoid: str = "") -> list[str]:
     """Nodes reachable from `start` (breadth first), never entering `avoid`."""
     if start not in nodes or start == avoid:
         return []
@@ -53,7 +80,7 @@ def reachable(nodes: Mapping[str, Node], start: str, avoid: str = "") -> list[st
     return order
 
 
-def find_cycles(nodes: Mapping[str, Node], start: str) -> list[list[str]]:
+def find_cycles(nodes: Mapping[str, GraphNode], start: str) -> list[list[str]]:
     """Each distinct cycle reachable from start, as the list of node ids around it."""
     cycles: list[list[str]] = []
     state: dict[str, int] = {}  # 1 = on the current path, 2 = finished
@@ -77,14 +104,14 @@ def find_cycles(nodes: Mapping[str, Node], start: str) -> list[list[str]]:
     return cycles
 
 
-def dead_ends(nodes: Mapping[str, Node], among: Iterable[str]) -> list[str]:
+def dead_ends(nodes: Mapping[str, GraphNode], among: Iterable[str]) -> list[str]:
     """Nodes in `among` from which no outcome can be reached."""
     predecessors: dict[str, list[str]] = {node_id: [] for node_id in nodes}
     for node_id, node in nodes.items():
         for target in successors(node):
             if target in predecessors:
                 predecessors[target].append(node_id)
-    alive = {node_id for node_id, node in nodes.items() if isinstance(node, Outcome)}
+    alive = {n for n, node in nodes.items() if isinstance(node, Outcome | Opaque)}
     queue = deque(alive)
     while queue:
         for source in predecessors[queue.popleft()]:
@@ -94,7 +121,7 @@ def dead_ends(nodes: Mapping[str, Node], among: Iterable[str]) -> list[str]:
     return [node_id for node_id in among if node_id not in alive]
 
 
-def path_avoiding(nodes: Mapping[str, Node], start: str, avoid: str) -> list[str] | None:
+def path_avoiding(nodes: Mapping[str, GraphNode], start: str, avoid: str) -> list[str] | None:
     """A route from start to an outcome that never passes `avoid`, or None."""
     if start not in nodes or start == avoid:
         return None
@@ -114,7 +141,7 @@ def path_avoiding(nodes: Mapping[str, Node], start: str, avoid: str) -> list[str
     return None
 
 
-def check_conditions(nodes: Mapping[str, Node], report: Report) -> None:
+def check_conditions(nodes: Mapping[str, GraphNode], report: Report) -> None:
     """A condition tests only questions that can come before it, with values they offer."""
     for node_id, node in nodes.items():
         if not isinstance(node, Condition):
@@ -125,6 +152,8 @@ def check_conditions(nodes: Mapping[str, Node], report: Report) -> None:
                 if target is None:
                     report(node_id, f"route #{index} tests '{test.node}', which does not exist")
                     continue
+                if isinstance(target, Opaque):
+                    continue  # already reported where it is defined
                 if not isinstance(target, Question):
                     report(node_id, f"route #{index} tests '{test.node}', which is not a question")
                     continue
@@ -146,22 +175,32 @@ def check_conditions(nodes: Mapping[str, Node], report: Report) -> None:
                     )
 
 
-def check_safety(nodes: Mapping[str, Node], report: Report) -> None:
-    """On the crime, life and serious-harm limbs, yes and unknown must be urgent."""
+def check_safety(nodes: Mapping[str, GraphNode], report: Report) -> None:
+    """On the crime, life and serious-harm limbs only a plain 'no' may be non-urgent."""
     for node_id, node in nodes.items():
         if not isinstance(node, Question) or node.limb not in URGENT_LIMBS:
             continue
+        if node.input is not InputKind.CHOICE:
+            report(node_id, f"the '{node.limb}' limb must be a choice question (yes, no, unknown)")
+            continue
+        missing = [v for v in ("yes", "no", "unknown") if v not in node.values]
+        if missing:
+            report(
+                node_id,
+                f"the '{node.limb}' limb must offer yes, no and unknown "
+                f"(missing: {', '.join(missing)})",
+            )
         for answer in node.answers:
-            if answer.value in ("yes", "unknown") and not answer.urgent:
+            if answer.value != "no" and not answer.urgent:
                 report(
                     node_id,
-                    f"answer '{answer.value}' on the '{node.limb}' limb must be "
-                    "urgent = true (any yes or unknown means deploy now)",
+                    f"answer '{answer.value}' on the '{node.limb}' limb must be urgent = true "
+                    "(anything but a plain no means deploy or escalate now)",
                 )
 
 
 def check_every_path(
-    nodes: Mapping[str, Node], start: str, required: Iterable[str], report: Report
+    nodes: Mapping[str, GraphNode], start: str, required: Iterable[str], report: Report
 ) -> None:
     """Each node in `every_path` lies on every route from start to an outcome."""
     for node_id in required:

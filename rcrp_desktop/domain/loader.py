@@ -15,7 +15,7 @@ from typing import Any
 from rcrp_desktop.domain import graph
 from rcrp_desktop.domain.errors import PackError
 from rcrp_desktop.domain.problems import Problem
-from rcrp_desktop.domain.protocol import Node, Outcome, Pack, Question
+from rcrp_desktop.domain.protocol import Outcome, Pack, Question
 from rcrp_desktop.domain.schema import (
     JURISDICTIONS,
     PACK_ID_PATTERN,
@@ -154,17 +154,23 @@ def build(path: Path) -> tuple[Pack | None, list[Problem]]:
     """Load and check one pack file; the pack is None when any problem was found."""
     raw = _resolve(path)
     problems = list(raw.problems)
+    if not raw.pack and problems:  # unreadable: anything more would only be noise
+        return None, problems
     readers: dict[str, Reader] = {}
     top = _file_reader(readers, raw.top)
     pack_ok = top.check_keys(raw.pack, PACK_KEYS, "", "[pack]")
     sections = read_sections(top, raw.sections)
-    nodes: dict[str, Node] = {}
+    nodes: dict[str, graph.GraphNode] = {}
     origin: dict[str, str] = {}
     for index, (file, table) in enumerate(raw.nodes, start=1):
         node = read_node(_file_reader(readers, file), table, index)
+        node_id = table.get("id")
         if node is not None:
             nodes[node.id] = node
-            origin[node.id] = file
+        elif isinstance(node_id, str) and node_id:
+            nodes[node_id] = graph.Opaque.from_table(node_id, table)
+        if isinstance(node_id, str):
+            origin[node_id] = file
     for reader in readers.values():
         problems += reader.problems
     if not pack_ok:
@@ -184,8 +190,10 @@ def build(path: Path) -> tuple[Pack | None, list[Problem]]:
     graph.check_references(nodes, report)
     for cycle in graph.find_cycles(nodes, start):
         report(cycle[0], "cycle: " + " -> ".join(cycle))
+    flagged = {p.node for p in problems + found}  # a node's own fault explains the rest
     for node_id in graph.dead_ends(nodes, nodes):
-        report(node_id, "dead end: no route from here reaches an outcome")
+        if node_id not in flagged:
+            report(node_id, "dead end: no route from here reaches an outcome")
     graph.check_conditions(nodes, report)
     graph.check_safety(nodes, report)
     graph.check_every_path(nodes, start, meta.get("every_path", []), report)
@@ -206,13 +214,15 @@ def build(path: Path) -> tuple[Pack | None, list[Problem]]:
         every_path=tuple(meta.get("every_path", [])),
         partners=MappingProxyType(dict(raw.partners)),  # type: ignore[arg-type]
         sections=sections,
-        nodes=nodes,
+        nodes={k: v for k, v in nodes.items() if not isinstance(v, graph.Opaque)},
         source=raw.top,
     )
     return dataclasses.replace(pack, content_hash=content_hash(pack)), []
 
 
-def _check_meta(meta: dict[str, Any], nodes: dict[str, Node], report: graph.Report) -> None:
+def _check_meta(
+    meta: dict[str, Any], nodes: dict[str, graph.GraphNode], report: graph.Report
+) -> None:
     if not PACK_ID_PATTERN.match(meta["id"]):
         report("", f"pack id '{meta['id']}' must be lower case letters, digits and '-'")
     if meta["jurisdiction"] not in JURISDICTIONS:
@@ -229,13 +239,18 @@ def _check_meta(meta: dict[str, Any], nodes: dict[str, Node], report: graph.Repo
 
 
 def _check_nodes(
-    nodes: dict[str, Node], sections: Iterable[Any], partners: dict[str, Any], report: graph.Report
+    nodes: dict[str, graph.GraphNode],
+    sections: Iterable[Any],
+    partners: dict[str, Any],
+    report: graph.Report,
 ) -> None:
     section_ids = {section.id for section in sections}
     for key, name in partners.items():
         if not isinstance(name, str) or not name.strip():
             report("", f"partner '{key}' must have a display name")
     for node_id, node in nodes.items():
+        if isinstance(node, graph.Opaque):
+            continue
         if node.section not in section_ids:
             report(node_id, f"section '{node.section}' is not declared in [[sections]]")
         if isinstance(node, Outcome) and node.partner and node.partner not in partners:

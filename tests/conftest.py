@@ -1,0 +1,44 @@
+"""Test setup: offscreen Qt before anything imports it, a throwaway data folder, shipped packs."""
+
+import os
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from pathlib import Path  # noqa: E402  (the platform must be set before Qt can load)
+
+import pytest  # noqa: E402
+
+from rcrp_desktop.domain.loader import load_pack  # noqa: E402
+from rcrp_desktop.domain.protocol import Pack  # noqa: E402
+from rcrp_desktop.paths import forms_dir  # noqa: E402
+
+SHIPPED = {
+    "rcrp-england": "england/rcrp-england.toml",
+    "rcrp-wales": "wales/rcrp-wales.toml",
+    "btp-standard": "btp/btp-standard.toml",
+}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark every test that needs a QApplication as `gui`, so `-m "not gui"` runs headless."""
+    for item in items:
+        if {"qtbot", "qapp"} & set(getattr(item, "fixturenames", ())):
+            item.add_marker("gui")
+
+
+@pytest.fixture(autouse=True)
+def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Records never touch the real machine: the data folder lives in tmp_path."""
+    folder = tmp_path / "data"
+    monkeypatch.setenv("RCRP_DATA_DIR", str(folder))
+    return folder
+
+
+@pytest.fixture(scope="session")
+def packs() -> dict[str, Pack]:
+    return {pack_id: load_pack(forms_dir() / rel) for pack_id, rel in SHIPPED.items()}
+
+
+@pytest.fixture(scope="session")
+def england(packs: dict[str, Pack]) -> Pack:
+    return packs["rcrp-england"]
