@@ -4,13 +4,14 @@ import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from pathlib import Path  # noqa: E402  (the platform must be set before Qt can load)
+# Everything below comes after the platform is set, so nothing can load Qt before it.
+from pathlib import Path
 
-import pytest  # noqa: E402
+import pytest
 
-from rcrp_desktop.domain.loader import load_pack  # noqa: E402
-from rcrp_desktop.domain.protocol import Pack  # noqa: E402
-from rcrp_desktop.paths import forms_dir  # noqa: E402
+from rcrp_desktop.domain.loader import load_pack
+from rcrp_desktop.domain.protocol import Pack
+from rcrp_desktop.paths import forms_dir
 
 SHIPPED = {
     "rcrp-england": "england/rcrp-england.toml",

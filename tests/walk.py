@@ -20,8 +20,9 @@ def default_answer(question: Question) -> tuple[Any, str]:
     return preferred.value, "Facts as given by the caller"
 
 
-def walk(pack: Pack, answers: Mapping[str, Any] | None = None,
-         chooser: Chooser = default_answer) -> engine.State:
+def walk(
+    pack: Pack, answers: Mapping[str, Any] | None = None, chooser: Chooser = default_answer
+) -> engine.State:
     """Answer every question until the outcome: from `answers` where given, else `chooser`."""
     answers = answers or {}
     state = engine.start(pack)

@@ -51,8 +51,9 @@ def test_a_checklist_refuses_none_ticked_with_a_red_flag(england: Pack) -> None:
 
 @pytest.mark.parametrize("limb", URGENT_LIMBS)
 @pytest.mark.parametrize("value", ["yes", "unknown"])
-def test_yes_or_unknown_on_a_limb_means_deploy_now_at_once(england: Pack, limb: str,
-                                                          value: str) -> None:
+def test_yes_or_unknown_on_a_limb_means_deploy_now_at_once(
+    england: Pack, limb: str, value: str
+) -> None:
     state = walk_to(england, limb)
     before = engine.recommend(state)
     assert not before.urgent
@@ -113,8 +114,13 @@ def test_the_engine_recommends_but_never_decides(england: Pack) -> None:
 
 def test_changing_an_answer_keeps_the_old_one_with_its_reason(england: Pack) -> None:
     state = walk(england)
-    changed = engine.change(state, "rf_checklist", ["overdose"], "",
-                            "Caller now says he took thirty tablets an hour ago")
+    changed = engine.change(
+        state,
+        "rf_checklist",
+        ["overdose"],
+        "",
+        "Caller now says he took thirty tablets an hour ago",
+    )
     event = changed.history[-1]
     assert event.action == "change" and event.node == "rf_checklist"
     assert event.previous == ("none",) and event.value == ("overdose",)
@@ -161,8 +167,10 @@ def test_replaying_the_events_rebuilds_the_state_exactly(england: Pack) -> None:
 
 
 def test_replay_names_the_event_that_does_not_fit(england: Pack) -> None:
-    events = [{"action": "answer", "node": "ctx_caller_type", "value": "public"},
-              {"action": "answer", "node": "thr_life", "value": "no"}]
+    events = [
+        {"action": "answer", "node": "ctx_caller_type", "value": "public"},
+        {"action": "answer", "node": "thr_life", "value": "no"},
+    ]
     with pytest.raises(AnswerError, match="event 2: 'thr_life' is not the current question"):
         engine.replay(england, events)
 
@@ -197,12 +205,17 @@ def walk_to(pack: Pack, node: str) -> engine.State:
     return state
 
 
-def write_pack(folder: Path, *, misrouted: bool = False,
-               question: str = "Is anyone at real and immediate risk?") -> Path:
+def write_pack(
+    folder: Path,
+    *,
+    misrouted: bool = False,
+    question: str = "Is anyone at real and immediate risk?",
+) -> Path:
     """A two-question pack; `misrouted` sends an urgent yes to a non-police outcome."""
     target = "out_partner" if misrouted else "out_police"
     path = folder / "tiny.toml"
-    path.write_text(textwrap.dedent(f"""
+    path.write_text(
+        textwrap.dedent(f"""
         [pack]
         id = "tiny"
         version = "1"
@@ -250,5 +263,7 @@ def write_pack(folder: Path, *, misrouted: bool = False,
         code = "PARTNER_LEAD_NO_POLICE"
         partner = "crisis_team"
         text = "Hand over."
-        """), encoding="utf-8")
+        """),
+        encoding="utf-8",
+    )
     return path
