@@ -275,7 +275,7 @@ def recommend(state: State) -> Recommendation:
     floor = bool(urgent) and not police_attend(code)
     if floor:  # the pack routed an urgent call away from police: the engine will not
         code = URGENT_OUTCOME
-    reasons = _merge_reasons(urgent + _deciding_reasons(state))
+    reasons = _merge_reasons(urgent + _deciding_reasons(state)) or _profile_reason(pack)
     return Recommendation(
         final=True,
         code=code,
@@ -461,6 +461,16 @@ def _deciding_reasons(state: State) -> list[Reason]:
             _reason(state, t.node, "considered") for t in route.tests if t.node in state.answers
         ]
     return reasons
+
+
+def _profile_reason(pack: Pack) -> tuple[Reason, ...]:
+    """When no answer routed the call, the force profile did (e.g. RCRP not adopted)."""
+    basis = pack.notice or (
+        "RCRP is not adopted by this force"
+        if not pack.rcrp_adopted
+        else "The protocol routes every call here"
+    )
+    return (Reason("", "Force profile", pack.title, basis, "decided"),)
 
 
 def _merge_reasons(reasons: list[Reason]) -> tuple[Reason, ...]:
