@@ -86,7 +86,7 @@ class MainWindow(QMainWindow):
         self.question_view.urgent_selected.connect(self.on_urgent_selected)
         self.guidance = GuidancePanel()
         self.result_view = ResultView()
-        result_back = QPushButton("◀ &Back to the questions")
+        result_back = QPushButton("◀ Back to the questions (Alt+Left)")
         result_back.clicked.connect(self.go_back)
         result_page = QWidget()
         result_layout = QVBoxLayout(result_page)
@@ -130,6 +130,7 @@ class MainWindow(QMainWindow):
         self.new_call_action = action(
             "New call", [QKeySequence(QKeySequence.StandardKey.New)], self.new_call
         )
+        # Explicit shortcuts rather than button mnemonics: some platform themes disable those.
         self.back_action = action(
             "Back", [QKeySequence("Alt+Left"), QKeySequence("Alt+B")], self.go_back
         )

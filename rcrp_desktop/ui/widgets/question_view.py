@@ -51,7 +51,8 @@ class QuestionView(QWidget):
         self.answers_box = QVBoxLayout()
         self.text_input = named(QLineEdit(), "textAnswer")
         self.text_input.setAccessibleName("Answer")
-        self.text_input.returnPressed.connect(self.submit)
+        # No returnPressed hook: QLineEdit also passes Enter up to this view, which submits;
+        # both would answer two questions with one key press.
         self.rationale_label = named(QLabel(), "rationaleLabel")
         self.rationale = named(QPlainTextEdit(), "rationale")
         self.rationale.setAccessibleName("Rationale")
@@ -67,7 +68,7 @@ class QuestionView(QWidget):
         self.error_label = named(QLabel(wordWrap=True), "errorLabel")
         self.error_label.setTextFormat(Qt.TextFormat.PlainText)
         self.error_label.hide()
-        self.back_button = named(QPushButton("◀ &Back"), "", "Previous question (Alt+Left)")
+        self.back_button = named(QPushButton("◀ Back"), "", "Previous question (Alt+Left)")
         self.back_button.setAccessibleName("Back to the previous question")
         self.back_button.clicked.connect(self.back_requested)
         self.next_button = named(

@@ -1,0 +1,244 @@
+"""The first window, driven from the keyboard the way a handler on a live call would."""
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QMessageBox
+from pytestqt.qtbot import QtBot
+
+from rcrp_desktop.domain import engine
+from rcrp_desktop.domain.outcomes import OutcomeCode
+from rcrp_desktop.domain.protocol import InputKind, Pack
+from rcrp_desktop.domain.script import load_script
+from rcrp_desktop.paths import examples_dir
+from rcrp_desktop.ui.dialogs import ChangeReasonDialog
+from rcrp_desktop.ui.main_window import MainWindow
+from tests.walk import default_answer
+
+
+@pytest.fixture
+def window(qtbot: QtBot, packs: dict[str, Pack]) -> MainWindow:
+    win = MainWindow(list(packs.values()), default_pack="rcrp-england")
+    qtbot.add_widget(win)
+    win.show()
+    qtbot.wait_exposed(win)
+    return win
+
+
+def press(
+    qtbot: QtBot,
+    window: MainWindow,
+    key: Qt.Key,
+    modifier: Qt.KeyboardModifier = Qt.KeyboardModifier.NoModifier,
+) -> None:
+    """A key press where the handler's focus is."""
+    target = QApplication.focusWidget() or window
+    qtbot.keyClick(target, key, modifier)
+
+
+def answer_by_keyboard(qtbot: QtBot, window: MainWindow, value: Any, rationale: str) -> None:
+    """Answer the question on screen with number keys, typing and Enter only."""
+    view = window.question_view
+    question = view.question
+    assert question is not None
+    if question.input is InputKind.TEXT:
+        assert QApplication.focusWidget() is view.text_input
+        qtbot.keyClicks(view.text_input, value)
+        press(qtbot, window, Qt.Key.Key_Return)
+        return
+    for item in value if isinstance(value, list) else [value]:
+        number = question.values.index(item) + 1
+        press(qtbot, window, getattr(Qt.Key, f"Key_{number}"))
+    if rationale:
+        press(qtbot, window, Qt.Key.Key_Tab)
+        target = QApplication.focusWidget()
+        assert target is view.rationale, "Tab goes from the answers to the rationale"
+        qtbot.keyClicks(target, rationale)
+    press(qtbot, window, Qt.Key.Key_Return)
+
+
+def start_call(qtbot: QtBot, window: MainWindow, pack_id: str) -> None:
+    window.pack_choice.setCurrentIndex(window.pack_choice.findData(pack_id))
+    press(qtbot, window, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    assert window.session is not None
+    assert window.session.pack.id == pack_id
+
+
+WINDOW_SCRIPTS = [
+    "welfare-crisis-team.json",
+    "walkout-naloxone-ambulance.json",
+    "welfare-child-at-home-risk-unknown.json",
+    "wales-welsh-language-crisis-team.json",
+    "btp-platform-distress.json",
+]
+
+
+@pytest.mark.parametrize("script_name", WINDOW_SCRIPTS)
+def test_a_whole_call_by_keyboard_reaches_the_same_recommendation(
+    qtbot: QtBot, window: MainWindow, packs: dict[str, Pack], script_name: str
+) -> None:
+    script = load_script(examples_dir() / script_name)
+    start_call(qtbot, window, script.pack)
+    for step in script.steps:
+        assert not step.reason, "window scripts answer straight through"
+        assert window.question_view.question is not None
+        assert window.question_view.question.id == step.node
+        answer_by_keyboard(qtbot, window, step.answer, step.rationale)
+    assert window.call_stack.currentIndex() == 1, "the call ends on the recommendation"
+    state = window.session.state if window.session else None
+    assert state is not None
+    assert state.finished
+    advice = engine.recommend(state)
+    assert advice.code is not None
+    assert advice.code.value == script.expect["outcome"]
+    assert window.result_view.title.text().endswith(f"[{advice.code.value}]")
+    shown = [
+        window.result_view.table.item(row, 1).text()
+        for row in range(window.result_view.table.rowCount())
+    ]
+    assert shown == [reason.question for reason in advice.reasons]
+    assert window.urgent.isVisible() == advice.urgent
+
+
+def test_a_required_rationale_holds_the_question(qtbot: QtBot, window: MainWindow) -> None:
+    start_call(qtbot, window, "rcrp-england")
+    walk_window_to(qtbot, window, "thrive_grade")
+    answer_by_keyboard(qtbot, window, "low", "")
+    assert window.question_view.question.id == "thrive_grade"
+    assert window.question_view.error_label.isVisible()
+    assert "rationale" in window.question_view.error_label.text()
+    assert "thrive_grade" not in window.session.state.answers
+
+
+def test_urgent_banner_shows_on_selection_and_the_rationale_can_follow(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    start_call(qtbot, window, "rcrp-england")
+    walk_window_to(qtbot, window, "thr_life")
+    assert not window.urgent.isVisible()
+    press(qtbot, window, Qt.Key.Key_1)  # "yes": shown at once, before anything is saved
+    assert window.urgent.isVisible()
+    assert "Deploy or escalate now, document afterwards." in window.urgent.text()
+    press(qtbot, window, Qt.Key.Key_Return)  # no rationale: never held up
+    assert window.session.state.answers["thr_life"].value == "yes"
+    assert window.urgent.isVisible()
+    assert "rationale still to write: 1" in window.urgent.text()
+    # Back to it, write the rationale: recorded as completing it, not as a change.
+    press(qtbot, window, Qt.Key.Key_Left, Qt.KeyboardModifier.AltModifier)
+    assert window.question_view.question.id == "thr_life"
+    qtbot.keyClicks(window.question_view.rationale, "Said he has tablets and a plan tonight")
+    press(qtbot, window, Qt.Key.Key_Return)
+    assert window.session.state.history[-1].action == "rationale"
+    assert window.session.state.rationale_owed() == []
+
+
+def test_changing_an_answer_asks_why_and_keeps_the_old_one(
+    qtbot: QtBot, window: MainWindow, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    asked: list[str] = []
+
+    def ask(cls: type, parent: object, question_text: str) -> str:
+        asked.append(question_text)
+        return "Caller corrected herself: she is his daughter"
+
+    monkeypatch.setattr(ChangeReasonDialog, "ask", classmethod(ask))
+    start_call(qtbot, window, "rcrp-england")
+    answer_by_keyboard(qtbot, window, "public", "")
+    press(qtbot, window, Qt.Key.Key_B, Qt.KeyboardModifier.AltModifier)
+    assert window.question_view.question.id == "ctx_caller_type"
+    answer_by_keyboard(qtbot, window, "family", "")
+    assert asked == [window.session.pack.question("ctx_caller_type").text]
+    event = window.session.state.history[-1]
+    assert (event.action, event.previous, event.value) == ("change", "public", "family")
+    assert event.reason == "Caller corrected herself: she is his daughter"
+    assert window.question_view.question.id == "ctx_caller_detail"
+
+
+def test_a_cancelled_change_changes_nothing(
+    qtbot: QtBot, window: MainWindow, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(ChangeReasonDialog, "ask", classmethod(lambda cls, p, q: None))
+    start_call(qtbot, window, "rcrp-england")
+    answer_by_keyboard(qtbot, window, "public", "")
+    press(qtbot, window, Qt.Key.Key_Left, Qt.KeyboardModifier.AltModifier)
+    answer_by_keyboard(qtbot, window, "family", "")
+    assert window.session.state.answers["ctx_caller_type"].value == "public"
+    assert "reason is needed" in window.question_view.error_label.text()
+
+
+def test_checklist_none_clears_the_red_flags(qtbot: QtBot, window: MainWindow) -> None:
+    start_call(qtbot, window, "rcrp-england")
+    walk_window_to(qtbot, window, "rf_checklist")
+    question = window.question_view.question
+    press(qtbot, window, Qt.Key.Key_1)
+    press(qtbot, window, Qt.Key.Key_6)
+    assert window.question_view.value() == ["overdose", "naloxone"]
+    press(qtbot, window, getattr(Qt.Key, f"Key_{question.values.index('none') + 1}"))
+    assert window.question_view.value() == ["none"]
+
+
+def test_btp_shows_that_rcrp_is_not_adopted(qtbot: QtBot, window: MainWindow) -> None:
+    start_call(qtbot, window, "btp-standard")
+    assert window.notice.isVisible()
+    assert "not adopted" in window.notice.text()
+
+
+def test_guidance_and_labelled_references_sit_beside_the_question(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    start_call(qtbot, window, "rcrp-england")
+    walk_window_to(qtbot, window, "thr_life")
+    html = window.guidance.body.text()
+    assert "Why we ask" in html
+    assert "[LAW]" in html
+    assert "Human Rights Act 1998" in html
+
+
+def test_f1_lists_the_shortcuts(
+    qtbot: QtBot, window: MainWindow, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    shown: list[str] = []
+    monkeypatch.setattr(QMessageBox, "information", lambda parent, title, text: shown.append(text))
+    press(qtbot, window, Qt.Key.Key_F1)
+    assert shown
+    assert "Ctrl+N" in shown[0]
+    assert "Alt+Left" in shown[0]
+
+
+def test_every_control_on_a_question_has_an_accessible_name(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    start_call(qtbot, window, "rcrp-england")
+    walk_window_to(qtbot, window, "thr_crime")
+    view = window.question_view
+    for control in [*view.buttons, view.rationale, view.back_button, view.next_button]:
+        assert control.accessibleName(), control.objectName()
+
+
+def test_the_window_screenshot_is_kept_as_an_artefact(qtbot: QtBot, window: MainWindow) -> None:
+    start_call(qtbot, window, "rcrp-england")
+    walk_window_to(qtbot, window, "thr_life")
+    folder = Path(__file__).resolve().parents[2] / "artifacts"
+    folder.mkdir(exist_ok=True)
+    assert window.grab().save(str(folder / "offscreen-thr_life.png"))
+
+
+def walk_window_to(qtbot: QtBot, window: MainWindow, node: str) -> None:
+    """Answer with calm defaults, by keyboard, until `node` is on screen."""
+    for _ in range(len(window.session.pack.nodes)):
+        question = window.question_view.question
+        assert question is not None, f"{node} never came up"
+        if question.id == node:
+            return
+        value, rationale = default_answer(question)
+        answer_by_keyboard(qtbot, window, value, rationale)
+    raise AssertionError(f"{node} never came up")
+
+
+def test_the_default_walk_reaches_a_partner_outcome(qtbot: QtBot, window: MainWindow) -> None:
+    start_call(qtbot, window, "rcrp-england")
+    walk_window_to(qtbot, window, "sg_referral")
+    answer_by_keyboard(qtbot, window, "not_needed", "No concern identified")
+    assert engine.recommend(window.session.state).code is OutcomeCode.PARTNER_LEAD_NO_POLICE
