@@ -22,7 +22,7 @@ SAFEGUARDING_BLOCK = (
 )
 LIMBS = ("thr_crime", "thr_life", "thr_harm", "sg_child_risk")
 WALKS = settings(
-    max_examples=250, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 
 
