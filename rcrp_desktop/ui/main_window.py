@@ -100,6 +100,8 @@ class MainWindow(QMainWindow):
         self.splitter.addWidget(self.call_stack)
         self.splitter.addWidget(self.guidance)
         self.splitter.setSizes([240, 620, 400])
+        for index, stretch in enumerate((0, 1, 0)):  # spare width goes to the question
+            self.splitter.setStretchFactor(index, stretch)
         self.pages = QStackedWidget()
         self.pages.addWidget(self.start_page)
         self.pages.addWidget(self.splitter)
@@ -181,7 +183,9 @@ class MainWindow(QMainWindow):
             self.guidance.show_question(None)
             self.result_view.show_recommendation(advice)
             self.call_stack.setCurrentIndex(1)
+            self.guidance.hide()  # the result uses the whole width
             return
+        self.guidance.show()
         titles = [s.id for s in pack.sections]
         number = titles.index(question.section) + 1 if question.section in titles else 0
         section = f"Section {number} of {len(titles)}: {pack.section_title(question.section)}"

@@ -35,10 +35,7 @@ class ResultView(QWidget):
         )
         for label in (self.title, self.partner, self.text):
             label.setTextFormat(Qt.TextFormat.PlainText)
-            label.setTextInteractionFlags(
-                Qt.TextInteractionFlag.TextSelectableByKeyboard
-                | Qt.TextInteractionFlag.TextSelectableByMouse
-            )
+            label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.table = named(QTableWidget(0, 4), "explanation")
         self.table.setHorizontalHeaderLabels(["Why", "Question", "Answer", "Rationale"])
         self.table.setAccessibleName("Explanation: the answers that decided the recommendation")
@@ -47,8 +44,12 @@ class ResultView(QWidget):
         self.table.verticalHeader().hide()
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
-        for column in (1, 2, 3):
-            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        header.setStretchLastSection(True)
+        # Wrapped rationale needs taller rows whenever the columns change width.
+        header.sectionResized.connect(lambda *_: self.table.resizeRowsToContents())
         self.pack_label = named(QLabel(wordWrap=True), "packLabel")
         layout = QVBoxLayout(self)
         layout.addWidget(self.title)
@@ -85,4 +86,4 @@ class ResultView(QWidget):
         self.pack_label.setText(
             f"Protocol: {advice.pack_id} {advice.pack_version} · sha256 {advice.pack_hash[:16]}…"
         )
-        self.title.setFocus()
+        self.table.setFocus()
