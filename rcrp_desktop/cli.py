@@ -46,10 +46,12 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--data-dir", help=f"where records live (also ${paths.DATA_DIR_ENV})")
     parser.add_argument("--forms", type=Path, help="protocol folder (default: the shipped forms/)")
     parser.add_argument("--debug", action="store_true", help="log debug messages to stderr")
+    parser.add_argument(
+        "--pack", default=DEFAULT_PACK, help="force profile (pack id) the window starts with"
+    )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    gui = commands.add_parser("gui", help="open the app (the default)")
-    gui.add_argument("--pack", default=DEFAULT_PACK, help="protocol pack id or file to start with")
+    commands.add_parser("gui", help="open the app (the default)")
 
     forms = commands.add_parser("forms", help="protocol pack tools")
     forms_commands = forms.add_subparsers(dest="forms_command", metavar="ACTION", required=True)
@@ -81,7 +83,7 @@ def _main(argv: list[str] | None) -> int:
         return forms_check(args.paths or [forms_root])
     if args.command == "run-script":
         return run_script_command(args.script, forms_root, as_json=args.json)
-    return gui(forms_root, getattr(args, "pack", DEFAULT_PACK), args.data_dir)
+    return gui(forms_root, args.pack, args.data_dir)
 
 
 def forms_check(targets: list[Path]) -> int:

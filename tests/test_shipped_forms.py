@@ -106,6 +106,9 @@ def test_btp_says_rcrp_is_not_adopted(packs: dict[str, Pack]) -> None:
     outcomes = {n.code for n in btp.nodes.values() if isinstance(n, Outcome)}
     assert OutcomeCode.NOT_RCRP_STANDARD in outcomes
     assert OutcomeCode.PARTNER_LEAD_NO_POLICE not in outcomes
+    sections = {section.id for section in btp.sections}
+    assert "threshold" not in sections, "progress must not promise questions never asked"
+    assert {"red_flags", "safeguarding"} <= sections
 
 
 def test_packs_are_dated_and_hashed(packs: dict[str, Pack]) -> None:

@@ -200,6 +200,7 @@ def build(path: Path) -> tuple[Pack | None, list[Problem]]:
     problems += found
     if problems:
         return None, sorted(set(problems), key=problems.index)
+    real = {k: v for k, v in nodes.items() if not isinstance(v, graph.Opaque)}
     pack = Pack(
         id=meta["id"],
         version=meta["version"],
@@ -213,8 +214,9 @@ def build(path: Path) -> tuple[Pack | None, list[Problem]]:
         notice=meta.get("notice", ""),
         every_path=tuple(meta.get("every_path", [])),
         partners=MappingProxyType(dict(raw.partners)),  # type: ignore[arg-type]
-        sections=sections,
-        nodes={k: v for k, v in nodes.items() if not isinstance(v, graph.Opaque)},
+        # A variant may leave a base section empty (BTP skips the threshold): drop it.
+        sections=tuple(s for s in sections if any(n.section == s.id for n in real.values())),
+        nodes=real,
         source=raw.top,
     )
     return dataclasses.replace(pack, content_hash=content_hash(pack)), []
