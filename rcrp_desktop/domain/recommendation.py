@@ -1,0 +1,139 @@
+"""The engine's advice at any point of a call, with the answers that decided it."""
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+from rcrp_desktop.domain.outcomes import MEANINGS, URGENT_OUTCOME, OutcomeCode, police_attend
+from rcrp_desktop.domain.protocol import Condition, Outcome, Pack, Question
+from rcrp_desktop.domain.state import State
+from rcrp_desktop.domain.walk import answer_label, holds, is_urgent, question_of, route_taken
+
+Role = Literal["urgent", "decided", "considered"]
+
+
+@dataclass(frozen=True)
+class Reason:
+    """One answer that shaped the recommendation."""
+
+    node: str
+    question: str
+    answer: str
+    rationale: str
+    role: Role
+
+
+@dataclass(frozen=True)
+class Recommendation:
+    """The engine's advice at this point of the call, with its explanation."""
+
+    final: bool
+    code: OutcomeCode | None
+    title: str
+    police_attend: bool
+    urgent: bool
+    instruction: str
+    text: str
+    partner: str
+    partner_name: str
+    reasons: tuple[Reason, ...]
+    outcome_node: str
+    floor_applied: bool
+    pack_id: str
+    pack_version: str
+    pack_hash: str
+    path: tuple[str, ...] = field(default=())
+    rationale_owed: tuple[str, ...] = field(default=())
+
+
+def recommend(state: State) -> Recommendation:
+    """The recommendation now, with the answers that decided it. Never a decision."""
+    pack = state.pack
+    urgent = _urgent_reasons(state)
+    outcome = pack.nodes[state.current] if state.finished else None
+    code: OutcomeCode | None = URGENT_OUTCOME if urgent else None
+    text = pack.urgent_instruction if urgent else ""
+    floor = False
+    reasons: tuple[Reason, ...] = tuple(urgent)
+    if isinstance(outcome, Outcome):
+        code, text = outcome.code, outcome.text
+        if urgent and not police_attend(code):
+            # The pack routed an urgent call away from police: the engine will not.
+            code, text, floor = URGENT_OUTCOME, pack.urgent_instruction, True
+        reasons = _merge_reasons(urgent + _deciding_reasons(state)) or _profile_reason(pack)
+    partner = outcome.partner if isinstance(outcome, Outcome) else ""
+    return Recommendation(
+        final=outcome is not None,
+        code=code,
+        title=MEANINGS[code].title if code else "",
+        police_attend=police_attend(code) if code else False,
+        urgent=bool(urgent),
+        instruction=pack.urgent_instruction if urgent else "",
+        text=text,
+        partner=partner,
+        partner_name=pack.partner_name(partner) if partner else "",
+        reasons=reasons,
+        outcome_node=outcome.id if outcome else "",
+        floor_applied=floor,
+        pack_id=pack.id,
+        pack_version=pack.version,
+        pack_hash=pack.content_hash,
+        path=state.path,
+        rationale_owed=tuple(state.rationale_owed()),
+    )
+
+
+def _reason(state: State, node: str, role: Role) -> Reason:
+    question = question_of(state.pack, node)
+    given = state.answers[node]
+    return Reason(node, question.text, answer_label(question, given.value), given.rationale, role)
+
+
+def _urgent_reasons(state: State) -> list[Reason]:
+    found = []
+    for node in state.questions_on_path():
+        given = state.answers.get(node)
+        if given is None:
+            continue
+        if is_urgent(question_of(state.pack, node), given.value):
+            found.append(_reason(state, node, "urgent"))
+    return found
+
+
+def _deciding_reasons(state: State) -> list[Reason]:
+    """The answers behind the last step into the outcome: what matched, and what was ruled out."""
+    before = state.pack.nodes[state.path[-2]] if len(state.path) > 1 else None
+    if isinstance(before, Question):
+        return [_reason(state, before.id, "decided")]
+    if not isinstance(before, Condition):
+        return []
+    taken = route_taken(before, state.answers)
+    reasons: list[Reason] = []
+    for route in before.routes:
+        if route is taken:
+            reasons += [
+                _reason(state, t.node, "decided") for t in route.tests if holds(t, state.answers)
+            ]
+            break
+        reasons += [
+            _reason(state, t.node, "considered") for t in route.tests if t.node in state.answers
+        ]
+    return reasons
+
+
+def _profile_reason(pack: Pack) -> tuple[Reason, ...]:
+    """When no answer routed the call, the force profile did (e.g. RCRP not adopted)."""
+    basis = pack.notice or (
+        "RCRP is not adopted by this force"
+        if not pack.rcrp_adopted
+        else "The protocol routes every call here"
+    )
+    return (Reason("", "Force profile", pack.title, basis, "decided"),)
+
+
+def _merge_reasons(reasons: list[Reason]) -> tuple[Reason, ...]:
+    rank = {"urgent": 0, "decided": 1, "considered": 2}
+    best: dict[str, Reason] = {}
+    for reason in reasons:
+        if reason.node not in best or rank[reason.role] < rank[best[reason.node].role]:
+            best[reason.node] = reason
+    return tuple(sorted(best.values(), key=lambda r: rank[r.role]))
