@@ -12,7 +12,6 @@ from dataclasses import replace
 from types import MappingProxyType
 from typing import Any
 
-from rcrp_desktop.domain import graph
 from rcrp_desktop.domain.errors import AnswerError
 from rcrp_desktop.domain.outcomes import OutcomeCode
 from rcrp_desktop.domain.protocol import Pack
@@ -167,7 +166,7 @@ def _settle(
     every = {**state.carried, **state.answers, node: given}
     path = walk(state.pack, every)
     on_path = set(path)
-    ahead = set(graph.reachable(state.pack.nodes, path[-1]))
+    ahead = state.pack.reach[path[-1]]
     answers = {n: g for n, g in every.items() if n in on_path}
     carried = {n: g for n, g in every.items() if n not in on_path and n in ahead}
     dropped = tuple(n for n in every if n not in on_path and n not in ahead)

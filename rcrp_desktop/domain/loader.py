@@ -219,7 +219,8 @@ def build(path: Path) -> tuple[Pack | None, list[Problem]]:
         nodes=real,
         source=raw.top,
     )
-    return dataclasses.replace(pack, content_hash=content_hash(pack)), []
+    reach = {node_id: frozenset(graph.reachable(real, node_id)) for node_id in real}
+    return dataclasses.replace(pack, content_hash=content_hash(pack), reach=reach), []
 
 
 def _check_meta(
@@ -263,7 +264,7 @@ def _check_nodes(
 
 def content_hash(pack: Pack) -> str:
     """SHA-256 over the canonical JSON of the resolved pack: what the engine reports."""
-    bare = dataclasses.replace(pack, source="", content_hash="", partners={}, nodes={})
+    bare = dataclasses.replace(pack, source="", content_hash="", partners={}, nodes={}, reach={})
     body = dataclasses.asdict(bare)
     body["partners"] = dict(pack.partners)
     body["nodes"] = {

@@ -1,5 +1,6 @@
 """Frozen dataclasses for a loaded protocol pack: sections, questions, conditions, outcomes."""
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
@@ -163,6 +164,8 @@ class Pack:
     nodes: dict[str, Node]
     source: str
     content_hash: str = field(default="", compare=False)
+    # Node id -> every node reachable from it; worked out once at load for the engine.
+    reach: Mapping[str, frozenset[str]] = field(default_factory=dict, compare=False, repr=False)
 
     def node(self, node_id: str) -> Node:
         return self.nodes[node_id]

@@ -1,0 +1,107 @@
+"""Open the record database safely: never create over a damaged file, refuse newer schemas."""
+
+import os
+import sqlite3
+import sys
+from pathlib import Path
+from urllib.parse import quote
+
+from sqlite_utils import Database
+
+from rcrp_desktop.storage.errors import (
+    CorruptDatabaseError,
+    NewerSchemaError,
+    StorageError,
+    classify,
+    corrupt_message,
+)
+from rcrp_desktop.storage.migrations import SCHEMA_VERSION, migrations
+
+SQLITE_HEADER = b"SQLite format 3\x00"
+BUSY_TIMEOUT_MS = 2000
+
+
+def open_database(path: Path, *, create: bool = True, readonly: bool = False) -> Database:
+    """The database at `path`, migrated, in WAL mode with synchronous=FULL and foreign keys.
+
+    A missing file is created (owner-only) when `create` is set; an existing file that is not
+    a SQLite database is refused and left exactly as it is.
+    """
+    if path.exists():
+        _check_header(path)
+    elif create and not readonly:
+        _create_private_file(path)
+    else:
+        raise StorageError(f"There is no record database at {path}.")
+    mode = "ro" if readonly else "rw"
+    try:
+        conn = sqlite3.connect(
+            f"file:{quote(str(path))}?mode={mode}", uri=True, timeout=BUSY_TIMEOUT_MS / 1000
+        )
+        db = Database(conn)
+        _configure(db, readonly=readonly)
+        _check_version(db, path)
+        if not readonly:
+            migrations.apply(db)
+            db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+    except sqlite3.Error as error:
+        raise classify(error, path) from error
+    assert not db.conn.in_transaction
+    return db
+
+
+def _check_header(path: Path) -> None:
+    try:
+        with path.open("rb") as handle:
+            header = handle.read(len(SQLITE_HEADER))
+    except OSError as error:
+        raise StorageError(
+            f"The record database {path} cannot be read: {error.strerror or error}"
+        ) from error
+    if header and header != SQLITE_HEADER:
+        raise CorruptDatabaseError(corrupt_message(path, "not a SQLite database"))
+
+
+def _create_private_file(path: Path) -> None:
+    """Make the file readable by its owner only, before SQLite writes anything to it."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        descriptor = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+        os.close(descriptor)
+    except FileExistsError:
+        return
+    except OSError as error:
+        raise StorageError(
+            f"Cannot create the record database {path}: {error.strerror or error}"
+        ) from error
+
+
+def _configure(db: Database, *, readonly: bool) -> None:
+    db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    db.execute("PRAGMA foreign_keys = ON")
+    if not readonly:
+        mode = db.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+        if str(mode).lower() != "wal":
+            raise StorageError(f"The record database could not use write-ahead logging ({mode}).")
+    # FULL: a commit is on disk before it returns, so "saved" on screen means saved.
+    db.execute("PRAGMA synchronous = FULL")
+    db.execute("SELECT count(*) FROM sqlite_master").fetchone()  # reads the schema: fails early
+
+
+def _check_version(db: Database, path: Path) -> None:
+    version = int(db.execute("PRAGMA user_version").fetchone()[0])
+    if version > SCHEMA_VERSION:
+        raise NewerSchemaError(
+            f"The record database {path} was written by a newer version of rcrp-desktop "
+            f"(schema {version}; this version understands up to schema {SCHEMA_VERSION}). "
+            "It has not been changed. Use the newer version of the app."
+        )
+
+
+def make_owner_only(path: Path) -> None:
+    """Tighten permissions on the database and its WAL files (POSIX only)."""
+    if sys.platform == "win32":
+        return
+    for candidate in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        if candidate.exists():
+            candidate.chmod(0o600)

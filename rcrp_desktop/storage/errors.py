@@ -1,0 +1,70 @@
+"""Storage errors, each with a message a handler can act on."""
+
+import sqlite3
+
+
+class StorageError(Exception):
+    """Base class: something stopped the record being read or written."""
+
+
+class AlreadyRunningError(StorageError):
+    """Another copy of the app holds this data folder."""
+
+
+class DatabaseLockedError(StorageError):
+    """The database is busy or locked by another program."""
+
+
+class ReadOnlyError(StorageError):
+    """The database or its folder cannot be written."""
+
+
+class DiskFullError(StorageError):
+    """There is no room left to save."""
+
+
+class CorruptDatabaseError(StorageError):
+    """The file is damaged or not a database; it is never overwritten."""
+
+
+class NewerSchemaError(StorageError):
+    """The database was written by a newer version of the app."""
+
+
+class RecordNotFoundError(StorageError):
+    """No record has that id."""
+
+
+class ModeMismatchError(StorageError):
+    """A training record was offered to the live store, or the other way round."""
+
+
+def classify(error: sqlite3.Error, path: object) -> StorageError:
+    """Turn a sqlite3 error into the storage error the handler needs to hear about."""
+    text = str(error).lower()
+    if "locked" in text or "busy" in text:
+        return DatabaseLockedError(
+            f"The record database {path} is in use by another program. Nothing was saved; "
+            "the answer is still on screen. Close the other program and try again."
+        )
+    if "full" in text:
+        return DiskFullError(
+            f"The disk holding {path} is full. Nothing was saved; the answer is still on "
+            "screen and will be saved when you retry after freeing space."
+        )
+    if "readonly" in text or "read-only" in text or "unable to open" in text:
+        return ReadOnlyError(
+            f"The record database {path} cannot be written (read-only file or folder). "
+            "Nothing was saved; the answer is still on screen."
+        )
+    if "malformed" in text or "not a database" in text or "corrupt" in text:
+        return CorruptDatabaseError(corrupt_message(path, str(error)))
+    return StorageError(f"The record database {path} could not be used: {error}")
+
+
+def corrupt_message(path: object, detail: str) -> str:
+    return (
+        f"The record database {path} is damaged ({detail}). It has not been changed. "
+        "Restore the latest backup: close the app, copy the backup file over this file, "
+        "then run `rcrp-desktop verify`. Tell your supervisor."
+    )

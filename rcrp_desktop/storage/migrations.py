@@ -1,0 +1,97 @@
+"""The schema, created explicitly through sqlite-utils migrations."""
+
+from sqlite_utils import Database, Migrations
+
+migrations = Migrations("rcrp_desktop")
+
+# Stamped into PRAGMA user_version after migrating: one more with every new migration. A
+# database with a higher number was written by a newer app and is refused.
+SCHEMA_VERSION = 2
+
+
+@migrations()
+def create_records(db: Database) -> None:
+    db.table("records").create(
+        {
+            "id": int,
+            "uid": str,
+            "incident_ref": str,
+            "created_utc": str,
+            "handler": str,
+            "force_profile": str,
+            "pack_id": str,
+            "pack_version": str,
+            "pack_hash": str,
+            "mode": str,
+            "app_version": str,
+            "status": str,
+        },
+        pk="id",
+        not_null={
+            "uid",
+            "incident_ref",
+            "created_utc",
+            "handler",
+            "force_profile",
+            "pack_id",
+            "pack_version",
+            "pack_hash",
+            "mode",
+            "app_version",
+            "status",
+        },
+    )
+    db.table("records").create_index(["uid"], unique=True)
+    db.table("records").create_index(["created_utc"])
+    db.table("records").create_index(["status", "created_utc"])
+    # The header is written once; only the status (a cache of the events) may change.
+    db.execute("""
+        CREATE TRIGGER records_no_delete BEFORE DELETE ON records
+        BEGIN SELECT RAISE(ABORT, 'records are never deleted'); END""")
+    db.execute("""
+        CREATE TRIGGER records_header_fixed BEFORE UPDATE ON records
+        WHEN NEW.id IS NOT OLD.id OR NEW.uid IS NOT OLD.uid
+          OR NEW.incident_ref IS NOT OLD.incident_ref OR NEW.created_utc IS NOT OLD.created_utc
+          OR NEW.handler IS NOT OLD.handler OR NEW.force_profile IS NOT OLD.force_profile
+          OR NEW.pack_id IS NOT OLD.pack_id OR NEW.pack_version IS NOT OLD.pack_version
+          OR NEW.pack_hash IS NOT OLD.pack_hash OR NEW.mode IS NOT OLD.mode
+          OR NEW.app_version IS NOT OLD.app_version
+        BEGIN SELECT RAISE(ABORT, 'a record header is never changed'); END""")
+
+
+@migrations()
+def create_events(db: Database) -> None:
+    db.table("events").create(
+        {
+            "id": int,
+            "record_id": int,
+            "seq": int,
+            "kind": str,
+            "payload": str,
+            "utc": str,
+            "local": str,
+            "user": str,
+            "prev_hash": str,
+            "hash": str,
+        },
+        pk="id",
+        not_null={
+            "record_id",
+            "seq",
+            "kind",
+            "payload",
+            "utc",
+            "local",
+            "user",
+            "prev_hash",
+            "hash",
+        },
+        foreign_keys=[("record_id", "records", "id")],
+    )
+    db.table("events").create_index(["record_id", "seq"], unique=True)
+    db.execute("""
+        CREATE TRIGGER events_no_update BEFORE UPDATE ON events
+        BEGIN SELECT RAISE(ABORT, 'events are append-only: add a correction instead'); END""")
+    db.execute("""
+        CREATE TRIGGER events_no_delete BEFORE DELETE ON events
+        BEGIN SELECT RAISE(ABORT, 'events are append-only and never deleted'); END""")

@@ -1,0 +1,133 @@
+"""One call being recorded: each engine step is committed, with what it caused, before it counts.
+
+The engine validates a step first (a bad answer never reaches the disk); the new state is
+adopted only after the transaction holding the step, any change of recommendation and the next
+question shown has committed. If the write fails, the recorder's state is unchanged and the
+same step can be retried.
+"""
+
+from collections.abc import Callable
+from typing import Any
+
+from rcrp_desktop.domain import engine
+from rcrp_desktop.domain.outcomes import OutcomeCode
+from rcrp_desktop.domain.protocol import Pack
+from rcrp_desktop.storage.errors import StorageError
+from rcrp_desktop.storage.repository import NewEvent, Store, StoredEvent
+
+ENGINE_KINDS = frozenset({"answer", "change", "rationale", "decide"})
+PackFinder = Callable[[str, str, str], Pack | None]  # (id, version, hash) -> pack
+
+
+class CallRecorder:
+    """Holds one call's engine state and its record; every step is durable when it returns."""
+
+    def __init__(self, store: Store, record_id: int, state: engine.State, user: str) -> None:
+        self.store = store
+        self.record_id = record_id
+        self.state = state
+        self.user = user
+        self.last_committed: list[StoredEvent] = []
+        self._advice = engine.recommend(state)  # the recommendation as last recorded
+
+    @classmethod
+    def start(cls, store: Store, pack: Pack, *, incident_ref: str, user: str) -> "CallRecorder":
+        state = engine.start(pack)
+        record_id = store.create_record(
+            incident_ref=incident_ref,
+            handler=user,
+            force_profile=pack.jurisdiction,
+            pack_id=pack.id,
+            pack_version=pack.version,
+            pack_hash=pack.content_hash,
+            first_events=[_shown(state)],
+        )
+        return cls(store, record_id, state, user)
+
+    @classmethod
+    def resume(
+        cls, store: Store, record_id: int, find_pack: PackFinder, user: str
+    ) -> "CallRecorder":
+        """Rebuild the call exactly by replaying its stored engine events."""
+        summary = store.record(record_id)
+        pack = find_pack(summary.pack_id, summary.pack_version, summary.pack_hash)
+        if pack is None:
+            raise StorageError(
+                f"Record {record_id} was made under protocol {summary.pack_id} "
+                f"{summary.pack_version} (sha256 {summary.pack_hash[:12]}), which is not "
+                "installed here, so it cannot be resumed exactly. It can still be read with "
+                f"`rcrp-desktop show {record_id}`."
+            )
+        steps = [event.payload for event in store.events(record_id) if event.kind in ENGINE_KINDS]
+        try:
+            state = engine.replay(pack, steps)
+        except engine.AnswerError as error:
+            raise StorageError(f"Record {record_id} does not replay: {error}") from error
+        return cls(store, record_id, state, user)
+
+    def answer(self, node: str, value: Any, rationale: str = "") -> engine.State:
+        return self._commit(engine.answer(self.state, node, value, rationale))
+
+    def change(self, node: str, value: Any, rationale: str, reason: str) -> engine.State:
+        return self._commit(engine.change(self.state, node, value, rationale, reason))
+
+    def complete_rationale(self, node: str, rationale: str) -> engine.State:
+        return self._commit(engine.complete_rationale(self.state, node, rationale))
+
+    def decide(self, code: OutcomeCode | str, rationale: str) -> engine.State:
+        return self._commit(engine.decide(self.state, code, rationale))
+
+    def note(self, kind: str, payload: dict[str, Any]) -> StoredEvent:
+        """Record something outside the engine (handover, export, review) on its own."""
+        if kind in ENGINE_KINDS or kind == "created":
+            raise ValueError(f"'{kind}' events come from the engine")
+        return self.store.append(self.record_id, [NewEvent(kind, payload)], self.user)[0]
+
+    def _commit(self, new: engine.State) -> engine.State:
+        events = [
+            NewEvent(step.action, _step_payload(step))
+            for step in new.history[len(self.state.history) :]
+        ]
+        after = engine.recommend(new)
+        if _advice_key(self._advice) != _advice_key(after):
+            events.append(NewEvent("recommendation", _advice_payload(after)))
+        if not new.finished and new.current != self.state.current:
+            events.append(_shown(new))
+        self.last_committed = self.store.append(self.record_id, events, self.user)
+        self.state, self._advice = new, after  # only now: the step is on disk
+        return new
+
+
+def _shown(state: engine.State) -> NewEvent:
+    return NewEvent("question_shown", {"node": state.current})
+
+
+def _step_payload(step: engine.Event) -> dict[str, Any]:
+    payload = step.to_dict()
+    if step.previous is not None:
+        payload["previous"] = (
+            list(step.previous) if isinstance(step.previous, tuple) else (step.previous)
+        )
+        payload["previous_rationale"] = step.previous_rationale
+    if step.dropped:
+        payload["dropped"] = list(step.dropped)
+    return payload
+
+
+def _advice_key(advice: engine.Recommendation) -> tuple[Any, ...]:
+    return (advice.code, advice.final, advice.urgent, advice.outcome_node)
+
+
+def _advice_payload(advice: engine.Recommendation) -> dict[str, Any]:
+    return {
+        "code": advice.code.value if advice.code else None,
+        "final": advice.final,
+        "urgent": advice.urgent,
+        "police_attend": advice.police_attend,
+        "instruction": advice.instruction,
+        "partner": advice.partner,
+        "outcome_node": advice.outcome_node,
+        "floor_applied": advice.floor_applied,
+        "reasons": [{"node": r.node, "role": r.role, "answer": r.answer} for r in advice.reasons],
+        "pack": {"id": advice.pack_id, "version": advice.pack_version, "sha256": advice.pack_hash},
+    }

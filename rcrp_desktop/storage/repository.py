@@ -1,0 +1,320 @@
+"""The only module that speaks SQL: records and their append-only, hash-chained events."""
+
+import json
+import sqlite3
+import uuid
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, Literal
+
+from sqlite_utils import Database
+
+from rcrp_desktop import __version__
+from rcrp_desktop.storage.chain import GENESIS, canonical, event_hash
+from rcrp_desktop.storage.database import make_owner_only, open_database
+from rcrp_desktop.storage.errors import (
+    ModeMismatchError,
+    RecordNotFoundError,
+    StorageError,
+    classify,
+)
+
+Mode = Literal["live", "training"]
+HEADER_FIELDS = (
+    "uid",
+    "incident_ref",
+    "created_utc",
+    "handler",
+    "force_profile",
+    "pack_id",
+    "pack_version",
+    "pack_hash",
+    "mode",
+    "app_version",
+)
+RECORD_COLUMNS = ("id", *HEADER_FIELDS, "status")
+EVENT_COLUMNS = (
+    "id",
+    "record_id",
+    "seq",
+    "kind",
+    "payload",
+    "utc",
+    "local",
+    "user",
+    "prev_hash",
+    "hash",
+)
+
+
+@dataclass(frozen=True)
+class NewEvent:
+    """An event about to be written: what happened, and its details."""
+
+    kind: str
+    payload: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class StoredEvent:
+    """An event as written: numbered, timed (UTC and local), attributed and chained."""
+
+    seq: int
+    kind: str
+    payload: dict[str, Any]
+    utc: str
+    local: str
+    user: str
+    hash: str
+
+
+@dataclass(frozen=True)
+class RecordSummary:
+    """A record's header and status, for lists."""
+
+    id: int
+    uid: str
+    incident_ref: str
+    created_utc: str
+    handler: str
+    force_profile: str
+    pack_id: str
+    pack_version: str
+    pack_hash: str
+    mode: str
+    app_version: str
+    status: str
+
+
+@dataclass(frozen=True)
+class Fault:
+    """Something `verify` found wrong, naming the record and event where it can."""
+
+    message: str
+    record_id: int | None = None
+    seq: int | None = None
+
+    def __str__(self) -> str:
+        where = ""
+        if self.record_id is not None:
+            where = f"record {self.record_id}" + (f", event {self.seq}" if self.seq else "")
+            where += ": "
+        return where + self.message
+
+
+class Store:
+    """Records of one mode (live or training) in one database file. One writer connection."""
+
+    def __init__(self, db: Database, path: Path, mode: Mode) -> None:
+        self.db = db
+        self.path = path
+        self.mode = mode
+
+    @classmethod
+    def open(
+        cls, path: Path, mode: Mode, *, create: bool = True, readonly: bool = False
+    ) -> "Store":
+        db = open_database(path, create=create, readonly=readonly)
+        if not readonly:
+            make_owner_only(path)
+        return cls(db, path, mode)
+
+    def close(self) -> None:
+        self.db.close()
+
+    @contextmanager
+    def _writing(self) -> Iterator[None]:
+        """One transaction; any SQLite failure becomes a StorageError; never left open."""
+        try:
+            with self.db.atomic():
+                yield
+        except sqlite3.Error as error:
+            raise classify(error, self.path) from error
+        finally:
+            assert not self.db.conn.in_transaction, "a unit of work left a transaction open"
+
+    def create_record(
+        self,
+        *,
+        incident_ref: str,
+        handler: str,
+        force_profile: str,
+        pack_id: str,
+        pack_version: str,
+        pack_hash: str,
+        first_events: Sequence[NewEvent] = (),
+        now: datetime | None = None,
+    ) -> int:
+        """A new record: its header, a 'created' event holding the same header, and more."""
+        when = now or datetime.now(UTC)
+        header = {
+            "uid": str(uuid.uuid4()),
+            "incident_ref": incident_ref,
+            "created_utc": _utc(when),
+            "handler": handler,
+            "force_profile": force_profile,
+            "pack_id": pack_id,
+            "pack_version": pack_version,
+            "pack_hash": pack_hash,
+            "mode": self.mode,
+            "app_version": __version__,
+        }
+        with self._writing():
+            cursor = self.db.execute(
+                f"INSERT INTO records ({', '.join(HEADER_FIELDS)}, status) "
+                f"VALUES ({', '.join('?' * len(HEADER_FIELDS))}, 'open')",
+                [header[name] for name in HEADER_FIELDS],
+            )
+            record_id = int(cursor.lastrowid or 0)
+            self._append(record_id, [NewEvent("created", header), *first_events], handler, when)
+        return record_id
+
+    def append(
+        self, record_id: int, events: Sequence[NewEvent], user: str, now: datetime | None = None
+    ) -> list[StoredEvent]:
+        """Write events in one transaction; they are on disk when this returns."""
+        with self._writing():
+            mode = self.db.execute("SELECT mode FROM records WHERE id = ?", [record_id]).fetchone()
+            if mode is None:
+                raise RecordNotFoundError(f"There is no record {record_id}.")
+            if mode[0] != self.mode:
+                raise ModeMismatchError(
+                    f"Record {record_id} is a {mode[0]} record; this "
+                    f"store holds {self.mode} records only."
+                )
+            return self._append(record_id, events, user, now or datetime.now(UTC))
+
+    def _append(
+        self, record_id: int, events: Sequence[NewEvent], user: str, when: datetime
+    ) -> list[StoredEvent]:
+        last = self.db.execute(
+            "SELECT seq, hash FROM events WHERE record_id = ? ORDER BY seq DESC LIMIT 1",
+            [record_id],
+        ).fetchone()
+        seq, prev = (int(last[0]), str(last[1])) if last else (0, GENESIS)
+        next_id = int(self.db.execute("SELECT COALESCE(MAX(id), 0) + 1 FROM events").fetchone()[0])
+        utc, local = _utc(when), when.astimezone().isoformat(timespec="microseconds")
+        written = []
+        for offset, event in enumerate(events):
+            seq += 1
+            payload = canonical(event.payload)
+            digest = event_hash(
+                next_id + offset, record_id, seq, event.kind, payload, utc, local, user, prev
+            )
+            self.db.execute(
+                f"INSERT INTO events ({', '.join(EVENT_COLUMNS)}) "
+                f"VALUES ({', '.join('?' * len(EVENT_COLUMNS))})",
+                [
+                    next_id + offset,
+                    record_id,
+                    seq,
+                    event.kind,
+                    payload,
+                    utc,
+                    local,
+                    user,
+                    prev,
+                    digest,
+                ],
+            )
+            written.append(StoredEvent(seq, event.kind, event.payload, utc, local, user, digest))
+            prev = digest
+            if event.kind == "closure":
+                self.db.execute("UPDATE records SET status = 'closed' WHERE id = ?", [record_id])
+        return written
+
+    def record(self, record_id: int) -> RecordSummary:
+        row = self._query_one(
+            f"SELECT {', '.join(RECORD_COLUMNS)} FROM records WHERE id = ?", [record_id]
+        )
+        if row is None:
+            raise RecordNotFoundError(f"There is no record {record_id}.")
+        return RecordSummary(*row)
+
+    def recent(self, limit: int = 50, *, status: str | None = None) -> list[RecordSummary]:
+        """The most recent records of this store's mode, newest first."""
+        where, args = "WHERE mode = ?", [str(self.mode)]
+        if status:
+            where, args = where + " AND status = ?", [*args, status]
+        rows = self._query_all(
+            f"SELECT {', '.join(RECORD_COLUMNS)} FROM records {where} "
+            "ORDER BY created_utc DESC, id DESC LIMIT ?",
+            [*args, limit],
+        )
+        return [RecordSummary(*row) for row in rows]
+
+    def unfinished(self, limit: int = 200) -> list[RecordSummary]:
+        return self.recent(limit, status="open")
+
+    def events(self, record_id: int) -> list[StoredEvent]:
+        """A record's full history, in order."""
+        self.record(record_id)
+        rows = self._query_all(
+            "SELECT seq, kind, payload, utc, local, user, hash FROM events "
+            "WHERE record_id = ? ORDER BY seq",
+            [record_id],
+        )
+        events = []
+        for seq, kind, payload, utc, local, user, digest in rows:
+            try:
+                data = json.loads(payload)
+            except (TypeError, ValueError) as error:
+                raise StorageError(
+                    f"Record {record_id}, event {seq} cannot be read; run `rcrp-desktop verify`."
+                ) from error
+            events.append(StoredEvent(seq, kind, data, utc, local, user, digest))
+        return events
+
+    def integrity_report(self) -> list[str]:
+        """SQLite's own integrity and foreign-key checks: empty when all is well."""
+        found = [str(row[0]) for row in self._query_all("PRAGMA integrity_check", [])]
+        found = [] if found == ["ok"] else found
+        for table, rowid, parent, _ in self._query_all("PRAGMA foreign_key_check", []):
+            found.append(f"{table} row {rowid} points to a missing {parent} row")
+        return found
+
+    def record_rows(self) -> list[tuple[Any, ...]]:
+        return self._query_all(f"SELECT {', '.join(RECORD_COLUMNS)} FROM records ORDER BY id", [])
+
+    def event_rows(self) -> Iterator[tuple[Any, ...]]:
+        """Every event row, by record then sequence, without loading them all at once."""
+        try:
+            cursor = self.db.conn.execute(
+                f"SELECT {', '.join(EVENT_COLUMNS)} FROM events ORDER BY record_id, seq"
+            )
+            while rows := cursor.fetchmany(5000):
+                yield from rows
+        except sqlite3.Error as error:
+            raise classify(error, self.path) from error
+
+    def backup(self, destination: Path) -> None:
+        """An online backup (consistent while the app runs); the copy is owner-only."""
+        if destination.exists():
+            raise StorageError(f"{destination} already exists; choose a new file name.")
+        try:
+            destination.parent.mkdir(parents=True, exist_ok=True)
+            target = sqlite3.connect(destination)
+            try:
+                self.db.conn.backup(target)
+            finally:
+                target.close()
+        except sqlite3.Error as error:
+            raise classify(error, destination) from error
+        make_owner_only(destination)
+
+    def _query_one(self, sql: str, args: Sequence[Any]) -> tuple[Any, ...] | None:
+        rows = self._query_all(sql, args)
+        return rows[0] if rows else None
+
+    def _query_all(self, sql: str, args: Sequence[Any]) -> list[tuple[Any, ...]]:
+        try:
+            return list(self.db.execute(sql, list(args)).fetchall())
+        except sqlite3.Error as error:
+            raise classify(error, self.path) from error
+
+
+def _utc(when: datetime) -> str:
+    return when.astimezone(UTC).isoformat(timespec="microseconds").replace("+00:00", "Z")
