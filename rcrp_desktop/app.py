@@ -53,7 +53,7 @@ def _show_unexpected(
     )
 
 
-def run(forms_root: Path, pack: str, data_dir: Path) -> int:
+def run(forms_root: Path, pack: str, data_dir: Path, *, training: bool = False) -> int:
     app = make_application()
     sys.excepthook = _show_unexpected
     packs, errors = load_packs(forms_root)

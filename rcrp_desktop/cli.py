@@ -13,12 +13,13 @@ import sys
 from enum import IntEnum
 from pathlib import Path
 
-from rcrp_desktop import __version__, paths
+from rcrp_desktop import __version__, paths, records_cli
 from rcrp_desktop.domain import engine
 from rcrp_desktop.domain.errors import PackError, ScriptError
 from rcrp_desktop.domain.loader import check_paths, display_name, find_pack, load_pack
 from rcrp_desktop.domain.protocol import Pack
 from rcrp_desktop.domain.script import load_script, mismatches, run_script
+from rcrp_desktop.storage.errors import StorageError
 
 DEFAULT_PACK = "rcrp-england"
 QT_LIBS_APT = (
@@ -49,6 +50,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--pack", default=DEFAULT_PACK, help="force profile (pack id) the window starts with"
     )
+    parser.add_argument(
+        "--training", action="store_true", help="use the training database, not live records"
+    )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     commands.add_parser("gui", help="open the app (the default)")
@@ -61,6 +65,9 @@ def build_parser() -> argparse.ArgumentParser:
     script = commands.add_parser("run-script", help="replay a scripted call through the engine")
     script.add_argument("script", type=Path, help="a scripted call (JSON)")
     script.add_argument("--json", action="store_true", help="print the result as JSON")
+    script.add_argument("--save", action="store_true", help="store the call as a record")
+    script.add_argument("--incident", help="incident reference for --save (default: the file)")
+    records_cli.add_commands(commands)
     return parser
 
 
@@ -79,11 +86,17 @@ def _main(argv: list[str] | None) -> int:
         format="%(name)s: %(levelname)s: %(message)s",
     )
     forms_root: Path = args.forms or paths.forms_dir()
+    data_dir = paths.data_dir(args.data_dir)
     if args.command == "forms":
         return forms_check(args.paths or [forms_root])
-    if args.command == "run-script":
-        return run_script_command(args.script, forms_root, as_json=args.json)
-    return gui(forms_root, args.pack, args.data_dir)
+    try:
+        if args.command == "run-script":
+            return run_script_command(args, forms_root, data_dir)
+        if hasattr(args, "handler"):
+            return int(args.handler(args, data_dir))
+    except StorageError as error:
+        return records_cli.report(error)
+    return gui(forms_root, args.pack, data_dir, training=args.training)
 
 
 def forms_check(targets: list[Path]) -> int:
@@ -118,11 +131,19 @@ def resolve_pack(forms_root: Path, pack: str) -> Pack:
     return load_pack(found)
 
 
-def run_script_command(script_path: Path, forms_root: Path, *, as_json: bool) -> int:
+def run_script_command(args: argparse.Namespace, forms_root: Path, data_dir: Path) -> int:
+    script_path: Path = args.script
+    as_json: bool = args.json
     try:
         script = load_script(script_path)
         pack = resolve_pack(forms_root, script.pack)
         state = run_script(pack, script)
+        if args.save:
+            mode = records_cli.mode_of(args)
+            record_id = records_cli.save_script(
+                script, pack, data_dir, mode, args.incident or script_path.stem
+            )
+            print(f"saved as {mode} record {record_id}", file=sys.stderr)
     except (ScriptError, PackError) as error:
         print(f"rcrp-desktop: {error}", file=sys.stderr)
         return Exit.PROBLEMS
@@ -217,7 +238,7 @@ def display_problem() -> str | None:
     return None
 
 
-def gui(forms_root: Path, pack: str, data_dir: str | None) -> int:
+def gui(forms_root: Path, pack: str, data_dir: Path, *, training: bool = False) -> int:
     problem = display_problem()
     if problem:
         print(problem, file=sys.stderr)
@@ -231,4 +252,4 @@ def gui(forms_root: Path, pack: str, data_dir: str | None) -> int:
             file=sys.stderr,
         )
         return Exit.NO_DISPLAY
-    return app.run(forms_root=forms_root, pack=pack, data_dir=paths.data_dir(data_dir))
+    return app.run(forms_root=forms_root, pack=pack, data_dir=data_dir, training=training)

@@ -21,7 +21,13 @@ SQLITE_HEADER = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 2000
 
 
-def open_database(path: Path, *, create: bool = True, readonly: bool = False) -> Database:
+def open_database(
+    path: Path,
+    *,
+    create: bool = True,
+    readonly: bool = False,
+    busy_timeout_ms: int = BUSY_TIMEOUT_MS,
+) -> Database:
     """The database at `path`, migrated, in WAL mode with synchronous=FULL and foreign keys.
 
     A missing file is created (owner-only) when `create` is set; an existing file that is not
@@ -36,10 +42,10 @@ def open_database(path: Path, *, create: bool = True, readonly: bool = False) ->
     mode = "ro" if readonly else "rw"
     try:
         conn = sqlite3.connect(
-            f"file:{quote(str(path))}?mode={mode}", uri=True, timeout=BUSY_TIMEOUT_MS / 1000
+            f"file:{quote(str(path))}?mode={mode}", uri=True, timeout=busy_timeout_ms / 1000
         )
         db = Database(conn)
-        _configure(db, readonly=readonly)
+        _configure(db, readonly=readonly, busy_timeout_ms=busy_timeout_ms)
         _check_version(db, path)
         if not readonly:
             migrations.apply(db)
@@ -76,8 +82,8 @@ def _create_private_file(path: Path) -> None:
         ) from error
 
 
-def _configure(db: Database, *, readonly: bool) -> None:
-    db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+def _configure(db: Database, *, readonly: bool, busy_timeout_ms: int) -> None:
+    db.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
     db.execute("PRAGMA foreign_keys = ON")
     if not readonly:
         mode = db.execute("PRAGMA journal_mode = WAL").fetchone()[0]

@@ -14,7 +14,7 @@ from sqlite_utils import Database
 
 from rcrp_desktop import __version__
 from rcrp_desktop.storage.chain import GENESIS, canonical, event_hash
-from rcrp_desktop.storage.database import make_owner_only, open_database
+from rcrp_desktop.storage.database import BUSY_TIMEOUT_MS, make_owner_only, open_database
 from rcrp_desktop.storage.errors import (
     ModeMismatchError,
     RecordNotFoundError,
@@ -115,9 +115,15 @@ class Store:
 
     @classmethod
     def open(
-        cls, path: Path, mode: Mode, *, create: bool = True, readonly: bool = False
+        cls,
+        path: Path,
+        mode: Mode,
+        *,
+        create: bool = True,
+        readonly: bool = False,
+        busy_timeout_ms: int = BUSY_TIMEOUT_MS,
     ) -> "Store":
-        db = open_database(path, create=create, readonly=readonly)
+        db = open_database(path, create=create, readonly=readonly, busy_timeout_ms=busy_timeout_ms)
         if not readonly:
             make_owner_only(path)
         return cls(db, path, mode)

@@ -1,0 +1,184 @@
+"""Command-line access to the decision record: verify, backup, list, show, save a script."""
+
+import argparse
+import getpass
+import json
+import sys
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+from rcrp_desktop.domain.errors import ScriptError
+from rcrp_desktop.domain.protocol import Pack
+from rcrp_desktop.domain.script import Script
+from rcrp_desktop.storage.data import database_path
+from rcrp_desktop.storage.errors import StorageError
+from rcrp_desktop.storage.lock import InstanceLock
+from rcrp_desktop.storage.recorder import CallRecorder
+from rcrp_desktop.storage.repository import Mode, Store, StoredEvent
+from rcrp_desktop.storage.verify import verify
+
+PROBLEMS = 1
+
+
+def add_commands(commands: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
+    """Register the record commands on the main parser."""
+    verify_cmd = commands.add_parser("verify", help="check integrity and every hash chain")
+    verify_cmd.set_defaults(handler=verify_command)
+    backup = commands.add_parser("backup", help="online backup of the records, then verified")
+    backup.add_argument("destination", type=Path)
+    backup.set_defaults(handler=backup_command)
+    listing = commands.add_parser("list", help="the most recent records")
+    listing.add_argument("--limit", type=int, default=50)
+    listing.add_argument("--open", action="store_true", help="unfinished calls only")
+    listing.add_argument("--json", action="store_true")
+    listing.set_defaults(handler=list_command)
+    show = commands.add_parser("show", help="one record with its full event history")
+    show.add_argument("record", type=int)
+    show.add_argument("--json", action="store_true")
+    show.set_defaults(handler=show_command)
+
+
+def mode_of(args: argparse.Namespace) -> Mode:
+    return "training" if args.training else "live"
+
+
+def open_store(data_dir: Path, mode: Mode) -> Store:
+    path = database_path(data_dir, mode)
+    return Store.open(path, mode, create=False, readonly=True)
+
+
+def verify_command(args: argparse.Namespace, data_dir: Path) -> int:
+    store = open_store(data_dir, mode_of(args))
+    try:
+        faults = verify(store)
+        records = len(store.record_rows())
+    finally:
+        store.close()
+    if faults:
+        print(f"FAILED: {faults[0]}")
+        for fault in faults[1:]:
+            print(f"  also: {fault}")
+        return PROBLEMS
+    print(
+        f"ok: {store.path}: {records} record(s); integrity, foreign keys and every hash "
+        "chain verified"
+    )
+    return 0
+
+
+def backup_command(args: argparse.Namespace, data_dir: Path) -> int:
+    store = open_store(data_dir, mode_of(args))
+    try:
+        store.backup(args.destination)
+    finally:
+        store.close()
+    copy = Store.open(args.destination, mode_of(args), create=False, readonly=True)
+    try:
+        faults = verify(copy)
+    finally:
+        copy.close()
+    if faults:
+        print(f"FAILED: the backup at {args.destination} does not verify: {faults[0]}")
+        return PROBLEMS
+    print(f"ok: backup written to {args.destination} and verified")
+    return 0
+
+
+def list_command(args: argparse.Namespace, data_dir: Path) -> int:
+    store = open_store(data_dir, mode_of(args))
+    try:
+        rows = store.unfinished(args.limit) if args.open else store.recent(args.limit)
+    finally:
+        store.close()
+    if args.json:
+        print(json.dumps([asdict(row) for row in rows], indent=2, ensure_ascii=False))
+        return 0
+    print(
+        f"{'ID':>6}  {'CREATED (UTC)':<27} {'INCIDENT':<16} {'HANDLER':<14} {'PROTOCOL':<22} STATUS"
+    )
+    for row in rows:
+        print(
+            f"{row.id:>6}  {row.created_utc:<27} {row.incident_ref[:16]:<16} "
+            f"{row.handler[:14]:<14} {row.pack_id + ' ' + row.pack_version:<22} {row.status}"
+        )
+    return 0
+
+
+def show_command(args: argparse.Namespace, data_dir: Path) -> int:
+    store = open_store(data_dir, mode_of(args))
+    try:
+        header = store.record(args.record)
+        events = store.events(args.record)
+    finally:
+        store.close()
+    if args.json:
+        print(
+            json.dumps(
+                {"record": asdict(header), "events": [asdict(e) for e in events]},
+                indent=2,
+                ensure_ascii=False,
+            )
+        )
+        return 0
+    print(f"Record {header.id} ({header.mode}, {header.status}) incident {header.incident_ref}")
+    print(
+        f"Created {header.created_utc} by {header.handler}; protocol {header.pack_id} "
+        f"{header.pack_version} sha256 {header.pack_hash}"
+    )
+    for event in events:
+        print(
+            f"{event.seq:>4}  {event.local}  {event.user:<12} {event.kind:<15} {summarise(event)}"
+        )
+    return 0
+
+
+def summarise(event: StoredEvent) -> str:
+    """One line of what an event says, for people reading the history."""
+    data: dict[str, Any] = event.payload
+    if event.kind in ("answer", "change", "rationale", "decide"):
+        text = f"{data.get('node')} = {json.dumps(data.get('value'), ensure_ascii=False)}"
+        if data.get("rationale"):
+            text += f" because {data['rationale']!r}"
+        if data.get("reason"):
+            text += f" (changed: {data['reason']})"
+        return text
+    if event.kind == "question_shown":
+        return str(data.get("node"))
+    if event.kind == "recommendation":
+        urgent = " URGENT" if data.get("urgent") else ""
+        state = "final" if data.get("final") else "provisional"
+        return f"{data.get('code')} ({state}){urgent}"
+    if event.kind == "created":
+        return f"{data.get('pack_id')} {data.get('pack_version')}"
+    return json.dumps(data, ensure_ascii=False)[:120]
+
+
+def save_script(script: Script, pack: Pack, data_dir: Path, mode: Mode, incident_ref: str) -> int:
+    """Store a scripted call as a record, step by step, each committed; the record id."""
+    with InstanceLock(data_dir):
+        store = Store.open(database_path(data_dir, mode), mode)
+        try:
+            recorder = CallRecorder.start(
+                store, pack, incident_ref=incident_ref, user=getpass.getuser()
+            )
+            for number, step in enumerate(script.steps, start=1):
+                try:
+                    if step.reason:
+                        recorder.change(step.node, step.answer, step.rationale, step.reason)
+                    else:
+                        recorder.answer(step.node, step.answer, step.rationale)
+                except Exception as error:
+                    if isinstance(error, StorageError):
+                        raise
+                    raise ScriptError(
+                        f"{script.source}: step {number} ({step.node}): {error}"
+                    ) from error
+            return recorder.record_id
+        finally:
+            store.close()
+
+
+def report(error: StorageError) -> int:
+    print(f"rcrp-desktop: {error}", file=sys.stderr)
+    return PROBLEMS
