@@ -6,6 +6,7 @@ from itertools import groupby
 from typing import Any
 
 from rcrp_desktop.storage.chain import GENESIS, event_hash
+from rcrp_desktop.storage.errors import StorageError
 from rcrp_desktop.storage.repository import HEADER_FIELDS, Fault, Store
 
 MAX_FAULTS = 100
@@ -13,16 +14,20 @@ MAX_FAULTS = 100
 
 def verify(store: Store) -> list[Fault]:
     """Every fault found (up to MAX_FAULTS); the first names the first broken record and event."""
-    faults = [Fault(f"SQLite integrity: {line}") for line in store.integrity_report()]
-    records = {int(row[0]): row for row in store.record_rows()}
-    seen: set[int] = set()
-    for record_id, rows in groupby(store.event_rows(), key=lambda row: row[1]):
-        seen.add(int(record_id))
-        faults += _check_record(store, records.get(int(record_id)), int(record_id), rows)
-        if len(faults) >= MAX_FAULTS:
-            break
-    for record_id in sorted(set(records) - seen):
-        faults.append(Fault("has no events: its history is missing", record_id))
+    faults: list[Fault] = []
+    try:
+        faults += [Fault(f"SQLite integrity: {line}") for line in store.integrity_report()]
+        records = {int(row[0]): row for row in store.record_rows()}
+        seen: set[int] = set()
+        for record_id, rows in groupby(store.event_rows(), key=lambda row: row[1]):
+            seen.add(int(record_id))
+            faults += _check_record(store, records.get(int(record_id)), int(record_id), rows)
+            if len(faults) >= MAX_FAULTS:
+                break
+        for record_id in sorted(set(records) - seen):
+            faults.append(Fault("has no events: its history is missing", record_id))
+    except (StorageError, TypeError, ValueError) as error:  # damage that stops the reading
+        faults.append(Fault(f"the database could not be read to the end: {error}"))
     return faults[:MAX_FAULTS]
 
 
