@@ -1,5 +1,6 @@
 """Make the QApplication, load the protocol packs and open the main window."""
 
+import getpass
 import logging
 import sys
 import traceback
@@ -11,6 +12,10 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from rcrp_desktop import APP_NAME, APP_TITLE, ORG_DOMAIN, ORG_NAME, __version__, paths
 from rcrp_desktop.domain.loader import check_paths
 from rcrp_desktop.domain.protocol import Pack
+from rcrp_desktop.storage.data import database_path
+from rcrp_desktop.storage.errors import StorageError
+from rcrp_desktop.storage.lock import InstanceLock
+from rcrp_desktop.storage.repository import Mode, Store
 from rcrp_desktop.ui.main_window import MainWindow
 
 logger = logging.getLogger(__name__)
@@ -53,11 +58,31 @@ def _show_unexpected(
     )
 
 
+def open_records(data_dir: Path, training: bool) -> tuple[InstanceLock, Store]:
+    """Own the data folder (one copy of the app per folder) and open its record database."""
+    lock = InstanceLock(data_dir).acquire()
+    mode: Mode = "training" if training else "live"
+    try:
+        return lock, Store.open(database_path(data_dir, mode), mode)
+    except StorageError:
+        lock.release()
+        raise
+
+
 def run(forms_root: Path, pack: str, data_dir: Path, *, training: bool = False) -> int:
     app = make_application()
     sys.excepthook = _show_unexpected
-    packs, errors = load_packs(forms_root)
-    logger.debug("data folder %s; %d packs loaded", data_dir, len(packs))
-    window = MainWindow(packs, default_pack=pack, load_errors=errors)
-    window.show()
-    return app.exec()
+    try:
+        lock, store = open_records(data_dir, training)
+    except StorageError as error:
+        QMessageBox.critical(None, APP_TITLE, str(error))
+        return 1
+    try:
+        packs, errors = load_packs(forms_root)
+        logger.debug("data folder %s; %d packs loaded", data_dir, len(packs))
+        window = MainWindow(packs, store, getpass.getuser(), default_pack=pack, load_errors=errors)
+        window.show()
+        return app.exec()
+    finally:
+        store.close()
+        lock.release()

@@ -16,3 +16,14 @@ class ChangeReasonDialog:
         )
         reason = reason.strip()
         return reason if ok and reason else None
+
+
+class IncidentDialog:
+    """Asks for the incident or log reference at the start of a call (Enter skips it)."""
+
+    @classmethod
+    def ask(cls, parent: QWidget) -> str | None:
+        reference, ok = QInputDialog.getText(
+            parent, "New call", "Incident / log reference (press Enter to leave it for now):"
+        )
+        return reference.strip() if ok else None

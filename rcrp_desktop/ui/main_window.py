@@ -1,9 +1,10 @@
 """The main window: choose a protocol, step through a call, end on the recommendation."""
 
 from collections.abc import Callable
+from datetime import datetime
 
 from PySide6.QtCore import Qt, Slot
-from PySide6.QtGui import QAction, QKeyEvent, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -21,13 +22,17 @@ from rcrp_desktop import APP_TITLE
 from rcrp_desktop.domain.engine import Recommendation
 from rcrp_desktop.domain.errors import AnswerError
 from rcrp_desktop.domain.protocol import Pack
-from rcrp_desktop.ui.dialogs import ChangeReasonDialog
+from rcrp_desktop.storage.errors import StorageError
+from rcrp_desktop.storage.recorder import CallRecorder
+from rcrp_desktop.storage.repository import Store
+from rcrp_desktop.ui.dialogs import ChangeReasonDialog, IncidentDialog
 from rcrp_desktop.ui.qt_helpers import named
 from rcrp_desktop.ui.session import CallSession
 from rcrp_desktop.ui.widgets.guidance_panel import GuidancePanel
 from rcrp_desktop.ui.widgets.progress_panel import ProgressPanel
 from rcrp_desktop.ui.widgets.question_view import QuestionView
 from rcrp_desktop.ui.widgets.result_view import ResultView
+from rcrp_desktop.ui.widgets.start_page import StartPage
 
 SHORTCUTS = [
     ("Ctrl+N", "Start a new call"),
@@ -46,12 +51,22 @@ class MainWindow(QMainWindow):
     """Hosts one call at a time; renders the CallSession and forwards intents to it."""
 
     def __init__(
-        self, packs: list[Pack], default_pack: str = "", load_errors: list[str] | None = None
+        self,
+        packs: list[Pack],
+        store: Store,
+        user: str,
+        default_pack: str = "",
+        load_errors: list[str] | None = None,
     ) -> None:
         super().__init__()
-        self.setWindowTitle(APP_TITLE)
         self.packs = packs
+        self.store = store
+        self.user = user
+        self.load_errors = load_errors or []
         self.session: CallSession | None = None
+        self._pending: tuple[object, str, str] | None = None  # a submit that did not save
+        training = store.mode == "training"
+        self.setWindowTitle(f"{APP_TITLE} · TRAINING" if training else APP_TITLE)
 
         self.pack_choice = named(QComboBox(), "packChoice")
         self.pack_choice.setAccessibleName("Force profile and protocol pack")
@@ -75,10 +90,26 @@ class MainWindow(QMainWindow):
         self.urgent.setTextFormat(Qt.TextFormat.PlainText)
         self.urgent.setAccessibleName("Urgent")
         self.urgent.hide()
+        self.training_banner = named(QLabel(wordWrap=True), "trainingBanner")
+        self.training_banner.setText(
+            "TRAINING: these calls go to the training database only; "
+            "they never appear among live records."
+        )
+        self.training_banner.setVisible(training)
+        self.not_saved = named(QLabel(wordWrap=True), "notSavedBanner")
+        self.not_saved.setTextFormat(Qt.TextFormat.PlainText)
+        self.not_saved.setAccessibleName("Not saved")
+        self.retry_button = named(QPushButton("Retry saving (Ctrl+S)"), "retryButton")
+        self.retry_button.clicked.connect(self.retry_save)
+        self.not_saved_bar = QWidget()
+        not_saved_layout = QHBoxLayout(self.not_saved_bar)
+        not_saved_layout.setContentsMargins(0, 0, 0, 0)
+        not_saved_layout.addWidget(self.not_saved, 1)
+        not_saved_layout.addWidget(self.retry_button)
+        self.not_saved_bar.hide()
 
-        self.start_page = named(QLabel(wordWrap=True), "startPage")
-        self.start_page.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.start_page.setText(self._start_text(load_errors or []))
+        self.start_page = StartPage()
+        self.start_page.resume_requested.connect(self.resume_call)
         self.progress = ProgressPanel()
         self.question_view = QuestionView()
         self.question_view.submitted.connect(self.on_submitted)
@@ -109,14 +140,18 @@ class MainWindow(QMainWindow):
         central = QWidget()
         layout = QVBoxLayout(central)
         layout.addLayout(top)
+        layout.addWidget(self.training_banner)
         layout.addWidget(self.notice)
         layout.addWidget(self.urgent)
+        layout.addWidget(self.not_saved_bar)
         layout.addWidget(self.pages, 1)
         self.setCentralWidget(central)
-        self.statusBar().showMessage(
-            "This build does not store records: nothing typed here is saved once the window closes."
-        )
+        self.saved_label = named(QLabel(), "savedLabel")
+        self.saved_label.setAccessibleName("Save status")
+        self.statusBar().addPermanentWidget(self.saved_label)
+        self.statusBar().showMessage(f"Records: {store.path} · handler {user}")
         self._add_actions()
+        self.show_start_page()
         self.new_call_button.setEnabled(bool(packs))
         self.resize(1280, 760)
 
@@ -138,33 +173,82 @@ class MainWindow(QMainWindow):
         )
         self.forward_action = action("Forward", [QKeySequence("Alt+Right")], self.go_forward)
         self.help_action = action("Keyboard shortcuts", [QKeySequence("F1")], self.show_shortcuts)
+        self.retry_action = action("Retry saving", [QKeySequence("Ctrl+S")], self.retry_save)
 
-    @staticmethod
-    def _start_text(errors: list[str]) -> str:
+    def _start_text(self) -> str:
         text = (
             "Choose the force profile, then press Ctrl+N to start a call.\n\n"
             "You will be asked one question at a time. Number keys pick an answer, "
-            "Enter moves on. F1 lists every shortcut."
+            "Enter moves on. F1 lists every shortcut. Every answer is saved as you give it."
         )
-        if errors:
-            text += "\n\nSome protocol packs could not be loaded:\n" + "\n".join(errors)
+        if self.load_errors:
+            text += "\n\nSome protocol packs could not be loaded:\n" + "\n".join(self.load_errors)
         return text
+
+    def show_start_page(self) -> None:
+        try:
+            unfinished = self.store.unfinished()
+        except StorageError as error:
+            unfinished = []
+            self._report_storage(error)
+        self.start_page.show_records(self._start_text(), unfinished)
+        self.pages.setCurrentWidget(self.start_page)
+        # Keyboard first: focus lands where the next key press is useful.
+        (self.start_page.calls if unfinished else self.pack_choice).setFocus()
 
     def selected_pack(self) -> Pack | None:
         pack_id = self.pack_choice.currentData()
         return next((p for p in self.packs if p.id == pack_id), None)
 
+    def find_pack(self, pack_id: str, version: str, digest: str) -> Pack | None:
+        """The loaded pack a stored record was made under, exactly (same content hash)."""
+        return next(
+            (
+                p
+                for p in self.packs
+                if (p.id, p.version, p.content_hash) == (pack_id, version, digest)
+            ),
+            None,
+        )
+
     @Slot()
     def new_call(self) -> None:
         pack = self.selected_pack()
-        if pack is None:
+        if pack is None or not self._may_leave_call():
             return
+        incident = IncidentDialog.ask(self)
+        if incident is None:
+            return
+        try:
+            recorder = CallRecorder.start(self.store, pack, incident_ref=incident, user=self.user)
+        except StorageError as error:
+            self._report_storage(error)
+            return
+        self._open_session(recorder)
+
+    @Slot(int)
+    def resume_call(self, record_id: int) -> None:
+        if not self._may_leave_call():
+            return
+        try:
+            recorder = CallRecorder.resume(self.store, record_id, self.find_pack, self.user)
+        except StorageError as error:
+            QMessageBox.warning(self, APP_TITLE, str(error))
+            return
+        self._open_session(recorder)
+
+    def _open_session(self, recorder: CallRecorder) -> None:
         if self.session is not None:
             self.session.deleteLater()
-        self.session = CallSession(pack, self)
+        self.session = CallSession(recorder, self)
         self.session.changed.connect(self.refresh)
+        self.session.committed.connect(self.on_committed)
+        pack = recorder.state.pack
         self.notice.setText(pack.notice)
         self.notice.setVisible(bool(pack.notice) or not pack.rcrp_adopted)
+        self._pending = None
+        self.not_saved_bar.hide()
+        self.saved_label.setText(f"Record {recorder.record_id}: saved")
         self.pages.setCurrentWidget(self.splitter)
         self.refresh()
 
@@ -238,19 +322,64 @@ class MainWindow(QMainWindow):
                     "Not changed: a reason is needed to change an earlier answer."
                 )
                 return
+        self._save(value, rationale, reason)
+
+    def _save(self, value: object, rationale: str, reason: str) -> None:
+        """Submit to the record; on failure keep everything on screen for a retry."""
+        assert self.session is not None
         try:
-            session.submit(value, rationale, reason)
+            self.session.submit(value, rationale, reason)
         except AnswerError as error:
             self.question_view.show_error(_plain(str(error)))
             if "rationale" in str(error):
                 self.question_view.rationale.setFocus()
+            return
+        except StorageError as error:
+            self._pending = (value, rationale, reason)
+            self._report_storage(error)
+            return
+        self._pending = None
+        self.not_saved_bar.hide()
 
-    def keyPressEvent(self, event: QKeyEvent) -> None:
-        # Keys that reach the window (focus on no particular control) still drive the call.
-        if self.session is not None and self.call_stack.currentIndex() == 0:
-            self.question_view.keyPressEvent(event)
+    def _report_storage(self, error: StorageError) -> None:
+        self.not_saved.setText(f"NOT SAVED. {error}")
+        self.not_saved_bar.show()
+        self.saved_label.setText("NOT SAVED")
+
+    @Slot()
+    def retry_save(self) -> None:
+        if self._pending is not None:
+            self._save(*self._pending)
+
+    @Slot(int)
+    def on_committed(self, seq: int) -> None:
+        when = datetime.now().strftime("%H:%M:%S")
+        record = self.session.record_id if self.session else 0
+        self.saved_label.setText(f"Record {record}: saved {when} (event {seq})")
+
+    def _may_leave_call(self) -> bool:
+        """An answer that could not be saved is never dropped without the handler agreeing."""
+        if self._pending is None:
+            return True
+        choice = QMessageBox.warning(
+            self,
+            APP_TITLE,
+            "An answer on screen has NOT been saved. Leave it anyway?",
+            QMessageBox.StandardButton.Retry
+            | QMessageBox.StandardButton.Discard
+            | QMessageBox.StandardButton.Cancel,
+            QMessageBox.StandardButton.Retry,
+        )
+        if choice == QMessageBox.StandardButton.Retry:
+            self.retry_save()
+            return self._pending is None
+        return choice == QMessageBox.StandardButton.Discard
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if self._may_leave_call():
+            event.accept()
         else:
-            super().keyPressEvent(event)
+            event.ignore()
 
     @Slot()
     def go_back(self) -> None:

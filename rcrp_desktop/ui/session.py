@@ -1,4 +1,4 @@
-"""The call in progress as a QObject: engine state plus which question the handler is viewing."""
+"""The call in progress as a QObject: the recorded call plus which question is on screen."""
 
 from typing import Any
 
@@ -6,21 +6,35 @@ from PySide6.QtCore import QObject, Signal
 
 from rcrp_desktop.domain import engine
 from rcrp_desktop.domain.protocol import Pack, Question
+from rcrp_desktop.storage.recorder import CallRecorder
+from rcrp_desktop.ui.signals import emit
 
 
 class CallSession(QObject):
-    """Holds the engine state for one call and forwards the handler's intents to the engine.
+    """Forwards the handler's intents to the recorder; each is on disk before it counts.
 
     Signals:
         changed: the state or the viewed question changed; views re-render.
+        committed(int): the record's newest event number, emitted only after the commit
+            returned, so anything that says "saved" is true when it says it.
     """
 
     changed = Signal()
+    committed = Signal(int)
 
-    def __init__(self, pack: Pack, parent: QObject | None = None) -> None:
+    def __init__(self, recorder: CallRecorder, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self.state = engine.start(pack)
-        self.view_index = 0  # index into the questions on the path; the last is current
+        self.recorder = recorder
+        # A resumed call opens where it stopped: its current question, or its recommendation.
+        self.view_index = len(self.questions()) - (0 if self.state.finished else 1)
+
+    @property
+    def state(self) -> engine.State:
+        return self.recorder.state
+
+    @property
+    def record_id(self) -> int:
+        return self.recorder.record_id
 
     @property
     def pack(self) -> Pack:
@@ -40,17 +54,26 @@ class CallSession(QObject):
         return self.pack.question(questions[min(self.view_index, len(questions) - 1)])
 
     def submit(self, value: Any, rationale: str, reason: str = "") -> None:
-        """Answer the viewed question, or change it when it was answered before."""
+        """Answer the viewed question, or change it when it was answered before.
+
+        Raises the engine's AnswerError for an answer that does not fit, and StorageError when
+        it could not be saved; either way nothing changes and the same submit can be retried.
+        """
         question = self.viewed()
         if question is None:
             return
         given = self.state.answers.get(question.id)
+        recorder = self.recorder
         if given is None:
-            self.state = engine.answer(self.state, question.id, value, rationale)
+            recorder.answer(question.id, value, rationale)
         elif self._completes_rationale(value, rationale):
-            self.state = engine.complete_rationale(self.state, question.id, rationale)
+            recorder.complete_rationale(question.id, rationale)
         elif reason:
-            self.state = engine.change(self.state, question.id, value, rationale, reason)
+            recorder.change(question.id, value, rationale, reason)
+        else:  # unchanged: move on without writing anything
+            self._show_after(question.id)
+            return
+        emit(self.committed, recorder.last_committed[-1].seq)
         self._show_after(question.id)
 
     def is_change(self, value: Any, rationale: str) -> bool:
@@ -77,18 +100,18 @@ class CallSession(QObject):
     def back(self) -> None:
         if self.view_index > 0:
             self.view_index -= 1
-            self.changed.emit()
+            emit(self.changed)
 
     def forward(self) -> None:
         if self.view_index < len(self.questions()) - (0 if self.state.finished else 1):
             self.view_index += 1
-            self.changed.emit()
+            emit(self.changed)
 
     def _show_after(self, node: str) -> None:
         questions = self.questions()
         after = questions.index(node) + 1 if node in questions else len(questions)
         self.view_index = after
-        self.changed.emit()
+        emit(self.changed)
 
     def recommendation(self) -> engine.Recommendation:
         return engine.recommend(self.state)

@@ -10,8 +10,9 @@ sometimes with long free-text rationales; then the recommendation is accepted an
 closed. Every step is one committed transaction.
 
 After each commit it prints one JSON line per event written (`ack`) and flushes: that line is
-the acknowledgement, the equivalent of "saved" on the handler's screen. Before the first write
-it prints {"ready": pid}.
+the acknowledgement, the equivalent of "saved" on the handler's screen. It prints
+{"starting": pid} before it takes the lock and opens the database, and {"ready": pid} once the
+database is open, before it writes anything.
 
 --broken is the negative control: a writer that acknowledges each transaction's events BEFORE
 it commits, then dawdles 20-50 ms, so a kill in that window loses an acknowledged answer. The
@@ -155,6 +156,7 @@ def finish_call(recorder: CallRecorder, index: int, *, acked: bool) -> None:
 def main(argv: Sequence[str]) -> int:
     db_path = Path(argv[0])
     broken = "--broken" in argv[1:]
+    print(json.dumps({"starting": os.getpid()}), flush=True)
     lock = InstanceLock(db_path.parent).acquire()  # as the app does; a kill must release it
     store = (BrokenStore if broken else Store).open(db_path, "live")
     pack = england()

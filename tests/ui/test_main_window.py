@@ -18,15 +18,6 @@ from rcrp_desktop.ui.main_window import MainWindow
 from tests.walk import default_answer
 
 
-@pytest.fixture
-def window(qtbot: QtBot, packs: dict[str, Pack]) -> MainWindow:
-    win = MainWindow(list(packs.values()), default_pack="rcrp-england")
-    qtbot.add_widget(win)
-    win.show()
-    qtbot.wait_exposed(win)
-    return win
-
-
 def press(
     qtbot: QtBot,
     window: MainWindow,

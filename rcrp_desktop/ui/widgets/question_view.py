@@ -20,8 +20,9 @@ from PySide6.QtWidgets import (
 )
 
 from rcrp_desktop.domain.engine import Given, is_urgent, rationale_required
-from rcrp_desktop.domain.protocol import InputKind, Question
+from rcrp_desktop.domain.protocol import Answer, InputKind, Question
 from rcrp_desktop.ui.qt_helpers import named
+from rcrp_desktop.ui.signals import emit
 
 DIGIT_KEYS = {getattr(Qt.Key, f"Key_{n}"): n for n in range(1, 10)}
 
@@ -152,8 +153,6 @@ class QuestionView(QWidget):
                 prefix + answer.label.replace("&", "&&")
             )
             button.setObjectName(f"answer_{answer.value}")
-            button.setProperty("value", answer.value)
-            button.setProperty("urgent", answer.urgent)
             button.setAccessibleName(answer.label)
             button.setChecked(answer.value in chosen)
             button.toggled.connect(self._on_toggled)
@@ -166,15 +165,21 @@ class QuestionView(QWidget):
         sender = self.sender()
         question = self.question
         if checked and question and question.input is InputKind.MULTI:
-            answer = question.answer(str(sender.property("value")))
+            answer = self._answer_of(sender)
             for button in self.buttons:  # an exclusive item ("none") clears the others
                 if button is sender:
                     continue
-                other = question.answer(str(button.property("value")))
+                other = self._answer_of(button)
                 if answer and other and (answer.exclusive or other.exclusive):
                     button.setChecked(False)
         self._update_rationale_label()
-        self.urgent_selected.emit(any(b.isChecked() and b.property("urgent") for b in self.buttons))
+        urgent = any(b.isChecked() and self._answer_of(b).urgent for b in self.buttons)
+        emit(self.urgent_selected, urgent)
+
+    def _answer_of(self, button: QObject) -> Answer:
+        # Kept on the Python side: reading values back through Qt properties is avoided.
+        assert self.question is not None
+        return self.question.answers[self.buttons.index(button)]  # type: ignore[arg-type]
 
     def value(self) -> Any:
         """The answer as currently entered: a string, or a list for checklists."""
@@ -182,7 +187,7 @@ class QuestionView(QWidget):
             return None
         if self.question.input is InputKind.TEXT:
             return self.text_input.text()
-        chosen = [str(b.property("value")) for b in self.buttons if b.isChecked()]
+        chosen = [self._answer_of(b).value for b in self.buttons if b.isChecked()]
         if self.question.input is InputKind.MULTI:
             return chosen
         return chosen[0] if chosen else None
@@ -215,7 +220,7 @@ class QuestionView(QWidget):
         if value is None or value == []:
             self.show_error("Pick an answer first (number keys 1 to 9).")
             return
-        self.submitted.emit(value, self.rationale_text())
+        emit(self.submitted, value, self.rationale_text())
 
     def pick(self, number: int) -> None:
         """Select (or, on a checklist, toggle) the answer with this number."""

@@ -1,0 +1,53 @@
+"""Window fixtures: a store in the test's data folder, the prompts answered, an active window."""
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtWidgets import QInputDialog, QMessageBox
+from pytestqt.qtbot import QtBot
+
+from rcrp_desktop.domain.protocol import Pack
+from rcrp_desktop.storage.data import database_path
+from rcrp_desktop.storage.repository import Store
+from rcrp_desktop.ui.dialogs import IncidentDialog
+from rcrp_desktop.ui.main_window import MainWindow
+
+
+@pytest.fixture(autouse=True)
+def incident_reference(monkeypatch: pytest.MonkeyPatch) -> str:
+    monkeypatch.setattr(IncidentDialog, "ask", classmethod(lambda cls, parent: "INC-TEST-1"))
+    return "INC-TEST-1"
+
+
+@pytest.fixture
+def store(data_dir: Path) -> Iterator[Store]:
+    opened = Store.open(database_path(data_dir, "live"), "live", busy_timeout_ms=100)
+    yield opened
+    opened.close()
+
+
+@pytest.fixture
+def window(qtbot: QtBot, packs: dict[str, Pack], store: Store) -> MainWindow:
+    win = MainWindow(list(packs.values()), store, "PC 4821", default_pack="rcrp-england")
+    qtbot.add_widget(win)
+    with qtbot.wait_active(win):  # shortcuts only reach an active window
+        win.show()
+        win.activateWindow()
+    return win
+
+
+@pytest.fixture(autouse=True)
+def no_unexpected_dialogs(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A modal dialog nobody answers would hang the run: fail at once instead.
+
+    Tests that expect a dialog patch it themselves, after this fixture has run.
+    """
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError(f"unexpected modal dialog: {args[1:3]}")
+
+    for name in ("information", "warning", "critical", "question"):
+        monkeypatch.setattr(QMessageBox, name, refuse)
+    for name in ("getText", "getMultiLineText", "getItem", "getInt"):
+        monkeypatch.setattr(QInputDialog, name, refuse)
