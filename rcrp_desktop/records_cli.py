@@ -115,7 +115,7 @@ def show_command(args: argparse.Namespace, data_dir: Path) -> int:
     if args.json:
         print(
             json.dumps(
-                {"record": asdict(header), "events": [asdict(e) for e in events]},
+                {"record": asdict(header), "events": [e._asdict() for e in events]},
                 indent=2,
                 ensure_ascii=False,
             )

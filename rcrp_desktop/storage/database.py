@@ -46,8 +46,10 @@ def open_database(
         )
         db = Database(conn)
         _configure(db, readonly=readonly, busy_timeout_ms=busy_timeout_ms)
-        _check_version(db, path)
-        if not readonly:
+        version = _check_version(db, path)
+        if not readonly and (migrations.pending(db) or version != SCHEMA_VERSION):
+            # Only when something changed: stamping the version is a durable write, and an
+            # unconditional one made every open cost two more disk syncs.
             migrations.apply(db)
             db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
     except sqlite3.Error as error:
@@ -94,7 +96,7 @@ def _configure(db: Database, *, readonly: bool, busy_timeout_ms: int) -> None:
     db.execute("SELECT count(*) FROM sqlite_master").fetchone()  # reads the schema: fails early
 
 
-def _check_version(db: Database, path: Path) -> None:
+def _check_version(db: Database, path: Path) -> int:
     version = int(db.execute("PRAGMA user_version").fetchone()[0])
     if version > SCHEMA_VERSION:
         raise NewerSchemaError(
@@ -102,6 +104,7 @@ def _check_version(db: Database, path: Path) -> None:
             f"(schema {version}; this version understands up to schema {SCHEMA_VERSION}). "
             "It has not been changed. Use the newer version of the app."
         )
+    return version
 
 
 def make_owner_only(path: Path) -> None:
