@@ -12,7 +12,6 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QMessageBox,
     QPushButton,
-    QSplitter,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
@@ -28,10 +27,7 @@ from rcrp_desktop.storage.repository import Store
 from rcrp_desktop.ui.dialogs import ChangeReasonDialog, IncidentDialog
 from rcrp_desktop.ui.qt_helpers import named
 from rcrp_desktop.ui.session import CallSession
-from rcrp_desktop.ui.widgets.guidance_panel import GuidancePanel
-from rcrp_desktop.ui.widgets.progress_panel import ProgressPanel
-from rcrp_desktop.ui.widgets.question_view import QuestionView
-from rcrp_desktop.ui.widgets.result_view import ResultView
+from rcrp_desktop.ui.widgets.call_page import CallPage
 from rcrp_desktop.ui.widgets.start_page import StartPage
 
 SHORTCUTS = [
@@ -110,32 +106,19 @@ class MainWindow(QMainWindow):
 
         self.start_page = StartPage()
         self.start_page.resume_requested.connect(self.resume_call)
-        self.progress = ProgressPanel()
-        self.question_view = QuestionView()
+        self.call_page = CallPage()
+        self.call_page.back_requested.connect(self.go_back)
+        # Short names for the parts the window drives.
+        self.question_view = self.call_page.question_view
+        self.result_view = self.call_page.result_view
+        self.guidance = self.call_page.guidance
+        self.call_stack = self.call_page.call_stack
         self.question_view.submitted.connect(self.on_submitted)
         self.question_view.back_requested.connect(self.go_back)
         self.question_view.urgent_selected.connect(self.on_urgent_selected)
-        self.guidance = GuidancePanel()
-        self.result_view = ResultView()
-        result_back = QPushButton("◀ Back to the questions (Alt+Left)")
-        result_back.clicked.connect(self.go_back)
-        result_page = QWidget()
-        result_layout = QVBoxLayout(result_page)
-        result_layout.addWidget(self.result_view, 1)
-        result_layout.addWidget(result_back, 0, Qt.AlignmentFlag.AlignLeft)
-        self.splitter = QSplitter()
-        self.splitter.addWidget(self.progress)
-        self.call_stack = QStackedWidget()
-        self.call_stack.addWidget(self.question_view)
-        self.call_stack.addWidget(result_page)
-        self.splitter.addWidget(self.call_stack)
-        self.splitter.addWidget(self.guidance)
-        self.splitter.setSizes([240, 620, 400])
-        for index, stretch in enumerate((0, 1, 0)):  # spare width goes to the question
-            self.splitter.setStretchFactor(index, stretch)
         self.pages = QStackedWidget()
         self.pages.addWidget(self.start_page)
-        self.pages.addWidget(self.splitter)
+        self.pages.addWidget(self.call_page)
 
         central = QWidget()
         layout = QVBoxLayout(central)
@@ -249,7 +232,7 @@ class MainWindow(QMainWindow):
         self._pending = None
         self.not_saved_bar.hide()
         self.saved_label.setText(f"Record {recorder.record_id}: saved")
-        self.pages.setCurrentWidget(self.splitter)
+        self.pages.setCurrentWidget(self.call_page)
         self.refresh()
 
     @Slot()
@@ -257,31 +240,9 @@ class MainWindow(QMainWindow):
         session = self.session
         if session is None:
             return
-        pack = session.pack
         advice = session.recommendation()
         self._show_urgent(advice)
-        question = session.viewed()
-        visited = [pack.node(n).section for n in session.state.path]
-        if question is None:
-            self.progress.show_progress(pack, visited, None)
-            self.guidance.show_question(None)
-            self.result_view.show_recommendation(advice)
-            self.call_stack.setCurrentIndex(1)
-            self.guidance.hide()  # the result uses the whole width
-            return
-        self.guidance.show()
-        titles = [s.id for s in pack.sections]
-        number = titles.index(question.section) + 1 if question.section in titles else 0
-        section = f"Section {number} of {len(titles)}: {pack.section_title(question.section)}"
-        self.progress.show_progress(pack, visited, question.section)
-        self.question_view.show_question(
-            question,
-            section,
-            session.state.answers.get(question.id),
-            can_go_back=session.view_index > 0,
-        )
-        self.guidance.show_question(question)
-        self.call_stack.setCurrentIndex(0)
+        self.call_page.show_session(session, advice)
 
     def _show_urgent(self, advice: Recommendation, preview: bool = False) -> None:
         """The urgent banner: from saved answers, or previewed from the answer selected."""

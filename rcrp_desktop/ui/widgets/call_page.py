@@ -1,0 +1,71 @@
+"""The call on screen: section progress, the question or the recommendation, and guidance."""
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QPushButton, QSplitter, QStackedWidget, QVBoxLayout, QWidget
+
+from rcrp_desktop.domain.engine import Recommendation
+from rcrp_desktop.ui.session import CallSession
+from rcrp_desktop.ui.signals import emit
+from rcrp_desktop.ui.widgets.guidance_panel import GuidancePanel
+from rcrp_desktop.ui.widgets.progress_panel import ProgressPanel
+from rcrp_desktop.ui.widgets.question_view import QuestionView
+from rcrp_desktop.ui.widgets.result_view import ResultView
+
+QUESTION, RESULT = 0, 1
+
+
+class CallPage(QSplitter):
+    """Renders a CallSession; the question view's own signals carry the handler's intents.
+
+    Signals:
+        back_requested(): the handler asked to go back from the recommendation.
+    """
+
+    back_requested = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.progress = ProgressPanel()
+        self.question_view = QuestionView()
+        self.guidance = GuidancePanel()
+        self.result_view = ResultView()
+        result_back = QPushButton("◀ Back to the questions (Alt+Left)")
+        result_back.clicked.connect(lambda: emit(self.back_requested))
+        result_page = QWidget()
+        result_layout = QVBoxLayout(result_page)
+        result_layout.addWidget(self.result_view, 1)
+        result_layout.addWidget(result_back, 0, Qt.AlignmentFlag.AlignLeft)
+        self.call_stack = QStackedWidget()
+        self.call_stack.addWidget(self.question_view)
+        self.call_stack.addWidget(result_page)
+        self.addWidget(self.progress)
+        self.addWidget(self.call_stack)
+        self.addWidget(self.guidance)
+        self.setSizes([240, 620, 400])
+        for index, stretch in enumerate((0, 1, 0)):  # spare width goes to the question
+            self.setStretchFactor(index, stretch)
+
+    def show_session(self, session: CallSession, advice: Recommendation) -> None:
+        """The question being viewed, or the recommendation once the call has reached it."""
+        pack = session.pack
+        question = session.viewed()
+        visited = [pack.node(n).section for n in session.state.path]
+        if question is None:
+            self.progress.show_progress(pack, visited, None)
+            self.result_view.show_recommendation(advice)
+            self.call_stack.setCurrentIndex(RESULT)
+            self.guidance.hide()  # the result uses the whole width
+            return
+        self.guidance.show()
+        sections = [s.id for s in pack.sections]
+        number = sections.index(question.section) + 1 if question.section in sections else 0
+        title = f"Section {number} of {len(sections)}: {pack.section_title(question.section)}"
+        self.progress.show_progress(pack, visited, question.section)
+        self.question_view.show_question(
+            question,
+            title,
+            session.state.answers.get(question.id),
+            can_go_back=session.view_index > 0,
+        )
+        self.guidance.show_question(question)
+        self.call_stack.setCurrentIndex(QUESTION)
