@@ -352,3 +352,29 @@ def test_cli_list_and_show_read_the_record(data_dir: Path, store: Store, england
     assert len(history["events"]) == len(store.events(recorder.record_id))
     steps = [e["payload"] for e in history["events"] if e["kind"] in ("answer", "change")]
     assert engine.replay(england, steps) == recorder.state
+
+
+def test_run_script_save_stores_the_call_as_a_record(data_dir: Path, england: Pack) -> None:
+    script = examples_dir() / "welfare-overdose-disclosed-mid-call.json"
+    base = [sys.executable, "-m", "rcrp_desktop", "--data-dir", str(data_dir)]
+    saved = subprocess.run(
+        [*base, "run-script", str(script), "--save", "--incident", "INC-9"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert saved.returncode == 0, saved.stderr
+    assert "saved as live record 1" in saved.stderr
+    store = Store.open(database_path(data_dir, "live"), "live", readonly=True, create=False)
+    try:
+        assert store.record(1).incident_ref == "INC-9"
+        assert verify(store) == []
+        resumed = CallRecorder.resume(store, 1, finder(england), USER)
+        from rcrp_desktop.domain.script import run_script
+
+        assert resumed.state == run_script(england, load_script(script))
+    finally:
+        store.close()
+    checked = subprocess.run([*base, "verify"], capture_output=True, text=True, check=False)
+    assert checked.returncode == 0
+    assert checked.stdout.startswith("ok:")
