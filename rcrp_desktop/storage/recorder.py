@@ -42,7 +42,9 @@ class CallRecorder:
             pack_hash=pack.content_hash,
             first_events=[_shown(state)],
         )
-        return cls(store, record_id, state, user)
+        recorder = cls(store, record_id, state, user)
+        recorder.last_committed = store.last_created
+        return recorder
 
     @classmethod
     def resume(
@@ -81,7 +83,10 @@ class CallRecorder:
         """Record something outside the engine (handover, export, review) on its own."""
         if kind in ENGINE_KINDS or kind == "created":
             raise ValueError(f"'{kind}' events come from the engine")
-        return self.store.append(self.record_id, [NewEvent(kind, payload)], self.user)[0]
+        self.last_committed = self.store.append(
+            self.record_id, [NewEvent(kind, payload)], self.user
+        )
+        return self.last_committed[0]
 
     def _commit(self, new: engine.State) -> engine.State:
         events = [

@@ -114,6 +114,7 @@ class Store:
         self.db = db
         self.path = path
         self.mode = mode
+        self.last_created: list[StoredEvent] = []  # the events create_record just wrote
 
     @classmethod
     def open(
@@ -135,11 +136,24 @@ class Store:
 
     @contextmanager
     def _writing(self) -> Iterator[None]:
-        """One transaction; any SQLite failure becomes a StorageError; never left open."""
+        """One transaction; any SQLite failure becomes a StorageError; never left open.
+
+        BEGIN IMMEDIATE rather than sqlite-utils' atomic() (a plain BEGIN): the write lock is
+        taken at the start, so another writer makes this wait out the busy timeout instead of
+        failing halfway when a read would have to become a write.
+        """
         try:
-            with self.db.atomic():
+            self.db.execute("BEGIN IMMEDIATE")
+            try:
                 yield
+            except BaseException:
+                if self.db.conn.in_transaction:
+                    self.db.conn.rollback()
+                raise
+            self.db.execute("COMMIT")
         except sqlite3.Error as error:
+            if self.db.conn.in_transaction:
+                self.db.conn.rollback()
             raise classify(error, self.path) from error
         finally:
             assert not self.db.conn.in_transaction, "a unit of work left a transaction open"
@@ -177,7 +191,9 @@ class Store:
                 [header[name] for name in HEADER_FIELDS],
             )
             record_id = int(cursor.lastrowid or 0)
-            self._append(record_id, [NewEvent("created", header), *first_events], handler, when)
+            self.last_created = self._append(
+                record_id, [NewEvent("created", header), *first_events], handler, when
+            )
         return record_id
 
     def append(

@@ -176,9 +176,13 @@ class _CaptureStore:
 
     def __init__(self) -> None:
         self.groups: list[list[NewEvent]] = []
+        self.last_created: list[StoredEvent] = []
 
     def create_record(self, *, first_events: list[NewEvent], **_: Any) -> int:
         self.groups.append([NewEvent("created", {}), *first_events])
+        self.last_created = [
+            StoredEvent(0, e.kind, e.payload, "", "", "", "") for e in self.groups[-1]
+        ]
         return 1
 
     def append(
