@@ -1,6 +1,6 @@
 """Window fixtures: a store in the test's data folder, the prompts answered, an active window."""
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -27,14 +27,27 @@ def store(data_dir: Path) -> Iterator[Store]:
     opened.close()
 
 
+WindowFactory = Callable[[Store], MainWindow]
+
+
 @pytest.fixture
-def window(qtbot: QtBot, packs: dict[str, Pack], store: Store) -> MainWindow:
-    win = MainWindow(list(packs.values()), store, "PC 4821", default_pack="rcrp-england")
-    qtbot.add_widget(win)
-    with qtbot.wait_active(win):  # shortcuts only reach an active window
-        win.show()
-        win.activateWindow()
-    return win
+def make_window(qtbot: QtBot, packs: dict[str, Pack]) -> WindowFactory:
+    """Open a main window on a store, shown and active (as after the app starts)."""
+
+    def make(store: Store) -> MainWindow:
+        win = MainWindow(list(packs.values()), store, "PC 4821", default_pack="rcrp-england")
+        qtbot.add_widget(win)
+        with qtbot.wait_active(win):  # shortcuts only reach an active window
+            win.show()
+            win.activateWindow()
+        return win
+
+    return make
+
+
+@pytest.fixture
+def window(make_window: WindowFactory, store: Store) -> MainWindow:
+    return make_window(store)
 
 
 @pytest.fixture(autouse=True)

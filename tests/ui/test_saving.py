@@ -1,6 +1,7 @@
 """The window and the record: saved means committed, failures keep the answer, calls resume."""
 
 import sqlite3
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -16,16 +17,8 @@ from rcrp_desktop.storage.errors import AlreadyRunningError
 from rcrp_desktop.storage.repository import Store
 from rcrp_desktop.storage.verify import verify
 from rcrp_desktop.ui.main_window import MainWindow
+from tests.ui.conftest import WindowFactory
 from tests.ui.test_main_window import answer_by_keyboard, press, start_call, walk_window_to
-
-
-def make_window(qtbot: QtBot, packs: dict[str, Pack], store: Store) -> MainWindow:
-    win = MainWindow(list(packs.values()), store, "PC 4821", default_pack="rcrp-england")
-    qtbot.add_widget(win)
-    with qtbot.wait_active(win):  # shortcuts only reach an active window
-        win.show()
-        win.activateWindow()
-    return win
 
 
 def stored_answers(path: Path, record_id: int) -> list[tuple[str, str]]:
@@ -43,9 +36,9 @@ def stored_answers(path: Path, record_id: int) -> list[tuple[str, str]]:
 
 
 def test_saved_is_only_shown_once_another_connection_can_read_it(
-    qtbot: QtBot, packs: dict[str, Pack], store: Store
+    make_window: WindowFactory, qtbot: QtBot, packs: dict[str, Pack], store: Store
 ) -> None:
-    window = make_window(qtbot, packs, store)
+    window = make_window(store)
     start_call(qtbot, window, "rcrp-england")
     session = window.session
     assert session is not None
@@ -61,9 +54,9 @@ def test_saved_is_only_shown_once_another_connection_can_read_it(
 
 
 def test_a_whole_call_in_the_window_is_the_record(
-    qtbot: QtBot, packs: dict[str, Pack], store: Store
+    make_window: WindowFactory, qtbot: QtBot, packs: dict[str, Pack], store: Store
 ) -> None:
-    window = make_window(qtbot, packs, store)
+    window = make_window(store)
     start_call(qtbot, window, "rcrp-england")
     walk_window_to(qtbot, window, "sg_referral")
     answer_by_keyboard(qtbot, window, "not_needed", "No concern identified")
@@ -82,9 +75,9 @@ def test_a_whole_call_in_the_window_is_the_record(
 
 
 def test_an_answer_that_cannot_be_saved_stays_on_screen_until_retried(
-    qtbot: QtBot, packs: dict[str, Pack], store: Store
+    make_window: WindowFactory, qtbot: QtBot, packs: dict[str, Pack], store: Store
 ) -> None:
-    window = make_window(qtbot, packs, store)
+    window = make_window(store)
     start_call(qtbot, window, "rcrp-england")
     answer_by_keyboard(qtbot, window, "family", "")
     view = window.question_view
@@ -110,9 +103,13 @@ def test_an_answer_that_cannot_be_saved_stays_on_screen_until_retried(
 
 
 def test_leaving_with_an_unsaved_answer_asks_first(
-    qtbot: QtBot, packs: dict[str, Pack], store: Store, monkeypatch: pytest.MonkeyPatch
+    make_window: Callable[[Store], MainWindow],
+    qtbot: QtBot,
+    packs: dict[str, Pack],
+    store: Store,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    window = make_window(qtbot, packs, store)
+    window = make_window(store)
     start_call(qtbot, window, "rcrp-england")
     store.db.execute("PRAGMA query_only = ON")
     answer_by_keyboard(qtbot, window, "family", "")
@@ -131,16 +128,16 @@ def test_leaving_with_an_unsaved_answer_asks_first(
 
 
 def test_unfinished_calls_are_offered_and_resume_exactly(
-    qtbot: QtBot, packs: dict[str, Pack], store: Store
+    make_window: WindowFactory, qtbot: QtBot, packs: dict[str, Pack], store: Store
 ) -> None:
-    first = make_window(qtbot, packs, store)
+    first = make_window(store)
     start_call(qtbot, first, "rcrp-england")
     walk_window_to(qtbot, first, "thr_life")
     assert first.session is not None
     state, record_id = first.session.state, first.session.record_id
     first.close()
 
-    again = make_window(qtbot, packs, store)  # the app started again on the same data
+    again = make_window(store)  # the app started again on the same data
     calls = again.start_page.calls
     assert calls.isVisible()
     assert calls.count() == 1
@@ -164,11 +161,11 @@ def test_a_second_copy_on_the_same_data_folder_is_refused(data_dir: Path) -> Non
 
 
 def test_training_mode_says_so_and_writes_to_the_training_file(
-    qtbot: QtBot, packs: dict[str, Pack], data_dir: Path
+    make_window: WindowFactory, qtbot: QtBot, packs: dict[str, Pack], data_dir: Path
 ) -> None:
     lock, training = app.open_records(data_dir, training=True)
     try:
-        window = make_window(qtbot, packs, training)
+        window = make_window(training)
         assert "TRAINING" in window.windowTitle()
         assert window.training_banner.isVisible()
         start_call(qtbot, window, "rcrp-england")
