@@ -6,7 +6,7 @@ import json
 import logging
 import os
 import tomllib
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
@@ -15,7 +15,7 @@ from typing import Any
 from rcrp_desktop.domain import graph
 from rcrp_desktop.domain.errors import PackError
 from rcrp_desktop.domain.problems import Problem
-from rcrp_desktop.domain.protocol import Outcome, Pack, Question
+from rcrp_desktop.domain.protocol import Outcome, Pack, Question, Test
 from rcrp_desktop.domain.schema import (
     JURISDICTIONS,
     PACK_ID_PATTERN,
@@ -197,6 +197,7 @@ def build(path: Path) -> tuple[Pack | None, list[Problem]]:
     graph.check_conditions(nodes, report)
     graph.check_safety(nodes, report)
     graph.check_every_path(nodes, start, meta.get("every_path", []), report)
+    _referral(meta.get("referral"), nodes, report)
     problems += found
     if problems:
         return None, sorted(set(problems), key=problems.index)
@@ -218,9 +219,33 @@ def build(path: Path) -> tuple[Pack | None, list[Problem]]:
         sections=tuple(s for s in sections if any(n.section == s.id for n in real.values())),
         nodes=real,
         source=raw.top,
+        referral=_referral(meta.get("referral"), real, report),
+        wording_attend=meta.get("wording_attend", ""),
+        wording_not_attend=meta.get("wording_not_attend", ""),
     )
     reach = {node_id: frozenset(graph.reachable(real, node_id)) for node_id in real}
     return dataclasses.replace(pack, content_hash=content_hash(pack), reach=reach), []
+
+
+def _referral(raw: Any, nodes: Mapping[str, Any], report: graph.Report) -> Test | None:
+    """[pack] referral = { node = "...", in = [...] }: which answers mean a professional caller."""
+    if raw is None:
+        return None
+    if (
+        set(raw) != {"node", "in"}
+        or not isinstance(raw["node"], str)
+        or not (isinstance(raw["in"], list) and all(isinstance(v, str) for v in raw["in"]))
+    ):
+        report("", 'referral must be { node = "question id", in = ["answer", ...] }')
+        return None
+    question = nodes.get(raw["node"])
+    if not isinstance(question, Question):
+        report("", f"referral names '{raw['node']}', which is not a question")
+        return None
+    for value in raw["in"]:
+        if value not in question.values:
+            report("", f"referral value '{value}' is not an answer of '{raw['node']}'")
+    return Test(node=raw["node"], values=tuple(raw["in"]))
 
 
 def _check_meta(

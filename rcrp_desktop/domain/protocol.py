@@ -163,6 +163,11 @@ class Pack:
     sections: tuple[Section, ...]
     nodes: dict[str, Node]
     source: str
+    # Which answer makes the caller a professional referrer, who must be told the decision.
+    referral: Test | None = None
+    # What the handler reads to the caller; {partner} is replaced by the partner's name.
+    wording_attend: str = ""
+    wording_not_attend: str = ""
     content_hash: str = field(default="", compare=False)
     # Node id -> every node reachable from it; worked out once at load for the engine.
     reach: Mapping[str, frozenset[str]] = field(default_factory=dict, compare=False, repr=False)
@@ -184,3 +189,7 @@ class Pack:
 
     def partner_name(self, key: str) -> str:
         return self.partners.get(key, key)
+
+    def caller_wording(self, police_attending: bool, partner: str) -> str:
+        template = self.wording_attend if police_attending else self.wording_not_attend
+        return template.replace("{partner}", self.partner_name(partner) if partner else "")

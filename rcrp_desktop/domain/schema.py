@@ -89,6 +89,9 @@ PACK_KEYS = {
     "notice": STR,
     "every_path": STR_LIST,
     "extends": STR,
+    "referral": TABLE,
+    "wording_attend": STR,
+    "wording_not_attend": STR,
 }
 SECTION_KEYS = {"id": STR_REQ, "title": STR_REQ}
 QUESTION_KEYS = {

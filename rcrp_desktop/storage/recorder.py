@@ -7,15 +7,37 @@ same step can be retried.
 """
 
 from collections.abc import Callable
+from dataclasses import asdict, dataclass
 from typing import Any
 
 from rcrp_desktop.domain import engine
+from rcrp_desktop.domain.closure import NOTE_TYPES, blockers, kind_of, note_from
 from rcrp_desktop.domain.outcomes import OutcomeCode
 from rcrp_desktop.domain.protocol import Pack
 from rcrp_desktop.storage.errors import StorageError
 from rcrp_desktop.storage.repository import NewEvent, Store, StoredEvent
 
 ENGINE_KINDS = frozenset({"answer", "change", "rationale", "decide"})
+
+
+class ClosureError(StorageError):
+    """The call cannot be closed yet; `missing` says what is still to be recorded."""
+
+    def __init__(self, missing: list[str]) -> None:
+        self.missing = missing
+        super().__init__("The call cannot be closed yet: " + " ".join(missing))
+
+
+@dataclass(frozen=True)
+class RecordedNote:
+    """A handover, caller, referrer, deployment or supervisor note, with when it was made."""
+
+    note: object
+    utc: str
+    local: str
+    user: str
+
+
 PackFinder = Callable[[str, str, str], Pack | None]  # (id, version, hash) -> pack
 
 
@@ -28,6 +50,8 @@ class CallRecorder:
         self.state = state
         self.user = user
         self.last_committed: list[StoredEvent] = []
+        self.notes: list[RecordedNote] = []
+        self.closed = False
         self._advice = engine.recommend(state)  # the recommendation as last recorded
 
     @classmethod
@@ -65,7 +89,16 @@ class CallRecorder:
             state = engine.replay(pack, steps)
         except engine.AnswerError as error:
             raise StorageError(f"Record {record_id} does not replay: {error}") from error
-        return cls(store, record_id, state, user)
+        recorder = cls(store, record_id, state, user)
+        for event in store.events(record_id):
+            if event.kind in NOTE_TYPES:
+                recorder.notes.append(
+                    RecordedNote(
+                        note_from(event.kind, event.payload), event.utc, event.local, event.user
+                    )
+                )
+            recorder.closed = recorder.closed or event.kind == "closure"
+        return recorder
 
     def answer(self, node: str, value: Any, rationale: str = "") -> engine.State:
         return self._commit(engine.answer(self.state, node, value, rationale))
@@ -79,6 +112,50 @@ class CallRecorder:
     def decide(self, code: OutcomeCode | str, rationale: str) -> engine.State:
         return self._commit(engine.decide(self.state, code, rationale))
 
+    def record(self, note: object) -> RecordedNote:
+        """Record a handover, what the caller or referrer was told, a deployment or a review."""
+        self._refuse_if_closed()
+        event = self.note(kind_of(note), asdict(note))  # type: ignore[call-overload]
+        recorded = RecordedNote(note, event.utc, event.local, event.user)
+        self.notes.append(recorded)
+        return recorded
+
+    @property
+    def professional_referral(self) -> bool:
+        """Whether the caller is a professional whose agency must be told the decision."""
+        test = self.state.pack.referral
+        given = self.state.answers.get(test.node) if test else None
+        return bool(test and given and given.value in test.values)
+
+    def closure_blockers(self) -> list[str]:
+        return blockers(
+            engine.recommend(self.state),
+            self.state.decision,
+            [n.note for n in self.notes],
+            professional_referral=self.professional_referral,
+        )
+
+    def close(self) -> StoredEvent:
+        """Close the call; refused with everything still missing (R15)."""
+        self._refuse_if_closed()
+        missing = self.closure_blockers()
+        if missing:
+            raise ClosureError(missing)
+        decision = self.state.decision
+        assert decision is not None
+        event = self.note(
+            "closure", {"decision": decision.code.value, "accepted": decision.accepted}
+        )
+        self.closed = True
+        return event
+
+    def _refuse_if_closed(self) -> None:
+        if self.closed:
+            raise StorageError(
+                f"Record {self.record_id} is closed: nothing more can be added. "
+                "Start a linked re-assessment instead."
+            )
+
     def note(self, kind: str, payload: dict[str, Any]) -> StoredEvent:
         """Record something outside the engine (handover, export, review) on its own."""
         if kind in ENGINE_KINDS or kind == "created":
@@ -89,6 +166,7 @@ class CallRecorder:
         return self.last_committed[0]
 
     def _commit(self, new: engine.State) -> engine.State:
+        self._refuse_if_closed()
         events = [
             NewEvent(step.action, _step_payload(step))
             for step in new.history[len(self.state.history) :]

@@ -1,0 +1,160 @@
+"""What must be on record before a call can be closed (R15): handover, caller, referrer, review.
+
+Each step the handler records is a note with its own time. `blockers` lists, in plain words,
+everything still missing; a call closes only when that list is empty. The rules exist because
+people have died where a declined call was never picked up: nobody told the hospital, the
+caller thought police were coming, or the log was closed before a supervisor saw it.
+"""
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, fields
+from typing import Any, Literal, TypeVar
+
+from rcrp_desktop.domain.engine import Decision, Recommendation
+from rcrp_desktop.domain.outcomes import OutcomeCode, police_attend
+
+HandoverStatus = Literal["accepted", "declined", "no_answer"]
+PARTNER_LEAD = frozenset(
+    {OutcomeCode.PARTNER_LEAD_NO_POLICE, OutcomeCode.PARTNER_LEAD_POLICE_STANDBY}
+)
+CALLER_MUST_BE_TOLD = PARTNER_LEAD | {OutcomeCode.ADVICE_AND_CLOSE}
+
+
+@dataclass(frozen=True)
+class Handover:
+    """A partner agency contacted (R10): who, how, and whether they took the call on."""
+
+    partner_key: str
+    agency: str
+    team: str
+    contact: str
+    method: str
+    status: HandoverStatus
+    reference: str = ""
+    agreed_action: str = ""
+    eta: str = ""  # when the partner expects to act, as the partner said it
+    escalation: str = ""  # required when the partner declined or did not answer
+
+
+@dataclass(frozen=True)
+class CallerInformed:
+    """What the caller was told (R11), with the wording read out."""
+
+    police_attending: bool
+    wording: str
+    advice: str
+    recontact_triggers: str
+    acknowledged: bool
+
+
+@dataclass(frozen=True)
+class ReferrerInformed:
+    """A professional referrer told of the decision (IOPC learning: the hospital never was)."""
+
+    who: str
+    route: str
+
+
+@dataclass(frozen=True)
+class Deployment:
+    """Police resources sent; recorded at once on an urgent call, documented afterwards."""
+
+    resource: str
+    grade: str
+
+
+@dataclass(frozen=True)
+class SupervisorDecision:
+    """A supervisor's review of an escalated or disputed call."""
+
+    supervisor: str
+    decision: str
+
+
+NOTE_TYPES: dict[str, type] = {
+    "handover": Handover,
+    "caller_informed": CallerInformed,
+    "referrer_informed": ReferrerInformed,
+    "deployment": Deployment,
+    "supervisor": SupervisorDecision,
+}
+N = TypeVar("N")
+
+
+def note_from(kind: str, payload: Mapping[str, Any]) -> Any:
+    """A stored note's payload as its dataclass (unknown extra fields are ignored)."""
+    note_type = NOTE_TYPES[kind]
+    names = {f.name for f in fields(note_type)}
+    return note_type(**{k: v for k, v in payload.items() if k in names})
+
+
+def kind_of(note: object) -> str:
+    """The event kind a note is stored under."""
+    return next(kind for kind, note_type in NOTE_TYPES.items() if isinstance(note, note_type))
+
+
+def latest(notes: Sequence[object], kind: type[N]) -> N | None:
+    found = [note for note in notes if isinstance(note, kind)]
+    return found[-1] if found else None
+
+
+def blockers(
+    advice: Recommendation,
+    decision: Decision | None,
+    notes: Sequence[object],
+    *,
+    professional_referral: bool,
+) -> list[str]:
+    """Everything still missing before the call may be closed; empty when it may."""
+    if not advice.final:
+        return ["Finish the questions: the call has no recommendation yet."]
+    missing: list[str] = []
+    if advice.rationale_owed:
+        missing.append("Write the rationale still owed for: " + ", ".join(advice.rationale_owed))
+    if decision is None:
+        return [
+            *missing,
+            "Record your decision: accept the recommendation, or disagree and say why.",
+        ]
+    code = decision.code
+    if police_attend(code) and latest(notes, Deployment) is None:
+        missing.append("Record the deployment: which resource, at what grade.")
+    if code in PARTNER_LEAD:
+        handover = latest(notes, Handover)
+        if handover is None:
+            missing.append(
+                "Record the handover: which partner, who accepted, their reference "
+                "and when they will act."
+            )
+        elif handover.status != "accepted" and not handover.escalation.strip():
+            missing.append(
+                "The partner did not accept: record the escalation (who was told, "
+                "what happens now)."
+            )
+    caller = latest(notes, CallerInformed)
+    if code in CALLER_MUST_BE_TOLD and caller is None:
+        missing.append(
+            "Record what the caller was told: that police will not attend, the "
+            "advice given, and what would bring police back."
+        )
+    if caller is not None and caller.police_attending != police_attend(code):
+        missing.append(
+            "The caller was told police "
+            + ("will" if caller.police_attending else "will not")
+            + " attend, which no longer matches the decision: tell the "
+            "caller again and record it."
+        )
+    if (
+        professional_referral
+        and code in CALLER_MUST_BE_TOLD
+        and latest(notes, ReferrerInformed) is None
+    ):
+        missing.append("Tell the referring agency the decision and record who was told.")
+    if (code is OutcomeCode.ESCALATE_SUPERVISOR or not decision.accepted) and latest(
+        notes, SupervisorDecision
+    ) is None:
+        missing.append(
+            "Record the supervisor's review (the decision was escalated or differs "
+            "from the recommendation)."
+        )
+    return missing

@@ -1,0 +1,144 @@
+"""Closing a call (R15): never before the handover, the caller and the referrer are done."""
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from rcrp_desktop.domain.closure import (
+    CallerInformed,
+    Deployment,
+    Handover,
+    ReferrerInformed,
+    SupervisorDecision,
+)
+from rcrp_desktop.domain.outcomes import OutcomeCode
+from rcrp_desktop.domain.protocol import Pack
+from rcrp_desktop.domain.script import load_script
+from rcrp_desktop.paths import examples_dir
+from rcrp_desktop.storage.data import database_path
+from rcrp_desktop.storage.errors import StorageError
+from rcrp_desktop.storage.recorder import CallRecorder, ClosureError
+from rcrp_desktop.storage.repository import Store
+
+CRISIS = Handover(
+    "crisis_team",
+    "Testshire NHS Trust",
+    "Crisis Resolution Team",
+    "Nurse A. Example",
+    "phone",
+    "accepted",
+    reference="CRT-555",
+    agreed_action="Home visit",
+    eta="within 2 hours",
+)
+TOLD_NOT_ATTENDING = CallerInformed(
+    False,
+    "Police will not be coming to this.",
+    "111 option 2; 999 if worse",
+    "Weapon, injury, missing",
+    True,
+)
+
+
+@pytest.fixture
+def store(data_dir: Path) -> Iterator[Store]:
+    opened = Store.open(database_path(data_dir, "live"), "live")
+    yield opened
+    opened.close()
+
+
+def call(store: Store, pack: Pack, script: str, **changes: str) -> CallRecorder:
+    recorder = CallRecorder.start(store, pack, incident_ref="INC-1", user="PC 1")
+    for step in load_script(examples_dir() / script).steps:
+        recorder.answer(step.node, changes.get(step.node, step.answer), step.rationale)
+    return recorder
+
+
+def test_a_declined_call_stays_open_until_handover_and_caller_are_recorded(
+    store: Store, england: Pack
+) -> None:
+    recorder = call(store, england, "welfare-crisis-team.json")
+    with pytest.raises(ClosureError) as refused:
+        recorder.close()
+    assert any("decision" in m for m in refused.value.missing)
+    recorder.decide(OutcomeCode.PARTNER_LEAD_NO_POLICE, "")
+    missing = recorder.closure_blockers()
+    assert any("handover" in m for m in missing)
+    assert any("caller was told" in m for m in missing)
+    recorder.record(CRISIS)
+    assert not any("handover" in m for m in recorder.closure_blockers())
+    recorder.record(TOLD_NOT_ATTENDING)
+    assert recorder.closure_blockers() == []
+    recorder.close()
+    assert store.record(recorder.record_id).status == "closed"
+    assert [r.id for r in store.unfinished()] == []
+    with pytest.raises(StorageError, match="closed"):
+        recorder.record(TOLD_NOT_ATTENDING)
+
+
+def test_a_partner_that_declines_needs_an_escalation(store: Store, england: Pack) -> None:
+    recorder = call(store, england, "welfare-crisis-team.json")
+    recorder.decide(OutcomeCode.PARTNER_LEAD_NO_POLICE, "")
+    recorder.record(TOLD_NOT_ATTENDING)
+    recorder.record(Handover("crisis_team", "Trust", "CRT", "", "phone", "no_answer"))
+    assert any("escalation" in m for m in recorder.closure_blockers())
+    recorder.record(
+        Handover(
+            "crisis_team",
+            "Trust",
+            "CRT",
+            "",
+            "phone",
+            "no_answer",
+            escalation="Duty inspector told; second crisis team contacted",
+        )
+    )
+    assert recorder.closure_blockers() == []
+
+
+def test_a_professional_referrer_must_be_told(store: Store, england: Pack) -> None:
+    recorder = call(
+        store, england, "welfare-crisis-team.json", ctx_caller_type="health_professional"
+    )
+    assert recorder.professional_referral
+    recorder.decide(OutcomeCode.PARTNER_LEAD_NO_POLICE, "")
+    recorder.record(CRISIS)
+    recorder.record(TOLD_NOT_ATTENDING)
+    assert any("referring agency" in m for m in recorder.closure_blockers())
+    recorder.record(ReferrerInformed("Ward sister, Ward 7, Testshire General", "phone"))
+    assert recorder.closure_blockers() == []
+
+
+def test_telling_the_caller_the_wrong_thing_blocks_closure(store: Store, england: Pack) -> None:
+    recorder = call(store, england, "welfare-crisis-team.json")
+    recorder.decide(OutcomeCode.PARTNER_LEAD_NO_POLICE, "")
+    recorder.record(CRISIS)
+    recorder.record(CallerInformed(True, "Officers are on their way.", "", "", True))
+    assert any("no longer matches" in m for m in recorder.closure_blockers())
+
+
+def test_police_attendance_needs_the_deployment_and_disagreement_a_review(
+    store: Store, england: Pack
+) -> None:
+    recorder = call(store, england, "welfare-crisis-team.json")
+    recorder.decide(OutcomeCode.POLICE_DEPLOY, "Third call tonight; caller now frightened")
+    missing = recorder.closure_blockers()
+    assert any("deployment" in m for m in missing)
+    assert any("supervisor" in m for m in missing)
+    recorder.record(Deployment("Unit 12", "Immediate"))
+    recorder.record(SupervisorDecision("PS 88 Example", "Agree: attend"))
+    assert recorder.closure_blockers() == []
+
+
+def test_notes_and_closure_survive_a_restart(store: Store, england: Pack) -> None:
+    recorder = call(store, england, "welfare-crisis-team.json")
+    recorder.decide(OutcomeCode.PARTNER_LEAD_NO_POLICE, "")
+    recorder.record(CRISIS)
+    again = CallRecorder.resume(store, recorder.record_id, lambda *_: england, "PC 1")
+    assert [n.note for n in again.notes] == [CRISIS]
+    assert again.notes[0].local
+    again.record(TOLD_NOT_ATTENDING)
+    again.close()
+    closed = CallRecorder.resume(store, recorder.record_id, lambda *_: england, "PC 1")
+    assert closed.closed
