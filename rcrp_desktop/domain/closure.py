@@ -158,3 +158,30 @@ def blockers(
             "from the recommendation)."
         )
     return missing
+
+
+def describe_note(note: object, local: str) -> str:
+    """One line for a note, with its local time: for the screen and the log summary."""
+    when = local[11:19]
+    if isinstance(note, Handover):
+        accepted = {"accepted": "accepted", "declined": "DECLINED", "no_answer": "NO ANSWER"}[
+            note.status
+        ]
+        text = f"Handover to {note.agency} {note.team} ({note.contact or 'no named contact'}) "
+        text += f"{accepted}; ref {note.reference or 'none'}; action: {note.agreed_action or '-'}"
+        text += f"; ETA {note.eta or 'not given'}"
+        return f"{when}  {text}" + (f"; escalation: {note.escalation}" if note.escalation else "")
+    if isinstance(note, CallerInformed):
+        told = "police WILL attend" if note.police_attending else "police will NOT attend"
+        return (
+            f'{when}  Caller told {told}: "{note.wording}"; advice: {note.advice}; '
+            f"re-contact if: {note.recontact_triggers}"
+            + ("; understood" if note.acknowledged else "; NOT acknowledged")
+        )
+    if isinstance(note, ReferrerInformed):
+        return f"{when}  Referrer told: {note.who} by {note.route}"
+    if isinstance(note, Deployment):
+        return f"{when}  Deployed: {note.resource}, grade {note.grade}"
+    if isinstance(note, SupervisorDecision):
+        return f"{when}  Supervisor {note.supervisor}: {note.decision}"
+    return f"{when}  {note}"

@@ -4,7 +4,7 @@ from collections.abc import Callable
 from datetime import datetime
 
 from PySide6.QtCore import Qt, Slot
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -20,11 +20,21 @@ from PySide6.QtWidgets import (
 from rcrp_desktop import APP_TITLE
 from rcrp_desktop.domain.engine import Recommendation
 from rcrp_desktop.domain.errors import AnswerError
+from rcrp_desktop.domain.outcomes import police_attend
 from rcrp_desktop.domain.protocol import Pack
+from rcrp_desktop.export.log_summary import log_summary
 from rcrp_desktop.storage.errors import StorageError
-from rcrp_desktop.storage.recorder import CallRecorder
+from rcrp_desktop.storage.recorder import CallRecorder, ClosureError
 from rcrp_desktop.storage.repository import Store
 from rcrp_desktop.ui.dialogs import ChangeReasonDialog, IncidentDialog
+from rcrp_desktop.ui.form_dialog import (
+    ask_caller_informed,
+    ask_deployment,
+    ask_disagreement,
+    ask_handover,
+    ask_referrer_informed,
+    ask_supervisor,
+)
 from rcrp_desktop.ui.qt_helpers import named
 from rcrp_desktop.ui.session import CallSession
 from rcrp_desktop.ui.widgets.call_page import CallPage
@@ -39,6 +49,14 @@ SHORTCUTS = [
     ("Alt+Left / Alt+B", "Back to the previous question (to review or change it)"),
     ("Alt+Right", "Forward again without changing anything"),
     ("Tab / Shift+Tab", "Move between answers, rationale and buttons"),
+    ("Ctrl+Enter", "Accept the recommendation"),
+    ("Ctrl+Shift+Enter", "Disagree with it (asks your decision and why)"),
+    ("Ctrl+D", "Record a deployment (at any time, urgent calls first)"),
+    ("Ctrl+H / Ctrl+T / Ctrl+R", "Record the handover / what the caller / referrer was told"),
+    ("Ctrl+U", "Record the supervisor's review"),
+    ("Ctrl+L", "Copy the log summary for the incident log"),
+    ("Ctrl+Shift+C", "Close the call (only when everything needed is recorded)"),
+    ("Ctrl+S", "Retry saving what could not be saved"),
     ("F1", "This list"),
 ]
 
@@ -60,7 +78,7 @@ class MainWindow(QMainWindow):
         self.user = user
         self.load_errors = load_errors or []
         self.session: CallSession | None = None
-        self._pending: tuple[object, str, str] | None = None  # a submit that did not save
+        self._pending: Callable[[], None] | None = None  # a write that did not save
         training = store.mode == "training"
         self.setWindowTitle(f"{APP_TITLE} · TRAINING" if training else APP_TITLE)
 
@@ -133,6 +151,7 @@ class MainWindow(QMainWindow):
         self.saved_label.setAccessibleName("Save status")
         self.statusBar().addPermanentWidget(self.saved_label)
         self.statusBar().showMessage(f"Records: {store.path} · handler {user}")
+        self.call_actions: dict[str, QAction] = {}
         self._add_actions()
         self.show_start_page()
         self.new_call_button.setEnabled(bool(packs))
@@ -157,6 +176,20 @@ class MainWindow(QMainWindow):
         self.forward_action = action("Forward", [QKeySequence("Alt+Right")], self.go_forward)
         self.help_action = action("Keyboard shortcuts", [QKeySequence("F1")], self.show_shortcuts)
         self.retry_action = action("Retry saving", [QKeySequence("Ctrl+S")], self.retry_save)
+        closure = self.call_page.closure.buttons
+        for name, keys, slot in (
+            ("accept", ["Ctrl+Return", "Ctrl+Enter"], self.accept_recommendation),
+            ("disagree", ["Ctrl+Shift+Return", "Ctrl+Shift+Enter"], self.disagree),
+            ("handover", ["Ctrl+H"], self.record_handover),
+            ("caller", ["Ctrl+T"], self.record_caller_informed),
+            ("referrer", ["Ctrl+R"], self.record_referrer_informed),
+            ("deployment", ["Ctrl+D"], self.record_deployment),
+            ("supervisor", ["Ctrl+U"], self.record_supervisor),
+            ("summary", ["Ctrl+L"], self.copy_summary),
+            ("close", ["Ctrl+Shift+C"], self.close_call),
+        ):
+            self.call_actions[name] = action(name, [QKeySequence(k) for k in keys], slot)
+            closure[name].clicked.connect(slot)
 
     def _start_text(self) -> str:
         text = (
@@ -286,21 +319,31 @@ class MainWindow(QMainWindow):
         self._save(value, rationale, reason)
 
     def _save(self, value: object, rationale: str, reason: str) -> None:
-        """Submit to the record; on failure keep everything on screen for a retry."""
+        """Submit an answer to the record; on failure keep everything on screen for a retry."""
         assert self.session is not None
+        session = self.session
         try:
-            self.session.submit(value, rationale, reason)
+            self._attempt(lambda: session.submit(value, rationale, reason))
         except AnswerError as error:
             self.question_view.show_error(_plain(str(error)))
             if "rationale" in str(error):
                 self.question_view.rationale.setFocus()
-            return
+
+    def _attempt(self, action: Callable[[], None]) -> bool:
+        """Run one write to the record. If it cannot be saved it is kept, shown as NOT SAVED,
+        and Ctrl+S repeats exactly it: nothing the handler did is dropped."""
+        try:
+            action()
+        except ClosureError as error:
+            QMessageBox.information(self, APP_TITLE, str(error))
+            return False
         except StorageError as error:
-            self._pending = (value, rationale, reason)
+            self._pending = action
             self._report_storage(error)
-            return
+            return False
         self._pending = None
         self.not_saved_bar.hide()
+        return True
 
     def _report_storage(self, error: StorageError) -> None:
         self.not_saved.setText(f"NOT SAVED. {error}")
@@ -310,7 +353,7 @@ class MainWindow(QMainWindow):
     @Slot()
     def retry_save(self) -> None:
         if self._pending is not None:
-            self._save(*self._pending)
+            self._attempt(self._pending)
 
     @Slot(int)
     def on_committed(self, seq: int) -> None:
@@ -341,6 +384,87 @@ class MainWindow(QMainWindow):
             event.accept()
         else:
             event.ignore()
+
+    def _recorder(self) -> CallRecorder | None:
+        return self.session.recorder if self.session is not None else None
+
+    @Slot()
+    def accept_recommendation(self) -> None:
+        session = self.session
+        advice = session.recommendation() if session else None
+        if session is None or advice is None or not advice.final or advice.code is None:
+            return
+        code = advice.code
+        self._attempt(lambda: session.decide(code, ""))
+
+    @Slot()
+    def disagree(self) -> None:
+        session = self.session
+        advice = session.recommendation() if session else None
+        if session is None or advice is None or not advice.final or advice.code is None:
+            return
+        chosen = ask_disagreement(self, advice.code)
+        if chosen is not None:
+            self._attempt(lambda: session.decide(*chosen))
+
+    def _record_note(self, note: object | None) -> None:
+        session = self.session
+        if session is not None and note is not None:
+            self._attempt(lambda: session.record(note))
+
+    @Slot()
+    def record_handover(self) -> None:
+        if self.session is not None:
+            advice = self.session.recommendation()
+            self._record_note(ask_handover(self, self.session.pack, advice.partner))
+
+    @Slot()
+    def record_caller_informed(self) -> None:
+        if self.session is not None:
+            state = self.session.state
+            advice = self.session.recommendation()
+            code = state.decision.code if state.decision else advice.code
+            attending = bool(code and police_attend(code))
+            self._record_note(
+                ask_caller_informed(self, self.session.pack, attending, advice.partner)
+            )
+
+    @Slot()
+    def record_referrer_informed(self) -> None:
+        if self.session is not None:
+            self._record_note(ask_referrer_informed(self))
+
+    @Slot()
+    def record_deployment(self) -> None:
+        if self.session is not None:
+            self._record_note(ask_deployment(self))
+
+    @Slot()
+    def record_supervisor(self) -> None:
+        if self.session is not None:
+            self._record_note(ask_supervisor(self))
+
+    @Slot()
+    def close_call(self) -> None:
+        session = self.session
+        if session is not None and self._attempt(session.close):
+            self.statusBar().showMessage(f"Record {session.record_id} closed.", 10000)
+
+    @Slot()
+    def copy_summary(self) -> None:
+        recorder = self._recorder()
+        if recorder is None:
+            return
+        text = log_summary(self.store.record(recorder.record_id), recorder)
+        QGuiApplication.clipboard().setText(text)
+        self.statusBar().showMessage("Log summary copied: paste it into the incident log.", 10000)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        # Keys that reach the window (focus on no particular control) still drive the call.
+        if self.session is not None and self.call_stack.currentIndex() == 0:
+            self.question_view.keyPressEvent(event)
+        else:
+            super().keyPressEvent(event)
 
     @Slot()
     def go_back(self) -> None:

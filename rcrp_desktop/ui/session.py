@@ -5,6 +5,7 @@ from typing import Any
 from PySide6.QtCore import QObject, Signal
 
 from rcrp_desktop.domain import engine
+from rcrp_desktop.domain.outcomes import OutcomeCode
 from rcrp_desktop.domain.protocol import Pack, Question
 from rcrp_desktop.storage.recorder import CallRecorder
 from rcrp_desktop.ui.signals import emit
@@ -75,6 +76,22 @@ class CallSession(QObject):
             return
         emit(self.committed, recorder.last_committed[-1].seq)
         self._show_after(question.id)
+
+    def decide(self, code: OutcomeCode, rationale: str) -> None:
+        self.recorder.decide(code, rationale)
+        self._committed()
+
+    def record(self, note: object) -> None:
+        self.recorder.record(note)
+        self._committed()
+
+    def close(self) -> None:
+        self.recorder.close()
+        self._committed()
+
+    def _committed(self) -> None:
+        emit(self.committed, self.recorder.last_committed[-1].seq)
+        emit(self.changed)
 
     def is_change(self, value: Any, rationale: str) -> bool:
         """Whether submitting this on the viewed question would change an earlier answer."""

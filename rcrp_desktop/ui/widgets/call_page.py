@@ -6,6 +6,7 @@ from PySide6.QtWidgets import QPushButton, QSplitter, QStackedWidget, QVBoxLayou
 from rcrp_desktop.domain.engine import Recommendation
 from rcrp_desktop.ui.session import CallSession
 from rcrp_desktop.ui.signals import emit
+from rcrp_desktop.ui.widgets.closure_panel import ClosurePanel
 from rcrp_desktop.ui.widgets.guidance_panel import GuidancePanel
 from rcrp_desktop.ui.widgets.progress_panel import ProgressPanel
 from rcrp_desktop.ui.widgets.question_view import QuestionView
@@ -29,11 +30,13 @@ class CallPage(QSplitter):
         self.question_view = QuestionView()
         self.guidance = GuidancePanel()
         self.result_view = ResultView()
+        self.closure = ClosurePanel()
         result_back = QPushButton("◀ Back to the questions (Alt+Left)")
         result_back.clicked.connect(lambda: emit(self.back_requested))
         result_page = QWidget()
         result_layout = QVBoxLayout(result_page)
         result_layout.addWidget(self.result_view, 1)
+        result_layout.addWidget(self.closure)
         result_layout.addWidget(result_back, 0, Qt.AlignmentFlag.AlignLeft)
         self.call_stack = QStackedWidget()
         self.call_stack.addWidget(self.question_view)
@@ -53,6 +56,7 @@ class CallPage(QSplitter):
         if question is None:
             self.progress.show_progress(pack, visited, None)
             self.result_view.show_recommendation(advice)
+            self.closure.show_call(session.recorder)
             self.call_stack.setCurrentIndex(RESULT)
             self.guidance.hide()  # the result uses the whole width
             return

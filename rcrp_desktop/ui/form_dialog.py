@@ -1,0 +1,253 @@
+"""A small keyboard-first form in a dialog, and the forms the call needs built on it."""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from rcrp_desktop.domain.closure import (
+    CallerInformed,
+    Deployment,
+    Handover,
+    ReferrerInformed,
+    SupervisorDecision,
+)
+from rcrp_desktop.domain.outcomes import MEANINGS, OutcomeCode
+from rcrp_desktop.domain.protocol import Pack
+
+Kind = Literal["line", "text", "choice", "check"]
+
+
+@dataclass(frozen=True)
+class Field:
+    """One field: its key in the result, its label, and how it is entered."""
+
+    name: str
+    label: str
+    kind: Kind = "line"
+    choices: tuple[tuple[str, str], ...] = ()  # (value, label)
+    default: Any = ""
+    required: bool = False
+
+
+class FormDialog(QDialog):
+    """Fields in a column; Ctrl+Enter or OK accepts once every required field is filled."""
+
+    def __init__(
+        self, parent: QWidget | None, title: str, intro: str, fields: Sequence[Field]
+    ) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(title)
+        self.fields = list(fields)
+        self.inputs: dict[str, QWidget] = {}
+        layout = QVBoxLayout(self)
+        if intro:
+            note = QLabel(intro, wordWrap=True)
+            layout.addWidget(note)
+        form = QFormLayout()
+        for field in self.fields:
+            widget = _input_for(field)
+            widget.setAccessibleName(field.label)
+            label = QLabel(field.label + (" *" if field.required else ""))
+            label.setBuddy(widget)
+            form.addRow(label, widget)
+            self.inputs[field.name] = widget
+        layout.addLayout(form)
+        self.problem = QLabel(wordWrap=True)
+        self.problem.setStyleSheet("color: #b00020; font-weight: bold")
+        layout.addWidget(self.problem)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+
+    def values(self) -> dict[str, Any]:
+        return {name: _value_of(widget) for name, widget in self.inputs.items()}
+
+    def accept(self) -> None:
+        values = self.values()
+        empty = [f.label for f in self.fields if f.required and not str(values[f.name]).strip()]
+        if empty:
+            self.problem.setText("Still needed: " + ", ".join(empty))
+            return
+        super().accept()
+
+    @classmethod
+    def ask(
+        cls, parent: QWidget | None, title: str, intro: str, fields: Sequence[Field]
+    ) -> dict[str, Any] | None:
+        """The values entered, or None when cancelled. Tests replace this seam."""
+        dialog = cls(parent, title, intro, fields)
+        return dialog.values() if dialog.exec() == QDialog.DialogCode.Accepted else None
+
+
+def _input_for(field: Field) -> QWidget:
+    if field.kind == "text":
+        box = QPlainTextEdit(str(field.default))
+        box.setTabChangesFocus(True)
+        box.setMaximumHeight(90)
+        return box
+    if field.kind == "choice":
+        combo = QComboBox()
+        for value, label in field.choices:
+            combo.addItem(label, value)
+        combo.setCurrentIndex(max(combo.findData(field.default), 0))
+        return combo
+    if field.kind == "check":
+        check = QCheckBox()
+        check.setChecked(bool(field.default))
+        return check
+    return QLineEdit(str(field.default))
+
+
+def _value_of(widget: QWidget) -> Any:
+    if isinstance(widget, QPlainTextEdit):
+        return widget.toPlainText().strip()
+    if isinstance(widget, QComboBox):
+        return widget.currentData()
+    if isinstance(widget, QCheckBox):
+        return widget.isChecked()
+    assert isinstance(widget, QLineEdit)
+    return widget.text().strip()
+
+
+def ask_disagreement(parent: QWidget, recommended: OutcomeCode) -> tuple[OutcomeCode, str] | None:
+    """The outcome the handler decides instead, and why (flagged for supervisor review)."""
+    choices = tuple((c.value, MEANINGS[c].title) for c in OutcomeCode if c is not recommended)
+    values = FormDialog.ask(
+        parent,
+        "Disagree with the recommendation",
+        f"The recommendation is {MEANINGS[recommended].title}. Your decision "
+        "stands; it is flagged for supervisor review.",
+        [
+            Field("code", "Your decision", "choice", choices, required=True),
+            Field("rationale", "Why", "text", required=True),
+        ],
+    )
+    if values is None:
+        return None
+    return OutcomeCode(values["code"]), values["rationale"]
+
+
+def ask_handover(parent: QWidget, pack: Pack, partner: str) -> Handover | None:
+    agencies = tuple(pack.partners.items())
+    values = FormDialog.ask(
+        parent,
+        "Handover to a partner agency",
+        "Who took the call on, their reference, and when they will act (R10).",
+        [
+            Field("partner_key", "Agency type", "choice", agencies, partner),
+            Field("agency", "Organisation", required=True),
+            Field("team", "Team"),
+            Field("contact", "Named contact"),
+            Field(
+                "method",
+                "Contacted by",
+                "choice",
+                (
+                    ("phone", "Phone"),
+                    ("email", "Secure email"),
+                    ("in_person", "In person"),
+                    ("other", "Other"),
+                ),
+            ),
+            Field(
+                "status",
+                "Outcome",
+                "choice",
+                (("accepted", "Accepted"), ("declined", "Declined"), ("no_answer", "No answer")),
+            ),
+            Field("reference", "Their reference"),
+            Field("agreed_action", "Agreed action", "text"),
+            Field("eta", "When they will act (ETA)"),
+            Field("escalation", "If not accepted: escalation", "text"),
+        ],
+    )
+    return None if values is None else Handover(**values)
+
+
+def ask_caller_informed(
+    parent: QWidget, pack: Pack, police_attending: bool, partner: str
+) -> CallerInformed | None:
+    values = FormDialog.ask(
+        parent,
+        "What the caller was told",
+        "Read this to the caller, then record what was said (R11).",
+        [
+            Field("police_attending", "Told police will attend", "check", default=police_attending),
+            Field(
+                "wording",
+                "Wording used",
+                "text",
+                default=pack.caller_wording(police_attending, partner),
+                required=True,
+            ),
+            Field("advice", "Advice given", "text", required=True),
+            Field("recontact_triggers", "What would bring police back", "text", required=True),
+            Field("acknowledged", "Caller understood and agreed", "check"),
+        ],
+    )
+    return None if values is None else CallerInformed(**values)
+
+
+def ask_referrer_informed(parent: QWidget) -> ReferrerInformed | None:
+    values = FormDialog.ask(
+        parent,
+        "Referring agency told",
+        "",
+        [
+            Field("who", "Who was told (name, role, agency)", required=True),
+            Field(
+                "route",
+                "How",
+                "choice",
+                (("phone", "Phone"), ("email", "Secure email"), ("other", "Other")),
+            ),
+        ],
+    )
+    return None if values is None else ReferrerInformed(**values)
+
+
+def ask_deployment(parent: QWidget) -> Deployment | None:
+    values = FormDialog.ask(
+        parent,
+        "Deployment",
+        "Record it now; the rationale can follow.",
+        [
+            Field("resource", "Resource (unit, call sign)", required=True),
+            Field(
+                "grade",
+                "Grade",
+                "choice",
+                (("immediate", "Immediate"), ("priority", "Priority"), ("scheduled", "Scheduled")),
+            ),
+        ],
+    )
+    return None if values is None else Deployment(**values)
+
+
+def ask_supervisor(parent: QWidget) -> SupervisorDecision | None:
+    values = FormDialog.ask(
+        parent,
+        "Supervisor review",
+        "",
+        [
+            Field("supervisor", "Supervisor (collar number, name)", required=True),
+            Field("decision", "Their decision", "text", required=True),
+        ],
+    )
+    return None if values is None else SupervisorDecision(**values)

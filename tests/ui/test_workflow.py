@@ -1,0 +1,207 @@
+"""Whole calls through the real window, decision to closure, checked against the stored record."""
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QMessageBox
+from pytestqt.qtbot import QtBot
+
+from rcrp_desktop.domain.script import load_script
+from rcrp_desktop.paths import examples_dir
+from rcrp_desktop.storage.repository import Store
+from rcrp_desktop.ui.form_dialog import FormDialog
+from rcrp_desktop.ui.main_window import MainWindow
+from tests.ui.conftest import WindowFactory
+from tests.ui.test_main_window import answer_by_keyboard, press, start_call
+
+CTRL, SHIFT = Qt.KeyboardModifier.ControlModifier, Qt.KeyboardModifier.ShiftModifier
+
+
+@pytest.fixture
+def forms(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[dict[str, Any]]]:
+    """Answers for the next form dialogs, in order; every one must be used."""
+    queue: list[dict[str, Any]] = []
+
+    def ask(cls: type, parent: object, title: str, intro: str, fields: list[Any]) -> Any:
+        assert queue, f"unexpected form: {title}"
+        given = queue.pop(0)
+        return {f.name: given.get(f.name, f.default) for f in fields}
+
+    monkeypatch.setattr(FormDialog, "ask", classmethod(ask))
+    yield queue
+    assert not queue, "forms left unanswered"
+
+
+def play(qtbot: QtBot, window: MainWindow, script_name: str) -> None:
+    script = load_script(examples_dir() / script_name)
+    start_call(qtbot, window, script.pack)
+    for step in script.steps:
+        assert window.question_view.question is not None
+        assert window.question_view.question.id == step.node
+        answer_by_keyboard(qtbot, window, step.answer, step.rationale)
+
+
+def kinds(store: Store, record_id: int) -> list[str]:
+    return [e.kind for e in store.events(record_id)]
+
+
+def test_welfare_call_to_crisis_team_closes_only_once_the_caller_is_told(
+    qtbot: QtBot,
+    window: MainWindow,
+    store: Store,
+    forms: list[dict[str, Any]],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    play(qtbot, window, "welfare-crisis-team.json")
+    assert window.session is not None
+    record = window.session.record_id
+    panel = window.call_page.closure
+    assert not panel.buttons["close"].isEnabled()
+    press(qtbot, window, Qt.Key.Key_Return, CTRL)  # accept the recommendation
+    forms.append(
+        {
+            "agency": "Testshire NHS Trust",
+            "team": "Crisis Resolution Team",
+            "contact": "Nurse B. Example",
+            "status": "accepted",
+            "reference": "CRT-1",
+            "eta": "within 2 hours",
+        }
+    )
+    press(qtbot, window, Qt.Key.Key_H, CTRL)
+    assert "caller was told" in panel.blockers.text()
+    assert not panel.buttons["close"].isEnabled()
+    refused: list[str] = []
+    monkeypatch.setattr(QMessageBox, "information", lambda *a: refused.append(a[2]))
+    press(qtbot, window, Qt.Key.Key_C, CTRL | SHIFT)  # closing now is refused, with why
+    assert refused
+    assert "caller" in refused[0]
+    assert store.record(record).status == "open"
+    forms.append(
+        {
+            "advice": "111 option 2; 999 if he is in danger",
+            "recontact_triggers": "weapon, injury, he leaves the flat",
+            "acknowledged": True,
+        }
+    )
+    press(qtbot, window, Qt.Key.Key_T, CTRL)
+    assert panel.buttons["close"].isEnabled()
+    press(qtbot, window, Qt.Key.Key_C, CTRL | SHIFT)
+    assert store.record(record).status == "closed"
+    told = next(e.payload for e in store.events(record) if e.kind == "caller_informed")
+    assert told["police_attending"] is False
+    assert "Police will not be coming" in told["wording"]  # the pack's wording, read out
+    assert kinds(store, record)[-1] == "closure"
+
+
+def test_urgent_awol_is_deployed_at_once_and_the_rationale_follows(
+    qtbot: QtBot, window: MainWindow, store: Store, forms: list[dict[str, Any]]
+) -> None:
+    start_call(qtbot, window, "rcrp-england")
+    script = load_script(examples_dir() / "awol-restricted-patient.json")
+    for step in script.steps:
+        if step.node == "thr_life":
+            answer_by_keyboard(qtbot, window, "yes", "")  # no rationale: deploy first
+            assert window.urgent.isVisible()
+            forms.append({"resource": "Unit 14", "grade": "immediate"})
+            press(qtbot, window, Qt.Key.Key_D, CTRL)  # recorded at once, mid-questions
+            continue
+        answer_by_keyboard(qtbot, window, step.answer, step.rationale)
+    assert window.session is not None
+    record = window.session.record_id
+    events = store.events(record)
+    deployed = next(e for e in events if e.kind == "deployment")
+    life = next(e for e in events if e.kind == "answer" and e.payload["node"] == "thr_life")
+    assert life.seq < deployed.seq  # the times show the order it happened in
+    assert "rationale" in window.call_page.closure.blockers.text()
+    # Documenting afterwards: back to the question, the rationale, Enter; the original
+    # answer keeps its original time.
+    for _ in range(40):
+        if window.question_view.question and window.question_view.question.id == "thr_life":
+            break
+        press(qtbot, window, Qt.Key.Key_Left, Qt.KeyboardModifier.AltModifier)
+    qtbot.keyClicks(window.question_view.rationale, "Texted his sister that he has a rope")
+    press(qtbot, window, Qt.Key.Key_Return)
+    completed = [e for e in store.events(record) if e.kind == "rationale"]
+    assert completed[0].payload["node"] == "thr_life"
+    assert store.events(record)[life.seq - 1].utc == life.utc
+
+
+def test_walk_out_after_naloxone_routes_to_the_ambulance(
+    qtbot: QtBot, window: MainWindow, store: Store
+) -> None:
+    play(qtbot, window, "walkout-naloxone-ambulance.json")
+    assert window.session is not None
+    advice = window.session.recommendation()
+    assert advice.partner == "ambulance"
+    events = store.events(window.session.record_id)
+    ticked = next(e for e in events if e.kind == "answer" and e.payload["node"] == "rf_checklist")
+    assert "naloxone" in ticked.payload["value"]
+
+
+def test_a_child_at_home_gets_a_safeguarding_decision(
+    qtbot: QtBot, window: MainWindow, store: Store
+) -> None:
+    play(qtbot, window, "welfare-child-at-home-risk-unknown.json")
+    assert window.session is not None
+    answers = {
+        e.payload["node"]: e.payload
+        for e in store.events(window.session.record_id)
+        if e.kind == "answer"
+    }
+    assert answers["sg_children"]["value"] in ("yes", "unknown")
+    assert answers["sg_referral"]["rationale"]
+    assert window.session.recommendation().police_attend
+
+
+def test_disagreeing_needs_a_rationale_and_a_supervisor_review(
+    qtbot: QtBot, window: MainWindow, store: Store, forms: list[dict[str, Any]]
+) -> None:
+    play(qtbot, window, "welfare-crisis-team.json")
+    forms.append({"code": "POLICE_DEPLOY", "rationale": "Third call tonight from this address"})
+    press(qtbot, window, Qt.Key.Key_Return, CTRL | SHIFT)
+    assert window.session is not None
+    decision = window.session.state.decision
+    assert decision is not None
+    assert not decision.accepted
+    assert "supervisor" in window.call_page.closure.blockers.text()
+    decided = [e.payload for e in store.events(window.session.record_id) if e.kind == "decide"]
+    assert decided == [
+        {
+            "action": "decide",
+            "node": "out_crisis_team",
+            "value": "POLICE_DEPLOY",
+            "rationale": "Third call tonight from this address",
+            "reason": "",
+        }
+    ]
+
+
+def test_a_call_resumed_after_the_app_was_killed_carries_on(
+    qtbot: QtBot, make_window: WindowFactory, store: Store
+) -> None:
+    first = make_window(store)
+    play(qtbot, first, "welfare-crisis-team.json")
+    press(qtbot, first, Qt.Key.Key_Return, CTRL)
+    assert first.session is not None
+    record, state = first.session.record_id, first.session.state
+    first.deleteLater()  # as if killed: nothing more is written
+    again = make_window(store)
+    press(qtbot, again, Qt.Key.Key_Return)  # resume the offered call
+    assert again.session is not None
+    assert again.session.record_id == record
+    assert again.session.state == state
+    assert "decision: accepted" in again.call_page.closure.decision.text().lower()
+
+
+def test_the_log_summary_is_copied_for_the_incident_log(qtbot: QtBot, window: MainWindow) -> None:
+    play(qtbot, window, "welfare-crisis-team.json")
+    press(qtbot, window, Qt.Key.Key_Return, CTRL)
+    press(qtbot, window, Qt.Key.Key_L, CTRL)
+    text = QApplication.clipboard().text()
+    assert text.startswith("RCRP record 1 | incident INC-TEST-1")
+    assert "PARTNER_LEAD_NO_POLICE" in text
+    assert "Handler's decision:" in text
+    assert "<" not in text  # plain text only
