@@ -1,6 +1,5 @@
 """Make the QApplication, load the protocol packs and open the main window."""
 
-import getpass
 import logging
 import sys
 import traceback
@@ -14,8 +13,10 @@ from rcrp_desktop.domain.loader import check_paths
 from rcrp_desktop.domain.protocol import Pack
 from rcrp_desktop.storage.data import database_path
 from rcrp_desktop.storage.errors import StorageError
+from rcrp_desktop.storage.identity import Handler, load_handler, save_handler
 from rcrp_desktop.storage.lock import InstanceLock
 from rcrp_desktop.storage.repository import Mode, Store
+from rcrp_desktop.ui.form_dialog import ask_handler
 from rcrp_desktop.ui.main_window import MainWindow
 
 logger = logging.getLogger(__name__)
@@ -69,6 +70,20 @@ def open_records(data_dir: Path, training: bool) -> tuple[InstanceLock, Store]:
         raise
 
 
+def _handler(data_dir: Path) -> Handler | None:
+    """The saved handler, or asked for on first start (and saved for next time)."""
+    try:
+        handler = load_handler(data_dir)
+    except StorageError as error:
+        logger.warning("%s", error)
+        handler = None
+    if handler is None:
+        handler = ask_handler(None, None)
+        if handler is not None:
+            save_handler(data_dir, handler)
+    return handler
+
+
 def run(forms_root: Path, pack: str, data_dir: Path, *, training: bool = False) -> int:
     app = make_application()
     sys.excepthook = _show_unexpected
@@ -80,7 +95,18 @@ def run(forms_root: Path, pack: str, data_dir: Path, *, training: bool = False) 
     try:
         packs, errors = load_packs(forms_root)
         logger.debug("data folder %s; %d packs loaded", data_dir, len(packs))
-        window = MainWindow(packs, store, getpass.getuser(), default_pack=pack, load_errors=errors)
+        handler = _handler(data_dir)
+        if handler is None:
+            QMessageBox.critical(
+                None,
+                APP_TITLE,
+                "Calls can only be taken once the handler's "
+                "collar number and name are set: start the app again.",
+            )
+            return 1
+        window = MainWindow(
+            packs, store, handler.stamp(), default_pack=pack, load_errors=errors, data_dir=data_dir
+        )
         window.show()
         return app.exec()
     finally:

@@ -26,6 +26,7 @@ from rcrp_desktop.domain.closure import (
 )
 from rcrp_desktop.domain.outcomes import MEANINGS, OutcomeCode
 from rcrp_desktop.domain.protocol import Pack
+from rcrp_desktop.storage.identity import ROLES, Handler
 
 Kind = Literal["line", "text", "choice", "check"]
 
@@ -251,3 +252,29 @@ def ask_supervisor(parent: QWidget) -> SupervisorDecision | None:
         ],
     )
     return None if values is None else SupervisorDecision(**values)
+
+
+def ask_handler(parent: QWidget | None, current: Handler | None) -> Handler | None:
+    """Who is at this desk; every event from now on is stamped with it."""
+    values = FormDialog.ask(
+        parent,
+        "Who is handling calls at this desk?",
+        "Your collar number, name and role are stamped on every answer and decision you record.",
+        [
+            Field(
+                "collar",
+                "Collar or staff number",
+                default=current.collar if current else "",
+                required=True,
+            ),
+            Field("name", "Name", default=current.name if current else "", required=True),
+            Field(
+                "role",
+                "Role",
+                "choice",
+                tuple((r, r.capitalize()) for r in ROLES),
+                default=current.role if current else ROLES[0],
+            ),
+        ],
+    )
+    return None if values is None else Handler(**values)

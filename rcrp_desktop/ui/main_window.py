@@ -2,9 +2,10 @@
 
 from collections.abc import Callable
 from datetime import datetime
+from pathlib import Path
 
 from PySide6.QtCore import Qt, Slot
-from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeyEvent, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -20,48 +21,20 @@ from PySide6.QtWidgets import (
 from rcrp_desktop import APP_TITLE
 from rcrp_desktop.domain.engine import Recommendation
 from rcrp_desktop.domain.errors import AnswerError
-from rcrp_desktop.domain.outcomes import police_attend
 from rcrp_desktop.domain.protocol import Pack
-from rcrp_desktop.export.log_summary import log_summary
 from rcrp_desktop.storage.errors import StorageError
 from rcrp_desktop.storage.recorder import CallRecorder, ClosureError
 from rcrp_desktop.storage.repository import Store
+from rcrp_desktop.ui.call_actions import CallActionsMixin
 from rcrp_desktop.ui.dialogs import ChangeReasonDialog, IncidentDialog
-from rcrp_desktop.ui.form_dialog import (
-    ask_caller_informed,
-    ask_deployment,
-    ask_disagreement,
-    ask_handover,
-    ask_referrer_informed,
-    ask_supervisor,
-)
 from rcrp_desktop.ui.qt_helpers import named
 from rcrp_desktop.ui.session import CallSession
+from rcrp_desktop.ui.shortcuts import show_shortcuts
 from rcrp_desktop.ui.widgets.call_page import CallPage
 from rcrp_desktop.ui.widgets.start_page import StartPage
 
-SHORTCUTS = [
-    ("Ctrl+N", "Start a new call"),
-    ("1 to 9", "Pick an answer (on a checklist: tick or untick)"),
-    ("Alt+1 to Alt+9", "Pick an answer even while typing a rationale"),
-    ("Enter", "Save this answer and move on"),
-    ("Shift+Enter", "New line in the rationale"),
-    ("Alt+Left / Alt+B", "Back to the previous question (to review or change it)"),
-    ("Alt+Right", "Forward again without changing anything"),
-    ("Tab / Shift+Tab", "Move between answers, rationale and buttons"),
-    ("Ctrl+Enter", "Accept the recommendation"),
-    ("Ctrl+Shift+Enter", "Disagree with it (asks your decision and why)"),
-    ("Ctrl+D", "Record a deployment (at any time, urgent calls first)"),
-    ("Ctrl+H / Ctrl+T / Ctrl+R", "Record the handover / what the caller / referrer was told"),
-    ("Ctrl+U", "Record the supervisor's review"),
-    ("Ctrl+L", "Copy the log summary for the incident log"),
-    ("Ctrl+Shift+C", "Close the call (only when everything needed is recorded)"),
-    ("Ctrl+S", "Retry saving what could not be saved"),
-    ("F1", "This list"),
-]
 
-
-class MainWindow(QMainWindow):
+class MainWindow(CallActionsMixin, QMainWindow):
     """Hosts one call at a time; renders the CallSession and forwards intents to it."""
 
     def __init__(
@@ -71,11 +44,13 @@ class MainWindow(QMainWindow):
         user: str,
         default_pack: str = "",
         load_errors: list[str] | None = None,
+        data_dir: Path | None = None,
     ) -> None:
         super().__init__()
         self.packs = packs
         self.store = store
         self.user = user
+        self.data_dir = data_dir  # where the handler's details are kept
         self.load_errors = load_errors or []
         self.session: CallSession | None = None
         self._pending: Callable[[], None] | None = None  # a write that did not save
@@ -174,8 +149,13 @@ class MainWindow(QMainWindow):
             "Back", [QKeySequence("Alt+Left"), QKeySequence("Alt+B")], self.go_back
         )
         self.forward_action = action("Forward", [QKeySequence("Alt+Right")], self.go_forward)
-        self.help_action = action("Keyboard shortcuts", [QKeySequence("F1")], self.show_shortcuts)
+        self.help_action = action(
+            "Keyboard shortcuts", [QKeySequence("F1")], lambda: show_shortcuts(self)
+        )
         self.retry_action = action("Retry saving", [QKeySequence("Ctrl+S")], self.retry_save)
+        self.handler_action = action(
+            "Change handler", [QKeySequence("Ctrl+Shift+I")], self.change_handler
+        )
         closure = self.call_page.closure.buttons
         for name, keys, slot in (
             ("accept", ["Ctrl+Return", "Ctrl+Enter"], self.accept_recommendation),
@@ -385,80 +365,6 @@ class MainWindow(QMainWindow):
         else:
             event.ignore()
 
-    def _recorder(self) -> CallRecorder | None:
-        return self.session.recorder if self.session is not None else None
-
-    @Slot()
-    def accept_recommendation(self) -> None:
-        session = self.session
-        advice = session.recommendation() if session else None
-        if session is None or advice is None or not advice.final or advice.code is None:
-            return
-        code = advice.code
-        self._attempt(lambda: session.decide(code, ""))
-
-    @Slot()
-    def disagree(self) -> None:
-        session = self.session
-        advice = session.recommendation() if session else None
-        if session is None or advice is None or not advice.final or advice.code is None:
-            return
-        chosen = ask_disagreement(self, advice.code)
-        if chosen is not None:
-            self._attempt(lambda: session.decide(*chosen))
-
-    def _record_note(self, note: object | None) -> None:
-        session = self.session
-        if session is not None and note is not None:
-            self._attempt(lambda: session.record(note))
-
-    @Slot()
-    def record_handover(self) -> None:
-        if self.session is not None:
-            advice = self.session.recommendation()
-            self._record_note(ask_handover(self, self.session.pack, advice.partner))
-
-    @Slot()
-    def record_caller_informed(self) -> None:
-        if self.session is not None:
-            state = self.session.state
-            advice = self.session.recommendation()
-            code = state.decision.code if state.decision else advice.code
-            attending = bool(code and police_attend(code))
-            self._record_note(
-                ask_caller_informed(self, self.session.pack, attending, advice.partner)
-            )
-
-    @Slot()
-    def record_referrer_informed(self) -> None:
-        if self.session is not None:
-            self._record_note(ask_referrer_informed(self))
-
-    @Slot()
-    def record_deployment(self) -> None:
-        if self.session is not None:
-            self._record_note(ask_deployment(self))
-
-    @Slot()
-    def record_supervisor(self) -> None:
-        if self.session is not None:
-            self._record_note(ask_supervisor(self))
-
-    @Slot()
-    def close_call(self) -> None:
-        session = self.session
-        if session is not None and self._attempt(session.close):
-            self.statusBar().showMessage(f"Record {session.record_id} closed.", 10000)
-
-    @Slot()
-    def copy_summary(self) -> None:
-        recorder = self._recorder()
-        if recorder is None:
-            return
-        text = log_summary(self.store.record(recorder.record_id), recorder)
-        QGuiApplication.clipboard().setText(text)
-        self.statusBar().showMessage("Log summary copied: paste it into the incident log.", 10000)
-
     def keyPressEvent(self, event: QKeyEvent) -> None:
         # Keys that reach the window (focus on no particular control) still drive the call.
         if self.session is not None and self.call_stack.currentIndex() == 0:
@@ -475,13 +381,6 @@ class MainWindow(QMainWindow):
     def go_forward(self) -> None:
         if self.session is not None:
             self.session.forward()
-
-    @Slot()
-    def show_shortcuts(self) -> None:
-        rows = "".join(
-            f"<tr><td><b>{keys}</b></td><td>{what}</td></tr>" for keys, what in SHORTCUTS
-        )
-        QMessageBox.information(self, "Keyboard shortcuts", f"<table>{rows}</table>")
 
 
 def _plain(message: str) -> str:

@@ -1,6 +1,7 @@
 """Whole calls through the real window, decision to closure, checked against the stored record."""
 
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -10,6 +11,7 @@ from pytestqt.qtbot import QtBot
 
 from rcrp_desktop.domain.script import load_script
 from rcrp_desktop.paths import examples_dir
+from rcrp_desktop.storage.identity import Handler, load_handler
 from rcrp_desktop.storage.repository import Store
 from rcrp_desktop.ui.form_dialog import FormDialog
 from rcrp_desktop.ui.main_window import MainWindow
@@ -205,3 +207,24 @@ def test_the_log_summary_is_copied_for_the_incident_log(qtbot: QtBot, window: Ma
     assert "PARTNER_LEAD_NO_POLICE" in text
     assert "Handler's decision:" in text
     assert "<" not in text  # plain text only
+
+
+def test_a_shift_change_stamps_later_events_with_the_new_handler(
+    qtbot: QtBot,
+    make_window: WindowFactory,
+    store: Store,
+    data_dir: Path,
+    forms: list[dict[str, Any]],
+) -> None:
+    window = make_window(store)
+    window.data_dir = data_dir
+    start_call(qtbot, window, "rcrp-england")
+    answer_by_keyboard(qtbot, window, "family", "")
+    forms.append({"collar": "PC 9001", "name": "Sam Example", "role": "call handler"})
+    press(qtbot, window, Qt.Key.Key_I, CTRL | SHIFT)
+    answer_by_keyboard(qtbot, window, "", "")
+    assert window.session is not None
+    users = [(e.kind, e.user) for e in store.events(window.session.record_id)]
+    assert ("answer", "PC 4821") in users
+    assert ("answer", "PC 9001 Sam Example (call handler)") in users
+    assert load_handler(data_dir) == Handler("PC 9001", "Sam Example", "call handler")

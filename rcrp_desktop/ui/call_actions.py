@@ -1,0 +1,145 @@
+"""The handler's actions after the questions: decide, record each step, close, copy the log."""
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, cast
+
+from PySide6.QtCore import Slot
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QMessageBox, QStatusBar, QWidget
+
+from rcrp_desktop import APP_TITLE
+from rcrp_desktop.domain.outcomes import police_attend
+from rcrp_desktop.export.log_summary import log_summary
+from rcrp_desktop.storage.errors import StorageError
+from rcrp_desktop.storage.identity import load_handler, save_handler
+from rcrp_desktop.storage.recorder import CallRecorder
+from rcrp_desktop.storage.repository import Store
+from rcrp_desktop.ui.form_dialog import (
+    ask_caller_informed,
+    ask_deployment,
+    ask_disagreement,
+    ask_handler,
+    ask_handover,
+    ask_referrer_informed,
+    ask_supervisor,
+)
+from rcrp_desktop.ui.session import CallSession
+
+
+class CallActionsMixin:
+    """Slots of the main window for the decision, the notes, closure and the handler.
+
+    Every write goes through the window's `_attempt`, so one that cannot be saved is kept and
+    retried like an answer.
+    """
+
+    if TYPE_CHECKING:  # provided by MainWindow; declared for the type checker only
+        session: CallSession | None
+        store: Store
+        user: str
+        data_dir: Path | None
+
+        def _attempt(self, action: Callable[[], None]) -> bool: ...
+        def statusBar(self) -> QStatusBar: ...
+
+    @property
+    def _widget(self) -> QWidget:
+        """This window, as the parent for dialogs."""
+        return cast(QWidget, self)
+
+    def _recorder(self) -> CallRecorder | None:
+        return self.session.recorder if self.session is not None else None
+
+    @Slot()
+    def accept_recommendation(self) -> None:
+        session = self.session
+        advice = session.recommendation() if session else None
+        if session is None or advice is None or not advice.final or advice.code is None:
+            return
+        code = advice.code
+        self._attempt(lambda: session.decide(code, ""))
+
+    @Slot()
+    def disagree(self) -> None:
+        session = self.session
+        advice = session.recommendation() if session else None
+        if session is None or advice is None or not advice.final or advice.code is None:
+            return
+        chosen = ask_disagreement(self._widget, advice.code)
+        if chosen is not None:
+            self._attempt(lambda: session.decide(*chosen))
+
+    def _record_note(self, note: object | None) -> None:
+        session = self.session
+        if session is not None and note is not None:
+            self._attempt(lambda: session.record(note))
+
+    @Slot()
+    def record_handover(self) -> None:
+        if self.session is not None:
+            advice = self.session.recommendation()
+            self._record_note(ask_handover(self._widget, self.session.pack, advice.partner))
+
+    @Slot()
+    def record_caller_informed(self) -> None:
+        if self.session is not None:
+            state = self.session.state
+            advice = self.session.recommendation()
+            code = state.decision.code if state.decision else advice.code
+            attending = bool(code and police_attend(code))
+            self._record_note(
+                ask_caller_informed(self._widget, self.session.pack, attending, advice.partner)
+            )
+
+    @Slot()
+    def record_referrer_informed(self) -> None:
+        if self.session is not None:
+            self._record_note(ask_referrer_informed(self._widget))
+
+    @Slot()
+    def record_deployment(self) -> None:
+        if self.session is not None:
+            self._record_note(ask_deployment(self._widget))
+
+    @Slot()
+    def record_supervisor(self) -> None:
+        if self.session is not None:
+            self._record_note(ask_supervisor(self._widget))
+
+    @Slot()
+    def close_call(self) -> None:
+        session = self.session
+        if session is not None and self._attempt(session.close):
+            self.statusBar().showMessage(f"Record {session.record_id} closed.", 10000)
+
+    @Slot()
+    def change_handler(self) -> None:
+        """A shift change: from now on events carry the new handler (earlier ones keep theirs)."""
+        if self.data_dir is None:
+            return
+        try:
+            current = load_handler(self.data_dir)
+        except StorageError:
+            current = None
+        handler = ask_handler(self._widget, current)
+        if handler is None:
+            return
+        try:
+            save_handler(self.data_dir, handler)
+        except StorageError as error:
+            QMessageBox.warning(self._widget, APP_TITLE, str(error))
+            return
+        self.user = handler.stamp()
+        if self.session is not None:
+            self.session.recorder.user = self.user
+        self.statusBar().showMessage(f"Records: {self.store.path} · handler {self.user}")
+
+    @Slot()
+    def copy_summary(self) -> None:
+        recorder = self._recorder()
+        if recorder is None:
+            return
+        text = log_summary(self.store.record(recorder.record_id), recorder)
+        QGuiApplication.clipboard().setText(text)
+        self.statusBar().showMessage("Log summary copied: paste it into the incident log.", 10000)

@@ -1,0 +1,29 @@
+"""Every keyboard shortcut, listed on F1."""
+
+from PySide6.QtWidgets import QMessageBox, QWidget
+
+SHORTCUTS = [
+    ("Ctrl+N", "Start a new call"),
+    ("1 to 9", "Pick an answer (on a checklist: tick or untick)"),
+    ("Alt+1 to Alt+9", "Pick an answer even while typing a rationale"),
+    ("Enter", "Save this answer and move on"),
+    ("Shift+Enter", "New line in the rationale"),
+    ("Alt+Left / Alt+B", "Back to the previous question (to review or change it)"),
+    ("Alt+Right", "Forward again without changing anything"),
+    ("Tab / Shift+Tab", "Move between answers, rationale and buttons"),
+    ("Ctrl+Enter", "Accept the recommendation"),
+    ("Ctrl+Shift+Enter", "Disagree with it (asks your decision and why)"),
+    ("Ctrl+D", "Record a deployment (at any time, urgent calls first)"),
+    ("Ctrl+H / Ctrl+T / Ctrl+R", "Record the handover / what the caller / referrer was told"),
+    ("Ctrl+U", "Record the supervisor's review"),
+    ("Ctrl+L", "Copy the log summary for the incident log"),
+    ("Ctrl+Shift+C", "Close the call (only when everything needed is recorded)"),
+    ("Ctrl+S", "Retry saving what could not be saved"),
+    ("Ctrl+Shift+I", "Change the handler at this desk (shift change)"),
+    ("F1", "This list"),
+]
+
+
+def show_shortcuts(parent: QWidget) -> None:
+    rows = "".join(f"<tr><td><b>{keys}</b></td><td>{what}</td></tr>" for keys, what in SHORTCUTS)
+    QMessageBox.information(parent, "Keyboard shortcuts", f"<table>{rows}</table>")
