@@ -1,5 +1,6 @@
 """The main window: choose a protocol, step through a call, end on the recommendation."""
 
+import re
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
@@ -21,7 +22,7 @@ from PySide6.QtWidgets import (
 from rcrp_desktop import APP_TITLE
 from rcrp_desktop.domain.engine import Recommendation
 from rcrp_desktop.domain.errors import AnswerError
-from rcrp_desktop.domain.protocol import Pack
+from rcrp_desktop.domain.protocol import Pack, Question
 from rcrp_desktop.storage.errors import StorageError
 from rcrp_desktop.storage.recorder import CallRecorder, ClosureError
 from rcrp_desktop.storage.repository import Store
@@ -305,7 +306,7 @@ class MainWindow(CallActionsMixin, QMainWindow):
         try:
             self._attempt(lambda: session.submit(value, rationale, reason))
         except AnswerError as error:
-            self.question_view.show_error(_plain(str(error)))
+            self.question_view.show_error(_plain(str(error), session.pack))
             if "rationale" in str(error):
                 self.question_view.rationale.setFocus()
 
@@ -383,6 +384,12 @@ class MainWindow(CallActionsMixin, QMainWindow):
             self.session.forward()
 
 
-def _plain(message: str) -> str:
+def _plain(message: str, pack: Pack) -> str:
     """An engine message for the handler: node ids are for the record, not the screen."""
-    return message[0].upper() + message[1:] if message else message
+
+    def question_text(match: re.Match[str]) -> str:
+        node = pack.nodes.get(match.group(1))
+        return f"\u201c{node.text}\u201d" if isinstance(node, Question) else match.group(0)
+
+    text = re.sub(r"'([a-z][a-z0-9_]*)'", question_text, message)
+    return text[0].upper() + text[1:] if text else text

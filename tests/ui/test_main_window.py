@@ -99,7 +99,10 @@ def test_a_required_rationale_holds_the_question(qtbot: QtBot, window: MainWindo
     answer_by_keyboard(qtbot, window, "low", "")
     assert window.question_view.question.id == "thrive_grade"
     assert window.question_view.error_label.isVisible()
-    assert "rationale" in window.question_view.error_label.text()
+    shown = window.question_view.error_label.text()
+    assert "rationale" in shown
+    assert "thrive_grade" not in shown  # the handler sees the question, not its id
+    assert window.session.pack.question("thrive_grade").text in shown
     assert "thrive_grade" not in window.session.state.answers
 
 
