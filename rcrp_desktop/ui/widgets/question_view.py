@@ -134,6 +134,7 @@ class QuestionView(QWidget):
     def _clear_answers(self) -> None:
         for button in self.buttons:
             self.answers_box.removeWidget(button)
+            button.hide()  # gone from the screen now, not whenever the deletion runs
             button.deleteLater()
         self.buttons = []
         self._group = None
