@@ -8,6 +8,7 @@ caller thought police were coming, or the log was closed before a supervisor saw
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, fields
+from datetime import datetime, timedelta
 from typing import Any, Literal, TypeVar
 
 from rcrp_desktop.domain.engine import Decision, Recommendation
@@ -34,6 +35,7 @@ class Handover:
     agreed_action: str = ""
     eta: str = ""  # when the partner expects to act, as the partner said it
     escalation: str = ""  # required when the partner declined or did not answer
+    recheck_minutes: int = 0  # re-assess if the partner has not confirmed by then (R16)
 
 
 @dataclass(frozen=True)
@@ -71,13 +73,33 @@ class SupervisorDecision:
     decision: str
 
 
+@dataclass(frozen=True)
+class PartnerConfirmed:
+    """The partner confirmed it attended or acted: the handover's clock stops."""
+
+    by: str
+    detail: str
+
+
+@dataclass(frozen=True)
+class Reassessment:
+    """This call was re-assessed as a new, linked record (the partner did not confirm)."""
+
+    record: int
+    reason: str
+
+
 NOTE_TYPES: dict[str, type] = {
     "handover": Handover,
     "caller_informed": CallerInformed,
     "referrer_informed": ReferrerInformed,
     "deployment": Deployment,
     "supervisor": SupervisorDecision,
+    "partner_confirmed": PartnerConfirmed,
+    "reassessment": Reassessment,
 }
+# Facts that can still arrive after a call is closed: they follow up, they do not reopen.
+FOLLOW_UP_KINDS = frozenset({"partner_confirmed", "reassessment"})
 N = TypeVar("N")
 
 
@@ -184,4 +206,26 @@ def describe_note(note: object, local: str) -> str:
         return f"{when}  Deployed: {note.resource}, grade {note.grade}"
     if isinstance(note, SupervisorDecision):
         return f"{when}  Supervisor {note.supervisor}: {note.decision}"
+    if isinstance(note, PartnerConfirmed):
+        return f"{when}  Partner confirmed ({note.by}): {note.detail}"
+    if isinstance(note, Reassessment):
+        return f"{when}  Re-assessed as record {note.record}: {note.reason}"
     return f"{when}  {note}"
+
+
+def overdue_handover(
+    notes: Sequence[tuple[object, datetime]], now: datetime
+) -> tuple[Handover, datetime] | None:
+    """The accepted handover whose re-check time has passed with no confirmation since, if any.
+
+    `notes` are (note, when it was recorded) in order; times are timezone-aware.
+    """
+    pending: tuple[Handover, datetime] | None = None
+    for note, when in notes:
+        if isinstance(note, Handover) and note.status == "accepted" and note.recheck_minutes:
+            pending = (note, when + timedelta(minutes=note.recheck_minutes))
+        elif isinstance(note, PartnerConfirmed | Reassessment):
+            pending = None
+    if pending is not None and now >= pending[1]:
+        return pending
+    return None

@@ -8,10 +8,20 @@ same step can be retried.
 
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
+from datetime import datetime
 from typing import Any
 
 from rcrp_desktop.domain import engine
-from rcrp_desktop.domain.closure import NOTE_TYPES, blockers, kind_of, note_from
+from rcrp_desktop.domain.closure import (
+    FOLLOW_UP_KINDS,
+    NOTE_TYPES,
+    Handover,
+    Reassessment,
+    blockers,
+    kind_of,
+    note_from,
+    overdue_handover,
+)
 from rcrp_desktop.domain.outcomes import OutcomeCode
 from rcrp_desktop.domain.protocol import Pack
 from rcrp_desktop.storage.errors import StorageError
@@ -55,8 +65,17 @@ class CallRecorder:
         self._advice = engine.recommend(state)  # the recommendation as last recorded
 
     @classmethod
-    def start(cls, store: Store, pack: Pack, *, incident_ref: str, user: str) -> "CallRecorder":
+    def start(
+        cls,
+        store: Store,
+        pack: Pack,
+        *,
+        incident_ref: str,
+        user: str,
+        linked_from: int | None = None,
+    ) -> "CallRecorder":
         state = engine.start(pack)
+        link = [NewEvent("linked", {"previous": linked_from})] if linked_from else []
         record_id = store.create_record(
             incident_ref=incident_ref,
             handler=user,
@@ -64,7 +83,7 @@ class CallRecorder:
             pack_id=pack.id,
             pack_version=pack.version,
             pack_hash=pack.content_hash,
-            first_events=[_shown(state)],
+            first_events=[*link, _shown(state)],
         )
         recorder = cls(store, record_id, state, user)
         recorder.last_committed = store.last_created
@@ -114,11 +133,32 @@ class CallRecorder:
 
     def record(self, note: object) -> RecordedNote:
         """Record a handover, what the caller or referrer was told, a deployment or a review."""
-        self._refuse_if_closed()
+        if kind_of(note) not in FOLLOW_UP_KINDS:
+            self._refuse_if_closed()
         event = self.note(kind_of(note), asdict(note))  # type: ignore[call-overload]
         recorded = RecordedNote(note, event.utc, event.local, event.user)
         self.notes.append(recorded)
         return recorded
+
+    def overdue(self, now: datetime) -> tuple[Handover, datetime] | None:
+        """An accepted handover past its re-check time without the partner confirming."""
+        return overdue_handover(
+            [(n.note, datetime.fromisoformat(n.utc.replace("Z", "+00:00"))) for n in self.notes],
+            now,
+        )
+
+    def reassess(self, reason: str) -> "CallRecorder":
+        """Start a new record for the same incident, linked both ways to this one (R16)."""
+        header = self.store.record(self.record_id)
+        new = CallRecorder.start(
+            self.store,
+            self.state.pack,
+            incident_ref=header.incident_ref,
+            user=self.user,
+            linked_from=self.record_id,
+        )
+        self.record(Reassessment(new.record_id, reason))
+        return new
 
     @property
     def professional_referral(self) -> bool:

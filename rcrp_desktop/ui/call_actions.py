@@ -10,8 +10,10 @@ from PySide6.QtWidgets import QMessageBox, QStatusBar, QWidget
 
 from rcrp_desktop import APP_TITLE
 from rcrp_desktop.domain.outcomes import police_attend
+from rcrp_desktop.domain.protocol import Pack
 from rcrp_desktop.export.log_summary import log_summary
 from rcrp_desktop.storage.errors import StorageError
+from rcrp_desktop.storage.followups import overdue_records
 from rcrp_desktop.storage.identity import load_handler, save_handler
 from rcrp_desktop.storage.recorder import CallRecorder
 from rcrp_desktop.storage.repository import Store
@@ -21,10 +23,13 @@ from rcrp_desktop.ui.form_dialog import (
     ask_disagreement,
     ask_handler,
     ask_handover,
+    ask_partner_confirmed,
     ask_referrer_informed,
     ask_supervisor,
 )
 from rcrp_desktop.ui.session import CallSession
+from rcrp_desktop.ui.signals import emit
+from rcrp_desktop.ui.widgets.overdue_bar import OverdueBar
 
 
 class CallActionsMixin:
@@ -40,7 +45,11 @@ class CallActionsMixin:
         user: str
         data_dir: Path | None
 
-        def _attempt(self, action: Callable[[], None]) -> bool: ...
+        overdue_bar: OverdueBar
+
+        def _attempt(self, action: Callable[[], object]) -> bool: ...
+        def _open_session(self, recorder: CallRecorder) -> None: ...
+        def find_pack(self, pack_id: str, version: str, digest: str) -> Pack | None: ...
         def statusBar(self) -> QStatusBar: ...
 
     @property
@@ -143,3 +152,49 @@ class CallActionsMixin:
         text = log_summary(self.store.record(recorder.record_id), recorder)
         QGuiApplication.clipboard().setText(text)
         self.statusBar().showMessage("Log summary copied: paste it into the incident log.", 10000)
+
+    @Slot()
+    def check_overdue(self) -> None:
+        """Partners past their agreed time without confirming (R16): say so, on every screen."""
+        try:
+            self.overdue_bar.show_overdue(overdue_records(self.store))
+        except StorageError as error:
+            self.statusBar().showMessage(f"Could not check partner ETAs: {error}", 10000)
+
+    def _overdue_recorder(self) -> CallRecorder | None:
+        item = self.overdue_bar.current
+        if item is None:
+            return None
+        if self.session is not None and self.session.record_id == item.record.id:
+            return self.session.recorder
+        try:
+            return CallRecorder.resume(self.store, item.record.id, self.find_pack, self.user)
+        except StorageError as error:
+            QMessageBox.warning(self._widget, APP_TITLE, str(error))
+            return None
+
+    @Slot()
+    def reassess_overdue(self) -> None:
+        """Start a linked record for the call whose partner did not confirm, and open it."""
+        item, recorder = self.overdue_bar.current, self._overdue_recorder()
+        if item is None or recorder is None:
+            return
+        due = item.due.astimezone().strftime("%H:%M")
+        reason = f"{item.handover.agency} did not confirm by {due}"
+        result: list[CallRecorder] = []
+        if self._attempt(lambda: result.append(recorder.reassess(reason))):
+            self._open_session(result[0])
+            self.check_overdue()
+
+    @Slot()
+    def confirm_overdue(self) -> None:
+        recorder = self._overdue_recorder()
+        note = ask_partner_confirmed(self._widget) if recorder is not None else None
+        if (
+            recorder is not None
+            and note is not None
+            and self._attempt(lambda: recorder.record(note))
+        ):
+            self.check_overdue()
+            if self.session is not None:
+                emit(self.session.changed)

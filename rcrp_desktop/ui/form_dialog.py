@@ -21,6 +21,7 @@ from rcrp_desktop.domain.closure import (
     CallerInformed,
     Deployment,
     Handover,
+    PartnerConfirmed,
     ReferrerInformed,
     SupervisorDecision,
 )
@@ -176,9 +177,39 @@ def ask_handover(parent: QWidget, pack: Pack, partner: str) -> Handover | None:
             Field("agreed_action", "Agreed action", "text"),
             Field("eta", "When they will act (ETA)"),
             Field("escalation", "If not accepted: escalation", "text"),
+            Field(
+                "recheck_minutes",
+                "Re-assess if not confirmed within",
+                "choice",
+                (
+                    ("60", "1 hour"),
+                    ("15", "15 minutes"),
+                    ("30", "30 minutes"),
+                    ("120", "2 hours"),
+                    ("240", "4 hours"),
+                    ("0", "No re-check"),
+                ),
+                "60",
+            ),
         ],
     )
-    return None if values is None else Handover(**values)
+    if values is None:
+        return None
+    values["recheck_minutes"] = int(values.get("recheck_minutes") or 0)
+    return Handover(**values)
+
+
+def ask_partner_confirmed(parent: QWidget) -> PartnerConfirmed | None:
+    values = FormDialog.ask(
+        parent,
+        "Partner confirmed",
+        "The partner attended or acted.",
+        [
+            Field("by", "Who confirmed (name, agency)", required=True),
+            Field("detail", "What they confirmed", "text", required=True),
+        ],
+    )
+    return None if values is None else PartnerConfirmed(**values)
 
 
 def ask_caller_informed(

@@ -5,7 +5,7 @@ from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
-from PySide6.QtCore import Qt, Slot
+from PySide6.QtCore import Qt, QTimer, Slot
 from PySide6.QtGui import QAction, QCloseEvent, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QComboBox,
@@ -32,7 +32,10 @@ from rcrp_desktop.ui.qt_helpers import named
 from rcrp_desktop.ui.session import CallSession
 from rcrp_desktop.ui.shortcuts import show_shortcuts
 from rcrp_desktop.ui.widgets.call_page import CallPage
+from rcrp_desktop.ui.widgets.overdue_bar import OverdueBar
 from rcrp_desktop.ui.widgets.start_page import StartPage
+
+OVERDUE_CHECK_MS = 30_000  # how often partner ETAs are checked against the clock
 
 
 class MainWindow(CallActionsMixin, QMainWindow):
@@ -54,7 +57,7 @@ class MainWindow(CallActionsMixin, QMainWindow):
         self.data_dir = data_dir  # where the handler's details are kept
         self.load_errors = load_errors or []
         self.session: CallSession | None = None
-        self._pending: Callable[[], None] | None = None  # a write that did not save
+        self._pending: Callable[[], object] | None = None  # a write that did not save
         training = store.mode == "training"
         self.setWindowTitle(f"{APP_TITLE} · TRAINING" if training else APP_TITLE)
 
@@ -97,6 +100,13 @@ class MainWindow(CallActionsMixin, QMainWindow):
         not_saved_layout.addWidget(self.not_saved, 1)
         not_saved_layout.addWidget(self.retry_button)
         self.not_saved_bar.hide()
+        self.overdue_bar = OverdueBar()
+        self.overdue_bar.reassess.clicked.connect(self.reassess_overdue)
+        self.overdue_bar.confirmed.clicked.connect(self.confirm_overdue)
+        self.overdue_timer = QTimer(self)
+        self.overdue_timer.setInterval(OVERDUE_CHECK_MS)
+        self.overdue_timer.timeout.connect(self.check_overdue)
+        self.overdue_timer.start()
 
         self.start_page = StartPage()
         self.start_page.resume_requested.connect(self.resume_call)
@@ -121,6 +131,7 @@ class MainWindow(CallActionsMixin, QMainWindow):
         layout.addWidget(self.notice)
         layout.addWidget(self.urgent)
         layout.addWidget(self.not_saved_bar)
+        layout.addWidget(self.overdue_bar)
         layout.addWidget(self.pages, 1)
         self.setCentralWidget(central)
         self.saved_label = named(QLabel(), "savedLabel")
@@ -130,6 +141,7 @@ class MainWindow(CallActionsMixin, QMainWindow):
         self.call_actions: dict[str, QAction] = {}
         self._add_actions()
         self.show_start_page()
+        self.check_overdue()
         self.new_call_button.setEnabled(bool(packs))
         self.resize(1280, 760)
 
@@ -154,6 +166,12 @@ class MainWindow(CallActionsMixin, QMainWindow):
             "Keyboard shortcuts", [QKeySequence("F1")], lambda: show_shortcuts(self)
         )
         self.retry_action = action("Retry saving", [QKeySequence("Ctrl+S")], self.retry_save)
+        self.reassess_action = action(
+            "Re-assess", [QKeySequence("Ctrl+Shift+R")], self.reassess_overdue
+        )
+        self.confirmed_action = action(
+            "Partner confirmed", [QKeySequence("Ctrl+Shift+P")], self.confirm_overdue
+        )
         self.handler_action = action(
             "Change handler", [QKeySequence("Ctrl+Shift+I")], self.change_handler
         )
@@ -245,6 +263,13 @@ class MainWindow(CallActionsMixin, QMainWindow):
         self.notice.setVisible(bool(pack.notice) or not pack.rcrp_adopted)
         self._pending = None
         self.not_saved_bar.hide()
+        self.overdue_bar = OverdueBar()
+        self.overdue_bar.reassess.clicked.connect(self.reassess_overdue)
+        self.overdue_bar.confirmed.clicked.connect(self.confirm_overdue)
+        self.overdue_timer = QTimer(self)
+        self.overdue_timer.setInterval(OVERDUE_CHECK_MS)
+        self.overdue_timer.timeout.connect(self.check_overdue)
+        self.overdue_timer.start()
         self.saved_label.setText(f"Record {recorder.record_id}: saved")
         self.pages.setCurrentWidget(self.call_page)
         self.refresh()
@@ -310,7 +335,7 @@ class MainWindow(CallActionsMixin, QMainWindow):
             if "rationale" in str(error):
                 self.question_view.rationale.setFocus()
 
-    def _attempt(self, action: Callable[[], None]) -> bool:
+    def _attempt(self, action: Callable[[], object]) -> bool:
         """Run one write to the record. If it cannot be saved it is kept, shown as NOT SAVED,
         and Ctrl+S repeats exactly it: nothing the handler did is dropped."""
         try:
@@ -324,6 +349,13 @@ class MainWindow(CallActionsMixin, QMainWindow):
             return False
         self._pending = None
         self.not_saved_bar.hide()
+        self.overdue_bar = OverdueBar()
+        self.overdue_bar.reassess.clicked.connect(self.reassess_overdue)
+        self.overdue_bar.confirmed.clicked.connect(self.confirm_overdue)
+        self.overdue_timer = QTimer(self)
+        self.overdue_timer.setInterval(OVERDUE_CHECK_MS)
+        self.overdue_timer.timeout.connect(self.check_overdue)
+        self.overdue_timer.start()
         return True
 
     def _report_storage(self, error: StorageError) -> None:

@@ -19,6 +19,8 @@ SHORTCUTS = [
     ("Ctrl+L", "Copy the log summary for the incident log"),
     ("Ctrl+Shift+C", "Close the call (only when everything needed is recorded)"),
     ("Ctrl+S", "Retry saving what could not be saved"),
+    ("Ctrl+Shift+R", "Re-assess a call whose partner has not confirmed (a linked record)"),
+    ("Ctrl+Shift+P", "Record that the partner confirmed"),
     ("Ctrl+Shift+I", "Change the handler at this desk (shift change)"),
     ("F1", "This list"),
 ]

@@ -142,3 +142,50 @@ def test_notes_and_closure_survive_a_restart(store: Store, england: Pack) -> Non
     again.close()
     closed = CallRecorder.resume(store, recorder.record_id, lambda *_: england, "PC 1")
     assert closed.closed
+
+
+def test_an_unconfirmed_partner_is_overdue_after_the_recheck_time(
+    store: Store, england: Pack
+) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from rcrp_desktop.domain.closure import PartnerConfirmed
+    from rcrp_desktop.storage.followups import overdue_records
+
+    recorder = call(store, england, "welfare-crisis-team.json")
+    recorder.decide(OutcomeCode.PARTNER_LEAD_NO_POLICE, "")
+    recorder.record(
+        Handover(
+            "crisis_team",
+            "Testshire NHS Trust",
+            "CRT",
+            "Nurse A",
+            "phone",
+            "accepted",
+            eta="within the hour",
+            recheck_minutes=60,
+        )
+    )
+    recorder.record(TOLD_NOT_ATTENDING)
+    recorder.close()
+    now = datetime.now(UTC)
+    assert overdue_records(store, now) == []
+    later = now + timedelta(minutes=61)
+    late = overdue_records(store, later)
+    assert [item.record.id for item in late] == [recorder.record_id]
+    # Re-assessing opens a linked record and stops the clock on the old one, though closed.
+    again = CallRecorder.resume(store, recorder.record_id, lambda *_: england, "PC 2")
+    new = again.reassess("Crisis team did not confirm by 15:00")
+    assert new.record_id != recorder.record_id
+    assert store.events(new.record_id)[1].payload == {"previous": recorder.record_id}
+    assert overdue_records(store, later) == []
+    # A partner confirming also stops it.
+    other = call(store, england, "welfare-crisis-team.json")
+    other.record(
+        Handover("crisis_team", "Trust", "CRT", "", "phone", "accepted", recheck_minutes=30)
+    )
+    assert [i.record.id for i in overdue_records(store, now + timedelta(minutes=31))] == [
+        other.record_id
+    ]
+    other.record(PartnerConfirmed("Nurse A, CRT", "Visited at 14:20; he is safe"))
+    assert overdue_records(store, now + timedelta(minutes=31)) == []

@@ -228,3 +228,38 @@ def test_a_shift_change_stamps_later_events_with_the_new_handler(
     assert ("answer", "PC 4821") in users
     assert ("answer", "PC 9001 Sam Example (call handler)") in users
     assert load_handler(data_dir) == Handler("PC 9001", "Sam Example", "call handler")
+
+
+def test_an_overdue_partner_is_flagged_and_reassessed_as_a_linked_call(
+    qtbot: QtBot,
+    window: MainWindow,
+    store: Store,
+    forms: list[dict[str, Any]],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from rcrp_desktop.storage import followups
+
+    play(qtbot, window, "welfare-crisis-team.json")
+    press(qtbot, window, Qt.Key.Key_Return, CTRL)
+    forms.append({"agency": "Testshire NHS Trust", "status": "accepted", "recheck_minutes": "30"})
+    press(qtbot, window, Qt.Key.Key_H, CTRL)
+    assert window.session is not None
+    first = window.session.record_id
+    window.check_overdue()
+    assert not window.overdue_bar.isVisible()
+    real = followups.overdue_records
+    later = datetime.now(UTC) + timedelta(minutes=31)
+    monkeypatch.setattr(
+        "rcrp_desktop.ui.call_actions.overdue_records", lambda store: real(store, later)
+    )
+    window.check_overdue()
+    assert window.overdue_bar.isVisible()
+    assert f"record {first}" in window.overdue_bar.message.text()
+    press(qtbot, window, Qt.Key.Key_R, CTRL | SHIFT)
+    assert window.session.record_id != first  # a new, linked call is open at question 1
+    assert window.question_view.question is not None
+    assert window.question_view.question.id == "ctx_caller_type"
+    assert store.events(window.session.record_id)[1].kind == "linked"
+    assert not window.overdue_bar.isVisible()
