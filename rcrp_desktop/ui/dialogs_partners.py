@@ -1,0 +1,412 @@
+"""The force's partner directory: an editor dialog, and the picker the handover form uses."""
+
+import dataclasses
+from collections.abc import Mapping
+from pathlib import Path
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut, QShowEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from rcrp_desktop.domain.partners import (
+    AGENCY_KEYS,
+    AGENCY_LABELS,
+    Directory,
+    DirectoryError,
+    Partner,
+    Phase,
+    format_routes,
+    parse_routes,
+    validate,
+)
+from rcrp_desktop.storage.directory_file import save_local
+from rcrp_desktop.storage.errors import StorageError
+from rcrp_desktop.ui.qt_helpers import named
+from rcrp_desktop.ui.signals import emit
+
+COLUMNS = ("Agency type", "Agency", "Team", "Phone routes", "Hours")
+
+
+@dataclasses.dataclass
+class _Draft:
+    """One partner row while it is being edited (routes kept as the typed text)."""
+
+    id: str
+    key: str
+    agency: str = ""
+    team: str = ""
+    routes: str = ""
+    hours: str = ""
+    notes: str = ""
+
+    @classmethod
+    def of(cls, partner: Partner) -> "_Draft":
+        return cls(
+            partner.id,
+            partner.key,
+            partner.agency,
+            partner.team,
+            format_routes(partner.routes),
+            partner.hours,
+            partner.notes,
+        )
+
+
+class PartnerDirectoryDialog(QDialog):
+    """Edits the phases and partners; Save (Ctrl+S) writes the local copy, Esc discards."""
+
+    def __init__(
+        self,
+        directory: Directory,
+        data_dir: Path,
+        parent: QWidget | None = None,
+        agency_names: Mapping[str, str] | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(f"Partner directory: {directory.title}")
+        self.directory = directory
+        self.data_dir = data_dir
+        self.saved: Directory | None = None
+        self.names = {**AGENCY_LABELS, **(agency_names or {})}
+        self.drafts = [_Draft.of(partner) for partner in directory.partners]
+        self._loading = False
+
+        layout = QVBoxLayout(self)
+        edited = f", edited {directory.edited}" if directory.edited else ""
+        layout.addWidget(QLabel(f"<b>{directory.title}</b> (version {directory.version}{edited})"))
+        layout.addWidget(self._phase_box())
+        layout.addWidget(self._partner_box())
+        self.problems = named(QLabel(wordWrap=True), "directoryProblems")
+        self.problems.setAccessibleName("Problems")
+        self.problems.hide()
+        layout.addWidget(self.problems)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+        )
+        self.save_button = buttons.button(QDialogButtonBox.StandardButton.Save)
+        self.save_button.setText("&Save")
+        self.save_button.setToolTip("Save the directory (Ctrl+S)")
+        cancel = buttons.button(QDialogButtonBox.StandardButton.Cancel)
+        cancel.setText("&Cancel")
+        cancel.setToolTip("Discard every change (Esc)")
+        buttons.accepted.connect(self.on_save)
+        buttons.rejected.connect(self.reject)
+        for button in buttons.buttons():
+            if isinstance(button, QPushButton):
+                button.setAutoDefault(False)  # Enter in a field must not save or close the dialog
+        layout.addWidget(buttons)
+        QShortcut(QKeySequence.StandardKey.Save, self, self.on_save)
+        self._fill_table()
+        self.table.setFocus()
+
+    @classmethod
+    def edit(
+        cls,
+        parent: QWidget | None,
+        directory: Directory,
+        data_dir: Path,
+        agency_names: Mapping[str, str] | None = None,
+    ) -> Directory | None:
+        """Show the editor; the directory as saved, or None if the handler cancelled."""
+        dialog = cls(directory, data_dir, parent, agency_names)
+        try:
+            accepted = dialog.exec() == QDialog.DialogCode.Accepted
+            return dialog.saved if accepted else None
+        finally:
+            dialog.deleteLater()
+
+    # Building -----------------------------------------------------------------------------
+
+    def _phase_box(self) -> QGroupBox:
+        box = QGroupBox("Phases live in this force")
+        grid = QGridLayout(box)
+        self.phase_live: dict[str, QCheckBox] = {}
+        self.phase_note: dict[str, QLineEdit] = {}
+        if not self.directory.rcrp_adopted:
+            grid.addWidget(QLabel("RCRP is not adopted by this force: no phase can be live."))
+        for row, phase in enumerate(self.directory.phases, start=1):
+            # Alt+1 to Alt+4 toggle the phases: the mnemonic sits on the phase number.
+            live = QCheckBox(phase.title.replace(f"Phase {row}", f"Phase &{row}", 1))
+            live.setChecked(phase.live)
+            live.setAccessibleName(f"{phase.title} live")
+            live.setEnabled(self.directory.rcrp_adopted)
+            note = QLineEdit(phase.note)
+            note.setCursorPosition(0)  # show the start of a long note, not its end
+            note.setAccessibleName(f"Note for {phase.title}")
+            grid.addWidget(live, row, 0)
+            grid.addWidget(note, row, 1)
+            self.phase_live[phase.id], self.phase_note[phase.id] = live, note
+        grid.setColumnStretch(1, 1)
+        return box
+
+    def _partner_box(self) -> QGroupBox:
+        box = QGroupBox("Partners")
+        self.table = named(QTableWidget(0, len(COLUMNS)), "partnerTable")
+        self.table.setAccessibleName("Partners")
+        self.table.setHorizontalHeaderLabels(COLUMNS)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setTabKeyNavigation(False)  # Tab leaves the table for the form below
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.table.currentCellChanged.connect(self._on_row_changed)
+        QShortcut(
+            QKeySequence.StandardKey.Delete,
+            self.table,
+            self.on_remove,
+            Qt.ShortcutContext.WidgetShortcut,
+        )
+        table_label = QLabel("Pa&rtners (Delete removes the selected one):")
+        table_label.setBuddy(self.table)
+
+        self.add_button = QPushButton("&Add partner", autoDefault=False)
+        self.add_button.clicked.connect(self.on_add)
+        self.remove_button = QPushButton("Re&move partner", autoDefault=False)
+        self.remove_button.clicked.connect(self.on_remove)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.add_button)
+        buttons.addWidget(self.remove_button)
+        buttons.addStretch(1)
+
+        self.key = QComboBox()
+        for key in AGENCY_KEYS:
+            self.key.addItem(self.names[key], key)
+        self.agency = QLineEdit()
+        self.team = QLineEdit()
+        self.routes = QPlainTextEdit(tabChangesFocus=True)
+        self.routes.setPlaceholderText("One per line, e.g. Duty desk: 01632 960000")
+        self.hours = QLineEdit(placeholderText="e.g. 24/7, or Mon to Fri 09:00 to 17:00")
+        self.notes = QPlainTextEdit(tabChangesFocus=True)
+        self.form = QWidget()
+        form = QFormLayout(self.form)
+        for caption, field, accessible in (
+            ("Agency t&ype:", self.key, "Agency type"),
+            ("&Organisation:", self.agency, "Agency (organisation)"),
+            ("&Team:", self.team, "Team"),
+            ("&Phone routes:", self.routes, "Phone routes, one per line as label: number"),
+            ("&Hours:", self.hours, "Hours"),
+            ("&Notes:", self.notes, "Notes"),
+        ):
+            field.setAccessibleName(accessible)
+            label = QLabel(caption)
+            label.setBuddy(field)
+            form.addRow(label, field)
+        self.key.currentIndexChanged.connect(self._on_field_edited)
+        for line in (self.agency, self.team, self.hours):
+            line.textEdited.connect(self._on_field_edited)
+        for editor in (self.routes, self.notes):
+            editor.textChanged.connect(self._on_field_edited)
+
+        layout = QVBoxLayout(box)
+        layout.addWidget(table_label)
+        layout.addWidget(self.table, 2)
+        layout.addLayout(buttons)
+        layout.addWidget(self.form, 1)
+        return box
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        # The button box makes Save the default button as it is shown; Enter must not save.
+        self.save_button.setDefault(False)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        """Enter moves on (the table to its form, a field to the next) and presses a button.
+
+        QDialog would press the default button instead, saving half-typed edits and closing.
+        """
+        if event.key() not in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            super().keyPressEvent(event)
+            return
+        focus = self.focusWidget()
+        if isinstance(focus, QPushButton):
+            focus.click()
+        elif focus is self.table and self.form.isEnabled():
+            self.agency.setFocus()
+        else:
+            self.focusNextChild()
+        event.accept()
+
+    # Rows and fields --------------------------------------------------------------------
+
+    def _fill_table(self) -> None:
+        self.table.setRowCount(len(self.drafts))
+        for row in range(len(self.drafts)):
+            self._show_row(row)
+        self.table.setCurrentCell(0 if self.drafts else -1, 0)
+        self._on_row_changed(self.table.currentRow())
+
+    def _show_row(self, row: int) -> None:
+        draft = self.drafts[row]
+        routes = "; ".join(line for line in draft.routes.splitlines() if line.strip())
+        cells = (self.names.get(draft.key, draft.key), draft.agency, draft.team, routes)
+        for column, text in enumerate((*cells, draft.hours)):
+            self.table.setItem(row, column, QTableWidgetItem(text))
+
+    def _on_row_changed(self, row: int, *_: int) -> None:
+        selected = 0 <= row < len(self.drafts)
+        self.form.setEnabled(selected)
+        self.remove_button.setEnabled(selected)
+        draft = self.drafts[row] if selected else _Draft("", AGENCY_KEYS[0])
+        self._loading = True
+        self.key.setCurrentIndex(max(self.key.findData(draft.key), 0))
+        self.agency.setText(draft.agency)
+        self.team.setText(draft.team)
+        self.routes.setPlainText(draft.routes)
+        self.hours.setText(draft.hours)
+        self.notes.setPlainText(draft.notes)
+        self._loading = False
+
+    def _on_field_edited(self, *_: object) -> None:
+        row = self.table.currentRow()
+        if self._loading or not 0 <= row < len(self.drafts):
+            return
+        draft = self.drafts[row]
+        draft.key = self.key.currentData()
+        draft.agency = self.agency.text()
+        draft.team = self.team.text()
+        draft.routes = self.routes.toPlainText()
+        draft.hours = self.hours.text()
+        draft.notes = self.notes.toPlainText()
+        self._show_row(row)
+
+    def on_add(self) -> None:
+        row = self.table.currentRow()
+        key = self.drafts[row].key if 0 <= row < len(self.drafts) else AGENCY_KEYS[0]
+        taken = {draft.id for draft in self.drafts}
+        number = 1
+        while f"{key.replace('_', '-')}-{number}" in taken:
+            number += 1
+        self.drafts.append(_Draft(f"{key.replace('_', '-')}-{number}", key))
+        self.table.insertRow(len(self.drafts) - 1)
+        self._show_row(len(self.drafts) - 1)
+        self.table.setCurrentCell(len(self.drafts) - 1, 0)
+        self.agency.setFocus()
+
+    def on_remove(self) -> None:
+        row = self.table.currentRow()
+        if not 0 <= row < len(self.drafts):
+            return
+        del self.drafts[row]
+        self.table.removeRow(row)
+        if self.drafts:
+            self.table.setCurrentCell(min(row, len(self.drafts) - 1), 0)
+        self._on_row_changed(self.table.currentRow())
+        self.table.setFocus()
+
+    # Saving -----------------------------------------------------------------------------
+
+    def edited_directory(self) -> Directory:
+        """The directory as it now stands on screen; ValueError names a bad routes line."""
+        partners = []
+        for row, draft in enumerate(self.drafts):
+            try:
+                routes = parse_routes(draft.routes)
+            except ValueError as error:
+                self.table.setCurrentCell(row, 0)
+                where = f"Partner {row + 1} ({draft.team or 'no team'})"
+                raise ValueError(f"{where}: phone routes {error}") from None
+            partner = Partner(
+                id=draft.id,
+                key=draft.key,
+                agency=draft.agency.strip(),
+                team=draft.team.strip(),
+                routes=routes,
+                hours=draft.hours.strip(),
+                notes=draft.notes.strip(),
+            )
+            partners.append(partner)
+        phases = tuple(
+            Phase(p.id, self.phase_live[p.id].isChecked(), self.phase_note[p.id].text().strip())
+            for p in self.directory.phases
+        )
+        return dataclasses.replace(self.directory, phases=phases, partners=tuple(partners))
+
+    def on_save(self) -> None:
+        try:
+            edited = self.edited_directory()
+        except ValueError as error:
+            self._show_problems([str(error)])
+            self.routes.setFocus()
+            return
+        problems = validate(edited)
+        if problems:
+            self._show_problems(problems)
+            return
+        try:
+            self.saved = save_local(self.data_dir, edited)
+        except (StorageError, DirectoryError) as error:
+            self._show_problems([str(error)])
+            return
+        self.accept()
+
+    def _show_problems(self, problems: list[str]) -> None:
+        self.problems.setText("Not saved:\n" + "\n".join(problems))
+        self.problems.show()
+
+
+class PartnerChoice(QComboBox):
+    """The partners of one agency from the directory, plus "not in the directory".
+
+    Signals:
+        partner_changed(object): the chosen Partner, or None for "not in the directory".
+    """
+
+    partner_changed = Signal(object)
+
+    def __init__(
+        self,
+        directory: Directory,
+        agency_key: str,
+        parent: QWidget | None = None,
+        agency_name: str = "",
+    ) -> None:
+        super().__init__(parent)
+        self.agency_key = agency_key
+        self._partners = {p.id: p for p in directory.for_agency(agency_key)}
+        name = agency_name or AGENCY_LABELS.get(agency_key, agency_key)
+        self.setAccessibleName(f"Partner: {name}")
+        for partner in self._partners.values():
+            self.addItem(f"{partner.team} — {partner.agency} ({partner.hours})", partner.id)
+            routes = format_routes(partner.routes)
+            self.setItemData(self.count() - 1, routes, Qt.ItemDataRole.ToolTipRole)
+        self.addItem("Not in the directory (record the details by hand)", "")
+        self.currentIndexChanged.connect(self._on_index_changed)
+
+    def chosen(self) -> Partner | None:
+        """The partner chosen, or None for "not in the directory"."""
+        return self._partners.get(self.currentData() or "")
+
+    def choose(self, partner_id: str) -> None:
+        index = self.findData(partner_id)
+        if index < 0:
+            raise KeyError(partner_id)
+        self.setCurrentIndex(index)
+
+    def _on_index_changed(self, _index: int) -> None:
+        emit(self.partner_changed, self.chosen())
+
+
+def choose_partner_widget(
+    directory: Directory, agency_key: str, parent: QWidget | None = None, agency_name: str = ""
+) -> PartnerChoice:
+    """A combo box offering the directory's partners for one agency key."""
+    return PartnerChoice(directory, agency_key, parent, agency_name)
