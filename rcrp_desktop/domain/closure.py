@@ -186,9 +186,8 @@ def describe_note(note: object, local: str) -> str:
     """One line for a note, with its local time: for the screen and the log summary."""
     when = local[11:19]
     if isinstance(note, Handover):
-        accepted = {"accepted": "accepted", "declined": "DECLINED", "no_answer": "NO ANSWER"}[
-            note.status
-        ]
+        statuses = {"accepted": "accepted", "declined": "DECLINED", "no_answer": "NO ANSWER"}
+        accepted = statuses.get(note.status, note.status or "status not given")
         text = f"Handover to {note.agency} {note.team} ({note.contact or 'no named contact'}) "
         text += f"{accepted}; ref {note.reference or 'none'}; action: {note.agreed_action or '-'}"
         text += f"; ETA {note.eta or 'not given'}"

@@ -8,15 +8,18 @@ from PySide6.QtCore import Slot
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QMessageBox, QStatusBar, QWidget
 
-from rcrp_desktop import APP_TITLE
+from rcrp_desktop import APP_TITLE, paths
 from rcrp_desktop.domain.outcomes import police_attend
+from rcrp_desktop.domain.partners import Directory, DirectoryError, load_directory
 from rcrp_desktop.domain.protocol import Pack
 from rcrp_desktop.export.log_summary import log_summary
+from rcrp_desktop.storage.directory_file import load_local
 from rcrp_desktop.storage.errors import StorageError
 from rcrp_desktop.storage.followups import overdue_records
 from rcrp_desktop.storage.identity import load_handler, save_handler
 from rcrp_desktop.storage.recorder import CallRecorder
 from rcrp_desktop.storage.repository import Store
+from rcrp_desktop.ui.dialogs_partners import PartnerDirectoryDialog
 from rcrp_desktop.ui.form_dialog import (
     ask_caller_informed,
     ask_deployment,
@@ -50,6 +53,7 @@ class CallActionsMixin:
         def _attempt(self, action: Callable[[], object]) -> bool: ...
         def _open_session(self, recorder: CallRecorder) -> None: ...
         def find_pack(self, pack_id: str, version: str, digest: str) -> Pack | None: ...
+        def selected_pack(self) -> Pack | None: ...
         def statusBar(self) -> QStatusBar: ...
 
     @property
@@ -88,7 +92,9 @@ class CallActionsMixin:
     def record_handover(self) -> None:
         if self.session is not None:
             advice = self.session.recommendation()
-            self._record_note(ask_handover(self._widget, self.session.pack, advice.partner))
+            pack = self.session.pack
+            known = self.partner_directory(pack.jurisdiction).for_agency(advice.partner)
+            self._record_note(ask_handover(self._widget, pack, advice.partner, known))
 
     @Slot()
     def record_caller_informed(self) -> None:
@@ -198,3 +204,23 @@ class CallActionsMixin:
             self.check_overdue()
             if self.session is not None:
                 emit(self.session.changed)
+
+    def partner_directory(self, jurisdiction: str) -> Directory:
+        """The force's partner directory: the local edited copy, else the shipped seed."""
+        seeds = paths.forms_dir() / "partners"
+        if self.data_dir is not None:
+            try:
+                return load_local(self.data_dir, jurisdiction, seeds)
+            except (StorageError, DirectoryError) as error:
+                self.statusBar().showMessage(f"Partner directory: {error}", 15000)
+        return load_directory(seeds / f"{jurisdiction}.json")
+
+    @Slot()
+    def edit_partner_directory(self) -> None:
+        pack = self.selected_pack()
+        if pack is None or self.data_dir is None:
+            return
+        directory = self.partner_directory(pack.jurisdiction)
+        PartnerDirectoryDialog.edit(
+            self._widget, directory, self.data_dir, agency_names=pack.partners
+        )

@@ -26,6 +26,7 @@ from rcrp_desktop.domain.closure import (
     SupervisorDecision,
 )
 from rcrp_desktop.domain.outcomes import MEANINGS, OutcomeCode
+from rcrp_desktop.domain.partners import Partner
 from rcrp_desktop.domain.protocol import Pack
 from rcrp_desktop.storage.identity import ROLES, Handler
 
@@ -145,15 +146,36 @@ def ask_disagreement(parent: QWidget, recommended: OutcomeCode) -> tuple[Outcome
     return OutcomeCode(values["code"]), values["rationale"]
 
 
-def ask_handover(parent: QWidget, pack: Pack, partner: str) -> Handover | None:
+def ask_handover(
+    parent: QWidget, pack: Pack, partner: str, known: Sequence[Partner] = ()
+) -> Handover | None:
+    """The handover; `known` are the force directory's partners for the recommended agency."""
     agencies = tuple(pack.partners.items())
+    listed = (
+        ("", "Not in the directory: type below"),
+        *tuple(
+            (
+                p.id,
+                f"{p.agency}, {p.team} ({p.hours}; "
+                f"{', '.join(f'{r.label} {r.number}' for r in p.routes)})",
+            )
+            for p in known
+        ),
+    )
     values = FormDialog.ask(
         parent,
         "Handover to a partner agency",
         "Who took the call on, their reference, and when they will act (R10).",
         [
             Field("partner_key", "Agency type", "choice", agencies, partner),
-            Field("agency", "Organisation", required=True),
+            Field(
+                "directory",
+                "From the partner directory",
+                "choice",
+                listed,
+                listed[1][0] if len(listed) > 1 else "",
+            ),
+            Field("agency", "Organisation (if not picked above)"),
             Field("team", "Team"),
             Field("contact", "Named contact"),
             Field(
@@ -196,6 +218,10 @@ def ask_handover(parent: QWidget, pack: Pack, partner: str) -> Handover | None:
     if values is None:
         return None
     values["recheck_minutes"] = int(values.get("recheck_minutes") or 0)
+    chosen = next((p for p in known if p.id == values.pop("directory", "")), None)
+    if chosen is not None:  # typed details win; the directory fills what was left blank
+        values["agency"] = values["agency"] or chosen.agency
+        values["team"] = values["team"] or chosen.team
     return Handover(**values)
 
 

@@ -172,6 +172,9 @@ class MainWindow(CallActionsMixin, QMainWindow):
         self.confirmed_action = action(
             "Partner confirmed", [QKeySequence("Ctrl+Shift+P")], self.confirm_overdue
         )
+        self.directory_action = action(
+            "Partner directory", [QKeySequence("Ctrl+Shift+D")], self.edit_partner_directory
+        )
         self.handler_action = action(
             "Change handler", [QKeySequence("Ctrl+Shift+I")], self.change_handler
         )

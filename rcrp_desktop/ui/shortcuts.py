@@ -21,6 +21,7 @@ SHORTCUTS = [
     ("Ctrl+S", "Retry saving what could not be saved"),
     ("Ctrl+Shift+R", "Re-assess a call whose partner has not confirmed (a linked record)"),
     ("Ctrl+Shift+P", "Record that the partner confirmed"),
+    ("Ctrl+Shift+D", "Edit the force's partner directory"),
     ("Ctrl+Shift+I", "Change the handler at this desk (shift change)"),
     ("F1", "This list"),
 ]

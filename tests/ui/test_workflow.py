@@ -29,11 +29,18 @@ def forms(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[dict[str, Any]]]:
     def ask(cls: type, parent: object, title: str, intro: str, fields: list[Any]) -> Any:
         assert queue, f"unexpected form: {title}"
         given = queue.pop(0)
-        return {f.name: given.get(f.name, f.default) for f in fields}
+        return {f.name: given.get(f.name, as_shown(f)) for f in fields}
 
     monkeypatch.setattr(FormDialog, "ask", classmethod(ask))
     yield queue
     assert not queue, "forms left unanswered"
+
+
+def as_shown(field: Any) -> Any:
+    """What the real dialog holds for an untouched field (a choice shows its first entry)."""
+    if field.kind == "choice" and not any(v == field.default for v, _ in field.choices):
+        return field.choices[0][0]
+    return field.default
 
 
 def play(qtbot: QtBot, window: MainWindow, script_name: str) -> None:
@@ -263,3 +270,28 @@ def test_an_overdue_partner_is_flagged_and_reassessed_as_a_linked_call(
     assert window.question_view.question.id == "ctx_caller_type"
     assert store.events(window.session.record_id)[1].kind == "linked"
     assert not window.overdue_bar.isVisible()
+
+
+def test_the_handover_offers_the_force_directory_partners(
+    qtbot: QtBot, window: MainWindow, store: Store, forms: list[dict[str, Any]], data_dir: Path
+) -> None:
+    window.data_dir = data_dir
+    play(qtbot, window, "welfare-crisis-team.json")
+    press(qtbot, window, Qt.Key.Key_Return, CTRL)
+    offered: list[Any] = []
+
+    def pick(cls: type, parent: object, title: str, intro: str, fields: list[Any]) -> Any:
+        choices = next(f for f in fields if f.name == "directory").choices
+        offered.extend(choices)
+        return {f.name: as_shown(f) for f in fields} | {"agency": "", "directory": choices[1][0]}
+
+    import rcrp_desktop.ui.form_dialog as form_dialog
+
+    forms.clear()
+    pytest.MonkeyPatch().setattr(form_dialog.FormDialog, "ask", classmethod(pick))
+    press(qtbot, window, Qt.Key.Key_H, CTRL)
+    assert len(offered) > 1  # the crisis teams of the England directory
+    assert window.session is not None
+    handover = window.session.recorder.notes[-1].note
+    assert handover.agency  # filled from the directory entry
+    assert handover.agency in offered[1][1]
