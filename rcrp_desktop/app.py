@@ -18,6 +18,7 @@ from rcrp_desktop.storage.lock import InstanceLock
 from rcrp_desktop.storage.repository import Mode, Store
 from rcrp_desktop.ui.form_dialog import ask_handler
 from rcrp_desktop.ui.main_window import MainWindow
+from rcrp_desktop.ui.qt_check import references_lost
 
 logger = logging.getLogger(__name__)
 
@@ -87,6 +88,10 @@ def _handler(data_dir: Path) -> Handler | None:
 def run(forms_root: Path, pack: str, data_dir: Path, *, training: bool = False) -> int:
     app = make_application()
     sys.excepthook = _show_unexpected
+    broken = references_lost()
+    if broken:
+        QMessageBox.critical(None, APP_TITLE, f"Cannot start: {broken}")
+        return 1
     try:
         lock, store = open_records(data_dir, training)
     except StorageError as error:

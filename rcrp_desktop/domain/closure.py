@@ -187,7 +187,7 @@ def describe_note(note: object, local: str) -> str:
     when = local[11:19]
     if isinstance(note, Handover):
         statuses = {"accepted": "accepted", "declined": "DECLINED", "no_answer": "NO ANSWER"}
-        accepted = statuses.get(note.status, note.status or "status not given")
+        accepted = statuses.get(note.status, f"status '{note.status}'")  # data from disk
         text = f"Handover to {note.agency} {note.team} ({note.contact or 'no named contact'}) "
         text += f"{accepted}; ref {note.reference or 'none'}; action: {note.agreed_action or '-'}"
         text += f"; ETA {note.eta or 'not given'}"

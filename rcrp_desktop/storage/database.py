@@ -44,7 +44,8 @@ def open_database(
         conn = sqlite3.connect(
             f"file:{quote(str(path))}?mode={mode}", uri=True, timeout=busy_timeout_ms / 1000
         )
-        db = Database(conn)
+        # No plugin scan: the app uses no sqlite-utils plugins, and scanning slowed every start.
+        db = Database(conn, execute_plugins=False)
         _configure(db, readonly=readonly, busy_timeout_ms=busy_timeout_ms)
         version = _check_version(db, path)
         if not readonly and (migrations.pending(db) or version != SCHEMA_VERSION):

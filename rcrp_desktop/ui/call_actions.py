@@ -31,7 +31,6 @@ from rcrp_desktop.ui.form_dialog import (
     ask_supervisor,
 )
 from rcrp_desktop.ui.session import CallSession
-from rcrp_desktop.ui.signals import emit
 from rcrp_desktop.ui.widgets.overdue_bar import OverdueBar
 
 
@@ -203,7 +202,7 @@ class CallActionsMixin:
         ):
             self.check_overdue()
             if self.session is not None:
-                emit(self.session.changed)
+                self.session.changed.emit()
 
     def partner_directory(self, jurisdiction: str) -> Directory:
         """The force's partner directory: the local edited copy, else the shipped seed."""

@@ -41,7 +41,6 @@ from rcrp_desktop.domain.partners import (
 from rcrp_desktop.storage.directory_file import save_local
 from rcrp_desktop.storage.errors import StorageError
 from rcrp_desktop.ui.qt_helpers import named
-from rcrp_desktop.ui.signals import emit
 
 COLUMNS = ("Agency type", "Agency", "Team", "Phone routes", "Hours")
 
@@ -402,7 +401,7 @@ class PartnerChoice(QComboBox):
         self.setCurrentIndex(index)
 
     def _on_index_changed(self, _index: int) -> None:
-        emit(self.partner_changed, self.chosen())
+        self.partner_changed.emit(self.chosen())
 
 
 def choose_partner_widget(

@@ -8,7 +8,6 @@ from rcrp_desktop.domain import engine
 from rcrp_desktop.domain.outcomes import OutcomeCode
 from rcrp_desktop.domain.protocol import Pack, Question
 from rcrp_desktop.storage.recorder import CallRecorder
-from rcrp_desktop.ui.signals import emit
 
 
 class CallSession(QObject):
@@ -74,7 +73,7 @@ class CallSession(QObject):
         else:  # unchanged: move on without writing anything
             self._show_after(question.id)
             return
-        emit(self.committed, recorder.last_committed[-1].seq)
+        self.committed.emit(recorder.last_committed[-1].seq)
         self._show_after(question.id)
 
     def decide(self, code: OutcomeCode, rationale: str) -> None:
@@ -90,8 +89,8 @@ class CallSession(QObject):
         self._committed()
 
     def _committed(self) -> None:
-        emit(self.committed, self.recorder.last_committed[-1].seq)
-        emit(self.changed)
+        self.committed.emit(self.recorder.last_committed[-1].seq)
+        self.changed.emit()
 
     def is_change(self, value: Any, rationale: str) -> bool:
         """Whether submitting this on the viewed question would change an earlier answer."""
@@ -117,18 +116,18 @@ class CallSession(QObject):
     def back(self) -> None:
         if self.view_index > 0:
             self.view_index -= 1
-            emit(self.changed)
+            self.changed.emit()
 
     def forward(self) -> None:
         if self.view_index < len(self.questions()) - (0 if self.state.finished else 1):
             self.view_index += 1
-            emit(self.changed)
+            self.changed.emit()
 
     def _show_after(self, node: str) -> None:
         questions = self.questions()
         after = questions.index(node) + 1 if node in questions else len(questions)
         self.view_index = after
-        emit(self.changed)
+        self.changed.emit()
 
     def recommendation(self) -> engine.Recommendation:
         return engine.recommend(self.state)

@@ -184,7 +184,7 @@ def test_guidance_and_labelled_references_sit_beside_the_question(
 ) -> None:
     start_call(qtbot, window, "rcrp-england")
     walk_window_to(qtbot, window, "thr_life")
-    html = window.guidance.body.text()
+    html = window.guidance.text()
     assert "Why we ask" in html
     assert "[LAW]" in html
     assert "Human Rights Act 1998" in html

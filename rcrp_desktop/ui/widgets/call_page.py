@@ -5,7 +5,6 @@ from PySide6.QtWidgets import QPushButton, QSplitter, QStackedWidget, QVBoxLayou
 
 from rcrp_desktop.domain.engine import Recommendation
 from rcrp_desktop.ui.session import CallSession
-from rcrp_desktop.ui.signals import emit
 from rcrp_desktop.ui.widgets.closure_panel import ClosurePanel
 from rcrp_desktop.ui.widgets.guidance_panel import GuidancePanel
 from rcrp_desktop.ui.widgets.progress_panel import ProgressPanel
@@ -32,7 +31,7 @@ class CallPage(QSplitter):
         self.result_view = ResultView()
         self.closure = ClosurePanel()
         result_back = QPushButton("◀ Back to the questions (Alt+Left)")
-        result_back.clicked.connect(lambda: emit(self.back_requested))
+        result_back.clicked.connect(lambda: self.back_requested.emit())
         result_page = QWidget()
         result_layout = QVBoxLayout(result_page)
         result_layout.addWidget(self.result_view, 1)

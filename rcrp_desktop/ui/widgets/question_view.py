@@ -22,7 +22,6 @@ from PySide6.QtWidgets import (
 from rcrp_desktop.domain.engine import Given, is_urgent, rationale_required
 from rcrp_desktop.domain.protocol import Answer, InputKind, Question
 from rcrp_desktop.ui.qt_helpers import named
-from rcrp_desktop.ui.signals import emit
 
 DIGIT_KEYS = {getattr(Qt.Key, f"Key_{n}"): n for n in range(1, 10)}
 
@@ -175,7 +174,7 @@ class QuestionView(QWidget):
                     button.setChecked(False)
         self._update_rationale_label()
         urgent = any(b.isChecked() and self._answer_of(b).urgent for b in self.buttons)
-        emit(self.urgent_selected, urgent)
+        self.urgent_selected.emit(urgent)
 
     def _answer_of(self, button: QObject) -> Answer:
         # Kept on the Python side: reading values back through Qt properties is avoided.
@@ -221,7 +220,7 @@ class QuestionView(QWidget):
         if value is None or value == []:
             self.show_error("Pick an answer first (number keys 1 to 9).")
             return
-        emit(self.submitted, value, self.rationale_text())
+        self.submitted.emit(value, self.rationale_text())
 
     def pick(self, number: int) -> None:
         """Select (or, on a checklist, toggle) the answer with this number."""

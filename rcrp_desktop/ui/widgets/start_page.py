@@ -6,7 +6,6 @@ from PySide6.QtWidgets import QLabel, QListWidget, QListWidgetItem, QVBoxLayout,
 
 from rcrp_desktop.storage.repository import RecordSummary
 from rcrp_desktop.ui.qt_helpers import named
-from rcrp_desktop.ui.signals import emit
 
 
 class StartPage(QWidget):
@@ -52,7 +51,7 @@ class StartPage(QWidget):
             self.calls.setCurrentRow(0)
 
     def _on_activated(self, item: QListWidgetItem) -> None:
-        emit(self.resume_requested, int(item.data(Qt.ItemDataRole.UserRole)))
+        self.resume_requested.emit(int(item.data(Qt.ItemDataRole.UserRole)))
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         item = self.calls.currentItem()
