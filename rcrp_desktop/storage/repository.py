@@ -6,7 +6,7 @@ import uuid
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any, Literal, NamedTuple
 
@@ -36,6 +36,8 @@ HEADER_FIELDS = (
     "app_version",
 )
 RECORD_COLUMNS = ("id", *HEADER_FIELDS, "status")
+INDEX_COLUMNS = ("category", "recommended", "decided", "outcome", "last_utc")
+STATUSES = ("open", "closed")
 EVENT_COLUMNS = (
     "id",
     "record_id",
@@ -89,6 +91,41 @@ class RecordSummary:
     mode: str
     app_version: str
     status: str
+
+
+@dataclass(frozen=True)
+class RecordRow(RecordSummary):
+    """A record as the searchable list shows it: its header and status, and from its events
+    the category answered, the outcome (the handler's decision, else the final
+    recommendation; '' while there is neither) and the time of its latest event."""
+
+    category: str
+    outcome: str
+    last_utc: str
+
+
+@dataclass(frozen=True)
+class RecordQuery:
+    """What to look for; every criterion left empty matches everything.
+
+    Attributes:
+        incident_text: part of the incident reference, any case.
+        date_from, date_to: the first and last calendar day (local time) the call started on.
+        category: the value answered at node "cat" (e.g. "welfare").
+        outcome: an outcome code (e.g. "PARTNER_LEAD_NO_POLICE").
+        status: "open", "closed" or "" for both.
+    """
+
+    incident_text: str = ""
+    date_from: date | None = None
+    date_to: date | None = None
+    category: str = ""
+    outcome: str = ""
+    status: str = ""
+
+    def __post_init__(self) -> None:
+        if self.status and self.status not in STATUSES:
+            raise ValueError(f"status must be one of {STATUSES} or empty, not {self.status!r}")
 
 
 @dataclass(frozen=True)
@@ -214,6 +251,8 @@ class Store:
     def _append(
         self, record_id: int, events: Sequence[NewEvent], user: str, when: datetime
     ) -> list[StoredEvent]:
+        # The search cache (record_index) follows each insert by a trigger in the same
+        # transaction: see migrations.create_record_index.
         last = self.db.execute(
             "SELECT seq, hash FROM events WHERE record_id = ? ORDER BY seq DESC LIMIT 1",
             [record_id],
@@ -328,6 +367,70 @@ class Store:
             raise classify(error, destination) from error
         make_owner_only(destination)
 
+    def search(
+        self,
+        criteria: RecordQuery,
+        *,
+        offset: int = 0,
+        limit: int = 200,
+        after: tuple[str, int] | None = None,
+    ) -> list[RecordRow]:
+        """Records of this mode matching `criteria`, newest first, one page at a time.
+
+        `after` (the created_utc and id of the last row already shown) pages by position
+        rather than by count, so calls saved or closed meanwhile neither repeat nor skip rows;
+        `offset` counts from there.
+        """
+        where, args = self._search_where(criteria)
+        if after is not None:
+            where += " AND (r.created_utc, r.id) < (?, ?)"
+            args += [after[0], after[1]]
+        columns = ", ".join(f"r.{name}" for name in RECORD_COLUMNS)
+        rows = self._query_all(
+            f"SELECT {columns}, COALESCE(i.category, ''), COALESCE(i.outcome, ''), "
+            f"COALESCE(i.last_utc, r.created_utc) {_SEARCH_FROM} WHERE {where} "
+            "ORDER BY r.created_utc DESC, r.id DESC LIMIT ? OFFSET ?",
+            [*args, max(limit, 0), max(offset, 0)],
+        )
+        return [RecordRow(*row) for row in rows]
+
+    def count(self, criteria: RecordQuery) -> int:
+        """How many records of this mode match `criteria`."""
+        where, args = self._search_where(criteria)
+        row = self._query_one(f"SELECT count(*) {_SEARCH_FROM} WHERE {where}", args)
+        return int(row[0]) if row else 0
+
+    def _search_where(self, criteria: RecordQuery) -> tuple[str, list[Any]]:
+        terms, args = ["r.mode = ?"], [str(self.mode)]
+        if text := criteria.incident_text.strip():
+            terms.append("r.incident_ref LIKE ? ESCAPE '\\'")
+            args.append("%" + _like_escape(text) + "%")
+        if criteria.date_from is not None:
+            terms.append("r.created_utc >= ?")
+            args.append(_local_day_start(criteria.date_from))
+        if criteria.date_to is not None:
+            terms.append("r.created_utc < ?")
+            args.append(_local_day_start(criteria.date_to + timedelta(days=1)))
+        # The unary + keeps SQLite from driving the query from the category or outcome index
+        # (then sorting every match by date): walking records newest first and looking each
+        # one up stops at the page's last row, and costs one pass at worst.
+        for column, value in (
+            ("+i.category", criteria.category),
+            ("+i.outcome", criteria.outcome),
+            ("r.status", criteria.status),
+        ):
+            if value:
+                terms.append(f"{column} = ?")
+                args.append(value)
+        return " AND ".join(terms), args
+
+    def index_rows(self) -> dict[int, tuple[str, ...]]:
+        """The search cache, record id to (category, recommended, decided, outcome, last_utc)."""
+        rows = self._query_all(
+            f"SELECT record_id, {', '.join(INDEX_COLUMNS)} FROM record_index", []
+        )
+        return {int(row[0]): tuple(row[1:]) for row in rows}
+
     def _query_one(self, sql: str, args: Sequence[Any]) -> tuple[Any, ...] | None:
         rows = self._query_all(sql, args)
         return rows[0] if rows else None
@@ -356,6 +459,19 @@ def _decode_payloads(record_id: int, rows: Sequence[tuple[Any, ...]]) -> list[di
                 f"Record {record_id}, event {row[0]} cannot be read; run `rcrp-desktop verify`."
             ) from error
     raise StorageError(f"Record {record_id} cannot be read; run `rcrp-desktop verify`.")
+
+
+_SEARCH_FROM = "FROM records r LEFT JOIN record_index i ON i.record_id = r.id"
+
+
+def _like_escape(text: str) -> str:
+    """Text for a LIKE pattern that matches itself only ('%' and '_' taken literally)."""
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _local_day_start(day: date) -> str:
+    """Midnight at the start of a local calendar day, as the UTC text records are stamped with."""
+    return _utc(datetime.combine(day, time.min).astimezone())
 
 
 def _utc(when: datetime) -> str:

@@ -1,0 +1,1 @@
+"""Qt item models: adapters over the repository's dataclasses, kept apart from the widgets."""
