@@ -198,6 +198,7 @@ def build(path: Path) -> tuple[Pack | None, list[Problem]]:
     graph.check_safety(nodes, report)
     graph.check_every_path(nodes, start, meta.get("every_path", []), report)
     _referral(meta.get("referral"), nodes, report)
+    _check_phases(meta.get("phases"), nodes, report)
     problems += found
     if problems:
         return None, sorted(set(problems), key=problems.index)
@@ -220,6 +221,8 @@ def build(path: Path) -> tuple[Pack | None, list[Problem]]:
         nodes=real,
         source=raw.top,
         referral=_referral(meta.get("referral"), real, report),
+        phase_node=str(meta.get("phases", {}).get("node", "")),
+        phase_of=dict(meta.get("phases", {}).get("map", {})),
         wording_attend=meta.get("wording_attend", ""),
         wording_not_attend=meta.get("wording_not_attend", ""),
     )
@@ -246,6 +249,26 @@ def _referral(raw: Any, nodes: Mapping[str, Any], report: graph.Report) -> Test 
         if value not in question.values:
             report("", f"referral value '{value}' is not an answer of '{raw['node']}'")
     return Test(node=raw["node"], values=tuple(raw["in"]))
+
+
+def _check_phases(raw: Any, nodes: Mapping[str, Any], report: graph.Report) -> None:
+    """[pack] phases = { node = "cat", map = { welfare = "concern_for_welfare", ... } }."""
+    if raw is None:
+        return
+    if (
+        set(raw) != {"node", "map"}
+        or not isinstance(raw["map"], dict)
+        or not all(isinstance(v, str) for v in raw["map"].values())
+    ):
+        report("", 'phases must be { node = "question id", map = { answer = "phase" } }')
+        return
+    question = nodes.get(raw["node"])
+    if not isinstance(question, Question):
+        report("", f"phases names '{raw['node']}', which is not a question")
+        return
+    for value in raw["map"]:
+        if value not in question.values:
+            report("", f"phases maps '{value}', which is not an answer of '{raw['node']}'")
 
 
 def _check_meta(

@@ -4,6 +4,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
+from typing import Any
 
 from rcrp_desktop.domain.outcomes import OutcomeCode
 
@@ -168,6 +169,10 @@ class Pack:
     # What the handler reads to the caller; {partner} is replaced by the partner's name.
     wording_attend: str = ""
     wording_not_attend: str = ""
+    # Which RCRP phase each category belongs to: a call in a phase the force has not made live
+    # gets the standard response. (node answered, {answer value: phase id})
+    phase_node: str = ""
+    phase_of: Mapping[str, str] = field(default_factory=dict, compare=False)
     content_hash: str = field(default="", compare=False)
     # Node id -> every node reachable from it; worked out once at load for the engine.
     reach: Mapping[str, frozenset[str]] = field(default_factory=dict, compare=False, repr=False)
@@ -189,6 +194,12 @@ class Pack:
 
     def partner_name(self, key: str) -> str:
         return self.partners.get(key, key)
+
+    def phase(self, answers: Mapping[str, Any]) -> str:
+        """The RCRP phase of this call so far ("" until the category is answered)."""
+        given = answers.get(self.phase_node) if self.phase_node else None
+        value = getattr(given, "value", None)
+        return self.phase_of.get(value, "") if isinstance(value, str) else ""
 
     def caller_wording(self, police_attending: bool, partner: str) -> str:
         template = self.wording_attend if police_attending else self.wording_not_attend

@@ -90,6 +90,7 @@ PACK_KEYS = {
     "every_path": STR_LIST,
     "extends": STR,
     "referral": TABLE,
+    "phases": TABLE,
     "wording_attend": STR,
     "wording_not_attend": STR,
 }
