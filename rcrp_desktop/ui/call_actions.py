@@ -48,6 +48,7 @@ class CallActionsMixin:
         data_dir: Path | None
 
         overdue_bar: OverdueBar
+        directory: Directory | None
 
         def _attempt(self, action: Callable[[], object]) -> bool: ...
         def _open_session(self, recorder: CallRecorder) -> None: ...

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 from rcrp_desktop import APP_TITLE
 from rcrp_desktop.domain.engine import Recommendation
 from rcrp_desktop.domain.errors import AnswerError
+from rcrp_desktop.domain.partners import Directory
 from rcrp_desktop.domain.protocol import Pack, Question
 from rcrp_desktop.storage.errors import StorageError
 from rcrp_desktop.storage.recorder import CallRecorder, ClosureError
@@ -33,6 +34,7 @@ from rcrp_desktop.ui.session import CallSession
 from rcrp_desktop.ui.shortcuts import show_shortcuts
 from rcrp_desktop.ui.widgets.call_page import CallPage
 from rcrp_desktop.ui.widgets.overdue_bar import OverdueBar
+from rcrp_desktop.ui.widgets.records_panel import RecordsPanel
 from rcrp_desktop.ui.widgets.start_page import StartPage
 
 OVERDUE_CHECK_MS = 30_000  # how often partner ETAs are checked against the clock
@@ -55,6 +57,7 @@ class MainWindow(CallActionsMixin, QMainWindow):
         self.store = store
         self.user = user
         self.data_dir = data_dir  # where the handler's details are kept
+        self.directory: Directory | None = None  # the open call's force partner directory
         self.load_errors = load_errors or []
         self.session: CallSession | None = None
         self._pending: Callable[[], object] | None = None  # a write that did not save
@@ -123,6 +126,9 @@ class MainWindow(CallActionsMixin, QMainWindow):
         self.pages = QStackedWidget()
         self.pages.addWidget(self.start_page)
         self.pages.addWidget(self.call_page)
+        self.records_panel = RecordsPanel(store, packs)
+        self.records_panel.open_requested.connect(self.resume_call)
+        self.pages.addWidget(self.records_panel)
 
         central = QWidget()
         layout = QVBoxLayout(central)
@@ -172,6 +178,7 @@ class MainWindow(CallActionsMixin, QMainWindow):
         self.confirmed_action = action(
             "Partner confirmed", [QKeySequence("Ctrl+Shift+P")], self.confirm_overdue
         )
+        self.find_action = action("Find calls", [QKeySequence("Ctrl+F")], self.find_calls)
         self.directory_action = action(
             "Partner directory", [QKeySequence("Ctrl+Shift+D")], self.edit_partner_directory
         )
@@ -262,20 +269,34 @@ class MainWindow(CallActionsMixin, QMainWindow):
         self.session.changed.connect(self.refresh)
         self.session.committed.connect(self.on_committed)
         pack = recorder.state.pack
-        self.notice.setText(pack.notice)
-        self.notice.setVisible(bool(pack.notice) or not pack.rcrp_adopted)
         self._pending = None
         self.not_saved_bar.hide()
-        self.overdue_bar = OverdueBar()
-        self.overdue_bar.reassess.clicked.connect(self.reassess_overdue)
-        self.overdue_bar.confirmed.clicked.connect(self.confirm_overdue)
-        self.overdue_timer = QTimer(self)
-        self.overdue_timer.setInterval(OVERDUE_CHECK_MS)
-        self.overdue_timer.timeout.connect(self.check_overdue)
-        self.overdue_timer.start()
+        self.directory = self.partner_directory(pack.jurisdiction)
         self.saved_label.setText(f"Record {recorder.record_id}: saved")
         self.pages.setCurrentWidget(self.call_page)
         self.refresh()
+
+    @Slot()
+    def find_calls(self) -> None:
+        """The searchable list of calls; Enter opens one."""
+        self.records_panel.refresh()
+        self.pages.setCurrentWidget(self.records_panel)
+        self.records_panel.incident.setFocus()
+
+    def _show_notice(self, session: CallSession) -> None:
+        """The force profile's notice, and whether this call's RCRP phase is live here."""
+        pack = session.pack
+        lines = [pack.notice] if pack.notice else []
+        phase = pack.phase(session.state.answers)
+        directory = self.directory
+        if phase and pack.rcrp_adopted and directory and not directory.is_live(phase):
+            title = next((p.title for p in directory.phases if p.id == phase), phase)
+            lines.append(
+                f"The RCRP phase '{title}' is not live for this force: the standard "
+                "THRIVE response applies. Record your decision on that basis."
+            )
+        self.notice.setText("\n".join(lines))
+        self.notice.setVisible(bool(lines))
 
     @Slot()
     def refresh(self) -> None:
@@ -284,6 +305,7 @@ class MainWindow(CallActionsMixin, QMainWindow):
             return
         advice = session.recommendation()
         self._show_urgent(advice)
+        self._show_notice(session)
         self.call_page.show_session(session, advice)
 
     def _show_urgent(self, advice: Recommendation, preview: bool = False) -> None:
@@ -352,13 +374,6 @@ class MainWindow(CallActionsMixin, QMainWindow):
             return False
         self._pending = None
         self.not_saved_bar.hide()
-        self.overdue_bar = OverdueBar()
-        self.overdue_bar.reassess.clicked.connect(self.reassess_overdue)
-        self.overdue_bar.confirmed.clicked.connect(self.confirm_overdue)
-        self.overdue_timer = QTimer(self)
-        self.overdue_timer.setInterval(OVERDUE_CHECK_MS)
-        self.overdue_timer.timeout.connect(self.check_overdue)
-        self.overdue_timer.start()
         return True
 
     def _report_storage(self, error: StorageError) -> None:

@@ -4,6 +4,7 @@ from PySide6.QtWidgets import QMessageBox, QWidget
 
 SHORTCUTS = [
     ("Ctrl+N", "Start a new call"),
+    ("Ctrl+F", "Find calls: search by incident, date, category, outcome; Enter opens one"),
     ("1 to 9", "Pick an answer (on a checklist: tick or untick)"),
     ("Alt+1 to Alt+9", "Pick an answer even while typing a rationale"),
     ("Enter", "Save this answer and move on"),

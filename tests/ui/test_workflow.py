@@ -263,6 +263,7 @@ def test_an_overdue_partner_is_flagged_and_reassessed_as_a_linked_call(
     )
     window.check_overdue()
     assert window.overdue_bar.isVisible()
+    assert window.overdue_bar.window() is window  # in the window, not a stray top-level
     assert f"record {first}" in window.overdue_bar.message.text()
     press(qtbot, window, Qt.Key.Key_R, CTRL | SHIFT)
     assert window.session.record_id != first  # a new, linked call is open at question 1
@@ -295,3 +296,46 @@ def test_the_handover_offers_the_force_directory_partners(
     handover = window.session.recorder.notes[-1].note
     assert handover.agency  # filled from the directory entry
     assert handover.agency in offered[1][1]
+
+
+def test_a_call_in_a_phase_not_live_for_the_force_says_so(
+    qtbot: QtBot, window: MainWindow, data_dir: Path
+) -> None:
+    window.data_dir = data_dir  # the England seed: section 136 handovers are not live yet
+    start_call(qtbot, window, "rcrp-england")
+    for step in load_script(examples_dir() / "s136-handover-over-hour-escalate.json").steps:
+        answer_by_keyboard(qtbot, window, step.answer, step.rationale)
+        if step.node == "cat":
+            break
+    assert window.notice.isVisible()
+    assert "not live for this force" in window.notice.text()
+
+
+def test_find_calls_searches_and_opens_a_call(
+    qtbot: QtBot, window: MainWindow, store: Store
+) -> None:
+    play(qtbot, window, "welfare-crisis-team.json")
+    assert window.session is not None
+    record = window.session.record_id
+    press(qtbot, window, Qt.Key.Key_F, CTRL)
+    panel = window.records_panel
+    assert window.pages.currentWidget() is panel
+    qtbot.wait_until(lambda: panel.model.rowCount() == 1, timeout=5000)
+    panel.table.setFocus()
+    panel.table.selectRow(0)
+    with qtbot.wait_signal(panel.open_requested, timeout=2000) as opened:
+        press(qtbot, window, Qt.Key.Key_Return)
+    assert opened.args == [record]
+    assert window.pages.currentWidget() is window.call_page
+
+
+def test_answering_creates_no_widgets_or_timers_beyond_the_window(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    from PySide6.QtCore import QTimer
+
+    before_timers = len(window.findChildren(QTimer))
+    before_tops = len(QApplication.topLevelWidgets())
+    play(qtbot, window, "welfare-crisis-team.json")
+    assert len(window.findChildren(QTimer)) <= before_timers + 2  # Qt's own, not ours
+    assert len(QApplication.topLevelWidgets()) == before_tops
