@@ -1,6 +1,5 @@
 """The main window: choose a protocol, step through a call, end on the recommendation."""
 
-import re
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
@@ -23,18 +22,19 @@ from rcrp_desktop import APP_TITLE
 from rcrp_desktop.domain.engine import Recommendation
 from rcrp_desktop.domain.errors import AnswerError
 from rcrp_desktop.domain.partners import Directory
-from rcrp_desktop.domain.protocol import Pack, Question
+from rcrp_desktop.domain.protocol import Pack
 from rcrp_desktop.storage.errors import StorageError
-from rcrp_desktop.storage.recorder import CallRecorder, ClosureError
+from rcrp_desktop.storage.recorder import CallRecorder
 from rcrp_desktop.storage.repository import Store
 from rcrp_desktop.ui.call_actions import CallActionsMixin
 from rcrp_desktop.ui.dialogs import ChangeReasonDialog, IncidentDialog
-from rcrp_desktop.ui.qt_helpers import named
+from rcrp_desktop.ui.qt_helpers import named, plain_message
 from rcrp_desktop.ui.session import CallSession
 from rcrp_desktop.ui.shortcuts import show_shortcuts
 from rcrp_desktop.ui.widgets.call_page import CallPage
 from rcrp_desktop.ui.widgets.overdue_bar import OverdueBar
 from rcrp_desktop.ui.widgets.records_panel import RecordsPanel
+from rcrp_desktop.ui.widgets.save_guard import SaveGuard
 from rcrp_desktop.ui.widgets.start_page import StartPage
 
 OVERDUE_CHECK_MS = 30_000  # how often partner ETAs are checked against the clock
@@ -60,7 +60,6 @@ class MainWindow(CallActionsMixin, QMainWindow):
         self.directory: Directory | None = None  # the open call's force partner directory
         self.load_errors = load_errors or []
         self.session: CallSession | None = None
-        self._pending: Callable[[], object] | None = None  # a write that did not save
         training = store.mode == "training"
         self.setWindowTitle(f"{APP_TITLE} · TRAINING" if training else APP_TITLE)
 
@@ -92,17 +91,9 @@ class MainWindow(CallActionsMixin, QMainWindow):
             "they never appear among live records."
         )
         self.training_banner.setVisible(training)
-        self.not_saved = named(QLabel(wordWrap=True), "notSavedBanner")
-        self.not_saved.setTextFormat(Qt.TextFormat.PlainText)
-        self.not_saved.setAccessibleName("Not saved")
-        self.retry_button = named(QPushButton("Retry saving (Ctrl+S)"), "retryButton")
-        self.retry_button.clicked.connect(self.retry_save)
-        self.not_saved_bar = QWidget()
-        not_saved_layout = QHBoxLayout(self.not_saved_bar)
-        not_saved_layout.setContentsMargins(0, 0, 0, 0)
-        not_saved_layout.addWidget(self.not_saved, 1)
-        not_saved_layout.addWidget(self.retry_button)
-        self.not_saved_bar.hide()
+        self.not_saved_bar = SaveGuard()
+        self.not_saved_bar.failed.connect(self.on_not_saved)
+        self.not_saved = self.not_saved_bar.message
         self.overdue_bar = OverdueBar()
         self.overdue_bar.reassess.clicked.connect(self.reassess_overdue)
         self.overdue_bar.confirmed.clicked.connect(self.confirm_overdue)
@@ -171,7 +162,9 @@ class MainWindow(CallActionsMixin, QMainWindow):
         self.help_action = action(
             "Keyboard shortcuts", [QKeySequence("F1")], lambda: show_shortcuts(self)
         )
-        self.retry_action = action("Retry saving", [QKeySequence("Ctrl+S")], self.retry_save)
+        self.retry_action = action(
+            "Retry saving", [QKeySequence("Ctrl+S")], self.not_saved_bar.retry
+        )
         self.reassess_action = action(
             "Re-assess", [QKeySequence("Ctrl+Shift+R")], self.reassess_overdue
         )
@@ -215,7 +208,7 @@ class MainWindow(CallActionsMixin, QMainWindow):
             unfinished = self.store.unfinished()
         except StorageError as error:
             unfinished = []
-            self._report_storage(error)
+            self.not_saved_bar.report(error)
         self.start_page.show_records(self._start_text(), unfinished)
         self.pages.setCurrentWidget(self.start_page)
         # Keyboard first: focus lands where the next key press is useful.
@@ -239,7 +232,7 @@ class MainWindow(CallActionsMixin, QMainWindow):
     @Slot()
     def new_call(self) -> None:
         pack = self.selected_pack()
-        if pack is None or not self._may_leave_call():
+        if pack is None or not self.not_saved_bar.may_leave():
             return
         incident = IncidentDialog.ask(self)
         if incident is None:
@@ -247,13 +240,13 @@ class MainWindow(CallActionsMixin, QMainWindow):
         try:
             recorder = CallRecorder.start(self.store, pack, incident_ref=incident, user=self.user)
         except StorageError as error:
-            self._report_storage(error)
+            self.not_saved_bar.report(error)
             return
         self._open_session(recorder)
 
     @Slot(int)
     def resume_call(self, record_id: int) -> None:
-        if not self._may_leave_call():
+        if not self.not_saved_bar.may_leave():
             return
         try:
             recorder = CallRecorder.resume(self.store, record_id, self.find_pack, self.user)
@@ -269,8 +262,7 @@ class MainWindow(CallActionsMixin, QMainWindow):
         self.session.changed.connect(self.refresh)
         self.session.committed.connect(self.on_committed)
         pack = recorder.state.pack
-        self._pending = None
-        self.not_saved_bar.hide()
+        self.not_saved_bar.clear()
         self.directory = self.partner_directory(pack.jurisdiction)
         self.saved_label.setText(f"Record {recorder.record_id}: saved")
         self.pages.setCurrentWidget(self.call_page)
@@ -356,35 +348,16 @@ class MainWindow(CallActionsMixin, QMainWindow):
         try:
             self._attempt(lambda: session.submit(value, rationale, reason))
         except AnswerError as error:
-            self.question_view.show_error(_plain(str(error), session.pack))
+            self.question_view.show_error(plain_message(str(error), session.pack))
             if "rationale" in str(error):
                 self.question_view.rationale.setFocus()
 
     def _attempt(self, action: Callable[[], object]) -> bool:
-        """Run one write to the record. If it cannot be saved it is kept, shown as NOT SAVED,
-        and Ctrl+S repeats exactly it: nothing the handler did is dropped."""
-        try:
-            action()
-        except ClosureError as error:
-            QMessageBox.information(self, APP_TITLE, str(error))
-            return False
-        except StorageError as error:
-            self._pending = action
-            self._report_storage(error)
-            return False
-        self._pending = None
-        self.not_saved_bar.hide()
-        return True
-
-    def _report_storage(self, error: StorageError) -> None:
-        self.not_saved.setText(f"NOT SAVED. {error}")
-        self.not_saved_bar.show()
-        self.saved_label.setText("NOT SAVED")
+        return self.not_saved_bar.attempt(action)
 
     @Slot()
-    def retry_save(self) -> None:
-        if self._pending is not None:
-            self._attempt(self._pending)
+    def on_not_saved(self) -> None:
+        self.saved_label.setText("NOT SAVED")
 
     @Slot(int)
     def on_committed(self, seq: int) -> None:
@@ -392,26 +365,8 @@ class MainWindow(CallActionsMixin, QMainWindow):
         record = self.session.record_id if self.session else 0
         self.saved_label.setText(f"Record {record}: saved {when} (event {seq})")
 
-    def _may_leave_call(self) -> bool:
-        """An answer that could not be saved is never dropped without the handler agreeing."""
-        if self._pending is None:
-            return True
-        choice = QMessageBox.warning(
-            self,
-            APP_TITLE,
-            "An answer on screen has NOT been saved. Leave it anyway?",
-            QMessageBox.StandardButton.Retry
-            | QMessageBox.StandardButton.Discard
-            | QMessageBox.StandardButton.Cancel,
-            QMessageBox.StandardButton.Retry,
-        )
-        if choice == QMessageBox.StandardButton.Retry:
-            self.retry_save()
-            return self._pending is None
-        return choice == QMessageBox.StandardButton.Discard
-
     def closeEvent(self, event: QCloseEvent) -> None:
-        if self._may_leave_call():
+        if self.not_saved_bar.may_leave():
             event.accept()
         else:
             event.ignore()
@@ -432,14 +387,3 @@ class MainWindow(CallActionsMixin, QMainWindow):
     def go_forward(self) -> None:
         if self.session is not None:
             self.session.forward()
-
-
-def _plain(message: str, pack: Pack) -> str:
-    """An engine message for the handler: node ids are for the record, not the screen."""
-
-    def question_text(match: re.Match[str]) -> str:
-        node = pack.nodes.get(match.group(1))
-        return f"\u201c{node.text}\u201d" if isinstance(node, Question) else match.group(0)
-
-    text = re.sub(r"'([a-z][a-z0-9_]*)'", question_text, message)
-    return text[0].upper() + text[1:] if text else text
