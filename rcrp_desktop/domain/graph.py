@@ -80,6 +80,21 @@ def reachable(nodes: Mapping[str, GraphNode], start: str, avoid: str = "") -> li
     return order
 
 
+def reach_all(nodes: Mapping[str, GraphNode]) -> dict[str, frozenset[str]]:
+    """Every node's reachable set (itself included), in one pass over an acyclic graph."""
+    found: dict[str, frozenset[str]] = {}
+
+    def visit(node_id: str) -> frozenset[str]:
+        if node_id not in found:
+            below = [visit(t) for t in successors(nodes[node_id]) if t in nodes]
+            found[node_id] = frozenset({node_id}).union(*below)
+        return found[node_id]
+
+    for node_id in nodes:
+        visit(node_id)
+    return found
+
+
 def find_cycles(nodes: Mapping[str, GraphNode], start: str) -> list[list[str]]:
     """Each distinct cycle reachable from start, as the list of node ids around it."""
     cycles: list[list[str]] = []

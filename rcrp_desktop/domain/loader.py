@@ -1,6 +1,8 @@
 """Load protocol pack files (TOML) into a resolved, checked Pack; the linter's engine room."""
 
+import copy
 import dataclasses
+import functools
 import hashlib
 import json
 import logging
@@ -15,7 +17,7 @@ from typing import Any
 from rcrp_desktop.domain import graph
 from rcrp_desktop.domain.errors import PackError
 from rcrp_desktop.domain.problems import Problem
-from rcrp_desktop.domain.protocol import Outcome, Pack, Question, Test
+from rcrp_desktop.domain.protocol import Node, Outcome, Pack, Question, Test
 from rcrp_desktop.domain.schema import (
     JURISDICTIONS,
     PACK_ID_PATTERN,
@@ -52,8 +54,11 @@ class _Raw:
 
 def _read_toml(path: Path, shown: str) -> tuple[dict[str, Any] | None, list[Problem]]:
     try:
-        with path.open("rb") as handle:
-            return tomllib.load(handle), []
+        stat = path.stat()
+        # Variants parse their base again and again (Wales and BTP both extend England): parse
+        # each file once per version of it on disk, and hand out copies.
+        parsed = _parse_toml(path.resolve(), stat.st_mtime_ns, stat.st_size)
+        return copy.deepcopy(parsed), []
     except FileNotFoundError:
         return None, [Problem(shown, "", "file not found")]
     except tomllib.TOMLDecodeError as error:
@@ -62,6 +67,13 @@ def _read_toml(path: Path, shown: str) -> tuple[dict[str, Any] | None, list[Prob
         return None, [Problem(shown, "", f"not UTF-8 text: {error}")]
     except OSError as error:
         return None, [Problem(shown, "", f"cannot read: {error.strerror or error}")]
+
+
+@functools.lru_cache(maxsize=32)
+def _parse_toml(path: Path, mtime_ns: int, size: int) -> dict[str, Any]:
+    """A file's TOML, keyed by its identity on disk so that an edited file is read again."""
+    with path.open("rb") as handle:
+        return tomllib.load(handle)
 
 
 def _resolve(path: Path, chain: tuple[Path, ...] = ()) -> _Raw:
@@ -226,7 +238,7 @@ def build(path: Path) -> tuple[Pack | None, list[Problem]]:
         wording_attend=meta.get("wording_attend", ""),
         wording_not_attend=meta.get("wording_not_attend", ""),
     )
-    reach = {node_id: frozenset(graph.reachable(real, node_id)) for node_id in real}
+    reach = graph.reach_all(real)
     return dataclasses.replace(pack, content_hash=content_hash(pack), reach=reach), []
 
 
@@ -312,17 +324,21 @@ def _check_nodes(
 
 def content_hash(pack: Pack) -> str:
     """SHA-256 over the canonical JSON of the resolved pack: what the engine reports."""
-    bare = dataclasses.replace(pack, source="", content_hash="", partners={}, nodes={}, reach={})
-    body = dataclasses.asdict(bare)
-    body["partners"] = dict(pack.partners)
-    body["nodes"] = {
-        node_id: {"type": type(node).__name__, **dataclasses.asdict(node)}
-        for node_id, node in pack.nodes.items()
-    }
+    bare = dataclasses.replace(pack, source="", content_hash="", reach={})
     canonical = json.dumps(
-        body, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str
+        bare, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=_plain_data
     )
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def _plain_data(value: Any) -> Any:
+    """The JSON encoder's fallback: dataclasses as their fields (nodes also say their type)."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        fields = {f.name: getattr(value, f.name) for f in dataclasses.fields(value)}
+        return {"type": type(value).__name__, **fields} if isinstance(value, Node) else fields
+    if isinstance(value, Mapping):
+        return dict(value)
+    return str(value)  # dates, in ISO form
 
 
 def load_pack(path: Path) -> Pack:
