@@ -117,9 +117,7 @@ class MainWindow(CallActionsMixin, QMainWindow):
         self.pages = QStackedWidget()
         self.pages.addWidget(self.start_page)
         self.pages.addWidget(self.call_page)
-        self.records_panel = RecordsPanel(store, packs)
-        self.records_panel.open_requested.connect(self.resume_call)
-        self.pages.addWidget(self.records_panel)
+        self.records_panel: RecordsPanel | None = None  # made on first use: it searches at once
 
         central = QWidget()
         layout = QVBoxLayout(central)
@@ -271,9 +269,15 @@ class MainWindow(CallActionsMixin, QMainWindow):
     @Slot()
     def find_calls(self) -> None:
         """The searchable list of calls; Enter opens one."""
-        self.records_panel.refresh()
-        self.pages.setCurrentWidget(self.records_panel)
-        self.records_panel.incident.setFocus()
+        panel = self.records_panel
+        if panel is None:
+            panel = self.records_panel = RecordsPanel(self.store, self.packs)
+            panel.open_requested.connect(self.resume_call)
+            self.pages.addWidget(panel)
+        else:
+            panel.refresh()
+        self.pages.setCurrentWidget(panel)
+        panel.incident.setFocus()
 
     def _show_notice(self, session: CallSession) -> None:
         """The force profile's notice, and whether this call's RCRP phase is live here."""

@@ -319,6 +319,7 @@ def test_find_calls_searches_and_opens_a_call(
     record = window.session.record_id
     press(qtbot, window, Qt.Key.Key_F, CTRL)
     panel = window.records_panel
+    assert panel is not None
     assert window.pages.currentWidget() is panel
     qtbot.wait_until(lambda: panel.model.rowCount() == 1, timeout=5000)
     panel.table.setFocus()
