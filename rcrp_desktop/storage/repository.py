@@ -1,14 +1,13 @@
-"""The only module that speaks SQL: records and their append-only, hash-chained events."""
+"""Records and their append-only, hash-chained events: with search.py, the SQL of the app."""
 
 import json
 import sqlite3
 import uuid
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Literal, NamedTuple
+from typing import Any
 
 from sqlite_utils import Database
 
@@ -21,130 +20,21 @@ from rcrp_desktop.storage.errors import (
     StorageError,
     classify,
 )
-
-Mode = Literal["live", "training"]
-HEADER_FIELDS = (
-    "uid",
-    "incident_ref",
-    "created_utc",
-    "handler",
-    "force_profile",
-    "pack_id",
-    "pack_version",
-    "pack_hash",
-    "mode",
-    "app_version",
+from rcrp_desktop.storage.records import (
+    EVENT_COLUMNS,
+    HEADER_FIELDS,
+    RECORD_COLUMNS,
+    Fault,
+    Mode,
+    NewEvent,
+    RecordSummary,
+    StoredEvent,
+    utc_text,
 )
-RECORD_COLUMNS = ("id", *HEADER_FIELDS, "status")
-INDEX_COLUMNS = ("category", "recommended", "decided", "outcome", "last_utc")
-STATUSES = ("open", "closed")
-EVENT_COLUMNS = (
-    "id",
-    "record_id",
-    "seq",
-    "kind",
-    "payload",
-    "utc",
-    "local",
-    "user",
-    "prev_hash",
-    "hash",
-)
+from rcrp_desktop.storage.search import RecordQuery, RecordRow, RecordSearch
 
 
-@dataclass(frozen=True)
-class NewEvent:
-    """An event about to be written: what happened, and its details."""
-
-    kind: str
-    payload: dict[str, Any] = field(default_factory=dict)
-
-
-class StoredEvent(NamedTuple):
-    """An event as written: numbered, timed (UTC and local), attributed and chained.
-
-    A NamedTuple, not a dataclass: a record's history is read in bulk, and this is cheaper.
-    """
-
-    seq: int
-    kind: str
-    payload: dict[str, Any]
-    utc: str
-    local: str
-    user: str
-    hash: str
-
-
-@dataclass(frozen=True)
-class RecordSummary:
-    """A record's header and status, for lists."""
-
-    id: int
-    uid: str
-    incident_ref: str
-    created_utc: str
-    handler: str
-    force_profile: str
-    pack_id: str
-    pack_version: str
-    pack_hash: str
-    mode: str
-    app_version: str
-    status: str
-
-
-@dataclass(frozen=True)
-class RecordRow(RecordSummary):
-    """A record as the searchable list shows it: its header and status, and from its events
-    the category answered, the outcome (the handler's decision, else the final
-    recommendation; '' while there is neither) and the time of its latest event."""
-
-    category: str
-    outcome: str
-    last_utc: str
-
-
-@dataclass(frozen=True)
-class RecordQuery:
-    """What to look for; every criterion left empty matches everything.
-
-    Attributes:
-        incident_text: part of the incident reference, any case.
-        date_from, date_to: the first and last calendar day (local time) the call started on.
-        category: the value answered at node "cat" (e.g. "welfare").
-        outcome: an outcome code (e.g. "PARTNER_LEAD_NO_POLICE").
-        status: "open", "closed" or "" for both.
-    """
-
-    incident_text: str = ""
-    date_from: date | None = None
-    date_to: date | None = None
-    category: str = ""
-    outcome: str = ""
-    status: str = ""
-
-    def __post_init__(self) -> None:
-        if self.status and self.status not in STATUSES:
-            raise ValueError(f"status must be one of {STATUSES} or empty, not {self.status!r}")
-
-
-@dataclass(frozen=True)
-class Fault:
-    """Something `verify` found wrong, naming the record and event where it can."""
-
-    message: str
-    record_id: int | None = None
-    seq: int | None = None
-
-    def __str__(self) -> str:
-        where = ""
-        if self.record_id is not None:
-            where = f"record {self.record_id}" + (f", event {self.seq}" if self.seq else "")
-            where += ": "
-        return where + self.message
-
-
-class Store:
+class Store(RecordSearch):
     """Records of one mode (live or training) in one database file. One writer connection."""
 
     def __init__(self, db: Database, path: Path, mode: Mode) -> None:
@@ -212,7 +102,7 @@ class Store:
         header = {
             "uid": str(uuid.uuid4()),
             "incident_ref": incident_ref,
-            "created_utc": _utc(when),
+            "created_utc": utc_text(when),
             "handler": handler,
             "force_profile": force_profile,
             "pack_id": pack_id,
@@ -259,7 +149,7 @@ class Store:
         ).fetchone()
         seq, prev = (int(last[0]), str(last[1])) if last else (0, GENESIS)
         next_id = int(self.db.execute("SELECT COALESCE(MAX(id), 0) + 1 FROM events").fetchone()[0])
-        utc, local = _utc(when), when.astimezone().isoformat(timespec="microseconds")
+        utc, local = utc_text(when), when.astimezone().isoformat(timespec="microseconds")
         written = []
         for offset, event in enumerate(events):
             seq += 1
@@ -367,70 +257,6 @@ class Store:
             raise classify(error, destination) from error
         make_owner_only(destination)
 
-    def search(
-        self,
-        criteria: RecordQuery,
-        *,
-        offset: int = 0,
-        limit: int = 200,
-        after: tuple[str, int] | None = None,
-    ) -> list[RecordRow]:
-        """Records of this mode matching `criteria`, newest first, one page at a time.
-
-        `after` (the created_utc and id of the last row already shown) pages by position
-        rather than by count, so calls saved or closed meanwhile neither repeat nor skip rows;
-        `offset` counts from there.
-        """
-        where, args = self._search_where(criteria)
-        if after is not None:
-            where += " AND (r.created_utc, r.id) < (?, ?)"
-            args += [after[0], after[1]]
-        columns = ", ".join(f"r.{name}" for name in RECORD_COLUMNS)
-        rows = self._query_all(
-            f"SELECT {columns}, COALESCE(i.category, ''), COALESCE(i.outcome, ''), "
-            f"COALESCE(i.last_utc, r.created_utc) {_SEARCH_FROM} WHERE {where} "
-            "ORDER BY r.created_utc DESC, r.id DESC LIMIT ? OFFSET ?",
-            [*args, max(limit, 0), max(offset, 0)],
-        )
-        return [RecordRow(*row) for row in rows]
-
-    def count(self, criteria: RecordQuery) -> int:
-        """How many records of this mode match `criteria`."""
-        where, args = self._search_where(criteria)
-        row = self._query_one(f"SELECT count(*) {_SEARCH_FROM} WHERE {where}", args)
-        return int(row[0]) if row else 0
-
-    def _search_where(self, criteria: RecordQuery) -> tuple[str, list[Any]]:
-        terms, args = ["r.mode = ?"], [str(self.mode)]
-        if text := criteria.incident_text.strip():
-            terms.append("r.incident_ref LIKE ? ESCAPE '\\'")
-            args.append("%" + _like_escape(text) + "%")
-        if criteria.date_from is not None:
-            terms.append("r.created_utc >= ?")
-            args.append(_local_day_start(criteria.date_from))
-        if criteria.date_to is not None:
-            terms.append("r.created_utc < ?")
-            args.append(_local_day_start(criteria.date_to + timedelta(days=1)))
-        # The unary + keeps SQLite from driving the query from the category or outcome index
-        # (then sorting every match by date): walking records newest first and looking each
-        # one up stops at the page's last row, and costs one pass at worst.
-        for column, value in (
-            ("+i.category", criteria.category),
-            ("+i.outcome", criteria.outcome),
-            ("r.status", criteria.status),
-        ):
-            if value:
-                terms.append(f"{column} = ?")
-                args.append(value)
-        return " AND ".join(terms), args
-
-    def index_rows(self) -> dict[int, tuple[str, ...]]:
-        """The search cache, record id to (category, recommended, decided, outcome, last_utc)."""
-        rows = self._query_all(
-            f"SELECT record_id, {', '.join(INDEX_COLUMNS)} FROM record_index", []
-        )
-        return {int(row[0]): tuple(row[1:]) for row in rows}
-
     def _query_one(self, sql: str, args: Sequence[Any]) -> tuple[Any, ...] | None:
         rows = self._query_all(sql, args)
         return rows[0] if rows else None
@@ -461,18 +287,13 @@ def _decode_payloads(record_id: int, rows: Sequence[tuple[Any, ...]]) -> list[di
     raise StorageError(f"Record {record_id} cannot be read; run `rcrp-desktop verify`.")
 
 
-_SEARCH_FROM = "FROM records r LEFT JOIN record_index i ON i.record_id = r.id"
-
-
-def _like_escape(text: str) -> str:
-    """Text for a LIKE pattern that matches itself only ('%' and '_' taken literally)."""
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-
-
-def _local_day_start(day: date) -> str:
-    """Midnight at the start of a local calendar day, as the UTC text records are stamped with."""
-    return _utc(datetime.combine(day, time.min).astimezone())
-
-
-def _utc(when: datetime) -> str:
-    return when.astimezone(UTC).isoformat(timespec="microseconds").replace("+00:00", "Z")
+__all__ = [
+    "Fault",
+    "Mode",
+    "NewEvent",
+    "RecordQuery",
+    "RecordRow",
+    "RecordSummary",
+    "Store",
+    "StoredEvent",
+]

@@ -8,7 +8,8 @@ from typing import Any
 
 from rcrp_desktop.storage.chain import GENESIS, event_hash
 from rcrp_desktop.storage.errors import StorageError
-from rcrp_desktop.storage.repository import HEADER_FIELDS, Fault, Store
+from rcrp_desktop.storage.records import HEADER_FIELDS, Fault
+from rcrp_desktop.storage.repository import Store
 
 MAX_FAULTS = 100
 

@@ -1,0 +1,100 @@
+"""What the record database holds, as plain data: records, events, and verify's faults."""
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any, Literal, NamedTuple
+
+Mode = Literal["live", "training"]
+
+
+HEADER_FIELDS = (
+    "uid",
+    "incident_ref",
+    "created_utc",
+    "handler",
+    "force_profile",
+    "pack_id",
+    "pack_version",
+    "pack_hash",
+    "mode",
+    "app_version",
+)
+
+
+RECORD_COLUMNS = ("id", *HEADER_FIELDS, "status")
+
+
+EVENT_COLUMNS = (
+    "id",
+    "record_id",
+    "seq",
+    "kind",
+    "payload",
+    "utc",
+    "local",
+    "user",
+    "prev_hash",
+    "hash",
+)
+
+
+@dataclass(frozen=True)
+class NewEvent:
+    """An event about to be written: what happened, and its details."""
+
+    kind: str
+    payload: dict[str, Any] = field(default_factory=dict)
+
+
+class StoredEvent(NamedTuple):
+    """An event as written: numbered, timed (UTC and local), attributed and chained.
+
+    A NamedTuple, not a dataclass: a record's history is read in bulk, and this is cheaper.
+    """
+
+    seq: int
+    kind: str
+    payload: dict[str, Any]
+    utc: str
+    local: str
+    user: str
+    hash: str
+
+
+@dataclass(frozen=True)
+class RecordSummary:
+    """A record's header and status, for lists."""
+
+    id: int
+    uid: str
+    incident_ref: str
+    created_utc: str
+    handler: str
+    force_profile: str
+    pack_id: str
+    pack_version: str
+    pack_hash: str
+    mode: str
+    app_version: str
+    status: str
+
+
+@dataclass(frozen=True)
+class Fault:
+    """Something `verify` found wrong, naming the record and event where it can."""
+
+    message: str
+    record_id: int | None = None
+    seq: int | None = None
+
+    def __str__(self) -> str:
+        where = ""
+        if self.record_id is not None:
+            where = f"record {self.record_id}" + (f", event {self.seq}" if self.seq else "")
+            where += ": "
+        return where + self.message
+
+
+def utc_text(when: datetime) -> str:
+    """A time as records store it: UTC, microseconds, with a Z."""
+    return when.astimezone(UTC).isoformat(timespec="microseconds").replace("+00:00", "Z")
