@@ -16,8 +16,9 @@ from typing import Any
 
 from rcrp_desktop.domain import graph
 from rcrp_desktop.domain.errors import PackError
+from rcrp_desktop.domain.pack_meta import check_phases, referral_test
 from rcrp_desktop.domain.problems import Problem
-from rcrp_desktop.domain.protocol import Node, Outcome, Pack, Question, Test
+from rcrp_desktop.domain.protocol import Node, Outcome, Pack, Question
 from rcrp_desktop.domain.schema import (
     JURISDICTIONS,
     PACK_ID_PATTERN,
@@ -209,8 +210,8 @@ def build(path: Path) -> tuple[Pack | None, list[Problem]]:
     graph.check_conditions(nodes, report)
     graph.check_safety(nodes, report)
     graph.check_every_path(nodes, start, meta.get("every_path", []), report)
-    _referral(meta.get("referral"), nodes, report)
-    _check_phases(meta.get("phases"), nodes, report)
+    referral_test(meta.get("referral"), nodes, report)
+    check_phases(meta.get("phases"), nodes, report)
     problems += found
     if problems:
         return None, sorted(set(problems), key=problems.index)
@@ -232,7 +233,7 @@ def build(path: Path) -> tuple[Pack | None, list[Problem]]:
         sections=tuple(s for s in sections if any(n.section == s.id for n in real.values())),
         nodes=real,
         source=raw.top,
-        referral=_referral(meta.get("referral"), real, report),
+        referral=referral_test(meta.get("referral"), real, report),
         phase_node=str(meta.get("phases", {}).get("node", "")),
         phase_of=dict(meta.get("phases", {}).get("map", {})),
         wording_attend=meta.get("wording_attend", ""),
@@ -240,47 +241,6 @@ def build(path: Path) -> tuple[Pack | None, list[Problem]]:
     )
     reach = graph.reach_all(real)
     return dataclasses.replace(pack, content_hash=content_hash(pack), reach=reach), []
-
-
-def _referral(raw: Any, nodes: Mapping[str, Any], report: graph.Report) -> Test | None:
-    """[pack] referral = { node = "...", in = [...] }: which answers mean a professional caller."""
-    if raw is None:
-        return None
-    if (
-        set(raw) != {"node", "in"}
-        or not isinstance(raw["node"], str)
-        or not (isinstance(raw["in"], list) and all(isinstance(v, str) for v in raw["in"]))
-    ):
-        report("", 'referral must be { node = "question id", in = ["answer", ...] }')
-        return None
-    question = nodes.get(raw["node"])
-    if not isinstance(question, Question):
-        report("", f"referral names '{raw['node']}', which is not a question")
-        return None
-    for value in raw["in"]:
-        if value not in question.values:
-            report("", f"referral value '{value}' is not an answer of '{raw['node']}'")
-    return Test(node=raw["node"], values=tuple(raw["in"]))
-
-
-def _check_phases(raw: Any, nodes: Mapping[str, Any], report: graph.Report) -> None:
-    """[pack] phases = { node = "cat", map = { welfare = "concern_for_welfare", ... } }."""
-    if raw is None:
-        return
-    if (
-        set(raw) != {"node", "map"}
-        or not isinstance(raw["map"], dict)
-        or not all(isinstance(v, str) for v in raw["map"].values())
-    ):
-        report("", 'phases must be { node = "question id", map = { answer = "phase" } }')
-        return
-    question = nodes.get(raw["node"])
-    if not isinstance(question, Question):
-        report("", f"phases names '{raw['node']}', which is not a question")
-        return
-    for value in raw["map"]:
-        if value not in question.values:
-            report("", f"phases maps '{value}', which is not an answer of '{raw['node']}'")
 
 
 def _check_meta(
