@@ -1,6 +1,5 @@
 """The plain-text summary of a call for pasting into the command-and-control log (R32)."""
 
-from rcrp_desktop.domain import engine
 from rcrp_desktop.domain.closure import describe_note
 from rcrp_desktop.domain.outcomes import MEANINGS
 from rcrp_desktop.storage.recorder import CallRecorder
@@ -12,7 +11,7 @@ WIDTH_NOTE = "All times local."
 def log_summary(header: RecordSummary, recorder: CallRecorder) -> str:
     """What was decided, on which answers, and what was done: short lines, no markup."""
     state = recorder.state
-    advice = engine.recommend(state)
+    advice = recorder.advice
     lines = [
         f"RCRP record {header.id} | incident {header.incident_ref or 'not given'} | "
         f"{header.force_profile} | protocol {header.pack_id} {header.pack_version} "

@@ -22,7 +22,7 @@ def overdue_records(store: Store, now: datetime | None = None) -> list[Overdue]:
     """Recent records (open or closed) with a handover overdue for confirmation, oldest first."""
     moment = now or datetime.now(UTC)
     found = []
-    for summary in store.recent(RECENT_RECORDS):
+    for summary in store.recent_with("handover", RECENT_RECORDS):
         notes = [
             (note_from(e.kind, e.payload), _when(e.utc))
             for e in store.events(summary.id)

@@ -62,7 +62,8 @@ class CallRecorder:
         self.last_committed: list[StoredEvent] = []
         self.notes: list[RecordedNote] = []
         self.closed = False
-        self._advice = engine.recommend(state)  # the recommendation as last recorded
+        # The recommendation for `state`, kept in step by _commit: read this, don't recompute.
+        self.advice = engine.recommend(state)
 
     @classmethod
     def start(
@@ -169,7 +170,7 @@ class CallRecorder:
 
     def closure_blockers(self) -> list[str]:
         return blockers(
-            engine.recommend(self.state),
+            self.advice,
             self.state.decision,
             [n.note for n in self.notes],
             professional_referral=self.professional_referral,
@@ -212,12 +213,12 @@ class CallRecorder:
             for step in new.history[len(self.state.history) :]
         ]
         after = engine.recommend(new)
-        if _advice_key(self._advice) != _advice_key(after):
+        if _advice_key(self.advice) != _advice_key(after):
             events.append(NewEvent("recommendation", _advice_payload(after)))
         if not new.finished and new.current != self.state.current:
             events.append(_shown(new))
         self.last_committed = self.store.append(self.record_id, events, self.user)
-        self.state, self._advice = new, after  # only now: the step is on disk
+        self.state, self.advice = new, after  # only now: the step is on disk
         return new
 
 

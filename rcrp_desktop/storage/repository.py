@@ -199,6 +199,22 @@ class Store(RecordSearch):
         )
         return [RecordSummary(*row) for row in rows]
 
+    def recent_with(self, kind: str, limit: int) -> list[RecordSummary]:
+        """Of the `limit` most recent records, those holding an event of this kind.
+
+        The test runs in SQLite on the (record_id, seq) index, so callers read and decode the
+        events of only the few records that matter.
+        """
+        columns = ", ".join(f"r.{name}" for name in RECORD_COLUMNS)
+        rows = self._query_all(
+            f"SELECT {columns} FROM (SELECT * FROM records WHERE mode = ? "
+            "ORDER BY created_utc DESC, id DESC LIMIT ?) r WHERE EXISTS "
+            "(SELECT 1 FROM events e WHERE e.record_id = r.id AND e.kind = ?) "
+            "ORDER BY r.created_utc DESC, r.id DESC",
+            [str(self.mode), limit, kind],
+        )
+        return [RecordSummary(*row) for row in rows]
+
     def unfinished(self, limit: int = 200) -> list[RecordSummary]:
         return self.recent(limit, status="open")
 

@@ -136,7 +136,7 @@ class MainWindow(CallActionsMixin, QMainWindow):
         self.call_actions: dict[str, QAction] = {}
         self._add_actions()
         self.show_start_page()
-        self.check_overdue()
+        QTimer.singleShot(0, self.check_overdue)  # once the window is up, not before it
         self.new_call_button.setEnabled(bool(packs))
         self.resize(1280, 760)
 

@@ -130,7 +130,7 @@ class CallSession(QObject):
         self.changed.emit()
 
     def recommendation(self) -> engine.Recommendation:
-        return engine.recommend(self.state)
+        return self.recorder.advice
 
 
 def _as_value(value: Any) -> engine.Value:
