@@ -4,7 +4,8 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtWidgets import QInputDialog, QMessageBox
+from PySide6.QtCore import QThreadPool
+from PySide6.QtWidgets import QApplication, QInputDialog, QMessageBox
 from pytestqt.qtbot import QtBot
 
 from rcrp_desktop.domain.protocol import Pack
@@ -12,6 +13,7 @@ from rcrp_desktop.storage.data import database_path
 from rcrp_desktop.storage.repository import Store
 from rcrp_desktop.ui.dialogs import IncidentDialog
 from rcrp_desktop.ui.main_window import MainWindow
+from tests.ui.records_data import populate
 
 
 @pytest.fixture(autouse=True)
@@ -64,3 +66,16 @@ def no_unexpected_dialogs(monkeypatch: pytest.MonkeyPatch) -> None:
         monkeypatch.setattr(QMessageBox, name, refuse)
     for name in ("getText", "getMultiLineText", "getItem", "getInt"):
         monkeypatch.setattr(QInputDialog, name, refuse)
+
+
+@pytest.fixture(autouse=True)
+def no_task_left_running(qapp: QApplication) -> Iterator[None]:
+    """Every background search finishes inside its own test."""
+    yield
+    assert QThreadPool.globalInstance().waitForDone(5000)
+
+
+@pytest.fixture
+def records(store: Store, england: Pack) -> list[int]:
+    """A few hundred synthetic calls in the test's store."""
+    return populate(store, england)

@@ -1,16 +1,14 @@
 """The records model: a well-behaved Qt model, lazy by pages, searching off the GUI thread."""
 
 import threading
-from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QModelIndex, Qt, QThreadPool
+from PySide6.QtCore import QModelIndex, Qt
 from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 
-from rcrp_desktop.domain.protocol import Pack
 from rcrp_desktop.storage.repository import RecordQuery, Store
 from rcrp_desktop.ui.models.records_model import (
     CATEGORY,
@@ -24,19 +22,7 @@ from rcrp_desktop.ui.models.records_model import (
     RecordsModel,
     StatusRole,
 )
-from tests.ui.records_data import incident, populate
-
-
-@pytest.fixture(autouse=True)
-def no_task_left_running(qapp: object) -> Iterator[None]:
-    """Every background search finishes inside its own test."""
-    yield
-    assert QThreadPool.globalInstance().waitForDone(5000)
-
-
-@pytest.fixture
-def records(store: Store, england: Pack) -> list[int]:
-    return populate(store, england)
+from tests.ui.records_data import incident
 
 
 @pytest.fixture

@@ -2,11 +2,10 @@
 
 import threading
 import time
-from collections.abc import Iterator
 from datetime import date
 
 import pytest
-from PySide6.QtCore import QDate, Qt, QThreadPool, QTimer
+from PySide6.QtCore import QDate, Qt, QTimer
 from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
@@ -14,19 +13,7 @@ from rcrp_desktop.domain.protocol import Pack
 from rcrp_desktop.storage.repository import RecordQuery, Store
 from rcrp_desktop.ui.models.records_model import CategoryRole, OutcomeRole, RecordIdRole
 from rcrp_desktop.ui.widgets.records_panel import OptionalDateEdit, RecordsPanel
-from tests.ui.records_data import incident, populate
-
-
-@pytest.fixture(autouse=True)
-def no_task_left_running(qapp: QApplication) -> Iterator[None]:
-    """Every background search finishes inside its own test."""
-    yield
-    assert QThreadPool.globalInstance().waitForDone(5000)
-
-
-@pytest.fixture
-def records(store: Store, england: Pack) -> list[int]:
-    return populate(store, england)
+from tests.ui.records_data import incident
 
 
 @pytest.fixture
