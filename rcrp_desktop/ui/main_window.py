@@ -361,13 +361,18 @@ class MainWindow(CallActionsMixin, QMainWindow):
 
     @Slot()
     def on_not_saved(self) -> None:
-        self.saved_label.setText("NOT SAVED")
+        self._set_saved_label("NOT SAVED", failed=True)
+
+    def _set_saved_label(self, text: str, *, failed: bool) -> None:
+        self.saved_label.setText(text)
+        self.saved_label.setProperty("failed", "yes" if failed else "no")
+        self.saved_label.style().polish(self.saved_label)  # the colour follows the property
 
     @Slot(int)
     def on_committed(self, seq: int) -> None:
         when = datetime.now().strftime("%H:%M:%S")
         record = self.session.record_id if self.session else 0
-        self.saved_label.setText(f"Record {record}: saved {when} (event {seq})")
+        self._set_saved_label(f"Record {record}: saved {when} (event {seq})", failed=False)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if self.not_saved_bar.may_leave():

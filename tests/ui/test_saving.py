@@ -92,6 +92,7 @@ def test_an_answer_that_cannot_be_saved_stays_on_screen_until_retried(
     assert "NOT SAVED" in window.not_saved.text()
     assert "full" in window.not_saved.text()
     assert "saved" not in window.saved_label.text().replace("NOT SAVED", "")
+    assert window.saved_label.property("failed") == "yes"  # drawn red, never the saved green
     assert view.question.id == node  # still on the same question
     assert view.text_input.text() == long_answer  # nothing the handler typed is lost
     assert len(stored_answers(store.path, window.session.record_id)) == 1
