@@ -5,7 +5,9 @@ import sys
 import traceback
 from pathlib import Path
 from types import TracebackType
+from typing import TYPE_CHECKING
 
+from PySide6.QtCore import QEvent, QObject, QTimer, Signal
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from rcrp_desktop import APP_NAME, APP_TITLE, ORG_DOMAIN, ORG_NAME, __version__, paths
@@ -15,10 +17,12 @@ from rcrp_desktop.storage.data import database_path
 from rcrp_desktop.storage.errors import StorageError
 from rcrp_desktop.storage.identity import Handler, load_handler, save_handler
 from rcrp_desktop.storage.lock import InstanceLock
-from rcrp_desktop.storage.repository import Mode, Store
-from rcrp_desktop.ui.form_dialog import ask_handler
+from rcrp_desktop.storage.records import Mode
 from rcrp_desktop.ui.main_window import MainWindow
 from rcrp_desktop.ui.qt_check import references_lost
+
+if TYPE_CHECKING:
+    from rcrp_desktop.storage.repository import Store
 
 logger = logging.getLogger(__name__)
 
@@ -60,15 +64,63 @@ def _show_unexpected(
     )
 
 
-def open_records(data_dir: Path, training: bool) -> tuple[InstanceLock, Store]:
+def open_store(data_dir: Path, training: bool) -> "Store":
+    """Open the data folder's record database (live or training)."""
+    # Imported here: sqlite-utils costs as much to import as Qt, and the window is shown first.
+    from rcrp_desktop.storage.repository import Store
+
+    mode: Mode = "training" if training else "live"
+    return Store.open(database_path(data_dir, mode), mode)
+
+
+def open_records(data_dir: Path, training: bool) -> tuple[InstanceLock, "Store"]:
     """Own the data folder (one copy of the app per folder) and open its record database."""
     lock = InstanceLock(data_dir).acquire()
-    mode: Mode = "training" if training else "live"
     try:
-        return lock, Store.open(database_path(data_dir, mode), mode)
+        return lock, open_store(data_dir, training)
     except StorageError:
         lock.release()
         raise
+
+
+class OpenAfterFirstPaint(QObject):
+    """Opens the records once the window has painted, and hands them to it.
+
+    Signals:
+        opened(): the window has its records and can take a call.
+
+    The window is on screen and taking keys at once; the database opens on the next turn of the
+    event loop, so a key pressed meanwhile waits in the queue and is handled with the records
+    open. If they cannot be opened, the handler is told why and the app quits.
+    """
+
+    opened = Signal()
+
+    def __init__(self, window: MainWindow, data_dir: Path, training: bool) -> None:
+        super().__init__(window)
+        self.window = window
+        self.data_dir = data_dir
+        self.training = training
+        self.store: Store | None = None
+        self.failed = False
+        window.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Paint:
+            self.window.removeEventFilter(self)
+            QTimer.singleShot(0, self.open)
+        return False
+
+    def open(self) -> None:
+        try:
+            self.store = open_store(self.data_dir, self.training)
+        except StorageError as error:
+            self.failed = True
+            QMessageBox.critical(self.window, APP_TITLE, str(error))
+            QApplication.exit(1)
+            return
+        self.window.attach_store(self.store)
+        self.opened.emit()
 
 
 def _handler(data_dir: Path) -> Handler | None:
@@ -79,10 +131,44 @@ def _handler(data_dir: Path) -> Handler | None:
         logger.warning("%s", error)
         handler = None
     if handler is None:
+        from rcrp_desktop.ui.form_dialog import ask_handler  # first start only
+
         handler = ask_handler(None, None)
         if handler is not None:
             save_handler(data_dir, handler)
     return handler
+
+
+def show_window(
+    forms_root: Path, pack: str, data_dir: Path, training: bool
+) -> OpenAfterFirstPaint | None:
+    """Load the packs, know the handler, show the main window; the records open after it paints.
+
+    None if the handler would not give their details (the app cannot take calls without them).
+    """
+    packs, errors = load_packs(forms_root)
+    logger.debug("data folder %s; %d packs loaded", data_dir, len(packs))
+    handler = _handler(data_dir)
+    if handler is None:
+        QMessageBox.critical(
+            None,
+            APP_TITLE,
+            "Calls can only be taken once the handler's "
+            "collar number and name are set: start the app again.",
+        )
+        return None
+    window = MainWindow(
+        packs,
+        None,
+        handler.stamp(),
+        default_pack=pack,
+        load_errors=errors,
+        data_dir=data_dir,
+        training=training,
+    )
+    opener = OpenAfterFirstPaint(window, data_dir, training)
+    window.show()
+    return opener
 
 
 def run(forms_root: Path, pack: str, data_dir: Path, *, training: bool = False) -> int:
@@ -93,27 +179,18 @@ def run(forms_root: Path, pack: str, data_dir: Path, *, training: bool = False) 
         QMessageBox.critical(None, APP_TITLE, f"Cannot start: {broken}")
         return 1
     try:
-        lock, store = open_records(data_dir, training)
+        lock = InstanceLock(data_dir).acquire()
     except StorageError as error:
         QMessageBox.critical(None, APP_TITLE, str(error))
         return 1
+    opener: OpenAfterFirstPaint | None = None
     try:
-        packs, errors = load_packs(forms_root)
-        logger.debug("data folder %s; %d packs loaded", data_dir, len(packs))
-        handler = _handler(data_dir)
-        if handler is None:
-            QMessageBox.critical(
-                None,
-                APP_TITLE,
-                "Calls can only be taken once the handler's "
-                "collar number and name are set: start the app again.",
-            )
+        opener = show_window(forms_root, pack, data_dir, training)
+        if opener is None:
             return 1
-        window = MainWindow(
-            packs, store, handler.stamp(), default_pack=pack, load_errors=errors, data_dir=data_dir
-        )
-        window.show()
-        return app.exec()
+        code = app.exec()
+        return 1 if opener.failed else code
     finally:
-        store.close()
+        if opener is not None and opener.store is not None:
+            opener.store.close()
         lock.release()

@@ -3,7 +3,7 @@
 from pathlib import Path
 from typing import Literal
 
-from rcrp_desktop.storage.repository import Mode
+from rcrp_desktop.storage.records import Mode
 
 LIVE_FILE = "records.sqlite3"
 TRAINING_FILE = "training.sqlite3"

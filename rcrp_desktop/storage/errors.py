@@ -68,3 +68,11 @@ def corrupt_message(path: object, detail: str) -> str:
         "Restore the latest backup: close the app, copy the backup file over this file, "
         "then run `rcrp-desktop verify`. Tell your supervisor."
     )
+
+
+class ClosureError(StorageError):
+    """The call cannot be closed yet; `missing` says what is still to be recorded."""
+
+    def __init__(self, missing: list[str]) -> None:
+        self.missing = missing
+        super().__init__("The call cannot be closed yet: " + " ".join(missing))

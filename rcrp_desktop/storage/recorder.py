@@ -24,18 +24,10 @@ from rcrp_desktop.domain.closure import (
 )
 from rcrp_desktop.domain.outcomes import OutcomeCode
 from rcrp_desktop.domain.protocol import Pack
-from rcrp_desktop.storage.errors import StorageError
+from rcrp_desktop.storage.errors import ClosureError, StorageError
 from rcrp_desktop.storage.repository import NewEvent, Store, StoredEvent
 
 ENGINE_KINDS = frozenset({"answer", "change", "rationale", "decide"})
-
-
-class ClosureError(StorageError):
-    """The call cannot be closed yet; `missing` says what is still to be recorded."""
-
-    def __init__(self, missing: list[str]) -> None:
-        self.missing = missing
-        super().__init__("The call cannot be closed yet: " + " ".join(missing))
 
 
 @dataclass(frozen=True)

@@ -12,26 +12,17 @@ from rcrp_desktop import APP_TITLE, paths
 from rcrp_desktop.domain.outcomes import police_attend
 from rcrp_desktop.domain.partners import Directory, DirectoryError, load_directory
 from rcrp_desktop.domain.protocol import Pack
-from rcrp_desktop.export.log_summary import log_summary
 from rcrp_desktop.storage.directory_file import load_local
 from rcrp_desktop.storage.errors import StorageError
-from rcrp_desktop.storage.followups import overdue_records
 from rcrp_desktop.storage.identity import load_handler, save_handler
-from rcrp_desktop.storage.recorder import CallRecorder
-from rcrp_desktop.storage.repository import Store
-from rcrp_desktop.ui.dialogs_partners import PartnerDirectoryDialog
-from rcrp_desktop.ui.form_dialog import (
-    ask_caller_informed,
-    ask_deployment,
-    ask_disagreement,
-    ask_handler,
-    ask_handover,
-    ask_partner_confirmed,
-    ask_referrer_informed,
-    ask_supervisor,
-)
 from rcrp_desktop.ui.session import CallSession
 from rcrp_desktop.ui.widgets.overdue_bar import OverdueBar
+
+# The dialogs and the storage layer are imported where they are first needed, not here: the
+# window is on screen before either is loaded (start-up benchmark, bench/bench_window.py).
+if TYPE_CHECKING:
+    from rcrp_desktop.storage.recorder import CallRecorder
+    from rcrp_desktop.storage.repository import Store
 
 
 class CallActionsMixin:
@@ -43,13 +34,16 @@ class CallActionsMixin:
 
     if TYPE_CHECKING:  # provided by MainWindow; declared for the type checker only
         session: CallSession | None
-        store: Store
         user: str
         data_dir: Path | None
 
         overdue_bar: OverdueBar
         directory: Directory | None
 
+        @property
+        def store(self) -> Store: ...
+        @property
+        def records_open(self) -> bool: ...
         def _attempt(self, action: Callable[[], object]) -> bool: ...
         def _open_session(self, recorder: CallRecorder) -> None: ...
         def find_pack(self, pack_id: str, version: str, digest: str) -> Pack | None: ...
@@ -61,7 +55,7 @@ class CallActionsMixin:
         """This window, as the parent for dialogs."""
         return cast(QWidget, self)
 
-    def _recorder(self) -> CallRecorder | None:
+    def _recorder(self) -> "CallRecorder | None":
         return self.session.recorder if self.session is not None else None
 
     @Slot()
@@ -79,6 +73,8 @@ class CallActionsMixin:
         advice = session.recommendation() if session else None
         if session is None or advice is None or not advice.final or advice.code is None:
             return
+        from rcrp_desktop.ui.form_dialog import ask_disagreement
+
         chosen = ask_disagreement(self._widget, advice.code)
         if chosen is not None:
             self._attempt(lambda: session.decide(*chosen))
@@ -90,6 +86,8 @@ class CallActionsMixin:
 
     @Slot()
     def record_handover(self) -> None:
+        from rcrp_desktop.ui.form_dialog import ask_handover
+
         if self.session is not None:
             advice = self.session.recommendation()
             pack = self.session.pack
@@ -98,6 +96,8 @@ class CallActionsMixin:
 
     @Slot()
     def record_caller_informed(self) -> None:
+        from rcrp_desktop.ui.form_dialog import ask_caller_informed
+
         if self.session is not None:
             state = self.session.state
             advice = self.session.recommendation()
@@ -109,16 +109,22 @@ class CallActionsMixin:
 
     @Slot()
     def record_referrer_informed(self) -> None:
+        from rcrp_desktop.ui.form_dialog import ask_referrer_informed
+
         if self.session is not None:
             self._record_note(ask_referrer_informed(self._widget))
 
     @Slot()
     def record_deployment(self) -> None:
+        from rcrp_desktop.ui.form_dialog import ask_deployment
+
         if self.session is not None:
             self._record_note(ask_deployment(self._widget))
 
     @Slot()
     def record_supervisor(self) -> None:
+        from rcrp_desktop.ui.form_dialog import ask_supervisor
+
         if self.session is not None:
             self._record_note(ask_supervisor(self._widget))
 
@@ -137,6 +143,8 @@ class CallActionsMixin:
             current = load_handler(self.data_dir)
         except StorageError:
             current = None
+        from rcrp_desktop.ui.form_dialog import ask_handler
+
         handler = ask_handler(self._widget, current)
         if handler is None:
             return
@@ -148,13 +156,16 @@ class CallActionsMixin:
         self.user = handler.stamp()
         if self.session is not None:
             self.session.recorder.user = self.user
-        self.statusBar().showMessage(f"Records: {self.store.path} · handler {self.user}")
+        if self.records_open:
+            self.statusBar().showMessage(f"Records: {self.store.path} · handler {self.user}")
 
     @Slot()
     def copy_summary(self) -> None:
         recorder = self._recorder()
         if recorder is None:
             return
+        from rcrp_desktop.export.log_summary import log_summary
+
         text = log_summary(self.store.record(recorder.record_id), recorder)
         QGuiApplication.clipboard().setText(text)
         self.statusBar().showMessage("Log summary copied: paste it into the incident log.", 10000)
@@ -162,17 +173,23 @@ class CallActionsMixin:
     @Slot()
     def check_overdue(self) -> None:
         """Partners past their agreed time without confirming (R16): say so, on every screen."""
+        from rcrp_desktop.storage.followups import overdue_records
+
+        if not self.records_open:
+            return
         try:
             self.overdue_bar.show_overdue(overdue_records(self.store))
         except StorageError as error:
             self.statusBar().showMessage(f"Could not check partner ETAs: {error}", 10000)
 
-    def _overdue_recorder(self) -> CallRecorder | None:
+    def _overdue_recorder(self) -> "CallRecorder | None":
         item = self.overdue_bar.current
         if item is None:
             return None
         if self.session is not None and self.session.record_id == item.record.id:
             return self.session.recorder
+        from rcrp_desktop.storage.recorder import CallRecorder
+
         try:
             return CallRecorder.resume(self.store, item.record.id, self.find_pack, self.user)
         except StorageError as error:
@@ -195,6 +212,8 @@ class CallActionsMixin:
     @Slot()
     def confirm_overdue(self) -> None:
         recorder = self._overdue_recorder()
+        from rcrp_desktop.ui.form_dialog import ask_partner_confirmed
+
         note = ask_partner_confirmed(self._widget) if recorder is not None else None
         if (
             recorder is not None
@@ -220,6 +239,8 @@ class CallActionsMixin:
         pack = self.selected_pack()
         if pack is None or self.data_dir is None:
             return
+        from rcrp_desktop.ui.dialogs_partners import PartnerDirectoryDialog
+
         directory = self.partner_directory(pack.jurisdiction)
         PartnerDirectoryDialog.edit(
             self._widget, directory, self.data_dir, agency_names=pack.partners

@@ -3,6 +3,7 @@
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, QTimer, Slot
 from PySide6.QtGui import QAction, QCloseEvent, QKeyEvent, QKeySequence
@@ -24,18 +25,25 @@ from rcrp_desktop.domain.errors import AnswerError
 from rcrp_desktop.domain.partners import Directory
 from rcrp_desktop.domain.protocol import Pack
 from rcrp_desktop.storage.errors import StorageError
-from rcrp_desktop.storage.recorder import CallRecorder
-from rcrp_desktop.storage.repository import Store
 from rcrp_desktop.ui.call_actions import CallActionsMixin
 from rcrp_desktop.ui.dialogs import ChangeReasonDialog, IncidentDialog
 from rcrp_desktop.ui.qt_helpers import named, plain_message
 from rcrp_desktop.ui.session import CallSession
 from rcrp_desktop.ui.shortcuts import show_shortcuts
-from rcrp_desktop.ui.widgets.call_page import CallPage
 from rcrp_desktop.ui.widgets.overdue_bar import OverdueBar
-from rcrp_desktop.ui.widgets.records_panel import RecordsPanel
 from rcrp_desktop.ui.widgets.save_guard import SaveGuard
 from rcrp_desktop.ui.widgets.start_page import StartPage
+
+# The storage layer (and sqlite-utils under it) is imported when the records are opened, just
+# after the window's first paint, and the records list when it is first asked for.
+if TYPE_CHECKING:
+    from rcrp_desktop.storage.recorder import CallRecorder
+    from rcrp_desktop.storage.repository import Store
+    from rcrp_desktop.ui.widgets.call_page import CallPage
+    from rcrp_desktop.ui.widgets.guidance_panel import GuidancePanel
+    from rcrp_desktop.ui.widgets.question_view import QuestionView
+    from rcrp_desktop.ui.widgets.records_panel import RecordsPanel
+    from rcrp_desktop.ui.widgets.result_view import ResultView
 
 OVERDUE_CHECK_MS = 30_000  # how often partner ETAs are checked against the clock
 
@@ -46,21 +54,24 @@ class MainWindow(CallActionsMixin, QMainWindow):
     def __init__(
         self,
         packs: list[Pack],
-        store: Store,
+        store: "Store | None",
         user: str,
         default_pack: str = "",
         load_errors: list[str] | None = None,
         data_dir: Path | None = None,
+        training: bool = False,
     ) -> None:
+        """`store` None: the window shows at once and `attach_store` opens the records after."""
         super().__init__()
         self.packs = packs
-        self.store = store
+        self._store = store
+        self._new_call_waiting = False  # Ctrl+N pressed while the records were still opening
         self.user = user
         self.data_dir = data_dir  # where the handler's details are kept
         self.directory: Directory | None = None  # the open call's force partner directory
         self.load_errors = load_errors or []
         self.session: CallSession | None = None
-        training = store.mode == "training"
+        training = store.mode == "training" if store is not None else training
         self.setWindowTitle(f"{APP_TITLE} · TRAINING" if training else APP_TITLE)
 
         self.pack_choice = named(QComboBox(), "packChoice")
@@ -104,19 +115,9 @@ class MainWindow(CallActionsMixin, QMainWindow):
 
         self.start_page = StartPage()
         self.start_page.resume_requested.connect(self.resume_call)
-        self.call_page = CallPage()
-        self.call_page.back_requested.connect(self.go_back)
-        # Short names for the parts the window drives.
-        self.question_view = self.call_page.question_view
-        self.result_view = self.call_page.result_view
-        self.guidance = self.call_page.guidance
-        self.call_stack = self.call_page.call_stack
-        self.question_view.submitted.connect(self.on_submitted)
-        self.question_view.back_requested.connect(self.go_back)
-        self.question_view.urgent_selected.connect(self.on_urgent_selected)
+        self._call_page: CallPage | None = None  # made for the first call (see `call_page`)
         self.pages = QStackedWidget()
         self.pages.addWidget(self.start_page)
-        self.pages.addWidget(self.call_page)
         self.records_panel: RecordsPanel | None = None  # made on first use: it searches at once
 
         central = QWidget()
@@ -132,13 +133,35 @@ class MainWindow(CallActionsMixin, QMainWindow):
         self.saved_label = named(QLabel(), "savedLabel")
         self.saved_label.setAccessibleName("Save status")
         self.statusBar().addPermanentWidget(self.saved_label)
-        self.statusBar().showMessage(f"Records: {store.path} · handler {user}")
         self.call_actions: dict[str, QAction] = {}
         self._add_actions()
-        self.show_start_page()
-        QTimer.singleShot(0, self.check_overdue)  # once the window is up, not before it
         self.new_call_button.setEnabled(bool(packs))
         self.resize(1280, 760)
+        if store is None:
+            self.statusBar().showMessage("Opening the records…")
+            self.show_start_page()
+        else:
+            self.attach_store(store)
+
+    @property
+    def store(self) -> "Store":
+        """The open record database (every path that writes runs only once it is open)."""
+        assert self._store is not None, "the records are not open yet"
+        return self._store
+
+    @property
+    def records_open(self) -> bool:
+        return self._store is not None
+
+    def attach_store(self, store: "Store") -> None:
+        """The records are open: list unfinished calls, check partner ETAs, run a waiting Ctrl+N."""
+        self._store = store
+        self.statusBar().showMessage(f"Records: {store.path} · handler {self.user}")
+        self.show_start_page()
+        QTimer.singleShot(0, self.check_overdue)  # once the window is up, not before it
+        if self._new_call_waiting:
+            self._new_call_waiting = False
+            QTimer.singleShot(0, self.new_call)
 
     def _add_actions(self) -> None:
         def action(text: str, keys: list[QKeySequence], slot: Callable[[], None]) -> QAction:
@@ -176,7 +199,6 @@ class MainWindow(CallActionsMixin, QMainWindow):
         self.handler_action = action(
             "Change handler", [QKeySequence("Ctrl+Shift+I")], self.change_handler
         )
-        closure = self.call_page.closure.buttons
         for name, keys, slot in (
             ("accept", ["Ctrl+Return", "Ctrl+Enter"], self.accept_recommendation),
             ("disagree", ["Ctrl+Shift+Return", "Ctrl+Shift+Enter"], self.disagree),
@@ -189,7 +211,39 @@ class MainWindow(CallActionsMixin, QMainWindow):
             ("close", ["Ctrl+Shift+C"], self.close_call),
         ):
             self.call_actions[name] = action(name, [QKeySequence(k) for k in keys], slot)
-            closure[name].clicked.connect(slot)
+
+    @property
+    def call_page(self) -> "CallPage":
+        """The call on screen, made when first needed: the start page paints without it."""
+        if self._call_page is None:
+            from rcrp_desktop.ui.widgets.call_page import CallPage
+
+            page = self._call_page = CallPage()
+            page.back_requested.connect(self.go_back)
+            page.question_view.submitted.connect(self.on_submitted)
+            page.question_view.back_requested.connect(self.go_back)
+            page.question_view.urgent_selected.connect(self.on_urgent_selected)
+            for name, button in page.closure.buttons.items():
+                button.clicked.connect(self.call_actions[name].trigger)
+            self.pages.addWidget(page)
+        return self._call_page
+
+    # Short names for the parts of the call page the window drives.
+    @property
+    def question_view(self) -> "QuestionView":
+        return self.call_page.question_view
+
+    @property
+    def result_view(self) -> "ResultView":
+        return self.call_page.result_view
+
+    @property
+    def guidance(self) -> "GuidancePanel":
+        return self.call_page.guidance
+
+    @property
+    def call_stack(self) -> QStackedWidget:
+        return self.call_page.call_stack
 
     def _start_text(self) -> str:
         text = (
@@ -202,10 +256,11 @@ class MainWindow(CallActionsMixin, QMainWindow):
         return text
 
     def show_start_page(self) -> None:
+        unfinished = []
         try:
-            unfinished = self.store.unfinished()
+            if self._store is not None:
+                unfinished = self._store.unfinished()
         except StorageError as error:
-            unfinished = []
             self.not_saved_bar.report(error)
         self.start_page.show_records(self._start_text(), unfinished)
         self.pages.setCurrentWidget(self.start_page)
@@ -229,6 +284,11 @@ class MainWindow(CallActionsMixin, QMainWindow):
 
     @Slot()
     def new_call(self) -> None:
+        if self._store is None:
+            self._new_call_waiting = True
+            return
+        from rcrp_desktop.storage.recorder import CallRecorder
+
         pack = self.selected_pack()
         if pack is None or not self.not_saved_bar.may_leave():
             return
@@ -244,8 +304,10 @@ class MainWindow(CallActionsMixin, QMainWindow):
 
     @Slot(int)
     def resume_call(self, record_id: int) -> None:
-        if not self.not_saved_bar.may_leave():
+        if self._store is None or not self.not_saved_bar.may_leave():
             return
+        from rcrp_desktop.storage.recorder import CallRecorder
+
         try:
             recorder = CallRecorder.resume(self.store, record_id, self.find_pack, self.user)
         except StorageError as error:
@@ -253,7 +315,7 @@ class MainWindow(CallActionsMixin, QMainWindow):
             return
         self._open_session(recorder)
 
-    def _open_session(self, recorder: CallRecorder) -> None:
+    def _open_session(self, recorder: "CallRecorder") -> None:
         if self.session is not None:
             self.session.deleteLater()
         self.session = CallSession(recorder, self)
@@ -269,6 +331,10 @@ class MainWindow(CallActionsMixin, QMainWindow):
     @Slot()
     def find_calls(self) -> None:
         """The searchable list of calls; Enter opens one."""
+        if self._store is None:
+            return
+        from rcrp_desktop.ui.widgets.records_panel import RecordsPanel
+
         panel = self.records_panel
         if panel is None:
             panel = self.records_panel = RecordsPanel(self.store, self.packs)

@@ -1,13 +1,15 @@
 """The call in progress as a QObject: the recorded call plus which question is on screen."""
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Signal
 
 from rcrp_desktop.domain import engine
 from rcrp_desktop.domain.outcomes import OutcomeCode
 from rcrp_desktop.domain.protocol import Pack, Question
-from rcrp_desktop.storage.recorder import CallRecorder
+
+if TYPE_CHECKING:  # imported with the store, after the window is up
+    from rcrp_desktop.storage.recorder import CallRecorder
 
 
 class CallSession(QObject):
@@ -22,7 +24,7 @@ class CallSession(QObject):
     changed = Signal()
     committed = Signal(int)
 
-    def __init__(self, recorder: CallRecorder, parent: QObject | None = None) -> None:
+    def __init__(self, recorder: "CallRecorder", parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.recorder = recorder
         # A resumed call opens where it stopped: its current question, or its recommendation.

@@ -258,9 +258,7 @@ def test_an_overdue_partner_is_flagged_and_reassessed_as_a_linked_call(
     assert not window.overdue_bar.isVisible()
     real = followups.overdue_records
     later = datetime.now(UTC) + timedelta(minutes=31)
-    monkeypatch.setattr(
-        "rcrp_desktop.ui.call_actions.overdue_records", lambda store: real(store, later)
-    )
+    monkeypatch.setattr(followups, "overdue_records", lambda store: real(store, later))
     window.check_overdue()
     assert window.overdue_bar.isVisible()
     assert window.overdue_bar.window() is window  # in the window, not a stray top-level

@@ -1,12 +1,16 @@
 """Under the recommendation: the handler's decision, what has been recorded, and what is missing."""
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QGridLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from rcrp_desktop.domain.closure import describe_note
 from rcrp_desktop.domain.outcomes import MEANINGS
-from rcrp_desktop.storage.recorder import CallRecorder
 from rcrp_desktop.ui.qt_helpers import named
+
+if TYPE_CHECKING:
+    from rcrp_desktop.storage.recorder import CallRecorder
 
 BUTTONS = [  # (name, text): the window connects each to its action
     ("accept", "Accept recommendation (Ctrl+Enter)"),
@@ -47,7 +51,7 @@ class ClosurePanel(QWidget):
         layout.addWidget(self.notes)
         layout.addWidget(self.blockers)
 
-    def show_call(self, recorder: CallRecorder) -> None:
+    def show_call(self, recorder: "CallRecorder") -> None:
         decision = recorder.state.decision
         if decision is None:
             self.decision.setText(

@@ -1,10 +1,14 @@
 """A bar that says when a partner has not confirmed by the agreed time, and what to do."""
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QWidget
 
-from rcrp_desktop.storage.followups import Overdue
 from rcrp_desktop.ui.qt_helpers import named
+
+if TYPE_CHECKING:
+    from rcrp_desktop.storage.followups import Overdue
 
 
 class OverdueBar(QWidget):
@@ -25,7 +29,7 @@ class OverdueBar(QWidget):
         self.current: Overdue | None = None
         self.hide()
 
-    def show_overdue(self, overdue: list[Overdue]) -> None:
+    def show_overdue(self, overdue: "list[Overdue]") -> None:
         self.current = overdue[0] if overdue else None
         if self.current is None:
             self.hide()

@@ -6,8 +6,7 @@ from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QMessageBox, QPushButton, QWidget
 
 from rcrp_desktop import APP_TITLE
-from rcrp_desktop.storage.errors import StorageError
-from rcrp_desktop.storage.recorder import ClosureError
+from rcrp_desktop.storage.errors import ClosureError, StorageError
 from rcrp_desktop.ui.qt_helpers import named
 
 Write = Callable[[], object]

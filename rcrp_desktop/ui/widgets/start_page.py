@@ -4,7 +4,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QLabel, QListWidget, QListWidgetItem, QVBoxLayout, QWidget
 
-from rcrp_desktop.storage.repository import RecordSummary
+from rcrp_desktop.storage.records import RecordSummary
 from rcrp_desktop.ui.qt_helpers import named
 
 
