@@ -13,11 +13,12 @@ import sys
 from enum import IntEnum
 from pathlib import Path
 
-from rcrp_desktop import __version__, paths, records_cli
+from rcrp_desktop import __version__, paths, records_cli, scenario_cli
 from rcrp_desktop.domain import engine
 from rcrp_desktop.domain.errors import PackError, ScriptError
 from rcrp_desktop.domain.loader import check_paths, display_name, find_pack, load_pack
 from rcrp_desktop.domain.protocol import Pack
+from rcrp_desktop.domain.scenario_lint import check_scenarios, split_targets
 from rcrp_desktop.domain.script import load_script, mismatches, run_script
 from rcrp_desktop.storage.errors import StorageError
 
@@ -68,6 +69,7 @@ def build_parser() -> argparse.ArgumentParser:
     script.add_argument("--save", action="store_true", help="store the call as a record")
     script.add_argument("--incident", help="incident reference for --save (default: the file)")
     records_cli.add_commands(commands)
+    scenario_cli.add_commands(commands)
     return parser
 
 
@@ -88,7 +90,7 @@ def _main(argv: list[str] | None) -> int:
     forms_root: Path = args.forms or paths.forms_dir()
     data_dir = paths.data_dir(args.data_dir)
     if args.command == "forms":
-        return forms_check(args.paths or [forms_root])
+        return forms_check(args.paths or [forms_root], forms_root)
     try:
         if args.command == "run-script":
             return run_script_command(args, forms_root, data_dir)
@@ -99,14 +101,20 @@ def _main(argv: list[str] | None) -> int:
     return gui(forms_root, args.pack, data_dir, training=args.training)
 
 
-def forms_check(targets: list[Path]) -> int:
-    packs, problems = check_paths(targets)
+def forms_check(targets: list[Path], forms_root: Path | None = None) -> int:
+    """Lint packs and, in scenarios/ folders, training scenarios (their packs: forms_root)."""
+    pack_targets, scenario_targets = split_targets(targets)
+    packs, problems = check_paths(pack_targets)
+    scenarios, scenario_problems = check_scenarios(
+        scenario_targets, forms_root or paths.forms_dir()
+    )
+    problems += scenario_problems
     for problem in problems:
         print(problem)
     if problems:
         print(f"{len(problems)} problem(s) found.", file=sys.stderr)
         return Exit.PROBLEMS
-    if not packs:
+    if not packs and not scenarios:
         print(
             "No pack files found in: " + ", ".join(display_name(t) for t in targets),
             file=sys.stderr,
@@ -117,6 +125,8 @@ def forms_check(targets: list[Path]) -> int:
             f"ok  {pack.source}  {pack.id} {pack.version}  ({len(pack.nodes)} nodes, "
             f"sha256 {pack.content_hash[:12]})"
         )
+    for scenario in scenarios:
+        print(scenario_cli.fits_line(scenario))
     return Exit.OK
 
 
