@@ -89,6 +89,27 @@ class Reassessment:
     reason: str
 
 
+@dataclass(frozen=True)
+class Exported:
+    """A handover document given out (R23): what, to whom, on what basis, and which file exactly.
+
+    Recorded only once the file is complete on disk; `sha256` identifies the exact bytes, and
+    `anchor_seq` / `anchor_hash` the last event of the record the document was drawn from.
+    """
+
+    document: str  # "handover_pdf" or "handover_text"
+    recipient: str  # the recipient type's id
+    agency: str  # the receiving agency (and team) it was made for
+    lawful_basis: str
+    sha256: str
+    file: str  # the file's name, or "(standard output)"
+    contents: str  # the parts included, in the document's order
+    redacted: bool  # third-party details left out
+    marking: str
+    anchor_seq: int
+    anchor_hash: str
+
+
 NOTE_TYPES: dict[str, type] = {
     "handover": Handover,
     "caller_informed": CallerInformed,
@@ -97,9 +118,11 @@ NOTE_TYPES: dict[str, type] = {
     "supervisor": SupervisorDecision,
     "partner_confirmed": PartnerConfirmed,
     "reassessment": Reassessment,
+    "exported": Exported,
 }
 # Facts that can still arrive after a call is closed: they follow up, they do not reopen.
-FOLLOW_UP_KINDS = frozenset({"partner_confirmed", "reassessment"})
+# A closed record can still be exported (for review, complaints or an inquest: R18).
+FOLLOW_UP_KINDS = frozenset({"partner_confirmed", "reassessment", "exported"})
 N = TypeVar("N")
 
 
@@ -209,6 +232,13 @@ def describe_note(note: object, local: str) -> str:
         return f"{when}  Partner confirmed ({note.by}): {note.detail}"
     if isinstance(note, Reassessment):
         return f"{when}  Re-assessed as record {note.record}: {note.reason}"
+    if isinstance(note, Exported):
+        kind = "PDF" if note.document == "handover_pdf" else "plain text"
+        redacted = ", third-party details redacted" if note.redacted else ""
+        return (
+            f"{when}  Handover ({kind}, {note.marking}{redacted}) exported for {note.agency} "
+            f"[{note.recipient}]; basis: {note.lawful_basis}; sha256 {note.sha256[:12]}"
+        )
     return f"{when}  {note}"
 
 

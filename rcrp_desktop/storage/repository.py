@@ -244,14 +244,20 @@ class Store(RecordSearch):
             found.append(f"{table} row {rowid} points to a missing {parent} row")
         return found
 
-    def record_rows(self) -> list[tuple[Any, ...]]:
-        return self._query_all(f"SELECT {', '.join(RECORD_COLUMNS)} FROM records ORDER BY id", [])
+    def record_rows(self, record_id: int | None = None) -> list[tuple[Any, ...]]:
+        """Every record's row, or only this record's."""
+        where, args = ("WHERE id = ?", [record_id]) if record_id is not None else ("", [])
+        return self._query_all(
+            f"SELECT {', '.join(RECORD_COLUMNS)} FROM records {where} ORDER BY id", args
+        )
 
-    def event_rows(self) -> Iterator[tuple[Any, ...]]:
-        """Every event row, by record then sequence, without loading them all at once."""
+    def event_rows(self, record_id: int | None = None) -> Iterator[tuple[Any, ...]]:
+        """Every event row (or one record's), by record then sequence, a batch at a time."""
+        where, args = ("WHERE record_id = ?", [record_id]) if record_id is not None else ("", [])
         try:
             cursor = self.db.conn.execute(
-                f"SELECT {', '.join(EVENT_COLUMNS)} FROM events ORDER BY record_id, seq"
+                f"SELECT {', '.join(EVENT_COLUMNS)} FROM events {where} ORDER BY record_id, seq",
+                args,
             )
             while rows := cursor.fetchmany(5000):
                 yield from rows

@@ -36,6 +36,17 @@ def verify(store: Store) -> list[Fault]:
     return faults[:MAX_FAULTS]
 
 
+def verify_record(store: Store, record_id: int) -> list[Fault]:
+    """One record's hash chain and header, as `verify` checks them (before it is exported)."""
+    try:
+        rows = store.record_rows(record_id)
+        header = rows[0] if rows else None
+        faults = _check_record(store, header, record_id, store.event_rows(record_id), _IndexFold())
+    except (StorageError, TypeError, ValueError) as error:
+        faults = [Fault(f"the record could not be read to the end: {error}", record_id)]
+    return faults[:MAX_FAULTS]
+
+
 def _check_record(
     store: Store,
     header: tuple[Any, ...] | None,
