@@ -13,11 +13,9 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from rcrp_desktop import APP_NAME, APP_TITLE, ORG_DOMAIN, ORG_NAME, __version__, paths
 from rcrp_desktop.domain.loader import check_paths
 from rcrp_desktop.domain.protocol import Pack
-from rcrp_desktop.storage.data import database_path
 from rcrp_desktop.storage.errors import StorageError
 from rcrp_desktop.storage.identity import Handler, load_handler, save_handler
 from rcrp_desktop.storage.lock import InstanceLock
-from rcrp_desktop.storage.records import Mode
 from rcrp_desktop.ui.main_window import MainWindow
 from rcrp_desktop.ui.qt_check import references_lost
 
@@ -67,6 +65,8 @@ def _show_unexpected(
 def open_store(data_dir: Path, training: bool) -> "Store":
     """Open the data folder's record database (live or training)."""
     # Imported here: sqlite-utils costs as much to import as Qt, and the window is shown first.
+    from rcrp_desktop.storage.data import database_path
+    from rcrp_desktop.storage.records import Mode
     from rcrp_desktop.storage.repository import Store
 
     mode: Mode = "training" if training else "live"

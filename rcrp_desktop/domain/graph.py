@@ -158,6 +158,7 @@ def path_avoiding(nodes: Mapping[str, GraphNode], start: str, avoid: str) -> lis
 
 def check_conditions(nodes: Mapping[str, GraphNode], report: Report) -> None:
     """A condition tests only questions that can come before it, with values they offer."""
+    after: dict[str, set[str]] = {}  # what each tested question leads to, walked once each
     for node_id, node in nodes.items():
         if not isinstance(node, Condition):
             continue
@@ -182,7 +183,9 @@ def check_conditions(nodes: Mapping[str, GraphNode], report: Report) -> None:
                             f"route #{index} tests '{test.node}' for '{value}', "
                             f"which is not one of its answers",
                         )
-                if node_id not in reachable(nodes, test.node):
+                if test.node not in after:
+                    after[test.node] = set(reachable(nodes, test.node))
+                if node_id not in after[test.node]:
                     report(
                         node_id,
                         f"route #{index} tests '{test.node}', which can never be "

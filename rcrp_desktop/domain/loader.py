@@ -1,6 +1,5 @@
 """Load protocol pack files (TOML) into a resolved, checked Pack; the linter's engine room."""
 
-import copy
 import dataclasses
 import functools
 import hashlib
@@ -59,7 +58,7 @@ def _read_toml(path: Path, shown: str) -> tuple[dict[str, Any] | None, list[Prob
         # Variants parse their base again and again (Wales and BTP both extend England): parse
         # each file once per version of it on disk, and hand out copies.
         parsed = _parse_toml(path.resolve(), stat.st_mtime_ns, stat.st_size)
-        return copy.deepcopy(parsed), []
+        return _copied(parsed), []
     except FileNotFoundError:
         return None, [Problem(shown, "", "file not found")]
     except tomllib.TOMLDecodeError as error:
@@ -68,6 +67,16 @@ def _read_toml(path: Path, shown: str) -> tuple[dict[str, Any] | None, list[Prob
         return None, [Problem(shown, "", f"not UTF-8 text: {error}")]
     except OSError as error:
         return None, [Problem(shown, "", f"cannot read: {error.strerror or error}")]
+
+
+def _copied(value: Any) -> Any:
+    """A deep copy of parsed TOML: tables and arrays copied, the rest immutable (faster than
+    copy.deepcopy, which also keeps a memo of every object)."""
+    if isinstance(value, dict):
+        return {key: _copied(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_copied(item) for item in value]
+    return value
 
 
 @functools.lru_cache(maxsize=32)
@@ -293,12 +302,22 @@ def content_hash(pack: Pack) -> str:
 
 def _plain_data(value: Any) -> Any:
     """The JSON encoder's fallback: dataclasses as their fields (nodes also say their type)."""
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        fields = {f.name: getattr(value, f.name) for f in dataclasses.fields(value)}
-        return {"type": type(value).__name__, **fields} if isinstance(value, Node) else fields
+    kind: type = type(value)
+    names = _field_names(kind)
+    if names:
+        fields = {name: getattr(value, name) for name in names}
+        return {"type": kind.__name__, **fields} if isinstance(value, Node) else fields
     if isinstance(value, Mapping):
         return dict(value)
     return str(value)  # dates, in ISO form
+
+
+@functools.cache
+def _field_names(kind: type) -> tuple[str, ...]:
+    """A dataclass's field names, in order (looked up once a class: hashing calls this often)."""
+    if dataclasses.is_dataclass(kind):
+        return tuple(f.name for f in dataclasses.fields(kind))
+    return ()
 
 
 def load_pack(path: Path) -> Pack:

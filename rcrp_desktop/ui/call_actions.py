@@ -10,19 +10,18 @@ from PySide6.QtWidgets import QMessageBox, QStatusBar, QWidget
 
 from rcrp_desktop import APP_TITLE, paths
 from rcrp_desktop.domain.outcomes import police_attend
-from rcrp_desktop.domain.partners import Directory, DirectoryError, load_directory
 from rcrp_desktop.domain.protocol import Pack
-from rcrp_desktop.storage.directory_file import load_local
 from rcrp_desktop.storage.errors import StorageError
 from rcrp_desktop.storage.identity import load_handler, save_handler
-from rcrp_desktop.ui.session import CallSession
 from rcrp_desktop.ui.widgets.overdue_bar import OverdueBar
 
 # The dialogs and the storage layer are imported where they are first needed, not here: the
 # window is on screen before either is loaded (start-up benchmark, bench/bench_window.py).
 if TYPE_CHECKING:
+    from rcrp_desktop.domain.partners import Directory
     from rcrp_desktop.storage.recorder import CallRecorder
     from rcrp_desktop.storage.repository import Store
+    from rcrp_desktop.ui.session import CallSession
 
 
 class CallActionsMixin:
@@ -224,8 +223,11 @@ class CallActionsMixin:
             if self.session is not None:
                 self.session.changed.emit()
 
-    def partner_directory(self, jurisdiction: str) -> Directory:
+    def partner_directory(self, jurisdiction: str) -> "Directory":
         """The force's partner directory: the local edited copy, else the shipped seed."""
+        from rcrp_desktop.domain.partners import DirectoryError, load_directory
+        from rcrp_desktop.storage.directory_file import load_local
+
         seeds = paths.forms_dir() / "partners"
         if self.data_dir is not None:
             try:

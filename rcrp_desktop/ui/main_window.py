@@ -20,15 +20,12 @@ from PySide6.QtWidgets import (
 )
 
 from rcrp_desktop import APP_TITLE
-from rcrp_desktop.domain.engine import Recommendation
 from rcrp_desktop.domain.errors import AnswerError
-from rcrp_desktop.domain.partners import Directory
 from rcrp_desktop.domain.protocol import Pack
 from rcrp_desktop.storage.errors import StorageError
 from rcrp_desktop.ui.call_actions import CallActionsMixin
 from rcrp_desktop.ui.dialogs import ChangeReasonDialog, IncidentDialog
 from rcrp_desktop.ui.qt_helpers import named, plain_message
-from rcrp_desktop.ui.session import CallSession
 from rcrp_desktop.ui.shortcuts import show_shortcuts
 from rcrp_desktop.ui.widgets.overdue_bar import OverdueBar
 from rcrp_desktop.ui.widgets.save_guard import SaveGuard
@@ -37,8 +34,11 @@ from rcrp_desktop.ui.widgets.start_page import StartPage
 # The storage layer (and sqlite-utils under it) is imported when the records are opened, just
 # after the window's first paint, and the records list when it is first asked for.
 if TYPE_CHECKING:
+    from rcrp_desktop.domain.engine import Recommendation
+    from rcrp_desktop.domain.partners import Directory
     from rcrp_desktop.storage.recorder import CallRecorder
     from rcrp_desktop.storage.repository import Store
+    from rcrp_desktop.ui.session import CallSession
     from rcrp_desktop.ui.widgets.call_page import CallPage
     from rcrp_desktop.ui.widgets.guidance_panel import GuidancePanel
     from rcrp_desktop.ui.widgets.question_view import QuestionView
@@ -318,6 +318,8 @@ class MainWindow(CallActionsMixin, QMainWindow):
     def _open_session(self, recorder: "CallRecorder") -> None:
         if self.session is not None:
             self.session.deleteLater()
+        from rcrp_desktop.ui.session import CallSession
+
         self.session = CallSession(recorder, self)
         self.session.changed.connect(self.refresh)
         self.session.committed.connect(self.on_committed)
@@ -345,7 +347,7 @@ class MainWindow(CallActionsMixin, QMainWindow):
         self.pages.setCurrentWidget(panel)
         panel.incident.setFocus()
 
-    def _show_notice(self, session: CallSession) -> None:
+    def _show_notice(self, session: "CallSession") -> None:
         """The force profile's notice, and whether this call's RCRP phase is live here."""
         pack = session.pack
         lines = [pack.notice] if pack.notice else []
@@ -370,7 +372,7 @@ class MainWindow(CallActionsMixin, QMainWindow):
         self._show_notice(session)
         self.call_page.show_session(session, advice)
 
-    def _show_urgent(self, advice: Recommendation, preview: bool = False) -> None:
+    def _show_urgent(self, advice: "Recommendation", preview: bool = False) -> None:
         """The urgent banner: from saved answers, or previewed from the answer selected."""
         pack = self.session.pack if self.session else None
         if pack is None:

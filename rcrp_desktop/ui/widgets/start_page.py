@@ -1,11 +1,15 @@
 """The start page: how to begin, and the unfinished calls that can be resumed."""
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QLabel, QListWidget, QListWidgetItem, QVBoxLayout, QWidget
 
-from rcrp_desktop.storage.records import RecordSummary
 from rcrp_desktop.ui.qt_helpers import named
+
+if TYPE_CHECKING:
+    from rcrp_desktop.storage.records import RecordSummary
 
 
 class StartPage(QWidget):
@@ -21,20 +25,44 @@ class StartPage(QWidget):
         super().__init__(parent)
         self.intro = named(QLabel(wordWrap=True), "startPage")
         self.intro.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.heading = QLabel("<b>Unfinished calls</b>: select one and press Enter to resume")
-        self.calls = named(QListWidget(), "unfinishedCalls")
-        self.calls.setAccessibleName("Unfinished calls")
-        self.calls.itemActivated.connect(self._on_activated)
-        layout = QVBoxLayout(self)
-        layout.addStretch(1)
-        layout.addWidget(self.intro)
-        layout.addSpacing(16)
-        layout.addWidget(self.heading)
-        layout.addWidget(self.calls, 2)
-        layout.addStretch(1)
+        self._heading: QLabel | None = None
+        self._calls: QListWidget | None = None  # made when there are calls to list
+        self._layout = QVBoxLayout(self)
+        self._layout.addStretch(1)
+        self._layout.addWidget(self.intro)
+        self._layout.addSpacing(16)
+        self._layout.addStretch(1)
 
-    def show_records(self, intro: str, unfinished: list[RecordSummary]) -> None:
+    @property
+    def heading(self) -> QLabel:
+        self._make_list()
+        assert self._heading is not None
+        return self._heading
+
+    @property
+    def calls(self) -> QListWidget:
+        """The unfinished calls (made on first use: the first paint needs only the intro)."""
+        self._make_list()
+        assert self._calls is not None
+        return self._calls
+
+    def _make_list(self) -> None:
+        if self._calls is not None:
+            return
+        heading = QLabel("<b>Unfinished calls</b>: select one and press Enter to resume")
+        calls = named(QListWidget(), "unfinishedCalls")
+        calls.setAccessibleName("Unfinished calls")
+        calls.itemActivated.connect(self._on_activated)
+        heading.hide()  # shown by show_records when there are calls in it
+        calls.hide()
+        self._layout.insertWidget(3, heading)
+        self._layout.insertWidget(4, calls, 2)
+        self._heading, self._calls = heading, calls
+
+    def show_records(self, intro: str, unfinished: "list[RecordSummary]") -> None:
         self.intro.setText(intro)
+        if not unfinished and self._calls is None:
+            return
         self.calls.clear()
         for record in unfinished:
             when = record.created_utc.replace("T", " ")[:16]
@@ -54,7 +82,7 @@ class StartPage(QWidget):
         self.resume_requested.emit(int(item.data(Qt.ItemDataRole.UserRole)))
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
-        item = self.calls.currentItem()
+        item = self._calls.currentItem() if self._calls is not None else None
         if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and item is not None:
             self._on_activated(item)
         else:
