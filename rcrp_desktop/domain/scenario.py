@@ -164,7 +164,8 @@ def lines_due(scenario: Scenario, state: State, elapsed_seconds: float) -> list[
 def injects_due(scenario: Scenario, state: State, elapsed_seconds: float) -> list[Inject]:
     """The injects due by now, in scenario order; show those not yet shown.
 
-    Stateless: the window keeps which it has shown. Elapsed time counts from the start of
-    the call (the record's creation).
+    Stateless: the window keeps which it has shown, and keeps showing them. (A node that was
+    only on screen, never answered, stops counting as reached if a changed answer takes it off
+    the path.) Elapsed time counts from the start of the call: the record's creation.
     """
     return [inject for inject in scenario.injects if inject.trigger.due(state, elapsed_seconds)]
