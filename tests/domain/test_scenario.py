@@ -54,9 +54,7 @@ def test_every_shipped_scenario_loads(shipped: dict[str, Scenario]) -> None:
 
 
 @pytest.mark.parametrize("path", FILES, ids=[p.stem for p in FILES])
-def test_every_model_run_scores_high_compliance(
-    shipped: dict[str, Scenario], path: Path
-) -> None:
+def test_every_model_run_scores_high_compliance(shipped: dict[str, Scenario], path: Path) -> None:
     scenario = next(s for s in shipped.values() if s.source.endswith(path.name))
     score = score_run(scenario, scenario.model_run)
     assert score.band is Band.HIGH_COMPLIANCE, score.divergences
