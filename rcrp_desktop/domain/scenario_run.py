@@ -136,10 +136,11 @@ def parse_step(raw: Any, number: int, source: str) -> RunStep:
     ):
         raise ScenarioError(f"{where}: 'at' must be the seconds since the call started (0 or more)")
     node = raw.get("node", "")
+    article = "an" if action[0] in "aeiou" else "a"
     if action in ("answer", "change", "rationale") and not node:
-        raise ScenarioError(f"{where}: an {action} step needs a 'node'")
+        raise ScenarioError(f"{where}: {article} {action} step needs a 'node'")
     if action in ("answer", "change", "decide") and "answer" not in raw:
-        raise ScenarioError(f"{where}: a {action} step needs an 'answer'")
+        raise ScenarioError(f"{where}: {article} {action} step needs an 'answer'")
     if action == "decide" and not isinstance(raw["answer"], str):
         raise ScenarioError(f"{where}: a decision's 'answer' is an outcome code")
     return RunStep(
