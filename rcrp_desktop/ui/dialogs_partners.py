@@ -4,7 +4,7 @@ import dataclasses
 from collections.abc import Mapping
 from pathlib import Path
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -360,52 +360,3 @@ class PartnerDirectoryDialog(QDialog):
     def _show_problems(self, problems: list[str]) -> None:
         self.problems.setText("Not saved:\n" + "\n".join(problems))
         self.problems.show()
-
-
-class PartnerChoice(QComboBox):
-    """The partners of one agency from the directory, plus "not in the directory".
-
-    Signals:
-        partner_changed(object): the chosen Partner, or None for "not in the directory".
-    """
-
-    partner_changed = Signal(object)
-
-    def __init__(
-        self,
-        directory: Directory,
-        agency_key: str,
-        parent: QWidget | None = None,
-        agency_name: str = "",
-    ) -> None:
-        super().__init__(parent)
-        self.agency_key = agency_key
-        self._partners = {p.id: p for p in directory.for_agency(agency_key)}
-        name = agency_name or AGENCY_LABELS.get(agency_key, agency_key)
-        self.setAccessibleName(f"Partner: {name}")
-        for partner in self._partners.values():
-            self.addItem(f"{partner.team} — {partner.agency} ({partner.hours})", partner.id)
-            routes = format_routes(partner.routes)
-            self.setItemData(self.count() - 1, routes, Qt.ItemDataRole.ToolTipRole)
-        self.addItem("Not in the directory (record the details by hand)", "")
-        self.currentIndexChanged.connect(self._on_index_changed)
-
-    def chosen(self) -> Partner | None:
-        """The partner chosen, or None for "not in the directory"."""
-        return self._partners.get(self.currentData() or "")
-
-    def choose(self, partner_id: str) -> None:
-        index = self.findData(partner_id)
-        if index < 0:
-            raise KeyError(partner_id)
-        self.setCurrentIndex(index)
-
-    def _on_index_changed(self, _index: int) -> None:
-        self.partner_changed.emit(self.chosen())
-
-
-def choose_partner_widget(
-    directory: Directory, agency_key: str, parent: QWidget | None = None, agency_name: str = ""
-) -> PartnerChoice:
-    """A combo box offering the directory's partners for one agency key."""
-    return PartnerChoice(directory, agency_key, parent, agency_name)

@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, QTimer, Slot
-from PySide6.QtGui import QAction, QCloseEvent, QKeyEvent, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent, QKeyEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -23,13 +23,14 @@ from rcrp_desktop import APP_TITLE
 from rcrp_desktop.domain.errors import AnswerError
 from rcrp_desktop.domain.protocol import Pack
 from rcrp_desktop.storage.errors import StorageError
+from rcrp_desktop.ui.banners import notice_text, urgent_text
 from rcrp_desktop.ui.call_actions import CallActionsMixin
 from rcrp_desktop.ui.dialogs import ChangeReasonDialog, IncidentDialog
 from rcrp_desktop.ui.qt_helpers import named, plain_message
-from rcrp_desktop.ui.shortcuts import show_shortcuts
 from rcrp_desktop.ui.widgets.overdue_bar import OverdueBar
 from rcrp_desktop.ui.widgets.save_guard import SaveGuard
 from rcrp_desktop.ui.widgets.start_page import StartPage
+from rcrp_desktop.ui.window_actions import add_window_actions
 
 # The storage layer (and sqlite-utils under it) is imported when the records are opened, just
 # after the window's first paint, and the records list when it is first asked for.
@@ -134,7 +135,7 @@ class MainWindow(CallActionsMixin, QMainWindow):
         self.saved_label.setAccessibleName("Save status")
         self.statusBar().addPermanentWidget(self.saved_label)
         self.call_actions: dict[str, QAction] = {}
-        self._add_actions()
+        add_window_actions(self)
         self.new_call_button.setEnabled(bool(packs))
         self.resize(1280, 760)
         if store is None:
@@ -162,55 +163,6 @@ class MainWindow(CallActionsMixin, QMainWindow):
         if self._new_call_waiting:
             self._new_call_waiting = False
             QTimer.singleShot(0, self.new_call)
-
-    def _add_actions(self) -> None:
-        def action(text: str, keys: list[QKeySequence], slot: Callable[[], None]) -> QAction:
-            act = QAction(text, self)
-            act.setShortcuts(keys)
-            act.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
-            act.triggered.connect(slot)
-            self.addAction(act)
-            return act
-
-        self.new_call_action = action(
-            "New call", [QKeySequence(QKeySequence.StandardKey.New)], self.new_call
-        )
-        # Explicit shortcuts rather than button mnemonics: some platform themes disable those.
-        self.back_action = action(
-            "Back", [QKeySequence("Alt+Left"), QKeySequence("Alt+B")], self.go_back
-        )
-        self.forward_action = action("Forward", [QKeySequence("Alt+Right")], self.go_forward)
-        self.help_action = action(
-            "Keyboard shortcuts", [QKeySequence("F1")], lambda: show_shortcuts(self)
-        )
-        self.retry_action = action(
-            "Retry saving", [QKeySequence("Ctrl+S")], self.not_saved_bar.retry
-        )
-        self.reassess_action = action(
-            "Re-assess", [QKeySequence("Ctrl+Shift+R")], self.reassess_overdue
-        )
-        self.confirmed_action = action(
-            "Partner confirmed", [QKeySequence("Ctrl+Shift+P")], self.confirm_overdue
-        )
-        self.find_action = action("Find calls", [QKeySequence("Ctrl+F")], self.find_calls)
-        self.directory_action = action(
-            "Partner directory", [QKeySequence("Ctrl+Shift+D")], self.edit_partner_directory
-        )
-        self.handler_action = action(
-            "Change handler", [QKeySequence("Ctrl+Shift+I")], self.change_handler
-        )
-        for name, keys, slot in (
-            ("accept", ["Ctrl+Return", "Ctrl+Enter"], self.accept_recommendation),
-            ("disagree", ["Ctrl+Shift+Return", "Ctrl+Shift+Enter"], self.disagree),
-            ("handover", ["Ctrl+H"], self.record_handover),
-            ("caller", ["Ctrl+T"], self.record_caller_informed),
-            ("referrer", ["Ctrl+R"], self.record_referrer_informed),
-            ("deployment", ["Ctrl+D"], self.record_deployment),
-            ("supervisor", ["Ctrl+U"], self.record_supervisor),
-            ("summary", ["Ctrl+L"], self.copy_summary),
-            ("close", ["Ctrl+Shift+C"], self.close_call),
-        ):
-            self.call_actions[name] = action(name, [QKeySequence(k) for k in keys], slot)
 
     @property
     def call_page(self) -> "CallPage":
@@ -349,18 +301,9 @@ class MainWindow(CallActionsMixin, QMainWindow):
 
     def _show_notice(self, session: "CallSession") -> None:
         """The force profile's notice, and whether this call's RCRP phase is live here."""
-        pack = session.pack
-        lines = [pack.notice] if pack.notice else []
-        phase = pack.phase(session.state.answers)
-        directory = self.directory
-        if phase and pack.rcrp_adopted and directory and not directory.is_live(phase):
-            title = next((p.title for p in directory.phases if p.id == phase), phase)
-            lines.append(
-                f"The RCRP phase '{title}' is not live for this force: the standard "
-                "THRIVE response applies. Record your decision on that basis."
-            )
-        self.notice.setText("\n".join(lines))
-        self.notice.setVisible(bool(lines))
+        text = notice_text(session.pack, session.state.answers, self.directory)
+        self.notice.setText(text)
+        self.notice.setVisible(bool(text))
 
     @Slot()
     def refresh(self) -> None:
@@ -374,22 +317,9 @@ class MainWindow(CallActionsMixin, QMainWindow):
 
     def _show_urgent(self, advice: "Recommendation", preview: bool = False) -> None:
         """The urgent banner: from saved answers, or previewed from the answer selected."""
-        pack = self.session.pack if self.session else None
-        if pack is None:
+        if self.session is None:
             return
-        if advice.urgent:
-            facts = "; ".join(
-                f"{r.question} → {r.answer}" for r in advice.reasons if r.role == "urgent"
-            )
-            text = f"⚠ {pack.urgent_instruction}  Because: {facts}"
-            if advice.rationale_owed:
-                text += f"  (rationale still to write: {len(advice.rationale_owed)})"
-        else:
-            text = (
-                f"⚠ {pack.urgent_instruction}  The answer selected puts risk in play: "
-                "press Enter to record it; the rationale can follow."
-            )
-        self.urgent.setText(text)
+        self.urgent.setText(urgent_text(self.session.pack, advice))
         self.urgent.setVisible(advice.urgent or preview)
 
     @Slot(bool)

@@ -27,7 +27,7 @@ from rcrp_desktop.storage.directory_file import (
     local_path,
 )
 from rcrp_desktop.ui import dialogs_partners
-from rcrp_desktop.ui.dialogs_partners import PartnerDirectoryDialog, choose_partner_widget
+from rcrp_desktop.ui.dialogs_partners import PartnerDirectoryDialog
 
 SEEDS = forms_dir() / "partners"
 NO = Qt.KeyboardModifier.NoModifier
@@ -277,34 +277,3 @@ def test_edit_seam_returns_the_saved_directory_or_none(
     else:
         assert result is None
         assert not local_path(data_dir, "england").exists()
-
-
-def test_picker_offers_the_agency_partners(qtbot: QtBot, england: Directory) -> None:
-    picker = choose_partner_widget(england, "crisis_team", agency_name="Crisis team")
-    qtbot.add_widget(picker)
-
-    assert picker.count() == 4  # three crisis routes and "not in the directory"
-    assert picker.accessibleName() == "Partner: Crisis team"
-    chosen = picker.chosen()
-    assert chosen is not None and chosen.id == "crisis-north"
-
-    with qtbot.wait_signal(picker.partner_changed) as blocker:
-        picker.choose("nhs111-mental-health")
-    assert blocker.args == [england.partner("nhs111-mental-health")]
-
-    with qtbot.wait_signal(picker.partner_changed) as blocker:
-        picker.setCurrentIndex(picker.count() - 1)
-    assert blocker.args == [None]
-    assert picker.chosen() is None
-    with pytest.raises(KeyError):
-        picker.choose("ambulance")
-
-
-def test_picker_for_an_agency_with_no_partners(qtbot: QtBot) -> None:
-    btp = load_seed(SEEDS, "btp")
-    picker = choose_partner_widget(btp, "amhp")
-    qtbot.add_widget(picker)
-
-    assert picker.count() == 1
-    assert picker.chosen() is None
-    assert picker.accessibleName() == "Partner: AMHP service"
