@@ -1,0 +1,108 @@
+"""A stored record read back for export: its header, events, pack, replayed state and notes."""
+
+import functools
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TypeVar
+
+from rcrp_desktop import paths
+from rcrp_desktop.domain import engine
+from rcrp_desktop.domain.closure import NOTE_TYPES, note_from
+from rcrp_desktop.domain.loader import check_paths
+from rcrp_desktop.domain.protocol import Pack
+from rcrp_desktop.export.errors import ExportError
+from rcrp_desktop.storage.recorder import ENGINE_KINDS, PackFinder, RecordedNote
+from rcrp_desktop.storage.repository import RecordSummary, Store, StoredEvent
+from rcrp_desktop.storage.verify import verify_record
+
+N = TypeVar("N")
+
+
+@dataclass(frozen=True)
+class ExportSource:
+    """Everything a handover is drawn from, read once. Immutable: safe to hand to a worker."""
+
+    header: RecordSummary
+    events: tuple[StoredEvent, ...]
+    pack: Pack
+    state: engine.State
+    advice: engine.Recommendation
+    notes: tuple[RecordedNote, ...]
+
+    @property
+    def record_id(self) -> int:
+        return self.header.id
+
+    @property
+    def anchor(self) -> tuple[int, str]:
+        """The last event's sequence number and hash: what a printed copy is matched by."""
+        last = self.events[-1]
+        return last.seq, last.hash
+
+    def notes_of(self, kind: type[N]) -> list[tuple[N, RecordedNote]]:
+        """The notes of one kind, in order, each with its record (time and person)."""
+        return [
+            (recorded.note, recorded) for recorded in self.notes if isinstance(recorded.note, kind)
+        ]
+
+    def latest(self, kind: type[N]) -> tuple[N, RecordedNote] | None:
+        found = self.notes_of(kind)
+        return found[-1] if found else None
+
+
+def load_source(store: Store, record_id: int, find_pack: PackFinder | None = None) -> ExportSource:
+    """Read a record for export, after checking its hash chain; ExportError if it cannot be.
+
+    `find_pack` finds the pack the record was made under, exactly (id, version and content
+    hash): the window passes its own; by default the shipped packs are searched.
+    """
+    header = store.record(record_id)  # RecordNotFoundError when there is no such record
+    faults = verify_record(store, record_id)
+    if faults:
+        raise ExportError(
+            f"Record {record_id} fails its integrity check ({faults[0]}), so no handover is "
+            "made from it. Run `rcrp-desktop verify` and tell your supervisor."
+        )
+    events = tuple(store.events(record_id))
+    finder = find_pack or shipped_pack_finder(paths.forms_dir())
+    pack = finder(header.pack_id, header.pack_version, header.pack_hash)
+    if pack is None:
+        raise ExportError(
+            f"Record {record_id} was made under protocol {header.pack_id} "
+            f"{header.pack_version} (sha256 {header.pack_hash[:12]}), which is not installed "
+            "here, so its questions cannot be printed exactly. "
+            f"`rcrp-desktop show {record_id}` still reads it."
+        )
+    steps = [event.payload for event in events if event.kind in ENGINE_KINDS]
+    try:
+        state = engine.replay(pack, steps)
+    except engine.AnswerError as error:
+        raise ExportError(f"Record {record_id} does not replay: {error}") from error
+    notes = tuple(
+        RecordedNote(note_from(event.kind, event.payload), event.utc, event.local, event.user)
+        for event in events
+        if event.kind in NOTE_TYPES
+    )
+    return ExportSource(header, events, pack, state, engine.recommend(state), notes)
+
+
+def shipped_pack_finder(forms_root: Path) -> Callable[[str, str, str], Pack | None]:
+    """A PackFinder over the packs under `forms_root` (loaded once, on first use)."""
+
+    def find(pack_id: str, version: str, digest: str) -> Pack | None:
+        return next(
+            (
+                pack
+                for pack in _packs(forms_root.resolve())
+                if (pack.id, pack.version, pack.content_hash) == (pack_id, version, digest)
+            ),
+            None,
+        )
+
+    return find
+
+
+@functools.cache
+def _packs(forms_root: Path) -> tuple[Pack, ...]:
+    return tuple(check_paths([forms_root])[0])
