@@ -1,4 +1,4 @@
-"""Command-line access to the decision record: verify, backup, list, show, save a script."""
+"""Command-line access to the decision record: verify, backup, list, show, export, save a script."""
 
 import argparse
 import getpass
@@ -8,17 +8,23 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
+from rcrp_desktop import paths
+from rcrp_desktop.domain.closure import describe_note, note_from
 from rcrp_desktop.domain.errors import ScriptError
 from rcrp_desktop.domain.protocol import Pack
 from rcrp_desktop.domain.script import Script
+from rcrp_desktop.export.errors import ExportError, RequestError
+from rcrp_desktop.export.handover import ExportResult, export_handover, export_handover_text
+from rcrp_desktop.export.source import shipped_pack_finder
 from rcrp_desktop.storage.data import database_path
-from rcrp_desktop.storage.errors import StorageError
+from rcrp_desktop.storage.errors import RecordNotFoundError, StorageError
 from rcrp_desktop.storage.lock import InstanceLock
 from rcrp_desktop.storage.recorder import CallRecorder
 from rcrp_desktop.storage.repository import Mode, Store, StoredEvent
 from rcrp_desktop.storage.verify import verify
 
 PROBLEMS = 1
+USAGE = 2
 
 
 def add_commands(commands: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
@@ -37,6 +43,30 @@ def add_commands(commands: "argparse._SubParsersAction[argparse.ArgumentParser]"
     show.add_argument("record", type=int)
     show.add_argument("--json", action="store_true")
     show.set_defaults(handler=show_command)
+    add_export_command(commands)
+
+
+def add_export_command(commands: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
+    export = commands.add_parser(
+        "export",
+        help="a record's handover for a partner agency (PDF, or --text), recorded in the record",
+        description="Make a record's handover document for one recipient type and record the "
+        "export in the record (what, to whom, when, the lawful basis and the file's SHA-256). "
+        "Recipient types: crisis_team, ambulance, hospital, amhp_adult_social_care, "
+        "childrens_services, place_of_safety (resources/handover/recipients.toml).",
+    )
+    export.add_argument("record", type=int, help="the record id (see `rcrp-desktop list`)")
+    export.add_argument("--recipient", required=True, metavar="TYPE", help="recipient type")
+    export.add_argument("--out", type=Path, metavar="FILE", help="the file to write")
+    export.add_argument("--marking", help="protective marking (default: OFFICIAL-SENSITIVE)")
+    export.add_argument(
+        "--redact-third-party", action="store_true", help="leave out third-party details"
+    )
+    export.add_argument("--basis", help="the lawful basis, if not the recipient type's own")
+    export.add_argument(
+        "--text", action="store_true", help="plain text, to --out or else standard output"
+    )
+    export.set_defaults(handler=export_command)
 
 
 def mode_of(args: argparse.Namespace) -> Mode:
@@ -151,7 +181,59 @@ def summarise(event: StoredEvent) -> str:
         return f"{data.get('code')} ({state}){urgent}"
     if event.kind == "created":
         return f"{data.get('pack_id')} {data.get('pack_version')}"
+    if event.kind == "exported":
+        note = describe_note(note_from(event.kind, data), event.local)
+        return note.removeprefix(f"{event.local[11:19]}  ")
     return json.dumps(data, ensure_ascii=False)[:120]
+
+
+def export_command(args: argparse.Namespace, data_dir: Path) -> int:
+    """Export and record a handover; one line on any failure (exit 2: the request is wrong)."""
+    if not args.text and args.out is None:
+        print("rcrp-desktop: a PDF handover needs --out FILE.pdf (or use --text)", file=sys.stderr)
+        return USAGE
+    mode = mode_of(args)
+    options: dict[str, Any] = {
+        "marking": args.marking,
+        "redact": args.redact_third_party,
+        "lawful_basis": args.basis or "",
+        "user": getpass.getuser(),
+        "find_pack": shipped_pack_finder(args.forms or paths.forms_dir()),
+    }
+    try:
+        with InstanceLock(data_dir):
+            store = Store.open(database_path(data_dir, mode), mode, create=False)
+            try:
+                if args.text:
+                    result = export_handover_text(
+                        store, args.record, args.recipient, args.out, **options
+                    )
+                else:
+                    result = export_handover(
+                        store, args.record, args.recipient, args.out, **options
+                    )
+            finally:
+                store.close()
+    except (RequestError, RecordNotFoundError) as error:
+        print(f"rcrp-desktop: {error}", file=sys.stderr)
+        return USAGE
+    except ExportError as error:
+        print(f"rcrp-desktop: {error}", file=sys.stderr)
+        return PROBLEMS
+    if args.text and args.out is None:
+        sys.stdout.write(result.text)
+        sys.stdout.flush()
+    print(exported_line(args.record, result), file=sys.stderr)
+    return 0
+
+
+def exported_line(record_id: int, result: ExportResult) -> str:
+    what = f"PDF, {result.pages} page(s)" if result.pages else "plain text"
+    where = str(result.path) if result.path is not None else result.note.file
+    return (
+        f"exported: handover ({what}) for {result.agency} [{result.recipient.id}] to {where}; "
+        f"sha256 {result.sha256}; recorded as event {result.event.seq} of record {record_id}"
+    )
 
 
 def save_script(script: Script, pack: Pack, data_dir: Path, mode: Mode, incident_ref: str) -> int:
