@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from rcrp_desktop.domain.errors import PackError
+from rcrp_desktop.domain.findings import Check
 from rcrp_desktop.domain.loader import display_name, find_pack, load_pack
 from rcrp_desktop.domain.problems import Problem
 from rcrp_desktop.domain.protocol import Pack
@@ -208,7 +209,7 @@ def check_model(reader: ScenarioReader, scenario: Scenario) -> None:
     if score.band is Band.HIGH_COMPLIANCE:
         return
     for finding in score.divergences:
-        if finding.check == "outcome":
+        if finding.check is Check.OUTCOME:
             message = (
                 f"expected outcome {finding.expected} is not reached by the model run "
                 f"(it reaches {finding.given})"
