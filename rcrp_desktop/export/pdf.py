@@ -257,6 +257,8 @@ def _decoration(handover: Handover, writer: _Writer) -> Decorate:
     writer.check(marking, fonts.BOLD, "the protective marking")
     for text in (top_left, top_right, anchor, line):
         writer.check(text, fonts.REGULAR, "the page header")
+    # The running header is one line: each half is cut to fit (the full text is in the body).
+    top_left, top_right = (_fit(text, BODY / 2 - 8) for text in (top_left, top_right))
 
     def decorate(canvas: Canvas, page: int, total: int) -> None:
         canvas.saveState()
@@ -279,6 +281,16 @@ def _decoration(handover: Handover, writer: _Writer) -> Decorate:
         canvas.restoreState()
 
     return decorate
+
+
+def _fit(text: str, width: float, size: float = 7.5) -> str:
+    """One line of header text, cut with an ellipsis where it would be wider than `width`."""
+    line = " ".join(text.split())
+    if pdfmetrics.stringWidth(line, fonts.REGULAR, size) <= width:
+        return line
+    while line and pdfmetrics.stringWidth(line + "…", fonts.REGULAR, size) > width:
+        line = line[: max(0, min(len(line) - 1, int(len(line) * 0.9)))]
+    return line.rstrip() + "…"
 
 
 class _NumberedCanvas(Canvas):
