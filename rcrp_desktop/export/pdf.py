@@ -58,7 +58,8 @@ class _Styles:
         self.heading = _style("heading", fonts.BOLD, 11.5, spaceBefore=5 * mm, spaceAfter=2 * mm)
         self.cell = _style("cell", fonts.REGULAR, CELL_SIZE)
         self.label = _style("label", fonts.BOLD, CELL_SIZE)
-        self.note = _style("note", fonts.ITALIC, CELL_SIZE, textColor=colors.HexColor("#444444"))
+        # Regular, not italic: every face used is embedded in the file, which costs time.
+        self.note = _style("note", fonts.REGULAR, CELL_SIZE, textColor=colors.HexColor("#555555"))
 
 
 class _Writer:
@@ -153,8 +154,11 @@ FILL = 0.85  # a wrapped line is rarely full: count it as this much of the colum
 def _pieces(text: str, width: float) -> list[str]:
     """`text` in pieces of at most PIECE_LINES wrapped lines in a column this wide."""
     line = (width - 6) * FILL  # less the cell's padding
-    if len(text) * CELL_SIZE * 1.3 < line * PIECE_LINES / 2 and text.count("\n") < 20:
-        return [text]  # short: no measuring (no glyph is wider than 1.3 em)
+    if text.count("\n") < PIECE_LINES // 2 and (
+        len(text) * CELL_SIZE < line  # one line even in the widest glyphs: no measuring
+        or _measure(text) < line * PIECE_LINES / 2
+    ):
+        return [text]
     pieces: list[str] = []
     current: list[str] = []
     lines = 0
