@@ -3,6 +3,7 @@
 import argparse
 import getpass
 import json
+import logging
 import sys
 from dataclasses import asdict
 from pathlib import Path
@@ -25,6 +26,7 @@ from rcrp_desktop.storage.verify import verify
 
 PROBLEMS = 1
 USAGE = 2
+logger = logging.getLogger(__name__)
 
 
 def add_commands(commands: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
@@ -219,6 +221,12 @@ def export_command(args: argparse.Namespace, data_dir: Path) -> int:
         return USAGE
     except ExportError as error:
         print(f"rcrp-desktop: {error}", file=sys.stderr)
+        return PROBLEMS
+    except (StorageError, KeyboardInterrupt):
+        raise
+    except Exception as error:  # a fault of ours: one line here, the traceback with --debug
+        logger.debug("export of record %s failed", args.record, exc_info=True)
+        print(f"rcrp-desktop: the handover could not be made ({error!r}).", file=sys.stderr)
         return PROBLEMS
     if args.text and args.out is None:
         sys.stdout.write(result.text)

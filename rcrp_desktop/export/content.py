@@ -110,7 +110,7 @@ def _header(
         rows.append(("Supervisor", f"{note.supervisor} ({local_time(recorded.local)})"))
     rows += [
         ("Protocol", f"{pack.title} ({pack.id} {pack.version}, sha256 {pack.content_hash})"),
-        ("Prepared for", f"{agency} ({recipient.title})" if agency != recipient.title else agency),
+        ("Prepared for", f"{agency}; recipient type: {recipient.title}"),
     ]
     if prepared_by:
         rows.append(("Prepared by", prepared_by))

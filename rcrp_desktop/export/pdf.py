@@ -126,6 +126,7 @@ class _Writer:
             hAlign="LEFT",
         )
         commands: list[Any] = [
+            ("FONT", (0, 0), (-1, -1), fonts.REGULAR, CELL_SIZE),  # not Helvetica, even unused
             ("VALIGN", (0, 0), (-1, -1), "TOP"),
             ("LEFTPADDING", (0, 0), (-1, -1), 3),
             ("RIGHTPADDING", (0, 0), (-1, -1), 3),
@@ -237,6 +238,8 @@ def render_pdf(handover: Handover, *, invariant: bool = False) -> RenderedPdf:
         keywords=[],
         lang="en-GB",
         invariant=1 if invariant else 0,
+        initialFontName=fonts.REGULAR,  # else every page refers to Helvetica
+        initialFontSize=CELL_SIZE,
     )
     frame = Frame(MARGIN, BOTTOM, BODY, HEIGHT - TOP - BOTTOM, id="body", showBoundary=0)
     doc.addPageTemplates([PageTemplate(id="page", frames=[frame])])

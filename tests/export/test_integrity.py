@@ -134,9 +134,27 @@ def test_the_metadata_holds_no_personal_data_and_nothing_is_active(
     assert "/Metadata" not in root and "/Names" not in root  # no XMP, no embedded files
     assert "/OpenAction" not in root and "/AA" not in root
     assert all("/Annots" not in page for page in reader.pages)  # no links
-    raw = (tmp_path / "h.pdf").read_bytes()
-    for active in (b"/JavaScript", b"/JS", b"/URI", b"/Launch", b"/EmbeddedFile", b"/XFA"):
-        assert active not in raw
+    active = {
+        "/JavaScript",
+        "/JS",
+        "/URI",
+        "/Launch",
+        "/EmbeddedFile",
+        "/EmbeddedFiles",
+        "/XFA",
+        "/AA",
+        "/OpenAction",
+        "/Annots",
+        "/A",
+        "/Metadata",
+    }
+    walked = []
+    for number in range(1, int(reader.trailer["/Size"])):
+        found = reader.get_object(number)
+        if isinstance(found, dict):
+            assert not active & set(found), (number, sorted(found))
+            walked.append(found.get("/Type"))
+    assert walked.count("/Page") == len(reader.pages)  # every object was looked at
 
 
 def test_the_same_record_gives_the_same_bytes(store: Store, record: int, tmp_path: Path) -> None:
@@ -211,3 +229,23 @@ def test_a_kill_mid_export_leaves_no_final_file_and_no_record(
     leftovers = list(target.parent.iterdir())
     assert all(p.name.startswith(".h.pdf.") and p.suffix == ".part" for p in leftovers)
     assert len(store.events(record)) == before and verify(store) == []
+
+
+def test_the_dejavu_family_is_registered_so_bold_is_a_real_face(
+    store: Store, record: int, tmp_path: Path
+) -> None:
+    from reportlab.lib.fonts import tt2ps
+
+    from rcrp_desktop.export import fonts
+
+    fonts.register()
+    assert tt2ps(fonts.FAMILY, 1, 0) == fonts.BOLD
+    assert tt2ps(fonts.FAMILY, 0, 1) == fonts.ITALIC
+    assert tt2ps(fonts.FAMILY, 1, 1) == fonts.BOLD_ITALIC
+    export_handover(store, record, "crisis_team", tmp_path / "h.pdf", user=USER)
+    used = set()
+    for page in pypdf.PdfReader(tmp_path / "h.pdf").pages:
+        for font in page["/Resources"]["/Font"].values():
+            used.add(str(font.get_object()["/BaseFont"]).split("+")[-1])
+    # Embedded subsets of the bundled faces only: no built-in Helvetica, no ZapfDingbats.
+    assert used == {"DejaVuSans", "DejaVuSans-Bold"}, used

@@ -1,0 +1,82 @@
+"""Minimum necessary (RELIABILITY.md P4): only what a recipient's template names is shared.
+
+A property test fills a record with data no template agrees to share (fields the notes do not
+define, and answers to the questions a recipient type omits) and checks that none of it
+reaches the handover, in its text or (for one case) in the PDF and its metadata.
+"""
+
+import string
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import pypdf
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from rcrp_desktop.domain import engine
+from rcrp_desktop.domain.closure import NOTE_TYPES, note_from
+from rcrp_desktop.domain.protocol import InputKind, Pack, Question
+from rcrp_desktop.export.handover import build_handover_pdf, handover_text
+from rcrp_desktop.export.recipients import Templates
+from rcrp_desktop.export.source import ExportSource, load_source
+from rcrp_desktop.storage.recorder import ENGINE_KINDS, RecordedNote
+from rcrp_desktop.storage.repository import Store, StoredEvent
+
+from .records import CASES, make_record, squash
+
+SECRET = st.text(string.ascii_uppercase, min_size=14, max_size=20).map(lambda s: f"SECRET{s}")
+
+
+def stuffed(source: ExportSource, omitted: frozenset[str], secret: str) -> ExportSource:
+    """The same record with `secret` in fields no note defines and in every omitted answer."""
+    events = []
+    for event in source.events:
+        payload: dict[str, Any] = {**event.payload, "not_agreed": secret, "nhs_number": secret}
+        question = source.pack.nodes.get(str(payload.get("node", "")))
+        if event.kind in ENGINE_KINDS and payload.get("node") in omitted:
+            assert isinstance(question, Question)
+            if question.input is InputKind.TEXT:
+                payload["value"] = secret
+            payload["rationale"] = secret
+        events.append(StoredEvent(*event[:2], payload, *event[3:]))
+    state = engine.replay(source.pack, [e.payload for e in events if e.kind in ENGINE_KINDS])
+    notes = tuple(
+        RecordedNote(note_from(e.kind, e.payload), e.utc, e.local, e.user)
+        for e in events
+        if e.kind in NOTE_TYPES
+    )
+    return replace(source, events=tuple(events), state=state, notes=notes)
+
+
+def test_fields_no_template_names_never_reach_a_handover(
+    store: Store, packs: dict[str, Pack], templates: Templates
+) -> None:
+    sources = {
+        recipient: load_source(store, make_record(store, packs, case))
+        for recipient, case in CASES.items()
+    }
+
+    @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @given(recipient=st.sampled_from(sorted(CASES)), secret=SECRET)
+    def check(recipient: str, secret: str) -> None:
+        chosen = templates.recipient(recipient)
+        source = stuffed(sources[recipient], chosen.omit, secret)
+        assert secret not in handover_text(source, recipient)
+        assert secret not in handover_text(source, recipient, redact=True)
+
+    check()
+
+
+def test_nor_the_pdf_or_its_metadata(
+    store: Store, packs: dict[str, Pack], templates: Templates, tmp_path: Path
+) -> None:
+    source = load_source(store, make_record(store, packs, CASES["ambulance"]))
+    secret = "SECRETNOTAGREEDTOSHARE"
+    stuffed_source = stuffed(source, templates.recipient("ambulance").omit, secret)
+    built = build_handover_pdf(stuffed_source, "ambulance", tmp_path / "h.pdf")
+    reader = pypdf.PdfReader(tmp_path / "h.pdf")
+    text = squash("".join(page.extract_text() for page in reader.pages))
+    assert secret not in text
+    assert secret.encode() not in built.data
+    assert all(secret not in str(value) for value in (reader.metadata or {}).values())
