@@ -6,11 +6,14 @@ holds one `training_scenario` event, written when the trainer starts the scenari
     recorder.note(SCENARIO_NOTE, scenario_note(scenario, trainee="PC 4521 Sam Example"))
 
 Nothing about the schema changes. The run is scored from the record's own events: the engine
-steps and any re-assessment, each timed from the record's `created` event.
+steps and any re-assessment, each timed from the record's `created` event, on the scenario
+clock: time the trainer let pass (a `training_clock` event, {"seconds": 300}, recorded when it
+was done) counts as time on the call for every step after it. The events keep their real times.
 """
 
 import csv
 import io
+import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, fields, replace
 from datetime import datetime
@@ -25,6 +28,7 @@ from rcrp_desktop.storage.repository import RecordSummary, Store, StoredEvent
 
 SCENARIO_NOTE = "training_scenario"
 REASSESSMENT = "reassessment"
+CLOCK_NOTE = "training_clock"  # the trainer let scenario time pass: {"seconds": n}
 MAX_RUNS = 100_000
 # Spreadsheet programs run a cell starting with one of these as a formula: quote it.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -46,9 +50,12 @@ def run_from_events(events: Sequence[StoredEvent], source: str = "<record>") -> 
     start = _when(events[0].utc) if events else None
     trainee = ""
     steps: list[RunStep] = []
+    passed = 0.0  # scenario time the trainer let pass before this event
     for event in events:
         data = event.payload
-        at = max(0.0, (_when(event.utc) - start).total_seconds()) if start else None
+        if event.kind == CLOCK_NOTE:
+            passed += time_passed(data)
+        at = max(0.0, (_when(event.utc) - start).total_seconds()) + passed if start else None
         if event.kind == SCENARIO_NOTE:
             trainee = str(data.get("trainee", ""))
         elif event.kind == REASSESSMENT:
@@ -66,6 +73,14 @@ def run_from_events(events: Sequence[StoredEvent], source: str = "<record>") -> 
             )
     check_timings(steps, source)
     return Run(tuple(steps), trainee, source=source)
+
+
+def time_passed(payload: dict[str, Any]) -> float:
+    """The seconds a training_clock event let pass (0 for anything that is not a number)."""
+    seconds = payload.get("seconds")
+    if isinstance(seconds, bool) or not isinstance(seconds, int | float):
+        return 0.0
+    return float(seconds) if math.isfinite(seconds) and seconds > 0 else 0.0
 
 
 def scenario_of(events: Sequence[StoredEvent]) -> dict[str, Any] | None:
