@@ -4,6 +4,7 @@
     rcrp-desktop scenario list [--json]                      the shipped scenarios
     rcrp-desktop scenario score SCENARIO --answers RUN.json [--json]
     rcrp-desktop scenario runs [--csv | --json]              every run in the training database
+    rcrp-desktop scenario debrief RECORD_ID --out FILE.pdf   a run's debrief, marked TRAINING
 
 Bad input (a run that does not fit, a scenario that is not there) gets one line and exit 2.
 """
@@ -15,6 +16,7 @@ from dataclasses import asdict
 from pathlib import Path
 
 from rcrp_desktop import paths
+from rcrp_desktop.domain.errors import Error
 from rcrp_desktop.domain.problems import Problem
 from rcrp_desktop.domain.scenario import Scenario
 from rcrp_desktop.domain.scenario_lint import (
@@ -27,6 +29,7 @@ from rcrp_desktop.domain.scenario_lint import (
 from rcrp_desktop.domain.scenario_run import ScenarioError, load_run
 from rcrp_desktop.domain.scoring import Score, score_run
 from rcrp_desktop.storage.data import database_path
+from rcrp_desktop.storage.errors import StorageError
 from rcrp_desktop.storage.repository import Store
 from rcrp_desktop.storage.training_runs import RunRow, runs_csv, runs_for
 
@@ -54,6 +57,10 @@ def add_commands(commands: "argparse._SubParsersAction[argparse.ArgumentParser]"
     output.add_argument("--csv", action="store_true", help="as CSV, for a spreadsheet")
     output.add_argument("--json", action="store_true")
     runs.set_defaults(handler=runs_command)
+    debrief = actions.add_parser("debrief", help="a training run's debrief as a PDF")
+    debrief.add_argument("record", type=int, metavar="RECORD_ID", help="the run's record")
+    debrief.add_argument("--out", type=Path, required=True, help="the PDF to write")
+    debrief.set_defaults(handler=debrief_command)
 
 
 def forms_root(args: argparse.Namespace) -> Path:
@@ -228,4 +235,31 @@ def runs_command(args: argparse.Namespace, data_dir: Path) -> int:
                 f"{row.trainee[:22]:<22} {row.started_utc[:19]:<20} {row.record_id:>6}  "
                 f"{row.scenario[:30]:<30} {band}"
             )
+    return 0
+
+
+def debrief_command(args: argparse.Namespace, data_dir: Path) -> int:
+    """Score a stored run and save its debrief PDF (written whole, owner-only)."""
+    from rcrp_desktop.export.debrief_pdf import debrief_of, save_debrief  # reportlab: only here
+    from rcrp_desktop.export.errors import ExportError
+
+    path = database_path(data_dir, "training")
+    if not path.exists():
+        err(f"rcrp-desktop: no training database yet ({path})")
+        return USAGE
+    scenarios, _ = load_scenarios(scenarios_dir(args), forms_root(args))
+    store = Store.open(path, "training", create=False, readonly=True)
+    try:
+        debrief = debrief_of(store, args.record, scenarios)
+    except (Error, StorageError) as error:
+        err(f"rcrp-desktop: {error}")
+        return USAGE
+    finally:
+        store.close()
+    try:
+        saved = save_debrief(debrief, args.out)
+    except ExportError as error:
+        err(f"rcrp-desktop: {error}")
+        return USAGE
+    out(f"Debrief of record {args.record} ({debrief.score.band}) saved as {saved}")
     return 0
