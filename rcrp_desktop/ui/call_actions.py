@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from rcrp_desktop.domain.partners import Directory
     from rcrp_desktop.storage.recorder import CallRecorder
     from rcrp_desktop.storage.repository import Store
+    from rcrp_desktop.ui.export_flow import ExportFlow
     from rcrp_desktop.ui.session import CallSession
 
 
@@ -48,6 +49,8 @@ class CallActionsMixin:
         def find_pack(self, pack_id: str, version: str, digest: str) -> Pack | None: ...
         def selected_pack(self) -> Pack | None: ...
         def statusBar(self) -> QStatusBar: ...
+
+    _export: "ExportFlow | None" = None  # the Export… flow, made on first use
 
     @property
     def _widget(self) -> QWidget:
@@ -168,6 +171,25 @@ class CallActionsMixin:
         text = log_summary(self.store.record(recorder.record_id), recorder)
         QGuiApplication.clipboard().setText(text)
         self.statusBar().showMessage("Log summary copied: paste it into the incident log.", 10000)
+
+    @Slot()
+    def export_handover(self) -> None:
+        """Export… : the handover for a partner, built off the GUI thread, recorded (R23)."""
+        from rcrp_desktop.ui.export_flow import ExportFlow
+
+        session = self.session
+        if session is None:
+            return
+        if self._export is None:
+            self._export = ExportFlow(
+                self._widget,
+                self.store,
+                self.user,
+                self.find_pack,
+                lambda text: self.statusBar().showMessage(text, 15000),
+            )
+        self._export.user = self.user
+        self._export.start(session.record_id, session.recorder, session.changed.emit)
 
     @Slot()
     def check_overdue(self) -> None:

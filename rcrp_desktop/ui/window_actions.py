@@ -19,6 +19,7 @@ CALL_ACTIONS = (
     ("deployment", ("Ctrl+D",), "record_deployment"),
     ("supervisor", ("Ctrl+U",), "record_supervisor"),
     ("summary", ("Ctrl+L",), "copy_summary"),
+    ("export", ("Ctrl+E",), "export_handover"),
     ("close", ("Ctrl+Shift+C",), "close_call"),
 )
 

@@ -138,6 +138,8 @@ def test_the_first_paint_comes_before_the_database_layer_and_the_dialogs_are_loa
         "rcrp_desktop.ui.dialogs_partners",
         "rcrp_desktop.ui.widgets.call_page",
         "rcrp_desktop.ui.widgets.records_panel",
+        "rcrp_desktop.ui.export_flow",
+        "reportlab",
     ]
     done = subprocess.run(
         [sys.executable, "-c", FIRST_PAINT_PROBE, str(data_dir), *heavy],

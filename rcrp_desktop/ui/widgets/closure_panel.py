@@ -21,6 +21,7 @@ BUTTONS = [  # (name, text): the window connects each to its action
     ("deployment", "Deployment… (Ctrl+D)"),
     ("supervisor", "Supervisor review… (Ctrl+U)"),
     ("summary", "Copy log summary (Ctrl+L)"),
+    ("export", "Export handover… (Ctrl+E)"),
     ("close", "Close call (Ctrl+Shift+C)"),
 ]
 

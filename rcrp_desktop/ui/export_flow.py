@@ -1,0 +1,234 @@
+"""Export… : choose the recipient and the options, build the handover off the GUI thread, open it.
+
+The record is read on the GUI thread (its connection lives there), the PDF is built and written
+in a pool thread (`tasks.run_task`), and the export is recorded back on the GUI thread, after the
+file is whole on disk (`export.handover`'s three steps).
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QUrl
+from PySide6.QtGui import QDesktopServices, QGuiApplication
+from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
+
+from rcrp_desktop import APP_TITLE
+from rcrp_desktop.export.errors import ExportError
+from rcrp_desktop.export.handover import (
+    Built,
+    ExportResult,
+    build_handover_pdf,
+    build_handover_text,
+    record_export,
+)
+from rcrp_desktop.export.recipients import Recipient, load_templates, recipients_for
+from rcrp_desktop.export.source import ExportSource, load_source
+from rcrp_desktop.storage.errors import StorageError
+from rcrp_desktop.ui.form_dialog import Field, FormDialog
+from rcrp_desktop.ui.tasks import run_task
+
+if TYPE_CHECKING:
+    from rcrp_desktop.storage.recorder import CallRecorder, PackFinder
+    from rcrp_desktop.storage.repository import Store
+
+PDF_FILE, TEXT_CLIPBOARD = "pdf", "text"
+
+
+@dataclass(frozen=True)
+class ExportChoice:
+    """What the handler asked for."""
+
+    recipient: Recipient
+    form: str  # PDF_FILE or TEXT_CLIPBOARD
+    marking: str
+    redact: bool
+    lawful_basis: str
+
+
+def ask_export(parent: QWidget, source: ExportSource) -> ExportChoice | None:
+    """The recipient types that fit the record, and how to send it; None if cancelled."""
+    templates = load_templates()
+    fitting = recipients_for(source, templates)
+    if not fitting:
+        QMessageBox.information(
+            parent,
+            APP_TITLE,
+            "No handover fits this record yet: record the handover to a partner (Ctrl+H), "
+            "or answer the questions that call for one.",
+        )
+        return None
+    values = FormDialog.ask(
+        parent,
+        f"Export the handover for record {source.record_id}",
+        "Only what the chosen recipient needs is included. The export is recorded in the "
+        "record: what, to whom, when and on what basis.",
+        [
+            Field(
+                "recipient",
+                "Recipient",
+                "choice",
+                tuple((r.id, r.title) for r in fitting),
+                fitting[0].id,
+            ),
+            Field(
+                "form",
+                "Send as",
+                "choice",
+                (
+                    (PDF_FILE, "PDF file (saved, then opened)"),
+                    (TEXT_CLIPBOARD, "Plain text (copied, for a secure e-mail or message)"),
+                ),
+                PDF_FILE,
+            ),
+            Field("marking", "Protective marking", "line", default=templates.marking),
+            Field("redact", "Leave out third parties' details", "check", default=False),
+            Field(
+                "lawful_basis",
+                "Information-sharing basis (blank: the recipient type's own)",
+                "line",
+            ),
+        ],
+    )
+    if values is None:
+        return None
+    recipient = next(r for r in fitting if r.id == values["recipient"])
+    return ExportChoice(
+        recipient,
+        str(values["form"]),
+        str(values["marking"]).strip() or templates.marking,
+        bool(values["redact"]),
+        str(values["lawful_basis"]).strip(),
+    )
+
+
+def ask_pdf_path(parent: QWidget, suggested: Path) -> Path | None:
+    """Where to save the PDF (a seam: tests answer it)."""
+    chosen, _ = QFileDialog.getSaveFileName(
+        parent, "Save the handover PDF", str(suggested), "PDF files (*.pdf)"
+    )
+    return Path(chosen) if chosen else None
+
+
+def open_document(path: Path) -> None:
+    """Open the saved file in the system's viewer; if that cannot be done, open its folder."""
+    if not QDesktopServices.openUrl(QUrl.fromLocalFile(str(path))):
+        QDesktopServices.openUrl(QUrl.fromLocalFile(str(path.parent)))
+
+
+def default_folder() -> Path:
+    documents = Path.home() / "Documents"
+    return documents if documents.is_dir() else Path.home()
+
+
+class ExportFlow:
+    """One export from the window: ask, build in the background, record, then open or copy."""
+
+    def __init__(
+        self,
+        parent: QWidget,
+        store: "Store",
+        user: str,
+        find_pack: "PackFinder",
+        say: Callable[[str], None],
+    ) -> None:
+        self.parent = parent
+        self.store = store
+        self.user = user
+        self.find_pack = find_pack
+        self.say = say  # the status bar
+        self.busy = False
+
+    def start(
+        self, record_id: int, recorder: "CallRecorder | None", done: Callable[[], None]
+    ) -> None:
+        if self.busy:
+            self.say("A handover is still being built: wait for it to finish.")
+            return
+        try:
+            source = load_source(self.store, record_id, self.find_pack)
+        except (ExportError, StorageError) as error:
+            QMessageBox.warning(self.parent, APP_TITLE, str(error))
+            return
+        choice = ask_export(self.parent, source)
+        if choice is None:
+            return
+        if choice.form == TEXT_CLIPBOARD:
+            self._text(source, choice, recorder, done)
+            return
+        suggested = default_folder() / f"rcrp-{record_id}-{choice.recipient.id}.pdf"
+        path = ask_pdf_path(self.parent, suggested)
+        if path is None:
+            return
+        if path.suffix.lower() != ".pdf":  # a name typed without it
+            path = path.with_name(path.name + ".pdf")
+        self.busy = True
+        self.say(f"Building the handover for {choice.recipient.title}…")
+        run_task(
+            lambda: build_handover_pdf(
+                source,
+                choice.recipient,
+                path,
+                marking=choice.marking,
+                redact=choice.redact,
+                lawful_basis=choice.lawful_basis,
+                prepared_by=self.user,
+            ),
+            lambda built: self._built(built, recorder, done),
+            self._failed,
+            context=self.parent,
+        )
+
+    def _text(
+        self,
+        source: ExportSource,
+        choice: ExportChoice,
+        recorder: "CallRecorder | None",
+        done: Callable[[], None],
+    ) -> None:
+        try:
+            built = build_handover_text(
+                source,
+                choice.recipient,
+                shown_as="clipboard",
+                marking=choice.marking,
+                redact=choice.redact,
+                lawful_basis=choice.lawful_basis,
+                prepared_by=self.user,
+            )
+            result = record_export(self.store, built, self.user, recorder)
+        except (ExportError, StorageError) as error:
+            self._failed(error)
+            return
+        QGuiApplication.clipboard().setText(result.text)
+        self.say(f"Handover for {result.agency} copied as text; the export is recorded.")
+        done()
+
+    def _built(
+        self, built: Built, recorder: "CallRecorder | None", done: Callable[[], None]
+    ) -> None:
+        self.busy = False
+        try:
+            result: ExportResult = record_export(self.store, built, self.user, recorder)
+        except StorageError as error:  # record_export has removed the file again
+            QMessageBox.warning(
+                self.parent,
+                APP_TITLE,
+                f"The handover was not saved, because the export could not be recorded: {error}",
+            )
+            return
+        assert result.path is not None
+        self.say(
+            f"Handover saved: {result.path} ({result.pages} page"
+            f"{'s' if result.pages != 1 else ''}); the export is recorded."
+        )
+        done()
+        open_document(result.path)
+
+    def _failed(self, error: Exception) -> None:
+        self.busy = False
+        if isinstance(error, ExportError | StorageError | OSError):
+            QMessageBox.warning(self.parent, APP_TITLE, f"No handover was made: {error}")
+            return
+        raise error
