@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from rcrp_desktop import cli
 from rcrp_desktop.cli import main
 from rcrp_desktop.domain.outcomes import OutcomeCode
 from rcrp_desktop.domain.script import load_script
@@ -123,3 +124,36 @@ def test_help_lists_the_commands() -> None:
     assert result.returncode == 0
     for command in ("gui", "forms", "run-script"):
         assert command in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("argv", "opens_window"),
+    [
+        ([], True),
+        (["gui"], True),
+        (["--data-dir", "somewhere", "--training", "gui"], True),
+        (["--pack", "rcrp-wales"], True),
+        (["list"], False),
+        (["--data-dir", "somewhere", "verify"], False),
+        (["--help"], False),
+        (["gui", "--help"], False),
+        (["--version"], False),
+        (["--no-such-option"], False),
+    ],
+)
+def test_only_a_window_start_skips_the_full_parser(argv: list[str], opens_window: bool) -> None:
+    assert (cli.window_args(argv) is not None) is opens_window
+
+
+def test_parsing_a_window_start_imports_none_of_the_headless_commands() -> None:
+    """The window is the start a handler waits for: storage and scripts load after it."""
+    probe = (
+        "import sys; from rcrp_desktop import cli; args = cli.window_args(['--training']); "
+        "print(args.training, sorted(m for m in ('sqlite_utils', 'rcrp_desktop.records_cli', "
+        "'rcrp_desktop.script_cli', 'rcrp_desktop.domain.engine', 'reportlab') "
+        "if m in sys.modules))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, timeout=60, check=True
+    )
+    assert done.stdout.split("\n")[0] == "True []"
