@@ -212,7 +212,9 @@ class _Writer:
         for finding in done:
             where = f" [{finding.node}]" if finding.node else ""
             story.append(
-                self.para(f"{finding.label}{where}: {finding.given}", self.body, finding.label, "✓")
+                self.para(
+                    f"{finding.label}{where} — {finding.given}", self.body, finding.label, "✓"
+                )
             )
         if debrief.learning_points:
             story.append(self.para("Learning points", self.heading, "a heading"))

@@ -136,6 +136,10 @@ class MainWindow(CallActionsMixin, QMainWindow):
         self.statusBar().addPermanentWidget(self.saved_label)
         self.call_actions: dict[str, QAction] = {}
         add_window_actions(self)
+        # Trainer mode (R26): small; the scenarios, caller panel and debrief load on first use.
+        from rcrp_desktop.ui.training.actions import TrainingActions
+
+        self.training = TrainingActions(self, training)
         self.new_call_button.setEnabled(bool(packs))
         self.resize(1280, 760)
         if store is None:

@@ -24,6 +24,11 @@ SHORTCUTS = [
     ("Ctrl+Shift+P", "Record that the partner confirmed"),
     ("Ctrl+Shift+D", "Edit the force's partner directory"),
     ("Ctrl+Shift+I", "Change the handler at this desk (shift change)"),
+    ("Ctrl+Shift+N", "Training: start a scenario (choose it and the trainee; --training only)"),
+    ("Ctrl+Shift+T", "Training: let time pass, to the next timed event (else the minutes set)"),
+    ("Ctrl+Shift+M", "Training: set how many minutes pass"),
+    ("Ctrl+Shift+B", "Training: end the run and show its debrief (Ctrl+S there saves the PDF)"),
+    ("Ctrl+Shift+L", "Training: trainees' runs (Enter: debrief; Ctrl+E: export CSV)"),
     ("F1", "This list"),
 ]
 

@@ -1,10 +1,17 @@
-"""One run of a scenario as the window follows it: what the caller panel has shown, and when."""
+"""One run of a scenario as the window follows it: what the caller panel has shown, and when.
 
+Qt-free: the trainer (controller.py) keeps one of these for the run on screen.
+"""
+
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from rcrp_desktop.domain.scenario import Scenario
+from rcrp_desktop.storage.followups import Overdue, overdue_records
 from rcrp_desktop.storage.recorder import CallRecorder
+from rcrp_desktop.storage.repository import Store, StoredEvent
+from rcrp_desktop.storage.training_runs import CLOCK_NOTE, scenario_of, time_passed
 
 FAR_FUTURE = datetime(9999, 1, 1, tzinfo=UTC)
 
@@ -86,3 +93,42 @@ class ScenarioRun:
         before = self.seen.get(recorder.record_id)
         self.seen[recorder.record_id] = now
         return before is not None and (now[0] > before[0] or (now[1] and not before[1]))
+
+
+def resumed_run(
+    events: Sequence[StoredEvent], recorder: CallRecorder, scenarios: Iterable[Scenario]
+) -> ScenarioRun | None:
+    """The run a stored record is, picked up again (with the time let pass), or None."""
+    note = scenario_of(events)
+    scenario = next((s for s in scenarios if note and s.id == note.get("scenario")), None)
+    if note is None or scenario is None or not events:
+        return None
+    return ScenarioRun(
+        scenario,
+        recorder,
+        str(note.get("trainee", "")),
+        when(events[0].utc),
+        passed=sum(time_passed(e.payload) for e in events if e.kind == CLOCK_NOTE),
+    )
+
+
+def overdue_on_clock(
+    store: Store, run: ScenarioRun | None, recorder: CallRecorder | None
+) -> list[Overdue]:
+    """Partners not confirmed by their re-check time on the scenario clock, oldest first.
+
+    And the run's own handover once an inject says the partner has failed (`partner_failed`).
+    """
+    passed = run.passed if run is not None else 0.0
+    found = overdue_records(store, datetime.now(UTC) + timedelta(seconds=passed))
+    if run is None or recorder is None or any(o.record.id == run.record_id for o in found):
+        return found
+    failed = run.partner_failed(recorder)
+    pending = recorder.overdue(FAR_FUTURE)
+    if failed is not None and pending is not None:
+        found.insert(0, Overdue(store.record(run.record_id), pending[0], failed))
+    return found
+
+
+def when(utc: str) -> datetime:
+    return datetime.fromisoformat(utc.replace("Z", "+00:00"))

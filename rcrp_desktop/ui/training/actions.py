@@ -1,0 +1,101 @@
+"""Trainer mode's shortcuts on the main window; what they drive is loaded when first used.
+
+The actions exist in every mode, so that starting a scenario on live records is refused with a
+reason rather than ignored; the watermark and everything else load only in training mode.
+"""
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, cast
+
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QMessageBox
+
+from rcrp_desktop import APP_TITLE
+
+if TYPE_CHECKING:
+    from rcrp_desktop.ui.main_window import MainWindow
+    from rcrp_desktop.ui.training.controller import Trainer
+
+# (name, keys, what it does): each is also listed on F1 (ui/shortcuts.py).
+ACTIONS = (
+    ("start_scenario", "Ctrl+Shift+N", "Start a training scenario"),
+    ("time_passes", "Ctrl+Shift+T", "Let scenario time pass"),
+    ("minutes", "Ctrl+Shift+M", "Minutes of scenario time to pass"),
+    ("debrief", "Ctrl+Shift+B", "End the run and debrief"),
+    ("trainer_view", "Ctrl+Shift+L", "Trainees' runs"),
+)
+LIVE_REFUSAL = (
+    "Training scenarios run only in the training database, and these are live records.\n\n"
+    "Start the app with --training to run a scenario: its calls are kept apart and never "
+    "appear among live records."
+)
+
+
+class TrainingActions(QObject):
+    """The trainer's actions on one window, and the trainer (made on first use).
+
+    In training mode the trainer is also made just after the window's first paint, so that a
+    scenario run resumed from the start page gets its caller panel, and partner ETAs run on
+    the scenario clock.
+    """
+
+    def __init__(self, window: "MainWindow", training: bool) -> None:
+        super().__init__(window)
+        self.training = training
+        self._trainer: Trainer | None = None
+        self.actions: dict[str, QAction] = {}
+        for name, keys, text in ACTIONS:
+            action = QAction(text, window)
+            action.setShortcut(QKeySequence(keys))
+            action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+            action.triggered.connect(self._slot(name))
+            window.addAction(action)
+            self.actions[name] = action
+        if training:
+            from rcrp_desktop.ui.training.watermark import Watermark
+
+            central = window.centralWidget()
+            assert central is not None
+            self.watermark = Watermark(central)
+            banner = window.training_banner
+            banner.setText(f"{banner.text()} Ctrl+Shift+N starts a scenario for a trainee.")
+            window.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.window and event.type() == QEvent.Type.Paint:
+            self.window.removeEventFilter(self)
+            QTimer.singleShot(0, lambda: self.trainer)
+        return False
+
+    @property
+    def window(self) -> "MainWindow":
+        """The window, as this object's Qt parent: no Python reference cycle keeps it alive."""
+        return cast("MainWindow", self.parent())
+
+    @property
+    def trainer(self) -> "Trainer":
+        if self._trainer is None:
+            from rcrp_desktop.ui.training.controller import Trainer
+
+            self._trainer = Trainer(self.window)
+        return self._trainer
+
+    def _slot(self, name: str) -> Callable[[], None]:
+        def run() -> None:
+            if not self._training_records():
+                return
+            getattr(self.trainer, name)()
+
+        return run
+
+    def _training_records(self) -> bool:
+        """Whether the open records are the training database; says why not, if not."""
+        window = self.window
+        if not window.records_open:
+            window.statusBar().showMessage("The records are still opening: try again.", 5000)
+            return False
+        if window.store.mode != "training":
+            QMessageBox.warning(window, APP_TITLE, LIVE_REFUSAL)
+            return False
+        return True
