@@ -18,6 +18,7 @@ SHORTCUTS = [
     ("Ctrl+H / Ctrl+T / Ctrl+R", "Record the handover / what the caller / referrer was told"),
     ("Ctrl+U", "Record the supervisor's review"),
     ("Ctrl+L", "Copy the log summary for the incident log"),
+    ("Ctrl+E", "Export the handover for a partner: PDF (saved and opened) or plain text"),
     ("Ctrl+Shift+C", "Close the call (only when everything needed is recorded)"),
     ("Ctrl+S", "Retry saving what could not be saved"),
     ("Ctrl+Shift+R", "Re-assess a call whose partner has not confirmed (a linked record)"),

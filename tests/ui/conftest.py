@@ -2,6 +2,7 @@
 
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from PySide6.QtCore import QThreadPool
@@ -12,6 +13,7 @@ from rcrp_desktop.domain.protocol import Pack
 from rcrp_desktop.storage.data import database_path
 from rcrp_desktop.storage.repository import Store
 from rcrp_desktop.ui.dialogs import IncidentDialog
+from rcrp_desktop.ui.form_dialog import FormDialog
 from rcrp_desktop.ui.main_window import MainWindow
 from tests.ui.records_data import populate
 
@@ -79,3 +81,25 @@ def no_task_left_running(qapp: QApplication) -> Iterator[None]:
 def records(store: Store, england: Pack) -> list[int]:
     """A few hundred synthetic calls in the test's store."""
     return populate(store, england)
+
+
+@pytest.fixture
+def forms(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[dict[str, Any]]]:
+    """Answers for the next form dialogs, in order; every one must be used."""
+    queue: list[dict[str, Any]] = []
+
+    def ask(cls: type, parent: object, title: str, intro: str, fields: list[Any]) -> Any:
+        assert queue, f"unexpected form: {title}"
+        given = queue.pop(0)
+        return {f.name: given.get(f.name, as_shown(f)) for f in fields}
+
+    monkeypatch.setattr(FormDialog, "ask", classmethod(ask))
+    yield queue
+    assert not queue, "forms left unanswered"
+
+
+def as_shown(field: Any) -> Any:
+    """What the real dialog holds for an untouched field (a choice shows its first entry)."""
+    if field.kind == "choice" and not any(v == field.default for v, _ in field.choices):
+        return field.choices[0][0]
+    return field.default

@@ -16,7 +16,7 @@ from rcrp_desktop.storage.repository import Store
 from rcrp_desktop.ui import export_flow
 from rcrp_desktop.ui.main_window import MainWindow
 from tests.ui.test_main_window import press
-from tests.ui.test_workflow import CTRL, forms, play  # noqa: F401  (forms is a fixture)
+from tests.ui.test_workflow import CTRL, play
 
 HANDED_OVER = {
     "agency": "Testshire NHS Trust",
@@ -52,7 +52,7 @@ def test_ctrl_e_builds_the_pdf_off_the_gui_thread_records_it_and_opens_it(
     qtbot: QtBot,
     window: MainWindow,
     store: Store,
-    forms: list[dict[str, Any]],  # noqa: F811
+    forms: list[dict[str, Any]],
     opened: list[Path],
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
@@ -105,7 +105,7 @@ def test_plain_text_goes_to_the_clipboard_and_is_recorded(
     qtbot: QtBot,
     window: MainWindow,
     store: Store,
-    forms: list[dict[str, Any]],  # noqa: F811
+    forms: list[dict[str, Any]],
     opened: list[Path],
 ) -> None:
     record = handed_over_call(qtbot, window, forms)
@@ -124,7 +124,7 @@ def test_a_cancelled_export_records_nothing(
     qtbot: QtBot,
     window: MainWindow,
     store: Store,
-    forms: list[dict[str, Any]],  # noqa: F811
+    forms: list[dict[str, Any]],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     record = handed_over_call(qtbot, window, forms)
@@ -137,7 +137,7 @@ def test_a_pdf_that_cannot_be_written_is_said_and_nothing_is_recorded(
     qtbot: QtBot,
     window: MainWindow,
     store: Store,
-    forms: list[dict[str, Any]],  # noqa: F811
+    forms: list[dict[str, Any]],
     opened: list[Path],
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,

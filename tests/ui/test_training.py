@@ -44,9 +44,8 @@ from rcrp_desktop.ui.training.controller import Trainer
 from rcrp_desktop.ui.training.debrief_dialog import DebriefDialog
 from rcrp_desktop.ui.training.start_dialog import ScenarioDialog
 from rcrp_desktop.ui.training.trainer_view import TrainerView
-from tests.ui.conftest import WindowFactory
+from tests.ui.conftest import WindowFactory, as_shown
 from tests.ui.test_main_window import answer_by_keyboard, press
-from tests.ui.test_workflow import as_shown
 
 CTRL, SHIFT, ALT = (
     Qt.KeyboardModifier.ControlModifier,

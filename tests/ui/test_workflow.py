@@ -1,6 +1,5 @@
 """Whole calls through the real window, decision to closure, checked against the stored record."""
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -13,34 +12,11 @@ from rcrp_desktop.domain.script import load_script
 from rcrp_desktop.paths import examples_dir
 from rcrp_desktop.storage.identity import Handler, load_handler
 from rcrp_desktop.storage.repository import Store
-from rcrp_desktop.ui.form_dialog import FormDialog
 from rcrp_desktop.ui.main_window import MainWindow
-from tests.ui.conftest import WindowFactory
+from tests.ui.conftest import WindowFactory, as_shown
 from tests.ui.test_main_window import answer_by_keyboard, press, start_call
 
 CTRL, SHIFT = Qt.KeyboardModifier.ControlModifier, Qt.KeyboardModifier.ShiftModifier
-
-
-@pytest.fixture
-def forms(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[dict[str, Any]]]:
-    """Answers for the next form dialogs, in order; every one must be used."""
-    queue: list[dict[str, Any]] = []
-
-    def ask(cls: type, parent: object, title: str, intro: str, fields: list[Any]) -> Any:
-        assert queue, f"unexpected form: {title}"
-        given = queue.pop(0)
-        return {f.name: given.get(f.name, as_shown(f)) for f in fields}
-
-    monkeypatch.setattr(FormDialog, "ask", classmethod(ask))
-    yield queue
-    assert not queue, "forms left unanswered"
-
-
-def as_shown(field: Any) -> Any:
-    """What the real dialog holds for an untouched field (a choice shows its first entry)."""
-    if field.kind == "choice" and not any(v == field.default for v, _ in field.choices):
-        return field.choices[0][0]
-    return field.default
 
 
 def play(qtbot: QtBot, window: MainWindow, script_name: str) -> None:
