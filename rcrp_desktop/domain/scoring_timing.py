@@ -46,7 +46,7 @@ def response(inject: Inject, moments: list[Moment], timed: bool) -> Finding:
     if not inject.reassess:
         wanted += ", ".join(f"'{n}'" for n in inject.respond_nodes)
     if inject.respond_within is not None and timed:
-        wanted += f" within {inject.respond_within:g} s"
+        wanted += f" within {duration(inject.respond_within)}"
     start = fired(inject, moments, timed)
     answer = None
     if start is not None:
@@ -58,7 +58,7 @@ def response(inject: Inject, moments: list[Moment], timed: bool) -> Finding:
         met, critical, given = True, True, f"responded at step {answer.index}"
         if timed and answer.at is not None:
             delay = answer.at - fired_at(inject, start)
-            given += f", {delay:g} s after it"
+            given += f", {duration(delay)} after it"
             if inject.respond_within is not None and delay > inject.respond_within:
                 met, critical = False, False
     label = f"Inject: {inject.text}"
@@ -80,14 +80,14 @@ def urgent_time(scenario: Scenario, moments: list[Moment]) -> tuple[Finding, flo
     if start is not None:
         urgent = next((m for m in moments[start.index :] if m.advice.urgent), None)
     label = "Time to the urgent decision" + (f" (from inject '{inject.id}')" if inject else "")
-    wanted = f"within {limits.urgent_within:g} s"
+    wanted = f"within {duration(limits.urgent_within)}"
     learning = URGENT_LEARNING
     if urgent is None:
         return Finding(Check.URGENT_TIME, "", label, wanted, "never", False, True, learning), None
     delay = max(0.0, (urgent.at or 0.0) - start_at)
     met = delay <= limits.urgent_within
     critical = delay > limits.urgent_within * VERY_LATE_FACTOR
-    given = f"{delay:g} s" + (f" (at '{urgent.step.node}')" if urgent.step else "")
+    given = duration(delay) + (f" (at '{urgent.step.node}')" if urgent.step else "")
     return Finding(Check.URGENT_TIME, "", label, wanted, given, met, critical, learning), delay
 
 
@@ -114,9 +114,17 @@ def outcome_time(within: float, seconds: float) -> Finding:
         Check.OUTCOME_TIME,
         "",
         "Time to the outcome",
-        f"within {within:g} s",
-        f"{seconds:g} s",
+        f"within {duration(within)}",
+        duration(seconds),
         seconds <= within,
         False,
         "Keep the call moving: ask what the decision needs, and leave the rest for the record.",
     )
+
+
+def duration(seconds: float) -> str:
+    """A time as a trainee reads it: whole seconds, minutes past a minute ("2 min 05 s")."""
+    whole = max(0, round(seconds))
+    if whole < 60:
+        return f"{whole} s"
+    return f"{whole // 60} min {whole % 60:02d} s"

@@ -194,7 +194,7 @@ def test_a_late_urgent_decision_is_minor_and_a_very_late_one_critical(
     band, divergences = score(overdose, steps)
     [late] = divergences
     assert late.check is Check.URGENT_TIME and not late.critical
-    assert late.given == "110 s (at 'thr_life')"
+    assert late.given == "1 min 50 s (at 'thr_life')"
     assert band is Band.COMPLIANT
 
     steps = steps_of(overdose)
@@ -211,7 +211,7 @@ def test_a_late_response_to_an_inject_is_minor(overdose: Scenario) -> None:
     band, divergences = score(overdose, steps)
     response = next(d for d in divergences if d.check is Check.RESPONSE)
     assert response.node == "tablets"
-    assert response.given == "responded at step 24, 82 s after it"
+    assert response.given == "responded at step 24, 1 min 22 s after it"
     assert not response.critical
     assert band is Band.COMPLIANT  # a late response and a late urgent decision: two minor
 
@@ -232,7 +232,7 @@ def test_the_partner_no_show_needs_a_re_assessment(shipped: dict[str, Scenario])
     late = [*without, replace(steps[-1], at=700)]
     band, divergences = score(scenario, late)
     assert band is Band.COMPLIANT
-    assert divergences[0].given == "responded at step 33, 160 s after it"
+    assert divergences[0].given == "responded at step 33, 2 min 40 s after it"
 
 
 def test_a_changed_answer_after_the_no_show_counts_as_re_assessing(
