@@ -285,6 +285,13 @@ def _decoration(handover: Handover, writer: _Writer) -> Decorate:
         canvas.drawString(MARGIN, 14.5 * mm, line)
         canvas.setFont(fonts.BOLD, 8)
         canvas.drawRightString(WIDTH - MARGIN, 14.5 * mm, f"Page {page} of {total}")
+        if handover.training:  # a training run's handover can never pass for a live one
+            canvas.setFillColor(colors.HexColor("#b00020"))
+            canvas.setFillAlpha(0.09)
+            canvas.setFont(fonts.BOLD, 110)
+            canvas.translate(WIDTH / 2, HEIGHT / 2)
+            canvas.rotate(50)
+            canvas.drawCentredString(0, -38, "TRAINING")
         canvas.restoreState()
 
     return decorate

@@ -249,3 +249,24 @@ def test_the_dejavu_family_is_registered_so_bold_is_a_real_face(
             used.add(str(font.get_object()["/BaseFont"]).split("+")[-1])
     # Embedded subsets of the bundled faces only: no built-in Helvetica, no ZapfDingbats.
     assert used == {"DejaVuSans", "DejaVuSans-Bold"}, used
+
+
+def test_a_training_record_s_handover_says_training_on_every_page(
+    data_dir: Path, packs: dict[str, Pack], tmp_path: Path
+) -> None:
+    from rcrp_desktop.storage.data import database_path
+
+    training = Store.open(database_path(data_dir, "training"), "training")
+    try:
+        record = make_record(
+            training, packs, CASES["crisis_team"], changes={"thr_life": ("no", LONG)}
+        )
+        export_handover(training, record, "crisis_team", tmp_path / "t.pdf", user=USER)
+    finally:
+        training.close()
+    texts = pages(tmp_path / "t.pdf")
+    assert len(texts) >= 2
+    for number, text in enumerate(texts, 1):
+        # The running header and the diagonal watermark, on top of the marking.
+        assert text.count("TRAINING") >= 2, number
+        assert "OFFICIAL-SENSITIVE" in text
