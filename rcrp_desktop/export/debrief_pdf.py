@@ -8,7 +8,7 @@ cannot be printed correctly stops the build, naming the characters, before a byt
 """
 
 import io
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
@@ -36,6 +36,7 @@ from rcrp_desktop.domain.scoring import Band, Score
 from rcrp_desktop.export import fonts
 from rcrp_desktop.export.errors import ExportError
 from rcrp_desktop.export.files import write_atomically
+from rcrp_desktop.export.pages import TRAINING_MARK, NumberedCanvas, draw_training_mark
 from rcrp_desktop.export.text import Unprintable, markup, unprintable
 from rcrp_desktop.storage.repository import Store
 from rcrp_desktop.storage.training_runs import (
@@ -48,7 +49,7 @@ from rcrp_desktop.storage.training_runs import (
 WIDTH, HEIGHT = A4
 MARGIN = 18 * mm
 TOP, BOTTOM = 24 * mm, 22 * mm
-MARK = "TRAINING"
+MARK = TRAINING_MARK
 BAND_COLOURS = {
     Band.HIGH_COMPLIANCE: "#1e6b30",
     Band.COMPLIANT: "#2f6f9f",
@@ -277,7 +278,7 @@ def render_debrief(debrief: Debrief, *, invariant: bool = False) -> bytes:
     frame = Frame(MARGIN, BOTTOM, WIDTH - 2 * MARGIN, HEIGHT - TOP - BOTTOM, id="body")
     doc.addPageTemplates([PageTemplate(id="page", frames=[frame], onPage=_watermark)])
     decorate = partial(_decorate, footer=footer)
-    doc.build(story, canvasmaker=partial(_NumberedCanvas, decorate=decorate))
+    doc.build(story, canvasmaker=partial(NumberedCanvas, decorate=decorate))
     return buffer.getvalue()
 
 
@@ -297,15 +298,8 @@ def save_debrief(debrief: Debrief, path: Path) -> Path:
 
 
 def _watermark(canvas: Canvas, doc: Any) -> None:
-    """A large diagonal TRAINING under the page's content, light enough to read through."""
-    canvas.saveState()
-    canvas.setFillColor(colors.HexColor("#b00020"))
-    canvas.setFillAlpha(0.09)
-    canvas.setFont(fonts.BOLD, 110)
-    canvas.translate(WIDTH / 2, HEIGHT / 2)
-    canvas.rotate(50)
-    canvas.drawCentredString(0, -38, MARK)
-    canvas.restoreState()
+    """TRAINING under the page's content (drawn as each page starts)."""
+    draw_training_mark(canvas)
 
 
 def _decorate(canvas: Canvas, page: int, total: int, *, footer: str) -> None:
@@ -321,30 +315,6 @@ def _decorate(canvas: Canvas, page: int, total: int, *, footer: str) -> None:
     canvas.setFont(fonts.BOLD, 8)
     canvas.drawRightString(WIDTH - MARGIN, 13 * mm, f"Page {page} of {total}")
     canvas.restoreState()
-
-
-Decorate = Callable[[Canvas, int, int], None]
-
-
-class _NumberedCanvas(Canvas):
-    """Holds each page back until the last is known, so that every page can say "of M"."""
-
-    def __init__(self, *args: Any, decorate: Decorate, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self._held: list[dict[str, Any]] = []
-        self._decorate = decorate
-
-    def showPage(self) -> None:
-        self._held.append(dict(self.__dict__))
-        self._startPage()  # type: ignore[attr-defined]
-
-    def save(self) -> None:
-        total = len(self._held)
-        for number, state in enumerate(self._held, start=1):
-            self.__dict__.update(state)
-            self._decorate(self, number, total)
-            super().showPage()
-        super().save()
 
 
 def urgent_text(score: Score) -> str:

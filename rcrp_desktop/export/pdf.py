@@ -7,7 +7,6 @@ stops the build with the characters named (fail closed), before a byte is writte
 
 import io
 import math
-from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
 from typing import Any
@@ -34,6 +33,7 @@ from reportlab.platypus import (
 from rcrp_desktop.export import fonts
 from rcrp_desktop.export.errors import UnprintableError
 from rcrp_desktop.export.model import Handover, Section
+from rcrp_desktop.export.pages import Decorate, NumberedCanvas, draw_training_mark
 from rcrp_desktop.export.text import Unprintable, clean, markup, unprintable
 
 WIDTH, HEIGHT = A4
@@ -244,11 +244,8 @@ def render_pdf(handover: Handover, *, invariant: bool = False) -> RenderedPdf:
     frame = Frame(MARGIN, BOTTOM, BODY, HEIGHT - TOP - BOTTOM, id="body", showBoundary=0)
     doc.addPageTemplates([PageTemplate(id="page", frames=[frame])])
     pages: list[int] = []
-    doc.build(story, canvasmaker=partial(_NumberedCanvas, decorate=decorate, pages=pages))
+    doc.build(story, canvasmaker=partial(NumberedCanvas, decorate=decorate, pages=pages))
     return RenderedPdf(buffer.getvalue(), pages[0])
-
-
-Decorate = Callable[[Canvas, int, int], None]
 
 
 def _decoration(handover: Handover, writer: _Writer) -> Decorate:
@@ -285,14 +282,9 @@ def _decoration(handover: Handover, writer: _Writer) -> Decorate:
         canvas.drawString(MARGIN, 14.5 * mm, line)
         canvas.setFont(fonts.BOLD, 8)
         canvas.drawRightString(WIDTH - MARGIN, 14.5 * mm, f"Page {page} of {total}")
-        if handover.training:  # a training run's handover can never pass for a live one
-            canvas.setFillColor(colors.HexColor("#b00020"))
-            canvas.setFillAlpha(0.09)
-            canvas.setFont(fonts.BOLD, 110)
-            canvas.translate(WIDTH / 2, HEIGHT / 2)
-            canvas.rotate(50)
-            canvas.drawCentredString(0, -38, "TRAINING")
         canvas.restoreState()
+        if handover.training:  # a training run's handover can never pass for a live one
+            draw_training_mark(canvas)
 
     return decorate
 
@@ -305,26 +297,3 @@ def _fit(text: str, width: float, size: float = 7.5) -> str:
     while line and pdfmetrics.stringWidth(line + "…", fonts.REGULAR, size) > width:
         line = line[: max(0, min(len(line) - 1, int(len(line) * 0.9)))]
     return line.rstrip() + "…"
-
-
-class _NumberedCanvas(Canvas):
-    """Holds each page back until the last is known, so that every page can say "of M"."""
-
-    def __init__(self, *args: Any, decorate: Decorate, pages: list[int], **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self._held: list[dict[str, Any]] = []
-        self._decorate = decorate
-        self._pages = pages  # told the page count when the document is saved
-
-    def showPage(self) -> None:
-        self._held.append(dict(self.__dict__))
-        self._startPage()  # type: ignore[attr-defined]
-
-    def save(self) -> None:
-        total = len(self._held)
-        self._pages.append(total)
-        for number, state in enumerate(self._held, start=1):
-            self.__dict__.update(state)
-            self._decorate(self, number, total)
-            super().showPage()
-        super().save()
