@@ -36,7 +36,6 @@ from rcrp_desktop.storage.training_runs import (
     score_record,
 )
 from rcrp_desktop.ui.dialogs import ChangeReasonDialog
-from rcrp_desktop.ui.form_dialog import FormDialog
 from rcrp_desktop.ui.main_window import MainWindow
 from rcrp_desktop.ui.training.actions import ACTIONS
 from rcrp_desktop.ui.training.caller_panel import INJECT_PREFIX
@@ -44,7 +43,7 @@ from rcrp_desktop.ui.training.controller import Trainer
 from rcrp_desktop.ui.training.debrief_dialog import DebriefDialog
 from rcrp_desktop.ui.training.start_dialog import ScenarioDialog
 from rcrp_desktop.ui.training.trainer_view import TrainerView
-from tests.ui.conftest import WindowFactory, as_shown
+from tests.ui.conftest import WindowFactory
 from tests.ui.test_main_window import answer_by_keyboard, press
 
 CTRL, SHIFT, ALT = (
@@ -67,21 +66,6 @@ def training_store(data_dir: Path) -> Iterator[Store]:
     opened = Store.open(database_path(data_dir, "training"), "training", busy_timeout_ms=100)
     yield opened
     opened.close()
-
-
-@pytest.fixture
-def forms(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[dict[str, Any]]]:
-    """Answers for the next form dialogs, in order (as in test_workflow); each must be used."""
-    queue: list[dict[str, Any]] = []
-
-    def ask(cls: type, parent: object, title: str, intro: str, fields: list[Any]) -> Any:
-        assert queue, f"unexpected form: {title}"
-        given = queue.pop(0)
-        return {f.name: given.get(f.name, as_shown(f)) for f in fields}
-
-    monkeypatch.setattr(FormDialog, "ask", classmethod(ask))
-    yield queue
-    assert not queue, "forms left unanswered"
 
 
 @pytest.fixture
