@@ -11,7 +11,7 @@ from PySide6.QtCore import QEvent, QObject, QTimer, Signal
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from rcrp_desktop import APP_NAME, APP_TITLE, ORG_DOMAIN, ORG_NAME, __version__, paths
-from rcrp_desktop.domain.loader import check_paths
+from rcrp_desktop.domain.loader import check_paths, pack_files
 from rcrp_desktop.domain.protocol import Pack
 from rcrp_desktop.storage.errors import StorageError
 from rcrp_desktop.storage.identity import Handler, load_handler, save_handler
@@ -29,6 +29,13 @@ def load_packs(forms_root: Path) -> tuple[list[Pack], list[str]]:
     """Every shipped pack that loads, and one line per problem in those that do not."""
     packs, problems = check_paths([forms_root])
     return packs, [str(problem) for problem in problems]
+
+
+def default_pack_file(forms_root: Path, pack: str) -> Path | None:
+    """The file of the pack the window starts with, where it is named after the pack's id (as
+    every shipped pack is); None if there is not exactly one."""
+    found = [path for path in pack_files([forms_root]) if path.stem == pack]
+    return found[0] if len(found) == 1 else None
 
 
 def stylesheet() -> str:
@@ -96,11 +103,19 @@ class OpenAfterFirstPaint(QObject):
 
     opened = Signal()
 
-    def __init__(self, window: MainWindow, data_dir: Path, training: bool) -> None:
+    def __init__(
+        self,
+        window: MainWindow,
+        data_dir: Path,
+        training: bool,
+        forms_root: Path | None = None,
+    ) -> None:
+        """`forms_root`: the window has only the default pack; load every pack first."""
         super().__init__(window)
         self.window = window
         self.data_dir = data_dir
         self.training = training
+        self.forms_root = forms_root
         self.store: Store | None = None
         self.failed = False
         window.installEventFilter(self)
@@ -112,6 +127,8 @@ class OpenAfterFirstPaint(QObject):
         return False
 
     def open(self) -> None:
+        if self.forms_root is not None:
+            self.window.set_packs(*load_packs(self.forms_root))
         try:
             self.store = open_store(self.data_dir, self.training)
         except StorageError as error:
@@ -146,7 +163,10 @@ def show_window(
 
     None if the handler would not give their details (the app cannot take calls without them).
     """
-    packs, errors = load_packs(forms_root)
+    # The default pack alone before the first paint (the others extend it or stand beside it);
+    # every pack is loaded, and checked, just after it, before the records open.
+    first = default_pack_file(forms_root, pack)
+    packs, errors = load_packs(first or forms_root)
     logger.debug("data folder %s; %d packs loaded", data_dir, len(packs))
     handler = _handler(data_dir)
     if handler is None:
@@ -166,7 +186,7 @@ def show_window(
         data_dir=data_dir,
         training=training,
     )
-    opener = OpenAfterFirstPaint(window, data_dir, training)
+    opener = OpenAfterFirstPaint(window, data_dir, training, forms_root if first else None)
     window.show()
     return opener
 

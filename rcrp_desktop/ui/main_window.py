@@ -77,10 +77,7 @@ class MainWindow(CallActionsMixin, QMainWindow):
 
         self.pack_choice = named(QComboBox(), "packChoice")
         self.pack_choice.setAccessibleName("Force profile and protocol pack")
-        for pack in packs:
-            self.pack_choice.addItem(f"{pack.title}  ({pack.id} {pack.version})", pack.id)
-        index = self.pack_choice.findData(default_pack)
-        self.pack_choice.setCurrentIndex(max(index, 0))
+        self._fill_pack_choice(default_pack)
         choice_label = QLabel("&Force profile:")
         choice_label.setBuddy(self.pack_choice)
         self.new_call_button = named(QPushButton("New call (Ctrl+N)"), "newCallButton")
@@ -200,6 +197,20 @@ class MainWindow(CallActionsMixin, QMainWindow):
     @property
     def call_stack(self) -> QStackedWidget:
         return self.call_page.call_stack
+
+    def _fill_pack_choice(self, selected: str) -> None:
+        self.pack_choice.clear()
+        for pack in self.packs:
+            self.pack_choice.addItem(f"{pack.title}  ({pack.id} {pack.version})", pack.id)
+        self.pack_choice.setCurrentIndex(max(self.pack_choice.findData(selected), 0))
+
+    def set_packs(self, packs: list[Pack], load_errors: list[str]) -> None:
+        """Every pack, after a start that loaded only the default one before the first paint."""
+        selected = self.pack_choice.currentData() or ""
+        self.packs, self.load_errors = packs, load_errors
+        self._fill_pack_choice(selected)
+        self.new_call_button.setEnabled(bool(packs))
+        self.show_start_page()
 
     def _start_text(self) -> str:
         text = (

@@ -3,7 +3,6 @@
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
 
 if TYPE_CHECKING:
@@ -25,17 +24,19 @@ CALL_ACTIONS = (
 
 
 def add_window_actions(window: "MainWindow") -> None:
-    """Every shortcut as a window-wide action, so it works wherever the focus is."""
+    """Every shortcut as a window-wide action (QAction's default context: the whole window), so
+    it works wherever the focus is."""
 
     def action(text: str, keys: list[QKeySequence], slot: Callable[[], None]) -> QAction:
         act = QAction(text, window)
         act.setShortcuts(keys)
-        act.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
         act.triggered.connect(slot)
         window.addAction(act)
         return act
 
-    action("New call", [QKeySequence(QKeySequence.StandardKey.New)], window.new_call)
+    # Key strings, not QKeySequence.StandardKey: the first use of an enum makes PySide6 build
+    # all of it (StandardKey has 70 members), and these are made before the first paint.
+    action("New call", [QKeySequence("Ctrl+N")], window.new_call)
     # Explicit shortcuts rather than button mnemonics: some platform themes disable those.
     action("Back", [QKeySequence("Alt+Left"), QKeySequence("Alt+B")], window.go_back)
     action("Forward", [QKeySequence("Alt+Right")], window.go_forward)

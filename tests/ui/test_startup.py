@@ -42,10 +42,15 @@ def test_the_window_shows_first_then_opens_the_records_and_offers_unfinished_cal
         window = opener.window
         qtbot.add_widget(window)
         assert not window.records_open  # shown before the database is touched
+        assert window.pack_choice.count() == 1  # the default pack; the rest load after it
+        assert window.pack_choice.currentData() == "rcrp-england"
         assert "Opening the records" in window.statusBar().currentMessage()
         with qtbot.waitSignal(opener.opened, timeout=5000):
             pass
         assert window.records_open
+        shown = [window.pack_choice.itemData(i) for i in range(window.pack_choice.count())]
+        assert sorted(shown) == ["btp-standard", "rcrp-england", "rcrp-wales"]
+        assert window.pack_choice.currentData() == "rcrp-england"  # still the one chosen
         assert window.start_page.calls.count() == 1
         assert f"Record {unfinished.record_id}" in window.start_page.calls.item(0).text()
         assert "Records:" in window.statusBar().currentMessage()

@@ -7,7 +7,7 @@ reason rather than ignored; the watermark and everything else load only in train
 from collections.abc import Callable
 from typing import TYPE_CHECKING, cast
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer
+from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMessageBox
 
@@ -48,7 +48,7 @@ class TrainingActions(QObject):
         for name, keys, text in ACTIONS:
             action = QAction(text, window)
             action.setShortcut(QKeySequence(keys))
-            action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+            # QAction's default context is the whole window (Qt.WindowShortcut).
             action.triggered.connect(self._slot(name))
             window.addAction(action)
             self.actions[name] = action
