@@ -236,3 +236,32 @@ def test_the_default_walk_reaches_a_partner_outcome(qtbot: QtBot, window: MainWi
     walk_window_to(qtbot, window, "sg_referral")
     answer_by_keyboard(qtbot, window, "not_needed", "No concern identified")
     assert engine.recommend(window.session.state).code is OutcomeCode.PARTNER_LEAD_NO_POLICE
+
+
+def test_each_question_shows_only_its_own_answers_none_ticked_until_given(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    """Answer buttons are reused from question to question: nothing may carry over."""
+    script = load_script(examples_dir() / "welfare-crisis-team.json")
+    start_call(qtbot, window, script.pack)
+    seen_choice = 0
+    for step in script.steps:
+        view = window.question_view
+        question = view.question
+        assert question is not None and question.id == step.node
+        if question.input is not InputKind.TEXT:
+            seen_choice += 1
+            assert [b.accessibleName() for b in view.buttons] == [a.label for a in question.answers]
+            assert all(b.isVisible() for b in view.buttons)
+            assert not any(b.isChecked() for b in view.buttons), question.id
+            assert view.value() in (None, [])
+        answer_by_keyboard(qtbot, window, step.answer, step.rationale)
+    assert seen_choice > 10
+    # Back to an answered question: its own answer is ticked again, and only that one.
+    press(qtbot, window, Qt.Key.Key_Left, Qt.KeyboardModifier.AltModifier)
+    view = window.question_view
+    assert view.question is not None
+    given = window.session.state.answers[view.question.id]
+    ticked = [b for b in view.buttons if b.isChecked()]
+    if view.question.input is InputKind.CHOICE:
+        assert [b.objectName() for b in ticked] == [f"answer_{given.value}"]

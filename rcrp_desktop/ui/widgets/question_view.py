@@ -42,8 +42,15 @@ class QuestionView(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.question: Question | None = None
-        self.buttons: list[QAbstractButton] = []
-        self._group: QButtonGroup | None = None
+        self.buttons: list[QAbstractButton] = []  # the question's answers, in order
+        # Answer buttons are kept and relabelled from question to question, one set of radio
+        # buttons (one answer) and one of check boxes (a checklist): making and style-polishing
+        # new ones for every question was a good part of the time from Enter to the next one.
+        self._radios: list[QAbstractButton] = []
+        self._checks: list[QAbstractButton] = []
+        self._radio_group = QButtonGroup(self)
+        self._check_group = QButtonGroup(self)
+        self._check_group.setExclusive(False)
 
         self.section_label = named(QLabel(), "sectionLabel")
         self.text_label = named(QLabel(wordWrap=True), "questionText")
@@ -132,11 +139,8 @@ class QuestionView(QWidget):
 
     def _clear_answers(self) -> None:
         for button in self.buttons:
-            self.answers_box.removeWidget(button)
-            button.hide()  # gone from the screen now, not whenever the deletion runs
-            button.deleteLater()
+            button.hide()
         self.buttons = []
-        self._group = None
 
     def _add_answer_buttons(self, question: Question, given: Given | None) -> None:
         multi = question.input is InputKind.MULTI
@@ -145,21 +149,30 @@ class QuestionView(QWidget):
             if given and isinstance(given.value, tuple)
             else ({given.value} if given else set())
         )
-        self._group = QButtonGroup(self)
-        self._group.setExclusive(not multi)
-        for number, answer in enumerate(question.answers, start=1):
+        kept, group = (
+            (self._checks, self._check_group) if multi else (self._radios, self._radio_group)
+        )
+        while len(kept) < len(question.answers):
+            made: QAbstractButton = QCheckBox() if multi else QRadioButton()
+            made.toggled.connect(self._on_toggled)
+            group.addButton(made, len(kept) + 1)
+            self.answers_box.addWidget(made)
+            made.hide()
+            kept.append(made)
+        exclusive = group.exclusive()
+        group.setExclusive(False)  # so that every answer can start unticked
+        shown = kept[: len(question.answers)]
+        for number, (answer, button) in enumerate(zip(question.answers, shown, strict=True), 1):
             prefix = f"&{number}  " if number < 10 else "    "
-            button: QAbstractButton = (QCheckBox if multi else QRadioButton)(
-                prefix + answer.label.replace("&", "&&")
-            )
+            button.blockSignals(True)  # rendering is not the handler choosing
+            button.setText(prefix + answer.label.replace("&", "&&"))
             button.setObjectName(f"answer_{answer.value}")
             button.setAccessibleName(answer.label)
             button.setChecked(answer.value in chosen)
-            button.toggled.connect(self._on_toggled)
-            self._group.addButton(button, number)
-            self.answers_box.addWidget(button)
+            button.blockSignals(False)
             button.show()  # now, not at the next layout pass, so it can take focus at once
             self.buttons.append(button)
+        group.setExclusive(exclusive)
 
     def _on_toggled(self, checked: bool) -> None:
         sender = self.sender()
