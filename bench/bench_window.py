@@ -395,7 +395,7 @@ def measure_answers(folder: Path, calls: int, warmup: int = 1) -> Answers:
         view = window.question_view
         paints = Paints()
         view.text_label.installEventFilter(paints)
-        window.result_view.title.installEventFilter(paints)
+        window.call_page.result_view.title.installEventFilter(paints)
         committed: list[int] = []
         floor_round = 0
 

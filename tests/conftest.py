@@ -1,6 +1,7 @@
 """Test setup: offscreen Qt before anything imports it, a throwaway data folder, shipped packs."""
 
 import os
+from collections.abc import Iterator
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
@@ -11,7 +12,11 @@ import pytest
 
 from rcrp_desktop.domain.loader import load_pack
 from rcrp_desktop.domain.protocol import Pack
+from rcrp_desktop.domain.scenario import Scenario
+from rcrp_desktop.domain.scenario_lint import load_scenarios
 from rcrp_desktop.paths import forms_dir
+from rcrp_desktop.storage.data import database_path
+from rcrp_desktop.storage.repository import Store
 
 SHIPPED = {
     "rcrp-england": "england/rcrp-england.toml",
@@ -43,3 +48,19 @@ def packs() -> dict[str, Pack]:
 @pytest.fixture(scope="session")
 def england(packs: dict[str, Pack]) -> Pack:
     return packs["rcrp-england"]
+
+
+@pytest.fixture(scope="session")
+def shipped() -> dict[str, Scenario]:
+    """The shipped training scenarios, by id (every one of them loads)."""
+    scenarios, problems = load_scenarios(forms_dir() / "scenarios")
+    assert problems == []
+    return {s.id: s for s in scenarios}
+
+
+@pytest.fixture
+def training(data_dir: Path) -> Iterator[Store]:
+    """The training database of the test's data folder."""
+    store = Store.open(database_path(data_dir, "training"), "training")
+    yield store
+    store.close()

@@ -1,6 +1,6 @@
 """Frozen dataclasses for a loaded protocol pack: sections, questions, conditions, outcomes."""
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
@@ -204,3 +204,11 @@ class Pack:
     def caller_wording(self, police_attending: bool, partner: str) -> str:
         template = self.wording_attend if police_attending else self.wording_not_attend
         return template.replace("{partner}", self.partner_name(partner) if partner else "")
+
+
+def exact_pack(packs: Iterable[Pack], pack_id: str, version: str, digest: str) -> Pack | None:
+    """The pack a stored record was made under, exactly: same id, version and content hash."""
+    return next(
+        (p for p in packs if (p.id, p.version, p.content_hash) == (pack_id, version, digest)),
+        None,
+    )

@@ -10,7 +10,7 @@ from rcrp_desktop import paths
 from rcrp_desktop.domain import engine
 from rcrp_desktop.domain.closure import NOTE_TYPES, note_from
 from rcrp_desktop.domain.loader import check_paths
-from rcrp_desktop.domain.protocol import Pack
+from rcrp_desktop.domain.protocol import Pack, exact_pack
 from rcrp_desktop.export.errors import ExportError
 from rcrp_desktop.storage.recorder import ENGINE_KINDS, PackFinder, RecordedNote
 from rcrp_desktop.storage.repository import RecordSummary, Store, StoredEvent
@@ -91,14 +91,7 @@ def shipped_pack_finder(forms_root: Path) -> Callable[[str, str, str], Pack | No
     """A PackFinder over the packs under `forms_root` (loaded once, on first use)."""
 
     def find(pack_id: str, version: str, digest: str) -> Pack | None:
-        return next(
-            (
-                pack
-                for pack in _packs(forms_root.resolve())
-                if (pack.id, pack.version, pack.content_hash) == (pack_id, version, digest)
-            ),
-            None,
-        )
+        return exact_pack(_packs(forms_root.resolve()), pack_id, version, digest)
 
     return find
 

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 
 from rcrp_desktop import APP_TITLE
 from rcrp_desktop.domain.errors import AnswerError
-from rcrp_desktop.domain.protocol import Pack
+from rcrp_desktop.domain.protocol import Pack, exact_pack
 from rcrp_desktop.storage.errors import StorageError
 from rcrp_desktop.ui.banners import notice_text, urgent_text
 from rcrp_desktop.ui.call_actions import CallActionsMixin
@@ -41,10 +41,8 @@ if TYPE_CHECKING:
     from rcrp_desktop.storage.repository import Store
     from rcrp_desktop.ui.session import CallSession
     from rcrp_desktop.ui.widgets.call_page import CallPage
-    from rcrp_desktop.ui.widgets.guidance_panel import GuidancePanel
     from rcrp_desktop.ui.widgets.question_view import QuestionView
     from rcrp_desktop.ui.widgets.records_panel import RecordsPanel
-    from rcrp_desktop.ui.widgets.result_view import ResultView
 
 OVERDUE_CHECK_MS = 30_000  # how often partner ETAs are checked against the clock
 
@@ -187,14 +185,6 @@ class MainWindow(CallActionsMixin, QMainWindow):
         return self.call_page.question_view
 
     @property
-    def result_view(self) -> "ResultView":
-        return self.call_page.result_view
-
-    @property
-    def guidance(self) -> "GuidancePanel":
-        return self.call_page.guidance
-
-    @property
     def call_stack(self) -> QStackedWidget:
         return self.call_page.call_stack
 
@@ -240,14 +230,7 @@ class MainWindow(CallActionsMixin, QMainWindow):
 
     def find_pack(self, pack_id: str, version: str, digest: str) -> Pack | None:
         """The loaded pack a stored record was made under, exactly (same content hash)."""
-        return next(
-            (
-                p
-                for p in self.packs
-                if (p.id, p.version, p.content_hash) == (pack_id, version, digest)
-            ),
-            None,
-        )
+        return exact_pack(self.packs, pack_id, version, digest)
 
     @Slot()
     def new_call(self) -> None:

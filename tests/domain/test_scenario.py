@@ -7,7 +7,7 @@ import pytest
 
 from rcrp_desktop.domain import engine
 from rcrp_desktop.domain.scenario import Scenario, injects_due, lines_due
-from rcrp_desktop.domain.scenario_lint import load_scenarios, scenario_files
+from rcrp_desktop.domain.scenario_lint import scenario_files
 from rcrp_desktop.domain.scenario_run import apply
 from rcrp_desktop.domain.scoring import Band, score_run
 from rcrp_desktop.paths import forms_dir
@@ -30,13 +30,6 @@ REQUIRED_TAGS = {
     "btp",  # a British Transport Police call
     "age_16_17",  # a 16-year-old in crisis
 }
-
-
-@pytest.fixture(scope="module")
-def shipped() -> dict[str, Scenario]:
-    scenarios, problems = load_scenarios(FOLDER)
-    assert problems == []
-    return {s.id: s for s in scenarios}
 
 
 def state_at(scenario: Scenario, node: str) -> engine.State:

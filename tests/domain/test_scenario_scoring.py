@@ -9,19 +9,11 @@ import pytest
 from rcrp_desktop.domain.findings import Check, Finding
 from rcrp_desktop.domain.rationale_rule import substantive
 from rcrp_desktop.domain.scenario import Run, RunStep, Scenario
-from rcrp_desktop.domain.scenario_lint import load_scenarios
 from rcrp_desktop.domain.scenario_run import ScenarioError, load_run, parse_run
 from rcrp_desktop.domain.scoring import Band, band_for, score_run
-from rcrp_desktop.paths import examples_dir, forms_dir
+from rcrp_desktop.paths import examples_dir
 
 GOOD_CRIME = "No offence disclosed: no threats, weapons, damage or abuse mentioned by the caller."
-
-
-@pytest.fixture(scope="module")
-def shipped() -> dict[str, Scenario]:
-    scenarios, problems = load_scenarios(forms_dir() / "scenarios")
-    assert problems == []
-    return {s.id: s for s in scenarios}
 
 
 @pytest.fixture(scope="module")

@@ -3,7 +3,6 @@
 import io
 import shutil
 import subprocess
-from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 
@@ -12,7 +11,6 @@ import pytest
 
 from rcrp_desktop.cli import main
 from rcrp_desktop.domain.scenario import Scenario
-from rcrp_desktop.domain.scenario_lint import load_scenarios
 from rcrp_desktop.domain.scoring import Band
 from rcrp_desktop.export.debrief_pdf import (
     Debrief,
@@ -22,7 +20,6 @@ from rcrp_desktop.export.debrief_pdf import (
     save_debrief,
 )
 from rcrp_desktop.export.errors import ExportError
-from rcrp_desktop.paths import forms_dir
 from rcrp_desktop.storage.data import database_path
 from rcrp_desktop.storage.errors import StorageError
 from rcrp_desktop.storage.recorder import CallRecorder
@@ -33,20 +30,6 @@ from .records import squash
 
 PICTURES = Path(__file__).resolve().parents[2] / "artifacts" / "pdf"
 TRAINEE = "PC 4522 Jo Example"
-
-
-@pytest.fixture(scope="module")
-def shipped() -> dict[str, Scenario]:
-    scenarios, problems = load_scenarios(forms_dir() / "scenarios")
-    assert problems == []
-    return {s.id: s for s in scenarios}
-
-
-@pytest.fixture
-def training(data_dir: Path) -> Iterator[Store]:
-    store = Store.open(database_path(data_dir, "training"), "training")
-    yield store
-    store.close()
 
 
 def run(

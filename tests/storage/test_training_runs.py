@@ -2,16 +2,13 @@
 
 import csv
 import io
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
 from rcrp_desktop.domain.scenario import Scenario
-from rcrp_desktop.domain.scenario_lint import load_scenarios
 from rcrp_desktop.domain.scoring import Band
-from rcrp_desktop.paths import forms_dir
 from rcrp_desktop.storage.data import database_path
 from rcrp_desktop.storage.errors import StorageError
 from rcrp_desktop.storage.recorder import CallRecorder
@@ -26,20 +23,6 @@ from rcrp_desktop.storage.training_runs import (
 )
 
 TRAINER = "Sgt 1180 Alex Trainer"
-
-
-@pytest.fixture(scope="module")
-def shipped() -> dict[str, Scenario]:
-    scenarios, problems = load_scenarios(forms_dir() / "scenarios")
-    assert problems == []
-    return {s.id: s for s in scenarios}
-
-
-@pytest.fixture
-def training(data_dir: Path) -> Iterator[Store]:
-    store = Store.open(database_path(data_dir, "training"), "training")
-    yield store
-    store.close()
 
 
 def work(

@@ -84,10 +84,10 @@ def test_a_whole_call_by_keyboard_reaches_the_same_recommendation(
     advice = engine.recommend(state)
     assert advice.code is not None
     assert advice.code.value == script.expect["outcome"]
-    assert window.result_view.title.text().endswith(f"[{advice.code.value}]")
+    assert window.call_page.result_view.title.text().endswith(f"[{advice.code.value}]")
     shown = [
-        window.result_view.table.item(row, 1).text()
-        for row in range(window.result_view.table.rowCount())
+        window.call_page.result_view.table.item(row, 1).text()
+        for row in range(window.call_page.result_view.table.rowCount())
     ]
     assert shown == [reason.question for reason in advice.reasons]
     assert window.urgent.isVisible() == advice.urgent
@@ -184,7 +184,7 @@ def test_guidance_and_labelled_references_sit_beside_the_question(
 ) -> None:
     start_call(qtbot, window, "rcrp-england")
     walk_window_to(qtbot, window, "thr_life")
-    html = window.guidance.text()
+    html = window.call_page.guidance.text()
     assert "Why we ask" in html
     assert "[LAW]" in html
     assert "Human Rights Act 1998" in html

@@ -1,16 +1,11 @@
 """The scenario clock: time the trainer lets pass is recorded, and scoring counts it honestly."""
 
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
 
 from rcrp_desktop.domain.scenario import Scenario
-from rcrp_desktop.domain.scenario_lint import load_scenarios
 from rcrp_desktop.domain.scoring import Band
-from rcrp_desktop.paths import forms_dir
-from rcrp_desktop.storage.data import database_path
 from rcrp_desktop.storage.recorder import CallRecorder
 from rcrp_desktop.storage.repository import Store
 from rcrp_desktop.storage.training_runs import (
@@ -24,20 +19,6 @@ from rcrp_desktop.storage.training_runs import (
 from rcrp_desktop.ui.training.run import ScenarioRun
 
 S136 = "s136-handover-past-an-hour"
-
-
-@pytest.fixture(scope="module")
-def shipped() -> dict[str, Scenario]:
-    scenarios, problems = load_scenarios(forms_dir() / "scenarios")
-    assert problems == []
-    return {s.id: s for s in scenarios}
-
-
-@pytest.fixture
-def training(data_dir: Path) -> Iterator[Store]:
-    store = Store.open(database_path(data_dir, "training"), "training")
-    yield store
-    store.close()
 
 
 def begin(store: Store, scenario: Scenario) -> CallRecorder:
