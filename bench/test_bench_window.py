@@ -6,6 +6,8 @@ targets: app start within 2x the bare window measured in the same run, and answe
 question p99 within one 60 Hz frame.
 """
 
+import time
+
 import pytest
 
 from bench_window import FRAME_MS, START_TARGET, Results, run
@@ -21,11 +23,29 @@ def start(tmp_path_factory: pytest.TempPathFactory) -> Results:
     return results
 
 
+# The target is absolute (one frame), and a durable commit is the disk's to give: when the disk
+# is busy with something else (seen here after a whole test suite: the bare floor's own p99
+# went from 1.4 to 10-19 ms), the run says nothing about the app. Such a run is measured again,
+# up to ATTEMPTS times, a pause apart; the first with a quiet floor (p99 within half a frame)
+# is judged, else the last; every attempt is printed.
+ATTEMPTS = 3
+QUIET_FLOOR_MS = FRAME_MS / 2
+PAUSE_S = 10
+
+
+def floor_p99(results: Results) -> float:
+    return next(row.floor_ms for row in results.rows if row.measure.endswith("p99"))
+
+
 @pytest.fixture(scope="module")
 def answers(tmp_path_factory: pytest.TempPathFactory) -> Results:
-    folder = tmp_path_factory.mktemp("window")
-    results = run(rounds=0, calls=10, only="answer", scratch=folder)
-    print("\n" + results.report())
+    for attempt in range(1, ATTEMPTS + 1):
+        folder = tmp_path_factory.mktemp("window")
+        results = run(rounds=0, calls=10, only="answer", scratch=folder)
+        print(f"\nattempt {attempt}:\n" + results.report())
+        if floor_p99(results) <= QUIET_FLOOR_MS:
+            break
+        time.sleep(PAUSE_S)  # let whatever is loading the disk get on with it
     return results
 
 
