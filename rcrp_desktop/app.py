@@ -34,7 +34,7 @@ def load_packs(forms_root: Path) -> tuple[list[Pack], list[str]]:
 def default_pack_file(forms_root: Path, pack: str) -> Path | None:
     """The file of the pack the window starts with, where it is named after the pack's id (as
     every shipped pack is); None if there is not exactly one."""
-    found = [path for path in pack_files([forms_root]) if path.stem == pack]
+    found = [path for path in pack_files([forms_root], archived=False) if path.stem == pack]
     return found[0] if len(found) == 1 else None
 
 

@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 from typing import Any, Literal, TypeVar
 
 from rcrp_desktop.domain.engine import Decision, Recommendation
-from rcrp_desktop.domain.outcomes import OutcomeCode, police_attend
+from rcrp_desktop.domain.outcomes import OutcomeCode, Response, police_attend, response
 
 HandoverStatus = Literal["accepted", "declined", "no_answer"]
 PARTNER_LEAD = frozenset(
@@ -151,9 +151,15 @@ def blockers(
     professional_referral: bool,
 ) -> list[str]:
     """Everything still missing before the call may be closed; empty when it may."""
-    if not advice.final:
+    if not advice.ready:
         return ["Finish the questions: the call has no recommendation yet."]
     missing: list[str] = []
+    if not advice.final:
+        # Urgent: police moved first; the questions still owed are completed before closing.
+        missing.append(
+            "Answer the questions still owed: the call was decided at once on an urgent "
+            "answer, and the rest of the record is completed afterwards."
+        )
     if advice.rationale_owed:
         missing.append("Write the rationale still owed for: " + ", ".join(advice.rationale_owed))
     if decision is None:
@@ -182,7 +188,7 @@ def blockers(
             "Record what the caller was told: that police will not attend, the "
             "advice given, and what would bring police back."
         )
-    if caller is not None and caller.police_attending != police_attend(code):
+    if caller is not None and _told_otherwise(caller, code):
         missing.append(
             "The caller was told police "
             + ("will" if caller.police_attending else "will not")
@@ -203,6 +209,18 @@ def blockers(
             "from the recommendation)."
         )
     return missing
+
+
+def _told_otherwise(caller: CallerInformed, code: OutcomeCode) -> bool:
+    """The caller was told police will (or will not) come, and the decision now says otherwise.
+
+    A supervisor's escalation settles nothing yet, so either is consistent with it.
+    """
+    meaning = response(code)
+    if meaning is Response.ESCALATE:
+        return False
+    coming = meaning in (Response.ATTEND, Response.STANDARD)
+    return caller.police_attending != coming
 
 
 def describe_note(note: object, local: str) -> str:

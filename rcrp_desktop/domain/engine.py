@@ -74,7 +74,9 @@ def answer(state: State, node: str, value: Any, rationale: str = "") -> State:
     event = Event(
         len(state.history) + 1, "answer", node, given.value, given.rationale, dropped=dropped
     )
-    return State(state.pack, answers, path, (*state.history, event), None, carried)
+    # A decision taken at once on an urgent answer stands while the owed questions are
+    # answered: an answer only adds facts (a change, which can take facts away, voids it).
+    return State(state.pack, answers, path, (*state.history, event), state.decision, carried)
 
 
 def change(state: State, node: str, value: Any, rationale: str, reason: str) -> State:
@@ -120,9 +122,13 @@ def complete_rationale(state: State, node: str, rationale: str) -> State:
 
 
 def decide(state: State, code: OutcomeCode | str, rationale: str) -> State:
-    """Record the handler's decision. Disagreeing with the recommendation needs a rationale."""
+    """Record the handler's decision. Disagreeing with the recommendation needs a rationale.
+
+    The handler can decide at the outcome, or at once when an answer is urgent: police are
+    never kept waiting on the questions still owed.
+    """
     advice = recommend(state)
-    if not advice.final or advice.code is None:
+    if not advice.ready or advice.code is None:
         raise AnswerError("the call has no recommendation yet: answer the remaining questions")
     chosen = OutcomeCode(code)
     accepted = chosen == advice.code

@@ -14,7 +14,7 @@ from typing import Any
 
 import rtoml
 
-from rcrp_desktop.domain import graph
+from rcrp_desktop.domain import graph, pack_safety
 from rcrp_desktop.domain.errors import PackError
 from rcrp_desktop.domain.pack_meta import check_phases, referral_test
 from rcrp_desktop.domain.problems import Problem
@@ -163,10 +163,27 @@ def _merge(raw: _Raw, shown: str, data: dict[str, Any]) -> None:
                 continue
             if isinstance(table_id, str):
                 seen.add(table_id)
+            if key == "nodes" and table.get("patch") is True:
+                _patch(raw, shown, table)
+                continue
             if existing is not None:
                 _replace_or_add(existing, table, lambda t: t.get("id"))
             else:
                 _replace_or_add(raw.nodes, (shown, table), lambda pair: pair[1].get("id"))
+
+
+def _patch(raw: _Raw, shown: str, table: dict[str, Any]) -> None:
+    """A variant's `patch = true` node: its keys laid over the base node's (refs, why, text),
+    the rest kept, so that a variant restates only what it changes."""
+    node_id = table.get("id")
+    for index, (_, base) in enumerate(raw.nodes):
+        if base.get("id") == node_id:
+            merged = {**base, **{k: v for k, v in table.items() if k != "patch"}}
+            raw.nodes[index] = (shown, merged)
+            return
+    raw.problems.append(
+        Problem(shown, str(node_id or ""), "patch = true, but the base pack has no such node")
+    )
 
 
 def _replace_or_add(items: list[Any], item: Any, key: Any) -> None:
@@ -183,6 +200,14 @@ def _file_reader(readers: dict[str, Reader], file: str) -> Reader:
     if file not in readers:
         readers[file] = Reader(file)
     return readers[file]
+
+
+ARCHIVE_FOLDER = "archive"
+
+
+def is_archived(path: Path) -> bool:
+    """A superseded pack version, kept so its records replay: it sits under forms/archive/."""
+    return ARCHIVE_FOLDER in path.parts[:-1]
 
 
 def build(path: Path) -> tuple[Pack | None, list[Problem]]:
@@ -232,6 +257,12 @@ def build(path: Path) -> tuple[Pack | None, list[Problem]]:
     graph.check_conditions(nodes, report)
     graph.check_safety(nodes, report)
     graph.check_every_path(nodes, start, meta.get("every_path", []), report)
+    archived = is_archived(path)
+    if not archived:  # rules learnt after the archived versions were issued
+        pack_safety.check_danger_screen(nodes, start, meta.get("danger_screen", []), report)
+        pack_safety.check_urgent_route(nodes, meta.get("urgent_route", ""), report)
+        pack_safety.check_outcome_texts(nodes, report)
+        pack_safety.check_dead_routes(nodes, start, report)
     referral_test(meta.get("referral"), nodes, report)
     check_phases(meta.get("phases"), nodes, report)
     problems += found
@@ -260,6 +291,11 @@ def build(path: Path) -> tuple[Pack | None, list[Problem]]:
         phase_of=dict(meta.get("phases", {}).get("map", {})),
         wording_attend=meta.get("wording_attend", ""),
         wording_not_attend=meta.get("wording_not_attend", ""),
+        wording_standard=meta.get("wording_standard", ""),
+        wording_escalated=meta.get("wording_escalated", ""),
+        danger_screen=tuple(meta.get("danger_screen", [])),
+        urgent_route=meta.get("urgent_route", ""),
+        archived=archived,
     )
     reach = graph.reach_all(real)
     return dataclasses.replace(pack, content_hash=content_hash(pack), reach=reach), []
@@ -306,7 +342,7 @@ def _check_nodes(
 
 def content_hash(pack: Pack) -> str:
     """SHA-256 over the canonical JSON of the resolved pack: what the engine reports."""
-    bare = dataclasses.replace(pack, source="", content_hash="", reach={})
+    bare = dataclasses.replace(pack, source="", content_hash="", reach={}, archived=False)
     canonical = json.dumps(
         bare, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=_plain_data
     )
@@ -318,7 +354,12 @@ def _plain_data(value: Any) -> Any:
     kind: type = type(value)
     names = _field_names(kind)
     if names:
-        fields = {name: getattr(value, name) for name in names}
+        later = _fields_hashed_when_set(kind)
+        fields = {
+            name: getattr(value, name)
+            for name in names
+            if name not in later or getattr(value, name) != later[name]
+        }
         return {"type": kind.__name__, **fields} if isinstance(value, Node) else fields
     if isinstance(value, Mapping):
         return dict(value)
@@ -333,6 +374,18 @@ def _field_names(kind: type) -> tuple[str, ...]:
     return ()
 
 
+@functools.cache
+def _fields_hashed_when_set(kind: type) -> dict[str, Any]:
+    """Fields added after the first packs, with their defaults: hashed only when set."""
+    if not dataclasses.is_dataclass(kind):
+        return {}
+    return {
+        f.name: f.default
+        for f in dataclasses.fields(kind)
+        if f.metadata.get("hashed_when_set") and f.default is not dataclasses.MISSING
+    }
+
+
 def load_pack(path: Path) -> Pack:
     """Load a pack, raising PackError with every problem found."""
     pack, problems = build(path)
@@ -341,12 +394,17 @@ def load_pack(path: Path) -> Pack:
     return pack
 
 
-def pack_files(paths: Iterable[Path]) -> list[Path]:
-    """The .toml pack files named by `paths`: files as given, folders searched."""
+def pack_files(paths: Iterable[Path], *, archived: bool = True) -> list[Path]:
+    """The .toml pack files named by `paths`: files as given, folders searched (with or
+    without the archived versions under them)."""
     files: list[Path] = []
     for path in paths:
         if path.is_dir():
-            files += sorted(p for p in path.rglob("*.toml") if "scenarios" not in p.parts)
+            files += sorted(
+                p
+                for p in path.rglob("*.toml")
+                if "scenarios" not in p.parts and (archived or not is_archived(p))
+            )
         else:
             files.append(path)
     return files
@@ -384,8 +442,8 @@ def check_paths(paths: Iterable[Path]) -> tuple[list[Pack], list[Problem]]:
 
 
 def find_pack(roots: Iterable[Path], pack_id: str) -> Path | None:
-    """The first file under `roots` whose [pack] id is `pack_id`."""
-    for file in pack_files(roots):
+    """The current file under `roots` whose [pack] id is `pack_id` (archived versions aside)."""
+    for file in pack_files(roots, archived=False):
         data, problems = _read_toml(file, str(file))
         if data is None or problems:
             continue

@@ -6,7 +6,11 @@ from datetime import date
 from enum import StrEnum
 from typing import Any
 
-from rcrp_desktop.domain.outcomes import OutcomeCode
+from rcrp_desktop.domain.outcomes import OutcomeCode, Response, response
+
+# Fields added after the 1.0.0 packs carry this metadata: the content hash leaves them out while
+# they hold their default, so a record made under an older pack still finds that pack exactly.
+SINCE_2 = {"hashed_when_set": True}
 
 
 class RefKind(StrEnum):
@@ -169,11 +173,22 @@ class Pack:
     # What the handler reads to the caller; {partner} is replaced by the partner's name.
     wording_attend: str = ""
     wording_not_attend: str = ""
+    # Police own the call under their usual process (NOT_RCRP_STANDARD); a supervisor decides.
+    wording_standard: str = field(default="", metadata=SINCE_2)
+    wording_escalated: str = field(default="", metadata=SINCE_2)
+    # The immediate danger screen: the questions every path asks first (issue: danger first).
+    danger_screen: tuple[str, ...] = field(default=(), metadata=SINCE_2)
+    # The condition that picks the police outcome the moment an answer is urgent, before the
+    # rest of the call is answered ("deploy now, document afterwards", R29).
+    urgent_route: str = field(default="", metadata=SINCE_2)
     # Which RCRP phase each category belongs to: a call in a phase the force has not made live
     # gets the standard response. (node answered, {answer value: phase id})
     phase_node: str = ""
     phase_of: Mapping[str, str] = field(default_factory=dict, compare=False)
     content_hash: str = field(default="", compare=False)
+    # A superseded version kept so that its records replay and export exactly; never offered
+    # for a new call (forms/archive/).
+    archived: bool = field(default=False, compare=False, metadata=SINCE_2)
     # Node id -> every node reachable from it; worked out once at load for the engine.
     reach: Mapping[str, frozenset[str]] = field(default_factory=dict, compare=False, repr=False)
 
@@ -201,8 +216,16 @@ class Pack:
         value = getattr(given, "value", None)
         return self.phase_of.get(value, "") if isinstance(value, str) else ""
 
-    def caller_wording(self, police_attending: bool, partner: str) -> str:
-        template = self.wording_attend if police_attending else self.wording_not_attend
+    def caller_wording(self, code: OutcomeCode, partner: str) -> str:
+        """What the handler reads to the caller for this outcome; {partner} filled in."""
+        templates = {
+            Response.ATTEND: self.wording_attend,
+            Response.STANDARD: self.wording_standard,
+            Response.ESCALATE: self.wording_escalated,
+            Response.DECLINE: self.wording_not_attend,
+            Response.STANDBY: self.wording_not_attend,
+        }
+        template = templates[response(code)]
         return template.replace("{partner}", self.partner_name(partner) if partner else "")
 
 

@@ -26,7 +26,7 @@ class Reason:
 class Recommendation:
     """The engine's advice at this point of the call, with its explanation."""
 
-    final: bool
+    final: bool  # the walk has reached its outcome: every question on the path is answered
     code: OutcomeCode | None
     title: str
     police_attend: bool
@@ -43,13 +43,25 @@ class Recommendation:
     pack_hash: str
     path: tuple[str, ...] = field(default=())
     rationale_owed: tuple[str, ...] = field(default=())
+    # The question the call still stands at when an urgent answer made the recommendation
+    # before the end: it and those after it are owed, to complete afterwards (R29).
+    questions_owed: tuple[str, ...] = field(default=())
+
+    @property
+    def ready(self) -> bool:
+        """Whether the handler can decide now: at the outcome, or at once on an urgent answer."""
+        return self.code is not None and (self.final or self.urgent)
 
 
 def recommend(state: State) -> Recommendation:
     """The recommendation now, with the answers that decided it. Never a decision."""
     pack = state.pack
     urgent = _urgent_reasons(state)
-    outcome = pack.nodes[state.current] if state.finished else None
+    final = state.finished
+    outcome = pack.nodes[state.current] if final else None
+    if urgent and not final:
+        # Police get moving now; the rest of the call is completed afterwards.
+        outcome = _urgent_outcome(state)
     code: OutcomeCode | None = URGENT_OUTCOME if urgent else None
     text = pack.urgent_instruction if urgent else ""
     floor = False
@@ -59,10 +71,11 @@ def recommend(state: State) -> Recommendation:
         if urgent and not police_attend(code):
             # The pack routed an urgent call away from police: the engine will not.
             code, text, floor = URGENT_OUTCOME, pack.urgent_instruction, True
-        reasons = _merge_reasons(urgent + _deciding_reasons(state)) or _profile_reason(pack)
+        if final:
+            reasons = _merge_reasons(urgent + _deciding_reasons(state)) or _profile_reason(pack)
     partner = outcome.partner if isinstance(outcome, Outcome) else ""
     return Recommendation(
-        final=outcome is not None,
+        final=final,
         code=code,
         title=MEANINGS[code].title if code else "",
         police_attend=police_attend(code) if code else False,
@@ -72,14 +85,31 @@ def recommend(state: State) -> Recommendation:
         partner=partner,
         partner_name=pack.partner_name(partner) if partner else "",
         reasons=reasons,
-        outcome_node=outcome.id if outcome else "",
+        outcome_node=outcome.id if isinstance(outcome, Outcome) else "",
         floor_applied=floor,
         pack_id=pack.id,
         pack_version=pack.version,
         pack_hash=pack.content_hash,
         path=state.path,
         rationale_owed=tuple(state.rationale_owed()),
+        questions_owed=() if final else (state.current,) if urgent else (),
     )
+
+
+def _urgent_outcome(state: State) -> Outcome | None:
+    """The outcome the pack's urgent route picks from the answers given so far, if it has one.
+
+    The linter holds that only conditions and police outcomes lie beyond the urgent route, so
+    this never waits on an unanswered question.
+    """
+    pack = state.pack
+    node = pack.nodes.get(pack.urgent_route) if pack.urgent_route else None
+    for _ in range(len(pack.nodes)):
+        if not isinstance(node, Condition):
+            break
+        route = route_taken(node, state.answers)
+        node = pack.nodes.get(route.next if route is not None else node.otherwise)
+    return node if isinstance(node, Outcome) else None
 
 
 def _reason(state: State, node: str, role: Role) -> Reason:
@@ -107,6 +137,9 @@ def _deciding_reasons(state: State) -> list[Reason]:
     if not isinstance(before, Condition):
         return []
     taken = route_taken(before, state.answers)
+    if taken is None and not state.pack.rcrp_adopted:
+        # Nothing the handler answered sent the call here: the force profile did.
+        return list(_profile_reason(state.pack))
     reasons: list[Reason] = []
     for route in before.routes:
         if route is taken:
@@ -127,7 +160,7 @@ def _profile_reason(pack: Pack) -> tuple[Reason, ...]:
         if not pack.rcrp_adopted
         else "The protocol routes every call here"
     )
-    return (Reason("", "Force profile", pack.title, basis, "decided"),)
+    return (Reason("", "Decided by the force profile", pack.title, basis, "decided"),)
 
 
 def _merge_reasons(reasons: list[Reason]) -> tuple[Reason, ...]:

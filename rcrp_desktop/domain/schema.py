@@ -93,6 +93,10 @@ PACK_KEYS = {
     "phases": TABLE,
     "wording_attend": STR,
     "wording_not_attend": STR,
+    "wording_standard": STR,
+    "wording_escalated": STR,
+    "danger_screen": STR_LIST,
+    "urgent_route": STR,
 }
 SECTION_KEYS = {"id": STR_REQ, "title": STR_REQ}
 QUESTION_KEYS = {

@@ -13,7 +13,7 @@ from rcrp_desktop.domain.closure import (
 from rcrp_desktop.domain.closure import (
     Handover as HandoverNote,
 )
-from rcrp_desktop.domain.outcomes import MEANINGS, police_attend
+from rcrp_desktop.domain.outcomes import MEANINGS
 from rcrp_desktop.domain.protocol import Outcome, Question
 from rcrp_desktop.domain.walk import answer_label
 from rcrp_desktop.export.model import KEY_VALUE, Section
@@ -110,8 +110,7 @@ def plan(part: Part, source: ExportSource, handover: Handed) -> Section:
         )
         rows.append(("Handler's decision", f"{MEANINGS[decision.code].title}; {verdict}"))
     if code is not None:
-        police = "Police will attend." if police_attend(code) else "Police will not attend."
-        rows.append(("What police will do", f"{MEANINGS[code].title}. {police}"))
+        rows.append(("What police will do", f"{MEANINGS[code].title}. {MEANINGS[code].summary}"))
     for note, recorded in source.notes_of(Deployment):
         rows.append(
             ("Deployed", f"{note.resource}, grade {note.grade} ({local_time(recorded.local)})")

@@ -9,7 +9,6 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QMessageBox, QStatusBar, QWidget
 
 from rcrp_desktop import APP_TITLE, paths
-from rcrp_desktop.domain.outcomes import police_attend
 from rcrp_desktop.domain.protocol import Pack
 from rcrp_desktop.storage.errors import StorageError
 from rcrp_desktop.storage.identity import load_handler, save_handler
@@ -64,7 +63,7 @@ class CallActionsMixin:
     def accept_recommendation(self) -> None:
         session = self.session
         advice = session.recommendation() if session else None
-        if session is None or advice is None or not advice.final or advice.code is None:
+        if session is None or advice is None or not advice.ready or advice.code is None:
             return
         code = advice.code
         self._attempt(lambda: session.decide(code, ""))
@@ -73,7 +72,7 @@ class CallActionsMixin:
     def disagree(self) -> None:
         session = self.session
         advice = session.recommendation() if session else None
-        if session is None or advice is None or not advice.final or advice.code is None:
+        if session is None or advice is None or not advice.ready or advice.code is None:
             return
         from rcrp_desktop.ui.form_dialog import ask_disagreement
 
@@ -104,10 +103,10 @@ class CallActionsMixin:
             state = self.session.state
             advice = self.session.recommendation()
             code = state.decision.code if state.decision else advice.code
-            attending = bool(code and police_attend(code))
-            self._record_note(
-                ask_caller_informed(self._widget, self.session.pack, attending, advice.partner)
-            )
+            if code is not None:
+                self._record_note(
+                    ask_caller_informed(self._widget, self.session.pack, code, advice.partner)
+                )
 
     @Slot()
     def record_referrer_informed(self) -> None:

@@ -25,7 +25,7 @@ from rcrp_desktop.domain.closure import (
     ReferrerInformed,
     SupervisorDecision,
 )
-from rcrp_desktop.domain.outcomes import MEANINGS, OutcomeCode
+from rcrp_desktop.domain.outcomes import MEANINGS, OutcomeCode, Response, response
 from rcrp_desktop.domain.partners import Partner
 from rcrp_desktop.domain.protocol import Pack
 from rcrp_desktop.storage.identity import ROLES, Handler
@@ -239,8 +239,11 @@ def ask_partner_confirmed(parent: QWidget) -> PartnerConfirmed | None:
 
 
 def ask_caller_informed(
-    parent: QWidget, pack: Pack, police_attending: bool, partner: str
+    parent: QWidget, pack: Pack, code: OutcomeCode, partner: str
 ) -> CallerInformed | None:
+    # Police coming (or owning the call as usual) is what the caller hears as "police will
+    # deal with it"; a partner lead, standby or advice is "police will not be coming".
+    police_attending = response(code) in (Response.ATTEND, Response.STANDARD)
     values = FormDialog.ask(
         parent,
         "What the caller was told",
@@ -251,7 +254,7 @@ def ask_caller_informed(
                 "wording",
                 "Wording used",
                 "text",
-                default=pack.caller_wording(police_attending, partner),
+                default=pack.caller_wording(code, partner),
                 required=True,
             ),
             Field("advice", "Advice given", "text", required=True),

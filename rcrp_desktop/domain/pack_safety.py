@@ -1,0 +1,276 @@
+"""The linter's safety rules for a current pack: danger first, urgent means police, no dead routes.
+
+A superseded pack kept only so that its records replay (forms/archive/) is not held to these:
+they were learnt after it was issued, and its content must not change.
+"""
+
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from graphlib import CycleError, TopologicalSorter
+
+from rcrp_desktop.domain import graph
+from rcrp_desktop.domain.outcomes import Response, response
+from rcrp_desktop.domain.protocol import Condition, InputKind, Outcome, Question, Route
+
+# On every path, every danger-screen question comes within this many questions of the start.
+DANGER_WITHIN = 6
+MAX_DANGER_QUESTIONS = 3
+
+# Words that say police will not be coming, and words that say they will. An outcome's text
+# must not say the opposite of what its code means (the code is what the app acts on).
+_NOT_COMING = (
+    "will not attend",
+    "won't attend",
+    "will not be coming",
+    "not attending",
+    "police will not",
+    "no police",
+)
+_COMING = (
+    "deploy police",
+    "police are coming",
+    "police will attend",
+    "send police",
+    "officers are on their way",
+)
+
+
+def check_danger_screen(
+    nodes: Mapping[str, graph.GraphNode], start: str, screen: Sequence[str], report: graph.Report
+) -> None:
+    """The immediate danger screen: yes/no/unknown questions every path asks first."""
+    if not screen:
+        report(
+            "",
+            "[pack] danger_screen is missing: name the immediate danger questions (life or "
+            "safety, a crime in progress, a physical-health emergency) every path asks first",
+        )
+        return
+    if len(screen) > MAX_DANGER_QUESTIONS:
+        report("", f"danger_screen has {len(screen)} questions; at most {MAX_DANGER_QUESTIONS}")
+    depth = _questions_up_to(nodes, start)
+    for node_id in screen:
+        node = nodes.get(node_id)
+        if not isinstance(node, Question):
+            report("", f"danger_screen names '{node_id}', which is not a question")
+            continue
+        _check_urgent_choice(node, report)
+        bypass = graph.path_avoiding(nodes, start, node_id)
+        if bypass is not None:
+            report(
+                node_id,
+                "a danger-screen question every path must ask, but this route reaches an "
+                "outcome without it: " + " -> ".join(bypass),
+            )
+        elif depth is not None and depth.get(node_id, 0) > DANGER_WITHIN:
+            report(
+                node_id,
+                f"a danger-screen question must come within the first {DANGER_WITHIN} "
+                f"questions of every path; on one path it is question {depth[node_id]}",
+            )
+
+
+def _check_urgent_choice(node: Question, report: graph.Report) -> None:
+    if node.input is not InputKind.CHOICE:
+        report(node.id, "a danger-screen question must be a choice (yes, no, not known)")
+        return
+    missing = [v for v in ("yes", "no", "unknown") if v not in node.values]
+    if missing:
+        report(node.id, f"a danger-screen question must offer yes, no and unknown: {missing}")
+    for answer in node.answers:
+        if (answer.value == "no") == answer.urgent:
+            wanted = "must not be" if answer.value == "no" else "must be"
+            report(node.id, f"danger-screen answer '{answer.value}' {wanted} urgent = true")
+
+
+def _questions_up_to(nodes: Mapping[str, graph.GraphNode], start: str) -> dict[str, int] | None:
+    """For each node, the most questions any path from start meets up to and including it.
+
+    None when the graph has a cycle (reported on its own).
+    """
+    order = TopologicalSorter(
+        {n: [p for p in _predecessors(nodes).get(n, ())] for n in nodes}
+    )
+    try:
+        ranked = list(order.static_order())
+    except CycleError:
+        return None
+    most: dict[str, int] = {}
+    preds = _predecessors(nodes)
+    for node_id in ranked:
+        before = [most[p] for p in preds.get(node_id, ()) if p in most]
+        if node_id != start and not before:
+            continue  # not reachable from start
+        own = 1 if isinstance(nodes[node_id], Question) else 0
+        most[node_id] = max(before, default=0) + own
+    return most
+
+
+def _predecessors(nodes: Mapping[str, graph.GraphNode]) -> dict[str, list[str]]:
+    found: dict[str, list[str]] = {node_id: [] for node_id in nodes}
+    for node_id, node in nodes.items():
+        for target in graph.successors(node):
+            if target in found:
+                found[target].append(node_id)
+    return found
+
+
+def check_urgent_route(
+    nodes: Mapping[str, graph.GraphNode], urgent_route: str, report: graph.Report
+) -> None:
+    """Beyond the urgent route lie only conditions and outcomes that send police."""
+    node = nodes.get(urgent_route)
+    if not urgent_route:
+        report("", "[pack] urgent_route is missing: name the condition that picks the police "
+               "outcome the moment an answer is urgent")
+        return
+    if not isinstance(node, Condition):
+        report("", f"urgent_route names '{urgent_route}', which is not a condition")
+        return
+    for node_id in graph.reachable(nodes, urgent_route):
+        found = nodes[node_id]
+        if isinstance(found, Question):
+            report(
+                urgent_route,
+                f"the urgent route reaches the question '{node_id}': an urgent call must "
+                "never wait on a question",
+            )
+        elif isinstance(found, Outcome) and response(found.code) is not Response.ATTEND:
+            report(
+                node_id,
+                f"reached from the urgent route, but its code {found.code} does not send police",
+            )
+
+
+def check_outcome_texts(nodes: Mapping[str, graph.GraphNode], report: graph.Report) -> None:
+    """An outcome's text never says the opposite of what its code means."""
+    for node_id, node in nodes.items():
+        if not isinstance(node, Outcome):
+            continue
+        text = " ".join(node.text.lower().replace("’", "'").split())
+        meaning = response(node.code)
+        if meaning in (Response.ATTEND, Response.STANDARD):
+            wrong = [p for p in _NOT_COMING if p in text]
+            said = "police will not come"
+        elif meaning in (Response.DECLINE, Response.STANDBY):
+            wrong = [p for p in _COMING if re.search(rf"\b{re.escape(p)}\b", text)]
+            said = "police will come"
+        else:
+            continue
+        if wrong:
+            report(
+                node_id,
+                f"its text says {said} ('{wrong[0]}'), which contradicts its code {node.code}",
+            )
+
+
+def check_dead_routes(
+    nodes: Mapping[str, graph.GraphNode], start: str, report: graph.Report
+) -> None:
+    """A route no answers can take, because earlier routes of its condition catch every case.
+
+    Decided exactly over the answers each tested question can hold (a checklist: any set of its
+    items; a question that may not be on the path: also no answer at all).
+    """
+    for node_id, node in nodes.items():
+        if not isinstance(node, Condition):
+            continue
+        for index, route in enumerate(node.routes):
+            if not route.tests:
+                continue
+            earlier = node.routes[:index]
+            if not _satisfiable(nodes, start, node_id, route, earlier):
+                report(
+                    node_id,
+                    f"route #{index + 1} (to '{route.next}') can never be taken: earlier "
+                    "routes already catch every answer it needs",
+                )
+
+
+def _satisfiable(
+    nodes: Mapping[str, graph.GraphNode],
+    start: str,
+    condition: str,
+    route: Route,
+    earlier: Sequence[Route],
+) -> bool:
+    tested = list(dict.fromkeys(t.node for r in (route, *earlier) for t in r.tests))
+    # The route's own questions first, so that a world it cannot hold is cut short.
+    own = {t.node for t in route.tests}
+    tested.sort(key=lambda n: n not in own)
+    worlds: list[list[frozenset[str]]] = []
+    for node_id in tested:
+        question = nodes.get(node_id)
+        if not isinstance(question, Question) or question.input is InputKind.TEXT:
+            return True  # reported elsewhere; no verdict on a route over it
+        values = [t.values for r in (route, *earlier) for t in r.tests if t.node == node_id]
+        always = _always_answered(nodes, start, condition, node_id)
+        worlds.append(_worlds(question, values, always))
+    assigned: dict[str, frozenset[str]] = {}
+
+    def search(depth: int) -> bool:
+        if _value(route, assigned) is False:
+            return False
+        if any(_value(r, assigned) is True for r in earlier):
+            return False
+        if depth == len(tested):
+            return _value(route, assigned) is True and all(
+                _value(r, assigned) is False for r in earlier
+            )
+        for world in worlds[depth]:
+            assigned[tested[depth]] = world
+            if search(depth + 1):
+                return True
+        del assigned[tested[depth]]
+        return False
+
+    return search(0)
+
+
+def _always_answered(
+    nodes: Mapping[str, graph.GraphNode], start: str, condition: str, question: str
+) -> bool:
+    """Whether every path from start to the condition answers this question."""
+    return condition not in graph.reachable(nodes, start, avoid=question)
+
+
+def _worlds(
+    question: Question, tested: Iterable[tuple[str, ...]], always: bool
+) -> list[frozenset[str]]:
+    """The answers this question can hold, one for each way the tests can see it."""
+    groups = [frozenset(values) for values in tested]
+
+    def signature(value: str) -> tuple[bool, ...]:
+        return tuple(value in group for group in groups)
+
+    representative: dict[tuple[bool, ...], str] = {}
+    exclusive: dict[tuple[bool, ...], str] = {}
+    for answer in question.answers:
+        target = exclusive if answer.exclusive else representative
+        target.setdefault(signature(answer.value), answer.value)
+    found: list[frozenset[str]] = [] if always else [frozenset()]
+    if question.input is InputKind.CHOICE:
+        return found + [frozenset({v}) for v in representative.values()]
+    found += [frozenset({v}) for v in exclusive.values()]
+    items = list(representative.values())
+    for mask in range(1, 2 ** len(items)):
+        found.append(frozenset(v for bit, v in enumerate(items) if mask >> bit & 1))
+    return found
+
+
+def _value(route: Route, assigned: Mapping[str, frozenset[str]]) -> bool | None:
+    """True, False, or None while a question it needs is unassigned."""
+    undecided = False
+    for test in route.all:
+        if test.node not in assigned:
+            undecided = True
+        elif not assigned[test.node] & set(test.values):
+            return False
+    if route.any:
+        seen = [assigned[t.node] & set(t.values) for t in route.any if t.node in assigned]
+        if any(seen):
+            return None if undecided else True
+        if len(seen) == len(route.any):
+            return False
+        return None
+    return None if undecided else True
