@@ -72,7 +72,7 @@ def run_script_command(args: argparse.Namespace, forms_root: Path, data_dir: Pat
         print(f"rcrp-desktop: {error}", file=sys.stderr)
         return Exit.PROBLEMS
     advice = engine.recommend(state)
-    wrong = mismatches(script, advice)
+    wrong = mismatches(script, advice, pack)
     if as_json:
         print(
             json.dumps(
@@ -96,6 +96,11 @@ def result_json(
         "outcome_title": advice.title,
         "outcome_node": advice.outcome_node,
         "police_attend": advice.police_attend,
+        "ready": advice.ready,
+        "questions_owed": list(advice.questions_owed),
+        "caller_wording": (
+            state.pack.caller_wording(advice.code, advice.partner) if advice.code else ""
+        ),
         "urgent": advice.urgent,
         "instruction": advice.instruction,
         "recommendation": advice.text,
@@ -127,13 +132,19 @@ def result_text(title: str, state: engine.State, advice: engine.Recommendation) 
     if advice.code is None:
         lines.append(f"No recommendation yet: the call is at '{state.current}'.")
     else:
-        status = "Outcome" if advice.final else "Provisional"
+        status = "Outcome" if advice.final else "Decide now" if advice.ready else "Provisional"
         lines.append(f"{status}: {advice.code.value} ({advice.title})")
+        if advice.questions_owed:
+            lines.append(
+                f"Still owed, to complete afterwards: '{advice.questions_owed[0]}' and the "
+                "questions after it"
+            )
         if advice.partner_name:
             lines.append(f"Partner: {advice.partner_name}")
         if advice.urgent:
             lines.append(f"URGENT: {advice.instruction}")
         lines.append(f"Recommendation: {advice.text}")
+        lines.append("Tell the caller: " + state.pack.caller_wording(advice.code, advice.partner))
         if advice.floor_applied:
             lines.append(
                 "Note: an urgent answer overrode the pack's route to a non-police outcome."

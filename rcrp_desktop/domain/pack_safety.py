@@ -88,9 +88,7 @@ def _questions_up_to(nodes: Mapping[str, graph.GraphNode], start: str) -> dict[s
 
     None when the graph has a cycle (reported on its own).
     """
-    order = TopologicalSorter(
-        {n: [p for p in _predecessors(nodes).get(n, ())] for n in nodes}
-    )
+    order = TopologicalSorter({n: [p for p in _predecessors(nodes).get(n, ())] for n in nodes})
     try:
         ranked = list(order.static_order())
     except CycleError:
@@ -121,8 +119,11 @@ def check_urgent_route(
     """Beyond the urgent route lie only conditions and outcomes that send police."""
     node = nodes.get(urgent_route)
     if not urgent_route:
-        report("", "[pack] urgent_route is missing: name the condition that picks the police "
-               "outcome the moment an answer is urgent")
+        report(
+            "",
+            "[pack] urgent_route is missing: name the condition that picks the police "
+            "outcome the moment an answer is urgent",
+        )
         return
     if not isinstance(node, Condition):
         report("", f"urgent_route names '{urgent_route}', which is not a condition")
@@ -147,7 +148,7 @@ def check_outcome_texts(nodes: Mapping[str, graph.GraphNode], report: graph.Repo
     for node_id, node in nodes.items():
         if not isinstance(node, Outcome):
             continue
-        text = " ".join(node.text.lower().replace("’", "'").split())
+        text = " ".join(node.text.lower().replace("\u2019", "'").split())
         meaning = response(node.code)
         if meaning in (Response.ATTEND, Response.STANDARD):
             wrong = [p for p in _NOT_COMING if p in text]

@@ -3,8 +3,9 @@
 A scenario is checked the way a pack is: every problem is listed, each naming the file and the
 node or model step, and a fault is reported where it starts rather than again downstream. On
 top of the shape of the file and the names it uses, the model run must replay through the
-engine, reach the expected outcome, give an expected answer at every threshold limb on its
-path, come to every inject it reveals at a node, and score "high compliance".
+engine, reach the expected outcome, give an expected answer at every threshold limb and every
+danger-screen question on its path, come to every inject it reveals at a node, and score "high
+compliance".
 """
 
 import hashlib
@@ -195,8 +196,14 @@ def check_model(reader: ScenarioReader, scenario: Scenario) -> None:
         reader.fail(last.state.current, "the model run stops before an outcome")
         return
     for node in last.state.questions_on_path():
-        if scenario.pack.question(node).limb and scenario.expectation(node) is None:
+        if scenario.expectation(node) is not None:
+            continue
+        if scenario.pack.question(node).limb:
             reader.fail(node, "a threshold limb on the model run's path has no expected answer")
+        elif node in scenario.pack.danger_screen:
+            reader.fail(
+                node, "a danger-screen question on the model run's path has no expected answer"
+            )
     for inject in scenario.injects:
         if inject.trigger.node and not reached(last.state, inject.trigger.node):
             reader.fail(
