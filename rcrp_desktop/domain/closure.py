@@ -12,7 +12,13 @@ from datetime import datetime, timedelta
 from typing import Any, Literal, TypeVar
 
 from rcrp_desktop.domain.engine import Decision, Recommendation
-from rcrp_desktop.domain.outcomes import OutcomeCode, Response, police_attend, response
+from rcrp_desktop.domain.outcomes import (
+    MEANINGS,
+    OutcomeCode,
+    Response,
+    police_attend,
+    response,
+)
 
 HandoverStatus = Literal["accepted", "declined", "no_answer"]
 PARTNER_LEAD = frozenset(
@@ -168,6 +174,12 @@ def blockers(
             "Record your decision: accept the recommendation, or disagree and say why.",
         ]
     code = decision.code
+    if advice.final and decision.accepted and advice.code is not None and code != advice.code:
+        # Decided at once on an urgent answer; the answers owed since moved the recommendation.
+        missing.append(
+            "The recommendation changed after your decision (now: "
+            f"{MEANINGS[advice.code].title}): accept it, or disagree and say why."
+        )
     if police_attend(code) and latest(notes, Deployment) is None:
         missing.append("Record the deployment: which resource, at what grade.")
     if code in PARTNER_LEAD:

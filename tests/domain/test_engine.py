@@ -18,7 +18,7 @@ URGENT_LIMBS = ["thr_crime", "thr_life", "thr_harm"]
 
 def test_a_call_starts_at_the_first_question(england: Pack) -> None:
     state = engine.start(england)
-    assert state.current == england.start == "ctx_caller_type"
+    assert state.current == england.start == "ctx_location"
     assert not state.finished
     assert engine.recommend(state).code is None
 
@@ -31,7 +31,7 @@ def test_only_the_current_question_can_be_answered(england: Pack) -> None:
 
 def test_an_answer_the_question_does_not_offer_is_refused(england: Pack) -> None:
     with pytest.raises(AnswerError, match="answers: public, family"):
-        engine.answer(engine.start(england), "ctx_caller_type", "martian")
+        engine.answer(walk_to(england, "ctx_caller_type"), "ctx_caller_type", "martian")
 
 
 def test_a_required_rationale_is_enforced(england: Pack) -> None:
@@ -168,7 +168,7 @@ def test_replaying_the_events_rebuilds_the_state_exactly(england: Pack) -> None:
 
 def test_replay_names_the_event_that_does_not_fit(england: Pack) -> None:
     events = [
-        {"action": "answer", "node": "ctx_caller_type", "value": "public"},
+        {"action": "answer", "node": "ctx_location", "value": "3 Example Road"},
         {"action": "answer", "node": "thr_life", "value": "no"},
     ]
     with pytest.raises(AnswerError, match="event 2: 'thr_life' is not the current question"):
@@ -211,9 +211,15 @@ def write_pack(
     misrouted: bool = False,
     question: str = "Is anyone at real and immediate risk?",
 ) -> Path:
-    """A two-question pack; `misrouted` sends an urgent yes to a non-police outcome."""
+    """A two-question pack; `misrouted` sends an urgent yes to a non-police outcome.
+
+    It has no danger screen, so it lives under an archive/ folder: the linter holds archived
+    (superseded) packs only to the rules of their day, and the engine's floor is what still
+    stands between them and an urgent call routed away from police.
+    """
     target = "out_partner" if misrouted else "out_police"
-    path = folder / "tiny.toml"
+    (folder / "archive").mkdir(exist_ok=True)
+    path = folder / "archive" / "tiny.toml"
     path.write_text(
         textwrap.dedent(f"""
         [pack]

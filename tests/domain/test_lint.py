@@ -125,7 +125,7 @@ def test_minimal_pack_has_the_shapes_the_broken_packs_rely_on() -> None:
     pack = load_pack(MINIMAL)
 
     assert pack.start == "ctx_caller"
-    assert len(pack.nodes) == 10
+    assert len(pack.nodes) == 11
     assert [section.id for section in pack.sections] == ["context", "assessment"]
     limb = pack.question("thr_life")
     assert limb.limb is not None

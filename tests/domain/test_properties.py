@@ -7,20 +7,19 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from rcrp_desktop.domain import engine
-from rcrp_desktop.domain.outcomes import OutcomeCode, police_attend
+from rcrp_desktop.domain.outcomes import OutcomeCode, Response, police_attend, response
 from rcrp_desktop.domain.protocol import InputKind, Outcome, Pack, Question
 from tests.conftest import SHIPPED
 
-# Checked by name, not taken from the pack's own every_path: the test must not trust the pack.
+# Checked by name, not taken from the pack's own settings: the test must not trust the pack.
 RED_FLAG_CHECK = "rf_checklist"
-SAFEGUARDING_BLOCK = (
-    "sg_age_band",
-    "sg_children",
-    "sg_looked_after",
-    "sg_adult_care_needs",
-    "sg_referral",
-)
-LIMBS = ("thr_crime", "thr_life", "thr_harm", "sg_child_risk")
+AGE = "ctx_person"
+# Each group: at least one of these on every path (the safeguarding checklist has an under-25
+# form with the looked-after and care-leaver items; the referral, a form for a concern).
+SAFEGUARDING_BLOCK = (("sg_concerns", "sg_concerns_young"), ("sg_referral", "sg_referral_concern"))
+DANGER_SCREEN = ("danger_life", "danger_crime", "danger_medical")
+DANGER_WITHIN = 6
+LIMBS = ("thr_crime", "thr_life", "thr_harm", "sg_child_risk", *DANGER_SCREEN)
 WALKS = settings(
     max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
@@ -70,7 +69,8 @@ def test_every_walk_ends_in_an_outcome_past_red_flags_and_safeguarding(
     pack = packs[pack_id]
     state = random_walk(pack, data)
     assert isinstance(pack.nodes[state.current], Outcome)
-    missed = [n for n in (RED_FLAG_CHECK, *SAFEGUARDING_BLOCK) if n not in state.path]
+    missed = [n for n in (RED_FLAG_CHECK, AGE) if n not in state.path]
+    missed += [g for g in SAFEGUARDING_BLOCK if not set(g) & set(state.path)]
     assert not missed, f"{pack_id}: route {' -> '.join(state.path)} skips {missed}"
     advice = engine.recommend(state)
     assert advice.final
@@ -114,7 +114,54 @@ def test_any_urgent_answer_means_police_attend_now(
         assert {r.node for r in advice.reasons if r.role == "urgent"} == set(urgent)
 
 
-@pytest.mark.parametrize("pack_id", ["rcrp-england", "rcrp-wales"])
+@pytest.mark.parametrize("pack_id", sorted(SHIPPED))
+@WALKS
+@given(data=st.data())
+def test_the_danger_screen_comes_first_on_every_path(
+    packs: dict[str, Pack], pack_id: str, data: st.DataObject
+) -> None:
+    pack = packs[pack_id]
+    asked = random_walk(pack, data).questions_on_path()
+    for node in DANGER_SCREEN:
+        assert node in asked, f"{pack_id}: {node} is not asked on {asked}"
+        assert asked.index(node) < DANGER_WITHIN, f"{pack_id}: {node} comes late: {asked}"
+    first_urgent_capable = next(
+        i for i, n in enumerate(asked) if any(a.urgent for a in pack.question(n).answers)
+    )
+    assert first_urgent_capable <= 4, f"{pack_id}: {first_urgent_capable} questions before"
+
+
+@pytest.mark.parametrize("pack_id", sorted(SHIPPED))
+@WALKS
+@given(data=st.data())
+def test_an_urgent_answer_recommends_police_at_once(
+    packs: dict[str, Pack], pack_id: str, data: st.DataObject
+) -> None:
+    """Anywhere on any path, whatever the category: zero further questions before police."""
+    pack = packs[pack_id]
+    state = engine.start(pack)
+    for _ in range(len(pack.nodes)):
+        if state.finished:
+            break
+        question = pack.question(state.current)
+        value, rationale = random_answer(data, question)
+        before = engine.recommend(state)
+        state = engine.answer(state, question.id, value, rationale)
+        advice = engine.recommend(state)
+        if engine.is_urgent(question, state.answers[question.id].value) or before.urgent:
+            assert advice.urgent and advice.ready, f"{pack_id}: not ready after {question.id}"
+            assert advice.code is not None and response(advice.code) is Response.ATTEND
+            assert not advice.floor_applied, f"{pack_id} routes urgent away from police"
+            # The handler can decide now, and the decision stands while the rest is answered.
+            decided = engine.decide(state, advice.code, "")
+            assert decided.decision is not None and decided.decision.accepted
+        if advice.code is not None:
+            assert advice.urgent or advice.final
+            if advice.urgent:
+                assert response(advice.code) is not Response.DECLINE
+
+
+@pytest.mark.parametrize("pack_id", sorted(SHIPPED))
 @WALKS
 @given(data=st.data())
 def test_adding_a_risk_never_lowers_the_response(
@@ -123,11 +170,10 @@ def test_adding_a_risk_never_lowers_the_response(
     pack = packs[pack_id]
     state = random_walk(pack, data)
     code = engine.recommend(state).code
-    # A call that is not an RCRP call gets the standard response without the threshold.
-    if code is None or police_attend(code) or code is OutcomeCode.NOT_RCRP_STANDARD:
+    if code is None or police_attend(code):
         return
     limbs = [n for n in LIMBS if n in state.answers]
-    assert limbs, "an RCRP call not sent to police must have passed the risk limbs"
+    assert limbs, "a call not sent to police must have passed the danger screen"
     limb = data.draw(st.sampled_from(limbs))
     value = data.draw(st.sampled_from(["yes", "unknown"]))
     raised = engine.change(state, limb, value, "", "New information from the caller")
