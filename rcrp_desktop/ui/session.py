@@ -29,6 +29,9 @@ class CallSession(QObject):
         self.recorder = recorder
         # A resumed call opens where it stopped: its current question, or its recommendation.
         self.view_index = len(self.questions()) - (0 if self.state.finished else 1)
+        # An urgent answer shows the recommendation at once, before the questions still owed;
+        # a resumed urgent call that was never decided opens on it too.
+        self.showing_advice = self._urgent_undecided()
 
     @property
     def state(self) -> engine.State:
@@ -49,8 +52,11 @@ class CallSession(QObject):
         return self.view_index >= len(self.questions()) - 1 and not self.state.finished
 
     def viewed(self) -> Question | None:
-        """The question on screen, or None when the call is at its outcome."""
+        """The question on screen, or None when the recommendation is: at the call's outcome,
+        or at once after an urgent answer."""
         questions = self.questions()
+        if self.showing_advice:
+            return None
         if self.state.finished and self.view_index >= len(questions):
             return None
         return self.pack.question(questions[min(self.view_index, len(questions) - 1)])
@@ -80,7 +86,29 @@ class CallSession(QObject):
 
     def decide(self, code: OutcomeCode, rationale: str) -> None:
         self.recorder.decide(code, rationale)
+        if not self.state.finished:
+            # Decided at once on an urgent answer: on to the questions still owed.
+            self.showing_advice = False
+            self.view_index = len(self.questions()) - 1
         self._committed()
+
+    def _urgent_undecided(self) -> bool:
+        advice = self.recorder.advice
+        return advice.urgent and not advice.final and self.state.decision is None
+
+    def show_owed(self) -> None:
+        """Leave the early recommendation for the questions still owed (it stays a key away)."""
+        if self.showing_advice:
+            self.showing_advice = False
+            self.view_index = len(self.questions()) - 1
+            self.changed.emit()
+
+    def show_advice(self) -> None:
+        """Back to the recommendation from a question (urgent, or at the outcome)."""
+        if self.recorder.advice.ready and not self.showing_advice:
+            self.showing_advice = not self.state.finished
+            self.view_index = len(self.questions())
+            self.changed.emit()
 
     def record(self, note: object) -> None:
         self.recorder.record(note)
@@ -116,7 +144,9 @@ class CallSession(QObject):
         )
 
     def back(self) -> None:
-        if self.view_index > 0:
+        if self.showing_advice:
+            self.show_owed()
+        elif self.view_index > 0:
             self.view_index -= 1
             self.changed.emit()
 
@@ -124,11 +154,15 @@ class CallSession(QObject):
         if self.view_index < len(self.questions()) - (0 if self.state.finished else 1):
             self.view_index += 1
             self.changed.emit()
+        elif not self.state.finished and self.recorder.advice.ready:
+            self.show_advice()  # past the question the call stands at: its recommendation
 
     def _show_after(self, node: str) -> None:
         questions = self.questions()
         after = questions.index(node) + 1 if node in questions else len(questions)
         self.view_index = after
+        # The first urgent answer puts the recommendation on screen at once (R29).
+        self.showing_advice = self._urgent_undecided()
         self.changed.emit()
 
     def recommendation(self) -> engine.Recommendation:

@@ -30,7 +30,7 @@ class CallPage(QSplitter):
         self.guidance = GuidancePanel()
         self.result_view = ResultView()
         self.closure = ClosurePanel()
-        result_back = QPushButton("◀ Back to the questions (Alt+Left)")
+        result_back = self.result_back = QPushButton("◀ Back to the questions (Alt+Left)")
         result_back.clicked.connect(lambda: self.back_requested.emit())
         result_page = QWidget()
         result_layout = QVBoxLayout(result_page)
@@ -54,7 +54,13 @@ class CallPage(QSplitter):
         visited = [pack.node(n).section for n in session.state.path]
         if question is None:
             self.progress.show_progress(pack, visited, None)
-            self.result_view.show_recommendation(advice)
+            owed = [pack.question(n).text for n in advice.questions_owed]
+            self.result_view.show_recommendation(advice, owed)
+            self.result_back.setText(
+                "▶ Answer the questions still owed (Alt+Left)"
+                if owed
+                else "◀ Back to the questions (Alt+Left)"
+            )
             self.closure.show_call(session.recorder)
             self.call_stack.setCurrentIndex(RESULT)
             self.guidance.hide()  # the result uses the whole width

@@ -60,13 +60,19 @@ class ResultView(QWidget):
         layout.addWidget(self.table, 1)
         layout.addWidget(self.pack_label)
 
-    def show_recommendation(self, advice: Recommendation) -> None:
+    def show_recommendation(self, advice: Recommendation, owed: list[str] | None = None) -> None:
         code = advice.code.value if advice.code else ""
         self.title.setText(f"Recommendation: {advice.title}  [{code}]")
         self.title.setProperty("urgent", advice.urgent)
         self.partner.setText(f"Partner: {advice.partner_name}" if advice.partner_name else "")
         self.partner.setVisible(bool(advice.partner_name))
         text = advice.text
+        if owed:
+            text += (
+                "\n\nDecide now: police are not kept waiting on the rest of the call. Still "
+                f"owed afterwards: \u201c{owed[0]}\u201d and the questions after it "
+                "(Alt+Left to answer them); the call cannot close until they are answered."
+            )
         if advice.rationale_owed:
             text += (
                 "\n\nRationale still to write for: "
