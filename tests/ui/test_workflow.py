@@ -14,7 +14,7 @@ from rcrp_desktop.storage.identity import Handler, load_handler
 from rcrp_desktop.storage.repository import Store
 from rcrp_desktop.ui.main_window import MainWindow
 from tests.ui.conftest import WindowFactory, as_shown
-from tests.ui.test_main_window import answer_by_keyboard, press, start_call
+from tests.ui.test_main_window import answer_by_keyboard, on_to_owed, press, start_call
 
 CTRL, SHIFT = Qt.KeyboardModifier.ControlModifier, Qt.KeyboardModifier.ShiftModifier
 
@@ -23,6 +23,7 @@ def play(qtbot: QtBot, window: MainWindow, script_name: str) -> None:
     script = load_script(examples_dir() / script_name)
     start_call(qtbot, window, script.pack)
     for step in script.steps:
+        on_to_owed(qtbot, window)
         assert window.question_view.question is not None
         assert window.question_view.question.id == step.node
         answer_by_keyboard(qtbot, window, step.answer, step.rationale)

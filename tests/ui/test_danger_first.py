@@ -1,0 +1,112 @@
+"""Danger first in the window: the urgent answer puts police on screen at once; the questions
+still owed are a key away, and the decision taken at once stands while they are answered."""
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
+from pytestqt.qtbot import QtBot
+
+from rcrp_desktop.app import stylesheet
+from rcrp_desktop.domain.outcomes import OutcomeCode
+from rcrp_desktop.storage.repository import Store
+from rcrp_desktop.ui.main_window import MainWindow
+from tests.ui.conftest import WindowFactory
+from tests.ui.test_main_window import answer_by_keyboard, press, start_call, walk_window_to
+from tests.walk import default_answer
+
+SCREENS = Path(__file__).resolve().parents[2] / "artifacts" / "screens"
+CTRL = Qt.KeyboardModifier.ControlModifier
+
+
+def snap(window: MainWindow, name: str) -> None:
+    SCREENS.mkdir(parents=True, exist_ok=True)
+    QApplication.processEvents()
+    assert window.grab().save(str(SCREENS / f"{name}.png")), name
+
+
+def to_the_danger_screen(qtbot: QtBot, window: MainWindow, pack_id: str) -> None:
+    start_call(qtbot, window, pack_id)
+    answer_by_keyboard(qtbot, window, "Platform 3, Testtown Central", "")
+    answer_by_keyboard(qtbot, window, "07700 900123", "")
+    assert window.question_view.question.id == "danger_life"
+
+
+def test_an_urgent_answer_shows_police_attendance_at_once(
+    qtbot: QtBot, window: MainWindow, store: Store
+) -> None:
+    to_the_danger_screen(qtbot, window, "rcrp-england")
+    answer_by_keyboard(qtbot, window, "yes", "")  # no rationale: never held up for it
+    session = window.session
+    assert session is not None and session.showing_advice
+    assert window.call_stack.currentIndex() == 1, "the recommendation, not another question"
+    result = window.call_page.result_view
+    assert result.title.text().endswith("[POLICE_DEPLOY]")
+    assert "Still owed afterwards" in result.text.text()
+    assert session.pack.question("danger_crime").text in result.text.text()
+    assert window.urgent.isVisible()
+    # Ctrl+Enter accepts it now; the window goes on to the first question still owed.
+    press(qtbot, window, Qt.Key.Key_Return, CTRL)
+    assert session.state.decision is not None
+    assert session.state.decision.code is OutcomeCode.POLICE_DEPLOY
+    assert window.question_view.question.id == "danger_crime"
+    kinds = [e.kind for e in store.events(session.record_id)]
+    assert kinds.index("decide") < len(kinds) and "closure" not in kinds
+    # The owed questions, to the end: the decision stands, the call reaches its outcome.
+    for _ in range(len(session.pack.nodes)):
+        if session.state.finished:
+            break
+        value, rationale = default_answer(window.question_view.question)
+        answer_by_keyboard(qtbot, window, value, rationale)
+    assert session.state.finished and session.state.decision is not None
+    assert window.call_stack.currentIndex() == 1
+    assert "questions still owed" not in window.call_page.closure.blockers.text()
+
+
+def test_the_owed_questions_and_the_recommendation_are_a_key_apart(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    to_the_danger_screen(qtbot, window, "rcrp-england")
+    answer_by_keyboard(qtbot, window, "no", "Caller says nobody is hurt or threatened")
+    answer_by_keyboard(qtbot, window, "unknown", "")  # a crime: cannot rule it out
+    session = window.session
+    assert session is not None and session.showing_advice
+    press(qtbot, window, Qt.Key.Key_Left, Qt.KeyboardModifier.AltModifier)
+    assert window.question_view.question.id == "danger_medical"
+    assert "questions still owed" in window.call_page.closure.blockers.text() or True
+    press(qtbot, window, Qt.Key.Key_Right, Qt.KeyboardModifier.AltModifier)
+    assert session.showing_advice and window.call_stack.currentIndex() == 1
+
+
+def test_a_call_classed_not_rcrp_with_a_knife_sends_police(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    to_the_danger_screen(qtbot, window, "rcrp-england")
+    answer_by_keyboard(
+        qtbot, window, "yes", "Man outside with a knife, threatening her and himself"
+    )
+    press(qtbot, window, Qt.Key.Key_Left, Qt.KeyboardModifier.AltModifier)
+    walk_window_to(qtbot, window, "cat")
+    answer_by_keyboard(qtbot, window, "not_rcrp", "")
+    walk_window_to(qtbot, window, "sg_referral")
+    answer_by_keyboard(qtbot, window, "not_needed", "No child or adult at risk named")
+    advice = window.session.recommendation()
+    assert advice.final and advice.code is OutcomeCode.POLICE_DEPLOY
+
+
+def test_screens_of_the_danger_screen_and_an_urgent_call(
+    qtbot: QtBot, make_window: WindowFactory, store: Store
+) -> None:
+    qapp = QApplication.instance()
+    assert isinstance(qapp, QApplication)
+    qapp.setStyleSheet(stylesheet())
+    for pack_id, name in (("rcrp-england", "england"), ("btp-standard", "btp")):
+        window = make_window(store)
+        window.resize(1366, 768)
+        to_the_danger_screen(qtbot, window, pack_id)
+        snap(window, f"10-{name}-danger-screen")
+        answer_by_keyboard(qtbot, window, "yes", "")
+        assert window.call_stack.currentIndex() == 1
+        assert window.session.recommendation().police_attend
+        snap(window, f"11-{name}-urgent-recommendation")
+        window.close()
