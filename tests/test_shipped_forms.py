@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 import rcrp_desktop
-from rcrp_desktop.domain.outcomes import MEANINGS, OutcomeCode
+from rcrp_desktop.domain.outcomes import MEANINGS, OutcomeCode, Response
 from rcrp_desktop.domain.protocol import Limb, Outcome, Pack, Question, RefKind
 
 CORE_LIMBS = {
@@ -16,7 +16,8 @@ CORE_LIMBS = {
     Limb.ASSUMED_RESPONSIBILITY,
 }
 CATEGORY_ENTRY = {
-    "welfare": "cfw_contactable",
+    "welfare": "cfw_situation",
+    "missing": "mp_risk_factors",
     "walkout": "wo_detained",
     "awol": "awol_status",
     "medical": "med_need",
@@ -59,13 +60,16 @@ def test_england_has_a_pack_for_each_category(england: Pack) -> None:
 
 def test_england_holds_call_context_thrive_red_flags_and_safeguarding(england: Pack) -> None:
     sections = [s.id for s in england.sections]
-    assert sections[:4] == ["context", "category", "thrive", "red_flags"]
+    assert sections[:6] == ["send", "danger", "context", "category", "thrive", "red_flags"]
     assert {"threshold", "safeguarding", "decision"} <= set(sections)
     assert set(england.question("thrive_grade").values) == {"high", "medium", "low"}
     flags = set(england.question("rf_checklist").values)
     assert {"overdose", "injury", "head_injury", "breathing", "unresponsive", "naloxone"} <= flags
-    assert set(england.question("sg_age_band").values) >= {"under_16", "age_16_17"}
-    assert {"looked_after", "care_leaver"} <= set(england.question("sg_looked_after").values)
+    assert set(england.question("ctx_person").values) >= {"under_16", "age_16_17", "age_18_24"}
+    young = set(england.question("sg_concerns_young").values)
+    assert {"looked_after", "care_leaver", "children", "adult_needs"} <= young
+    # Looked-after and care leavers are asked about only under 25.
+    assert not {"looked_after", "care_leaver"} & set(england.question("sg_concerns").values)
 
 
 def test_outcomes_use_the_fixed_set_and_every_code_is_reachable(england: Pack) -> None:
@@ -75,14 +79,16 @@ def test_outcomes_use_the_fixed_set_and_every_code_is_reachable(england: Pack) -
 
 def test_outcome_codes_never_change_meaning() -> None:
     # A code is a promise to every stored record: this list only ever grows.
-    assert {code.value: MEANINGS[code].police_attend for code in OutcomeCode} == {
-        "POLICE_DEPLOY": True,
-        "POLICE_DEPLOY_WITH_PARTNER": True,
-        "PARTNER_LEAD_NO_POLICE": False,
-        "PARTNER_LEAD_POLICE_STANDBY": False,
-        "ADVICE_AND_CLOSE": False,
-        "NOT_RCRP_STANDARD": False,
-        "ESCALATE_SUPERVISOR": False,
+    assert {code.value: MEANINGS[code].response for code in OutcomeCode} == {
+        "POLICE_DEPLOY": Response.ATTEND,
+        "POLICE_DEPLOY_WITH_PARTNER": Response.ATTEND,
+        "POLICE_REMAIN": Response.ATTEND,
+        "PARTNER_LEAD_NO_POLICE": Response.DECLINE,
+        "PARTNER_LEAD_POLICE_STANDBY": Response.STANDBY,
+        "ADVICE_AND_CLOSE": Response.DECLINE,
+        # Police own the call and respond as usual: never "police will not be coming".
+        "NOT_RCRP_STANDARD": Response.STANDARD,
+        "ESCALATE_SUPERVISOR": Response.ESCALATE,
     }
 
 

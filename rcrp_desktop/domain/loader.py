@@ -293,6 +293,8 @@ def build(path: Path) -> tuple[Pack | None, list[Problem]]:
         wording_not_attend=meta.get("wording_not_attend", ""),
         wording_standard=meta.get("wording_standard", ""),
         wording_escalated=meta.get("wording_escalated", ""),
+        wording_standby=meta.get("wording_standby", ""),
+        wording_remain=meta.get("wording_remain", ""),
         danger_screen=tuple(meta.get("danger_screen", [])),
         urgent_route=meta.get("urgent_route", ""),
         archived=archived,

@@ -176,6 +176,9 @@ class Pack:
     # Police own the call under their usual process (NOT_RCRP_STANDARD); a supervisor decides.
     wording_standard: str = field(default="", metadata=SINCE_2)
     wording_escalated: str = field(default="", metadata=SINCE_2)
+    # A partner leads with police ready to support; officers already there stay with the person.
+    wording_standby: str = field(default="", metadata=SINCE_2)
+    wording_remain: str = field(default="", metadata=SINCE_2)
     # The immediate danger screen: the questions every path asks first (issue: danger first).
     danger_screen: tuple[str, ...] = field(default=(), metadata=SINCE_2)
     # The condition that picks the police outcome the moment an answer is urgent, before the
@@ -226,6 +229,11 @@ class Pack:
             Response.STANDBY: self.wording_not_attend,
         }
         template = templates[response(code)]
+        # Packs before 2.0.0 had no standby or remain wording: theirs is kept for their records.
+        if code is OutcomeCode.POLICE_REMAIN and self.wording_remain:
+            template = self.wording_remain
+        elif response(code) is Response.STANDBY and self.wording_standby:
+            template = self.wording_standby
         return template.replace("{partner}", self.partner_name(partner) if partner else "")
 
 

@@ -72,7 +72,10 @@ def recommend(state: State) -> Recommendation:
             # The pack routed an urgent call away from police: the engine will not.
             code, text, floor = URGENT_OUTCOME, pack.urgent_instruction, True
         if final:
-            reasons = _merge_reasons(urgent + _deciding_reasons(state)) or _profile_reason(pack)
+            deciding = _deciding_reasons(state)
+            if urgent:  # an urgent answer decided it, not the force profile
+                deciding = [r for r in deciding if r.node]
+            reasons = _merge_reasons(urgent + deciding) or _profile_reason(pack)
     partner = outcome.partner if isinstance(outcome, Outcome) else ""
     return Recommendation(
         final=final,

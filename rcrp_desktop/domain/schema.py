@@ -95,6 +95,8 @@ PACK_KEYS = {
     "wording_not_attend": STR,
     "wording_standard": STR,
     "wording_escalated": STR,
+    "wording_standby": STR,
+    "wording_remain": STR,
     "danger_screen": STR_LIST,
     "urgent_route": STR,
 }

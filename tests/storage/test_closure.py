@@ -20,6 +20,7 @@ from rcrp_desktop.storage.data import database_path
 from rcrp_desktop.storage.errors import StorageError
 from rcrp_desktop.storage.recorder import CallRecorder, ClosureError
 from rcrp_desktop.storage.repository import Store
+from tests.walk import default_answer
 
 CRISIS = Handover(
     "crisis_team",
@@ -49,8 +50,13 @@ def store(data_dir: Path) -> Iterator[Store]:
 
 
 def call(store: Store, pack: Pack, script: str, **changes: str) -> CallRecorder:
+    """A scripted call with some answers changed; a question the changes bring onto the path
+    (a professional caller's own checks, say) gets a calm default answer."""
     recorder = CallRecorder.start(store, pack, incident_ref="INC-1", user="PC 1")
     for step in load_script(examples_dir() / script).steps:
+        while recorder.state.current != step.node:
+            value, rationale = default_answer(pack.question(recorder.state.current))
+            recorder.answer(recorder.state.current, value, rationale)
         recorder.answer(step.node, changes.get(step.node, step.answer), step.rationale)
     return recorder
 

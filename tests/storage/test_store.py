@@ -118,7 +118,7 @@ def test_history_cannot_be_rewritten_in_sqlite(store: Store, england: Pack, sql:
 
 
 def test_resume_replays_to_exactly_the_same_state(store: Store, england: Pack) -> None:
-    recorder = record_call(store, england, "welfare-overdose-disclosed-mid-call.json", stop=30)
+    recorder = record_call(store, england, "welfare-overdose-disclosed-mid-call.json", stop=20)
     assert [r.id for r in store.unfinished()] == [recorder.record_id]
     resumed = CallRecorder.resume(store, recorder.record_id, finder(england), USER)
     assert resumed.state == recorder.state
@@ -195,7 +195,7 @@ def test_verify_names_the_first_broken_record_and_event(data_dir: Path, england:
     store = Store.open(path, "live")
     record_call(store, england, stop=4)
     third = store.events(1)[2]
-    assert (third.kind, third.payload["node"]) == ("answer", "ctx_caller_type")
+    assert (third.kind, third.payload["node"]) == ("answer", "ctx_location")
     store.close()
     raw = path.read_bytes()
     target = json.dumps({"value": third.payload["value"]})[1:-1].replace(" ", "").encode()
@@ -246,7 +246,7 @@ def test_a_second_copy_of_the_app_is_refused(data_dir: Path) -> None:
 
 
 def test_a_locked_database_is_reported_and_nothing_is_lost(store: Store, england: Pack) -> None:
-    recorder = record_call(store, england, stop=3)
+    recorder = record_call(store, england, stop=1)  # at the callback number
     before = store.events(recorder.record_id)
     blocker = sqlite3.connect(store.path)
     blocker.execute("BEGIN IMMEDIATE")
@@ -264,7 +264,7 @@ def test_a_locked_database_is_reported_and_nothing_is_lost(store: Store, england
 
 
 def test_a_read_only_database_is_reported(store: Store, england: Pack) -> None:
-    recorder = record_call(store, england, stop=2)
+    recorder = record_call(store, england, stop=1)
     store.db.execute("PRAGMA query_only = ON")
     with pytest.raises(ReadOnlyError, match="cannot be written"):
         recorder.answer(recorder.state.current, "07700 900222")
@@ -272,7 +272,7 @@ def test_a_read_only_database_is_reported(store: Store, england: Pack) -> None:
 
 
 def test_a_full_disk_keeps_the_answer_for_a_retry(store: Store, england: Pack) -> None:
-    recorder = record_call(store, england, stop=3)
+    recorder = record_call(store, england, stop=1)
     saved = store.events(recorder.record_id)
     pages = store.db.execute("PRAGMA page_count").fetchone()[0]
     store.db.execute(f"PRAGMA max_page_count = {pages}")
