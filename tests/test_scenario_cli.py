@@ -68,7 +68,7 @@ def test_scenario_check_passes_the_shipped_scenarios(capsys: pytest.CaptureFixtu
     assert main(["scenario", "check"]) == 0
     out = capsys.readouterr().out
     assert out.count("fits  ") == SHIPPED
-    assert "late-overdose-disclosure 1.0.0  on rcrp-england 1.0.0" in out
+    assert "late-overdose-disclosure 2.0.0  on rcrp-england 2.0.0" in out
 
 
 def test_scenario_check_lists_problems_by_file_and_node(
@@ -85,7 +85,13 @@ def test_scenario_check_lists_problems_by_file_and_node(
 def test_forms_check_lints_the_scenarios_too(tmp_path: Path) -> None:
     result = run("forms", "check")
     assert result.returncode == 0, result.stdout + result.stderr
-    assert result.stdout.count("ok  ") == 3
+    packs = [line for line in result.stdout.splitlines() if line.startswith("ok  ")]
+    # The three 2.0.0 packs, and the 1.0.0 copies kept under archive/ so old records replay.
+    archived = [line for line in packs if "archive/1.0.0/" in line]
+    assert len(packs) == 6 and len(archived) == 3
+    for pack in ("rcrp-england", "rcrp-wales", "btp-standard"):
+        assert sum(f"  {pack} 2.0.0  " in line for line in packs) == 1, pack
+        assert sum(f"  {pack} 1.0.0  " in line for line in archived) == 1, pack
     assert result.stdout.count("fits  ") == SHIPPED
     broken = run("forms", "check", str(broken_scenario(tmp_path).parent))
     assert broken.returncode == 1
@@ -110,7 +116,8 @@ def test_scoring_the_model_run(
     assert main(["scenario", "score", "late-overdose-disclosure", "--answers", str(answers)]) == 0
     out = capsys.readouterr().out
     assert "Band: high compliance" in out
-    assert "Time to the urgent decision: 50 s" in out
+    # From the inject (thr_crime answered, 167 s) to the changed danger answer (179 s).
+    assert "Time to the urgent decision: 12 s" in out
     assert "Where the run diverged" not in out
 
 
@@ -121,10 +128,14 @@ def test_scoring_a_run_as_json_with_its_debrief(
     scenario = SCENARIOS / "late-overdose-disclosure.toml"
     assert main(["scenario", "score", str(scenario), "--answers", str(example), "--json"]) == 0
     result = json.loads(capsys.readouterr().out)
-    assert result["band"] == "non-compliant"
+    # The overdose ticked sends police with the ambulance, but life and harm stay "no".
+    assert result["band"] == "low"
     assert result["timed"] is False
-    nodes = {d["node"] for d in result["divergences"]}
-    assert {"thr_life", "out_police_ambulance"} <= nodes
+    assert result["outcome_given"].startswith("POLICE_DEPLOY_WITH_PARTNER")
+    assert [(d["node"], d["critical"]) for d in result["divergences"]] == [
+        ("thr_life", True),
+        ("thr_harm", True),
+    ]
     assert all(d["learning"] for d in result["divergences"])
 
 
@@ -134,8 +145,9 @@ def test_scoring_text_lists_divergences_with_learning_points(
     example = examples_dir() / "welfare-overdose-disclosed-mid-call.json"
     assert main(["scenario", "score", "late-overdose-disclosure", "--answers", str(example)]) == 0
     out = capsys.readouterr().out
-    assert "Band: non-compliant" in out
+    assert "Band: low" in out
     assert "SAFETY-CRITICAL [thr_life]" in out
+    assert "SAFETY-CRITICAL [thr_harm]" in out
     assert "Timings: not given" in out
     assert "Learning points:" in out
 

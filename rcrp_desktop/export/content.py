@@ -148,7 +148,11 @@ def _questions(part: Part, source: ExportSource, redactor: Redactor) -> Section:
             continue
         answer = answer_label(question, given.value) or LEFT_BLANK
         rows.append(
-            (question.text, redactor.answer(node, answer), redactor.answer(node, given.rationale))
+            (
+                question.text,
+                redactor.answer(node, answer),
+                redactor.rationale(node, given.rationale),
+            )
         )
     return Section(
         part.key,

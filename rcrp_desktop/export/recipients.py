@@ -76,7 +76,9 @@ class Templates:
     title: str
     marking: str
     redacted: str
-    third_party: frozenset[str]  # node ids, and note fields as "kind.field"
+    # Node ids (answer and rationale), "NODE.rationale" (the rationale alone: where a question's
+    # note holds someone else's name), and note fields as "kind.field".
+    third_party: frozenset[str]
     force: Mapping[str, str]
     parts: Mapping[str, Part]
     s136: S136Fields
@@ -171,6 +173,8 @@ def _read(data: dict[str, Any], shown: str, problems: list[str]) -> Templates | 
     third_party = check.strings(document, "third_party", "[document]")
     for item in third_party:
         kind, _, name = item.partition(".")
+        if name == "rationale" and kind not in NOTE_TYPES:
+            continue
         if name and (kind not in NOTE_TYPES or name not in _field_names(NOTE_TYPES[kind])):
             problems.append(f"[document] third_party: '{item}' is not a note field")
     force = document.get("force", {})

@@ -21,6 +21,13 @@ class Redactor:
         """An answer or rationale as the recipient sees it; blank stays blank."""
         return self.marker if node in self.hidden and text.strip() else text
 
+    def rationale(self, node: str, text: str) -> str:
+        """A question's rationale as the recipient sees it: hidden with its answer, or alone
+        where only the note holds a third party's details ("NODE.rationale")."""
+        if f"{node}.rationale" in self.hidden and text.strip():
+            return self.marker
+        return self.answer(node, text)
+
     def note(self, kind: str, field: str, text: str) -> str:
         return self.marker if f"{kind}.{field}" in self.hidden and text.strip() else text
 

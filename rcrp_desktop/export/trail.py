@@ -55,10 +55,10 @@ def _step(
             answer = f"{answer} (rationale written afterwards)"
         if kind == "change":
             previous = redactor.answer(node, _label(question, data.get("previous")))
-            why = redactor.answer(node, why)
+            why = redactor.rationale(node, why)
             changed = f"changed from '{previous}' because: {data.get('reason', '')}"
             return label, redactor.answer(node, answer), f"{why}\n{changed}".strip()
-        return label, redactor.answer(node, answer), redactor.answer(node, why)
+        return label, redactor.answer(node, answer), redactor.rationale(node, why)
     if kind == "decide":
         return "Handler's decision", _outcome(data.get("value")), str(data.get("rationale", ""))
     if kind == "recommendation":

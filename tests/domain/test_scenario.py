@@ -122,8 +122,15 @@ def test_the_caller_speaks_at_once_then_as_the_call_reaches_each_node(
 ) -> None:
     scenario = shipped["late-overdose-disclosure"]
     start = engine.start(scenario.pack)
+    # The call opens at ctx_location: the untriggered line and the one at that node.
+    assert start.current == "ctx_location" == scenario.caller[1].trigger.node
     first = lines_due(scenario, start, 0)
-    assert len(first) == 1 and "Alex" in first[0].text
+    assert [line.text for line in first] == [line.text for line in scenario.caller[:2]]
+    assert "Alex" in first[0].text and "flat" in first[1].text
+    # The line at danger_life waits until the call reaches it.
+    assert len(lines_due(scenario, state_at(scenario, "ctx_callback"), 0)) == 2
+    at_danger = lines_due(scenario, state_at(scenario, "danger_life"), 0)
+    assert [line.text for line in at_danger] == [line.text for line in scenario.caller[:3]]
     later = lines_due(scenario, state_at(scenario, "cfw_need"), 0)
     assert len(later) == len(scenario.caller)
     assert [line.text for line in later] == [line.text for line in scenario.caller]

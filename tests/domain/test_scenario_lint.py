@@ -30,6 +30,11 @@ node = "thr_assumed"
 answer = "no"
 learning = "Nothing was promised to the caller before this call."
 """
+DANGER_CRIME_EXPECT = """[[expect]]
+node = "danger_crime"
+answer = "no"
+learning = "Nothing here is an offence; do not invent a crime to justify attending."
+"""
 
 
 def edited(*edits: tuple[str, str]) -> str:
@@ -60,14 +65,14 @@ CASES = {
         "unknown pack 'rcrp-narnia'",
     ),
     "pack_version": (
-        [('pack_version = "1.0.0"', 'pack_version = "9.9.9"')],
+        [('pack_version = "2.0.0"', 'pack_version = "9.9.9"')],
         "",
-        "written for rcrp-england 9.9.9; the pack here is 1.0.0",
+        "written for rcrp-england 9.9.9; the pack here is 2.0.0",
     ),
     "unknown_node_expected": (
         [('node = "thr_crime"\nanswer = "no"', 'node = "thr_crimes"\nanswer = "no"')],
         "thr_crimes",
-        "names node 'thr_crimes', which does not exist in rcrp-england 1.0.0",
+        "names node 'thr_crimes', which does not exist in rcrp-england 2.0.0",
     ),
     "answer_not_allowed": (
         [('answer = ["yes", "unknown"]', 'answer = ["yes", "maybe"]')],
@@ -92,21 +97,21 @@ CASES = {
             )
         ],
         "ctx_caller_type",
-        "model step 1 (ctx_caller_type): 'cousin' is not an answer to 'ctx_caller_type'",
+        "model step 6 (ctx_caller_type): 'cousin' is not an answer to 'ctx_caller_type'",
     ),
     "model_unknown_node": (
         [('node = "cfw_service"\nanswer = "cmht_gp"', 'node = "cfw_services"\nanswer = "cmht_gp"')],
         "cfw_services",
-        "model step 20 names node 'cfw_services', which does not exist",
+        "model step 13 names node 'cfw_services', which does not exist",
     ),
     "model_untimed": (
-        [("[[model]]\nat = 4\n", "[[model]]\n")],
-        "ctx_caller_type",
+        [("[[model]]\nat = 8\n", "[[model]]\n")],
+        "ctx_location",
         "model step 1 has no 'at'",
     ),
     "model_unknown_action": (
-        [("[[model]]\nat = 4\n", '[[model]]\nat = 4\naction = "shrug"\n')],
-        "ctx_caller_type",
+        [("[[model]]\nat = 8\n", '[[model]]\nat = 8\naction = "shrug"\n')],
+        "ctx_location",
         "unknown action 'shrug'",
     ),
     "outcome_not_reached": (
@@ -142,8 +147,9 @@ CASES = {
         "inject 'tablets' is triggered at a node that names node 'thr_lifes', which does not exist",
     ),
     "inject_never_comes_up": (
-        [('at_node = "thr_life"', 'at_node = "sg_children_care"')],
-        "sg_children_care",
+        # Asked only about someone under 25; Alex is 34.
+        [('at_node = "thr_life"', 'at_node = "sg_concerns_young"')],
+        "sg_concerns_young",
         "inject 'tablets' never comes up: the model run does not reach this node",
     ),
     "inject_without_trigger": (
@@ -192,6 +198,11 @@ CASES = {
         [(ASSUMED_EXPECT, "")],
         "thr_assumed",
         "a threshold limb on the model run's path has no expected answer",
+    ),
+    "danger_question_without_expectation": (
+        [(DANGER_CRIME_EXPECT, "")],
+        "danger_crime",
+        "a danger-screen question on the model run's path has no expected answer",
     ),
     "urgent_from_unknown_inject": (
         [('urgent_from = "tablets"', 'urgent_from = "pills"')],
@@ -286,7 +297,7 @@ def test_a_pack_with_problems_is_named_once(tmp_path: Path) -> None:
     forms = tmp_path / "forms"
     (forms / "england").mkdir(parents=True)
     pack = (forms_dir() / "england" / "rcrp-england.toml").read_text(encoding="utf-8")
-    broken = pack.replace('start = "ctx_caller_type"', 'start = "nowhere"', 1)
+    broken = pack.replace('start = "ctx_location"', 'start = "nowhere"', 1)
     (forms / "england" / "rcrp-england.toml").write_text(broken, encoding="utf-8")
     (forms / "scenarios").mkdir()
     (forms / "scenarios" / "x.toml").write_text(TEXT, encoding="utf-8")

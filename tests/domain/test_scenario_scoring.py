@@ -70,10 +70,11 @@ def test_three_minor_divergences_are_partial(overdose: Scenario) -> None:
     steps = steps_of(overdose)
     edit(steps, "thr_crime", rationale="No offence.")
     edit(steps, "thr_assumed", rationale="Nothing promised to the caller.")
-    edit(steps, "thrive_grade", rationale="Medium.")
+    edit(steps, "thrive_grade", "change", rationale="High.")  # the grade in force at the end
     band, divergences = score(overdose, steps)
     assert band is Band.PARTIAL
     assert len(divergences) == 3 and not any(d.critical for d in divergences)
+    assert {d.node for d in divergences} == {"thr_crime", "thr_assumed", "thrive_grade"}
 
 
 def test_one_wrong_safety_critical_answer_with_the_right_outcome_is_partial(
@@ -165,47 +166,66 @@ def test_declining_a_call_police_promised_to_attend_is_non_compliant(
 
 
 def test_missing_the_child_is_non_compliant(shipped: dict[str, Scenario]) -> None:
+    """No child ticked: the child's risk is never asked, and the call ends with a plain referral
+    decision instead of the referral a child at risk needs."""
     scenario = shipped["child-alone-adult-in-crisis"]
     steps = [
         s
         for s in steps_of(scenario)
-        if s.node not in ("sg_children_care", "sg_child_risk") and s.action != "change"
+        if s.node not in ("sg_child_risk", "sg_referral_concern") and s.action != "change"
     ]
-    edit(steps, "sg_children", value="no")
+    edit(steps, "sg_concerns", value=["none"])
+    steps.append(
+        RunStep(
+            "answer",
+            "sg_referral",
+            "not_needed",
+            "She is drunk but texting and says she will lie down; no one else is at risk.",
+            at=290,
+        )
+    )
     band, divergences = score(scenario, steps)
     assert band is Band.NON_COMPLIANT
     nodes = {d.node for d in divergences}
-    assert {"sg_children", "sg_child_risk", "child", "out_police_deploy"} <= nodes
+    assert {"sg_concerns", "sg_child_risk", "child", "out_police_s46"} <= nodes
 
 
 def test_a_late_urgent_decision_is_minor_and_a_very_late_one_critical(
     overdose: Scenario,
 ) -> None:
+    """The urgent decision is the changed danger-screen answer, 12 s after the inject in the
+    model run; it is also the response the inject asks for (within 60 s), so that is late too."""
     steps = steps_of(overdose)
-    shift(steps, index(steps, "thr_life"), 60)  # 110 s after the inject: expected 90
+    shift(steps, index(steps, "danger_medical", "change"), 98)  # 110 s after: expected 90
     band, divergences = score(overdose, steps)
-    [late] = divergences
-    assert late.check is Check.URGENT_TIME and not late.critical
-    assert late.given == "1 min 50 s (at 'thr_life')"
+    late = next(d for d in divergences if d.check is Check.URGENT_TIME)
+    assert not late.critical
+    assert late.given == "1 min 50 s (at 'danger_medical')"
+    response = next(d for d in divergences if d.check is Check.RESPONSE)
+    assert response.node == "tablets" and not response.critical
+    assert len(divergences) == 2
     assert band is Band.COMPLIANT
 
     steps = steps_of(overdose)
-    shift(steps, index(steps, "thr_life"), 200)  # 250 s: more than twice 90
+    shift(steps, index(steps, "danger_medical", "change"), 238)  # 250 s: more than twice 90
     band, divergences = score(overdose, steps)
-    [very_late] = divergences
+    very_late = next(d for d in divergences if d.check is Check.URGENT_TIME)
     assert very_late.critical
+    assert very_late.given == "4 min 10 s (at 'danger_medical')"
+    assert [d.check for d in divergences if d.critical] == [Check.URGENT_TIME]
     assert band is Band.PARTIAL
 
 
 def test_a_late_response_to_an_inject_is_minor(overdose: Scenario) -> None:
     steps = steps_of(overdose)
-    shift(steps, index(steps, "rf_checklist", "change"), 60)
+    shift(steps, index(steps, "danger_medical", "change"), 60)
     band, divergences = score(overdose, steps)
-    response = next(d for d in divergences if d.check is Check.RESPONSE)
+    [response] = divergences  # the urgent decision, 72 s after the inject, is still in time
+    assert response.check is Check.RESPONSE
     assert response.node == "tablets"
-    assert response.given == "responded at step 24, 1 min 22 s after it"
+    assert response.given == "responded at step 16, 1 min 12 s after it"
     assert not response.critical
-    assert band is Band.COMPLIANT  # a late response and a late urgent decision: two minor
+    assert band is Band.COMPLIANT
 
 
 def test_the_partner_no_show_needs_a_re_assessment(shipped: dict[str, Scenario]) -> None:
@@ -224,7 +244,7 @@ def test_the_partner_no_show_needs_a_re_assessment(shipped: dict[str, Scenario])
     late = [*without, replace(steps[-1], at=700)]
     band, divergences = score(scenario, late)
     assert band is Band.COMPLIANT
-    assert divergences[0].given == "responded at step 33, 2 min 40 s after it"
+    assert divergences[0].given == "responded at step 22, 2 min 40 s after it"
 
 
 def test_a_changed_answer_after_the_no_show_counts_as_re_assessing(
@@ -265,11 +285,17 @@ def test_a_run_without_timings_is_scored_without_its_times(overdose: Scenario) -
 
 
 def test_an_example_script_can_be_scored_as_a_run(overdose: Scenario) -> None:
-    """forms/examples/*.json are run files: this one sends the overdose to the ambulance only."""
+    """forms/examples/*.json are run files: this one ticks the overdose, which sends police with
+    the ambulance, but re-tests life as no and never says yes to serious harm."""
     run = load_run(examples_dir() / "welfare-overdose-disclosed-mid-call.json")
     result = score_run(overdose, run)
-    assert result.band is Band.NON_COMPLIANT
-    assert result.outcome_given.startswith("PARTNER_LEAD_NO_POLICE")
+    assert not result.timed
+    assert result.band is Band.LOW
+    assert result.outcome_given.startswith("POLICE_DEPLOY_WITH_PARTNER")
+    assert [(d.node, d.given, d.critical) for d in result.divergences] == [
+        ("thr_life", "No", True),
+        ("thr_harm", "No", True),
+    ]
 
 
 def test_the_score_serialises_with_its_debrief(overdose: Scenario) -> None:
@@ -288,7 +314,8 @@ def test_a_step_that_does_not_fit_names_itself(overdose: Scenario) -> None:
     with pytest.raises(ScenarioError, match=r"step 9 \(cat\): 'burglary' is not an answer"):
         score(overdose, steps)
     bad_decision = [*steps_of(overdose), RunStep("decide", value="SEND_EVERYONE", at=999)]
-    with pytest.raises(ScenarioError, match="step 35"):
+    assert len(bad_decision) == 26
+    with pytest.raises(ScenarioError, match=r"step 26: 'SEND_EVERYONE'"):
         score(overdose, bad_decision)
 
 

@@ -4,6 +4,7 @@ Each record is one of forms/examples replayed through the recorder and saved, as
 `run-script --save` does, then decided and given the notes a handler would add (synthetic).
 """
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -217,6 +218,14 @@ def make_record(
 def pages(path: Path) -> list[str]:
     """The text of each page of a PDF, as pypdf extracts it."""
     return [page.extract_text() for page in pypdf.PdfReader(path).pages]
+
+
+def body(path: Path, marking: str = "OFFICIAL-SENSITIVE") -> str:
+    """The text of a PDF without its running furniture (marking, header, footer, drawn after each
+    page's content) or the table heading repeated on a new page, so that a table cell broken
+    across a page reads as one."""
+    text = "\n".join(page.split(marking, 1)[0] for page in pages(path))
+    return re.sub(r"\nQuestion\s+Answer\s+Facts relied on \(rationale\)\n", "\n", text)
 
 
 def squash(text: str) -> str:

@@ -99,7 +99,7 @@ def test_a_missing_record_is_a_bad_request(
 def test_unprintable_text_is_one_line_and_exit_1_in_a_real_process(
     store: Store, packs: dict[str, Pack], tmp_path: Path, data_dir: Path
 ) -> None:
-    record = make_record(store, packs, CASES["crisis_team"], changes={"ctx_subject": ("محمد", "")})
+    record = make_record(store, packs, CASES["crisis_team"], changes={"ctx_why_now": ("محمد", "")})
     store.close()  # the command opens the store itself, as from a shell
     child = subprocess.run(
         [

@@ -135,7 +135,8 @@ def test_place_of_safety_shows_the_one_hour_expectation(
     for expected in (
         "Arrival at the place of safety03:10, from the officers",
         "Handover to health staff" + handover_note.local[:19].replace("T", " "),
-        "Against the one-hour expectationOver an hour: both agencies agreed police stay",
+        "Against the one-hour expectationStill waiting after an hour: both agencies agreed police "
+        "stay",
         "Extension agreed by both agenciesyes",
         "Who agreed, and why" + why,
         "Heddlu Testshire / Testshire Police",
@@ -156,7 +157,7 @@ def test_redacted_third_party_details_are_absent(
     )
     source = load_source(store, record)
     private = [
-        str(source.state.answers["ctx_caller_detail"].value),
+        source.state.answers["ctx_caller_type"].rationale,  # the caller's name, in the note
         "07700 900526",
         "Mother's mobile, given by her",
     ]

@@ -30,7 +30,7 @@ from rcrp_desktop.export.source import load_source
 from rcrp_desktop.export.text import clean, markup
 from rcrp_desktop.storage.repository import Store
 
-from .records import CASES, USER, make_record, pages, squash
+from .records import CASES, USER, body, make_record, pages, squash
 
 MARKUP = [
     "&",
@@ -82,7 +82,7 @@ REFUSED = {
 def hostile_record(store: Store, packs: dict[str, Pack], text: Callable[[str], str]) -> int:
     """The crisis-team call with every free-text answer, rationale and note field hostile."""
     case = CASES["crisis_team"]
-    free_text = ["ctx_subject", "ctx_why_now", "ctx_location", "thrive_threat", "thrive_harm"]
+    free_text = ["ctx_location", "ctx_why_now", "ctx_callback"]
     changes: dict[str, tuple[object, str]] = {node: (text(node), "") for node in free_text}
     changes["thr_life"] = ("no", text("thr_life rationale"))
     changes["thr_crime"] = ("no", text("thr_crime rationale"))
@@ -128,9 +128,9 @@ def test_markup_prints_literally_and_nothing_is_fetched(
     assert all(any(p.is_relative_to(folder) for folder in allowed) for p in opened), opened
     assert not [name for name, _ in seen if name.startswith(("socket", "urllib", "http"))]
     assert not [name for name, _ in seen if name in ("subprocess.Popen", "os.system")]
-    text = squash("\n".join(pages(tmp_path / "h.pdf")))
+    text = squash(body(tmp_path / "h.pdf"))
     for field in (
-        "ctx_subject",
+        "ctx_location",
         "ctx_why_now",
         "thr_life rationale",
         "agency",
@@ -177,7 +177,7 @@ def test_latin_greek_and_cyrillic_scripts_print_as_typed(
     record = hostile_record(store, packs, lambda field: f"{field} {sample}")
     export_handover(store, record, "crisis_team", tmp_path / "h.pdf", user=USER)
     text = squash("\n".join(pages(tmp_path / "h.pdf")))
-    for field in ("ctx_subject", "agency", "handler", "incident"):
+    for field in ("ctx_location", "agency", "handler", "incident"):
         assert squash(f"{field} {sample}") in text, field
     for ch in set(squash(sample)):
         assert ord(ch) in fonts.drawable(fonts.REGULAR)  # a real glyph, not .notdef
@@ -189,7 +189,7 @@ def test_what_cannot_be_printed_correctly_fails_closed_naming_it(
 ) -> None:
     sample = REFUSED[script]
     record = hostile_record(
-        store, packs, lambda field: f"{field} {sample}" if field == "ctx_subject" else field
+        store, packs, lambda field: f"{field} {sample}" if field == "ctx_location" else field
     )
     before = len(store.events(record))
     out = tmp_path / "out"
@@ -199,7 +199,7 @@ def test_what_cannot_be_printed_correctly_fails_closed_naming_it(
     message = str(refused.value)
     for ch in set(sample):
         assert f"U+{ord(ch):04X}" in message, ch
-    assert "Who is the call about?" in message  # where the handler will find it
+    assert "Where is the person now?" in message  # where the handler will find it
     assert list(out.iterdir()) == []  # not the file, not a temporary one
     assert len(store.events(record)) == before  # and no export recorded
 

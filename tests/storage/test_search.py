@@ -299,7 +299,7 @@ def test_an_older_database_is_indexed_when_migrated(data_dir: Path, packs: dict[
             made["welfare-crisis-team.json"].record_id: ("welfare", "ESCALATE_SUPERVISOR"),
             made["welfare-overdose-disclosed-mid-call.json"].record_id: (
                 "welfare",
-                "PARTNER_LEAD_NO_POLICE",
+                "POLICE_DEPLOY_WITH_PARTNER",
             ),
             made["medical-telecare-fall-ambulance.json"].record_id: (
                 "medical",

@@ -194,11 +194,13 @@ def test_verify_names_the_first_broken_record_and_event(data_dir: Path, england:
     path = database_path(data_dir, "live")
     store = Store.open(path, "live")
     record_call(store, england, stop=4)
-    third = store.events(1)[2]
-    assert (third.kind, third.payload["node"]) == ("answer", "ctx_location")
+    third = next(
+        e for e in store.events(1) if e.kind == "answer" and e.payload["node"] == "danger_life"
+    )
+    assert third.payload["value"] == "no"
     store.close()
     raw = path.read_bytes()
-    target = json.dumps({"value": third.payload["value"]})[1:-1].replace(" ", "").encode()
+    target = json.dumps(third.payload["rationale"]).encode()
     assert raw.count(target) == 1
     # Same length, one letter different: the file stays a valid database; only the chain can tell.
     forged = target[:-2] + (b"X" if target[-2:-1] != b"X" else b"Y") + target[-1:]
@@ -210,7 +212,9 @@ def test_verify_names_the_first_broken_record_and_event(data_dir: Path, england:
         check=False,
     )
     assert result.returncode == 1
-    assert result.stdout.startswith("FAILED: record 1, event 3: its hash does not match")
+    assert result.stdout.startswith(
+        f"FAILED: record 1, event {third.seq}: its hash does not match"
+    )
 
 
 def test_backup_is_a_verified_copy(store: Store, england: Pack, tmp_path: Path) -> None:
