@@ -35,8 +35,11 @@ def forms_check(targets: list[Path], forms_root: Path | None = None) -> int:
         )
         return Exit.PROBLEMS
     for pack in packs:
+        kept = (
+            "archived: kept so its records replay, never offered for a new call; " * pack.archived
+        )
         print(
-            f"ok  {pack.source}  {pack.id} {pack.version}  ({len(pack.nodes)} nodes, "
+            f"ok  {pack.source}  {pack.id} {pack.version}  ({kept}{len(pack.nodes)} nodes, "
             f"sha256 {pack.content_hash[:12]})"
         )
     for scenario in scenarios:

@@ -15,7 +15,7 @@ from rcrp_desktop.domain.script import load_script
 from rcrp_desktop.paths import examples_dir
 
 EXAMPLES = sorted(examples_dir().glob("*.json"))
-CATEGORIES = {"welfare", "walkout", "awol", "medical", "s136", "voluntary", "not_rcrp"}
+CATEGORIES = {"welfare", "missing", "walkout", "awol", "medical", "s136", "voluntary", "not_rcrp"}
 
 
 def run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
@@ -42,6 +42,25 @@ def test_every_example_reaches_its_expected_outcome(
     assert result["explanation"], "every recommendation carries its explanation"
     assert result["path"][-1] == result["outcome_node"]
     assert len(result["pack"]["sha256"]) == 64
+    # Each example says what decided it, what the caller is told and whether it was urgent;
+    # run-script has held the result to them (exit 0), so they are not just decoration.
+    assert {"urgent", "explanation", "caller"} <= set(expect), "an example asserts all three"
+    assert result["urgent"] == expect["urgent"]
+    assert expect["caller"] in result["caller_wording"]
+    if expect["urgent"]:
+        assert "ready_after" in expect and result["police_attend"]
+
+
+def test_an_example_that_expects_the_wrong_thing_fails(tmp_path: Path) -> None:
+    script = json.loads((examples_dir() / "not-rcrp-knife-threats-to-kill.json").read_text())
+    script["expect"]["caller"] = "Police will not be coming"
+    script["expect"]["ready_after"] = "cat"
+    wrong = tmp_path / "wrong.json"
+    wrong.write_text(json.dumps(script), encoding="utf-8")
+    result = run("run-script", str(wrong))
+    assert result.returncode != 0
+    assert "expected the caller to be told 'Police will not be coming'" in result.stderr
+    assert "expected the recommendation ready after 'cat', got 'danger_life'" in result.stderr
 
 
 def test_the_examples_cover_every_category_and_every_outcome() -> None:
@@ -61,7 +80,8 @@ def test_run_script_prints_outcome_explanation_and_path(capsys: pytest.CaptureFi
     out = capsys.readouterr().out
     assert "Outcome: PARTNER_LEAD_NO_POLICE" in out
     assert "Explanation:" in out
-    assert "Path: ctx_caller_type -> " in out
+    assert "Path: ctx_location -> ctx_callback -> danger_life -> " in out
+    assert "Tell the caller: Police will not be coming to this." in out
     assert "The handler decides" in out
 
 
@@ -116,7 +136,8 @@ def test_no_display_gets_one_clear_line_instead_of_a_qt_abort() -> None:
 def test_forms_check_passes_the_shipped_packs() -> None:
     result = run("forms", "check")
     assert result.returncode == 0, result.stdout + result.stderr
-    assert result.stdout.count("ok  ") == 3
+    assert result.stdout.count("ok  ") == 6
+    assert result.stdout.count("archived: kept so its records replay") == 3
 
 
 def test_help_lists_the_commands() -> None:

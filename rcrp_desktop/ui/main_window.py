@@ -190,7 +190,8 @@ class MainWindow(CallActionsMixin, QMainWindow):
 
     def _fill_pack_choice(self, selected: str) -> None:
         self.pack_choice.clear()
-        for pack in self.packs:
+        # Archived versions stay loaded so their records resume; a new call gets the current one.
+        for pack in (p for p in self.packs if not p.archived):
             self.pack_choice.addItem(f"{pack.title}  ({pack.id} {pack.version})", pack.id)
         self.pack_choice.setCurrentIndex(max(self.pack_choice.findData(selected), 0))
 
@@ -226,7 +227,7 @@ class MainWindow(CallActionsMixin, QMainWindow):
 
     def selected_pack(self) -> Pack | None:
         pack_id = self.pack_choice.currentData()
-        return next((p for p in self.packs if p.id == pack_id), None)
+        return next((p for p in self.packs if p.id == pack_id and not p.archived), None)
 
     def find_pack(self, pack_id: str, version: str, digest: str) -> Pack | None:
         """The loaded pack a stored record was made under, exactly (same content hash)."""

@@ -212,9 +212,7 @@ def test_verify_names_the_first_broken_record_and_event(data_dir: Path, england:
         check=False,
     )
     assert result.returncode == 1
-    assert result.stdout.startswith(
-        f"FAILED: record 1, event {third.seq}: its hash does not match"
-    )
+    assert result.stdout.startswith(f"FAILED: record 1, event {third.seq}: its hash does not match")
 
 
 def test_backup_is_a_verified_copy(store: Store, england: Pack, tmp_path: Path) -> None:
