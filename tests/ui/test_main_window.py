@@ -129,7 +129,11 @@ def test_urgent_banner_shows_on_selection_and_the_rationale_can_follow(
     assert window.session.state.answers["thr_life"].value == "yes"
     assert window.urgent.isVisible()
     assert "rationale still to write: 1" in window.urgent.text()
-    # Back to it, write the rationale: recorded as completing it, not as a change.
+    # The recommendation came up at once; Alt+Left goes on to the question still owed, and
+    # once more back to the urgent one. Write the rationale: it completes, it is no change.
+    assert window.call_stack.currentIndex() == 1
+    press(qtbot, window, Qt.Key.Key_Left, Qt.KeyboardModifier.AltModifier)
+    assert window.question_view.question.id == "thr_harm"
     press(qtbot, window, Qt.Key.Key_Left, Qt.KeyboardModifier.AltModifier)
     assert window.question_view.question.id == "thr_life"
     qtbot.keyClicks(window.question_view.rationale, "Said he has tablets and a plan tonight")
@@ -149,6 +153,7 @@ def test_changing_an_answer_asks_why_and_keeps_the_old_one(
 
     monkeypatch.setattr(ChangeReasonDialog, "ask", classmethod(ask))
     start_call(qtbot, window, "rcrp-england")
+    walk_window_to(qtbot, window, "ctx_caller_type")
     answer_by_keyboard(qtbot, window, "public", "")
     press(qtbot, window, Qt.Key.Key_B, Qt.KeyboardModifier.AltModifier)
     assert window.question_view.question.id == "ctx_caller_type"
@@ -157,7 +162,7 @@ def test_changing_an_answer_asks_why_and_keeps_the_old_one(
     event = window.session.state.history[-1]
     assert (event.action, event.previous, event.value) == ("change", "public", "family")
     assert event.reason == "Caller corrected herself: she is his daughter"
-    assert window.question_view.question.id == "ctx_caller_detail"
+    assert window.question_view.question.id == "ctx_person"
 
 
 def test_a_cancelled_change_changes_nothing(
@@ -165,6 +170,7 @@ def test_a_cancelled_change_changes_nothing(
 ) -> None:
     monkeypatch.setattr(ChangeReasonDialog, "ask", classmethod(lambda cls, p, q: None))
     start_call(qtbot, window, "rcrp-england")
+    walk_window_to(qtbot, window, "ctx_caller_type")
     answer_by_keyboard(qtbot, window, "public", "")
     press(qtbot, window, Qt.Key.Key_Left, Qt.KeyboardModifier.AltModifier)
     answer_by_keyboard(qtbot, window, "family", "")

@@ -88,6 +88,7 @@ def test_urgent_awol_is_deployed_at_once_and_the_rationale_follows(
     start_call(qtbot, window, "rcrp-england")
     script = load_script(examples_dir() / "awol-restricted-patient.json")
     for step in script.steps:
+        on_to_owed(qtbot, window)
         if step.node == "thr_life":
             answer_by_keyboard(qtbot, window, "yes", "")  # no rationale: deploy first
             assert window.urgent.isVisible()
@@ -137,8 +138,12 @@ def test_a_child_at_home_gets_a_safeguarding_decision(
         for e in store.events(window.session.record_id)
         if e.kind == "answer"
     }
-    assert answers["sg_children"]["value"] in ("yes", "unknown")
-    assert answers["sg_referral"]["rationale"]
+    ticked = (answers.get("sg_concerns") or answers["sg_concerns_young"])["value"]
+    assert {"children", "unknown"} & set(ticked)
+    assert answers["sg_child_risk"]["rationale"], "the children's ages and carers"
+    # A child at risk is a concern on record: a referral, or a reason why not, is required.
+    assert answers["sg_referral_concern"]["rationale"]
+    assert "sg_referral" not in answers
     assert window.session.recommendation().police_attend
 
 
@@ -243,7 +248,7 @@ def test_an_overdue_partner_is_flagged_and_reassessed_as_a_linked_call(
     press(qtbot, window, Qt.Key.Key_R, CTRL | SHIFT)
     assert window.session.record_id != first  # a new, linked call is open at question 1
     assert window.question_view.question is not None
-    assert window.question_view.question.id == "ctx_caller_type"
+    assert window.question_view.question.id == "ctx_location"
     assert store.events(window.session.record_id)[1].kind == "linked"
     assert not window.overdue_bar.isVisible()
 
