@@ -88,13 +88,12 @@ def _questions_up_to(nodes: Mapping[str, graph.GraphNode], start: str) -> dict[s
 
     None when the graph has a cycle (reported on its own).
     """
-    order = TopologicalSorter({n: [p for p in _predecessors(nodes).get(n, ())] for n in nodes})
+    preds = _predecessors(nodes)
     try:
-        ranked = list(order.static_order())
+        ranked = list(TopologicalSorter(preds).static_order())
     except CycleError:
         return None
     most: dict[str, int] = {}
-    preds = _predecessors(nodes)
     for node_id in ranked:
         before = [most[p] for p in preds.get(node_id, ()) if p in most]
         if node_id != start and not before:
@@ -173,14 +172,24 @@ def check_dead_routes(
     Decided exactly over the answers each tested question can hold (a checklist: any set of its
     items; a question that may not be on the path: also no answer at all).
     """
+    following = {node_id: graph.successors(node) for node_id, node in nodes.items()}
     for node_id, node in nodes.items():
-        if not isinstance(node, Condition):
+        if not isinstance(node, Condition) or not node.routes:
             continue
+        tested = list(dict.fromkeys(t.node for r in node.routes for t in r.tests))
+        questions = [nodes.get(n) for n in tested]
+        if not all(isinstance(q, Question) and q.input is not InputKind.TEXT for q in questions):
+            continue  # reported elsewhere; no verdict on routes over it
+        always = _always_answered(following, start, node_id, tested)
+        slot = {n: index for index, n in enumerate(tested)}
+        worlds = [
+            _worlds(q, [t.values for r in node.routes for t in r.tests if t.node == n], n in always)
+            for n, q in zip(tested, questions, strict=True)
+            if isinstance(q, Question)
+        ]
+        compiled = [_compiled(r, slot) for r in node.routes]
         for index, route in enumerate(node.routes):
-            if not route.tests:
-                continue
-            earlier = node.routes[:index]
-            if not _satisfiable(nodes, start, node_id, route, earlier):
+            if route.tests and not _satisfiable(worlds, compiled, index):
                 report(
                     node_id,
                     f"route #{index + 1} (to '{route.next}') can never be taken: earlier "
@@ -189,50 +198,63 @@ def check_dead_routes(
 
 
 def _satisfiable(
-    nodes: Mapping[str, graph.GraphNode],
-    start: str,
-    condition: str,
-    route: Route,
-    earlier: Sequence[Route],
+    worlds: Sequence[Sequence[frozenset[str]]], compiled: Sequence["Compiled"], index: int
 ) -> bool:
-    tested = list(dict.fromkeys(t.node for r in (route, *earlier) for t in r.tests))
+    """Whether some answers make route `index` hold while every earlier route fails."""
+    target, others = compiled[index], compiled[:index]
+    own = [slot for slot, _ in (*target[0], *target[1])]
+    needed = {slot for route in (target, *others) for part in route for slot, _ in part}
     # The route's own questions first, so that a world it cannot hold is cut short.
-    own = {t.node for t in route.tests}
-    tested.sort(key=lambda n: n not in own)
-    worlds: list[list[frozenset[str]]] = []
-    for node_id in tested:
-        question = nodes.get(node_id)
-        if not isinstance(question, Question) or question.input is InputKind.TEXT:
-            return True  # reported elsewhere; no verdict on a route over it
-        values = [t.values for r in (route, *earlier) for t in r.tests if t.node == node_id]
-        always = _always_answered(nodes, start, condition, node_id)
-        worlds.append(_worlds(question, values, always))
-    assigned: dict[str, frozenset[str]] = {}
+    order = list(dict.fromkeys([*own, *sorted(needed)]))
+    assigned: list[frozenset[str] | None] = [None] * len(worlds)
 
     def search(depth: int) -> bool:
-        if _value(route, assigned) is False:
+        if _value(target, assigned) is False:
             return False
-        if any(_value(r, assigned) is True for r in earlier):
+        if any(_value(r, assigned) is True for r in others):
             return False
-        if depth == len(tested):
-            return _value(route, assigned) is True and all(
-                _value(r, assigned) is False for r in earlier
-            )
-        for world in worlds[depth]:
-            assigned[tested[depth]] = world
+        if depth == len(order):
+            return True  # every question assigned: the values above are settled
+        slot = order[depth]
+        for world in worlds[slot]:
+            assigned[slot] = world
             if search(depth + 1):
                 return True
-        del assigned[tested[depth]]
+        assigned[slot] = None
         return False
 
     return search(0)
 
 
+Compiled = tuple[tuple[tuple[int, frozenset[str]], ...], tuple[tuple[int, frozenset[str]], ...]]
+
+
+def _compiled(route: Route, slot: Mapping[str, int]) -> Compiled:
+    """A route's tests as (slot, values) pairs: its `all` tests, then its `any` tests."""
+    return (
+        tuple((slot[t.node], frozenset(t.values)) for t in route.all),
+        tuple((slot[t.node], frozenset(t.values)) for t in route.any),
+    )
+
+
 def _always_answered(
-    nodes: Mapping[str, graph.GraphNode], start: str, condition: str, question: str
-) -> bool:
-    """Whether every path from start to the condition answers this question."""
-    return condition not in graph.reachable(nodes, start, avoid=question)
+    following: Mapping[str, list[str]], start: str, condition: str, questions: Iterable[str]
+) -> set[str]:
+    """The questions every path from start to the condition answers: with the question taken
+    out of the graph, the condition cannot be reached."""
+
+    def reaches_avoiding(avoid: str) -> bool:
+        seen, stack = {start}, [start]
+        while stack:
+            for target in following.get(stack.pop(), ()):
+                if target == condition:
+                    return True
+                if target != avoid and target not in seen:
+                    seen.add(target)
+                    stack.append(target)
+        return False
+
+    return {q for q in questions if q != start and not reaches_avoiding(q)}
 
 
 def _worlds(
@@ -259,19 +281,23 @@ def _worlds(
     return found
 
 
-def _value(route: Route, assigned: Mapping[str, frozenset[str]]) -> bool | None:
+def _value(route: Compiled, assigned: Sequence[frozenset[str] | None]) -> bool | None:
     """True, False, or None while a question it needs is unassigned."""
+    all_tests, any_tests = route
     undecided = False
-    for test in route.all:
-        if test.node not in assigned:
+    for index, values in all_tests:
+        world = assigned[index]
+        if world is None:
             undecided = True
-        elif not assigned[test.node] & set(test.values):
+        elif not world & values:
             return False
-    if route.any:
-        seen = [assigned[t.node] & set(t.values) for t in route.any if t.node in assigned]
-        if any(seen):
+    if not any_tests:
+        return None if undecided else True
+    open_any = False
+    for index, values in any_tests:
+        world = assigned[index]
+        if world is None:
+            open_any = True
+        elif world & values:
             return None if undecided else True
-        if len(seen) == len(route.any):
-            return False
-        return None
-    return None if undecided else True
+    return None if open_any else False
