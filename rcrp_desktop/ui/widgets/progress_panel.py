@@ -17,17 +17,23 @@ class ProgressPanel(QListWidget):
         self.setSelectionMode(QListWidget.SelectionMode.NoSelection)
         self.setWordWrap(True)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self._shown: tuple[object, ...] = ()
 
     def show_progress(self, pack: Pack, visited: list[str], current: str | None) -> None:
         """visited: section ids of the path so far; current: the section on screen."""
+        states = tuple(
+            "current" if s.id == current else "done" if s.id in visited else "todo"
+            for s in pack.sections
+        )
+        shown = (pack.id, pack.version, states)
+        # Most answers stay in the same section: then nothing here changes, and rebuilding the
+        # list would only lay it out and paint it again (a good part of a frame per answer).
+        if shown == self._shown:
+            return
+        self._shown = shown
         self.clear()
-        for section in pack.sections:
-            if section.id == current:
-                mark, state = "▶", "current"
-            elif section.id in visited:
-                mark, state = "✓", "done"
-            else:
-                mark, state = "·", "todo"
+        for section, state in zip(pack.sections, states, strict=True):
+            mark = {"current": "▶", "done": "✓", "todo": "·"}[state]
             item = QListWidgetItem(f"{mark}  {section.title}")
             item.setData(Qt.ItemDataRole.AccessibleTextRole, f"{section.title}: {state}")
             if state == "current":
