@@ -17,10 +17,10 @@ by side means anything, FLOOR.md):
   with `rcrp_desktop.cli` imported first, as the installed command.
 - answer to next question shown: a `MainWindow` on a store in a temporary data folder walks the
   welfare script C times (21 answers a call in the 2.0.0 pack: 20 show a next question, the
-  last shows the recommendation and is reported apart). Timed from the Enter key press on the focused widget
-  (`QTest.keyClick`: the commit and the re-render run inside it) until the posted events
-  (layout, deferred deletes) and the paint have been processed, checked by a paint of the next
-  question's text. Floor: a bare durable commit (sqlite-utils, WAL + synchronous=FULL, one-row
+  last shows the recommendation and is reported apart). Timed from the Enter key press on the
+  focused widget (`QTest.keyClick`: the commit and the re-render run inside it) until the posted
+  events (layout, deferred deletes) and the paint have been processed, checked by a paint of the
+  next question's text. Floor: a bare durable commit (sqlite-utils, WAL + synchronous=FULL, one-row
   insert in `atomic()`, in the same folder) plus a bare widget update (`QLabel.setText` +
   `repaint()` on a shown `QMainWindow`), alternating answer by answer. p50 and p99; target:
   our p99 within one 60 Hz frame (16.7 ms); ratios reported.
