@@ -134,3 +134,47 @@ def test_no_question_text_lives_in_python(packs: dict[str, Pack]) -> None:
     for pack in packs.values():
         for question in questions(pack):
             assert question.text not in source, f"{question.id}'s text is in the code"
+
+
+@pytest.mark.parametrize("pack_id", ["rcrp-england", "rcrp-wales", "btp-standard"])
+def test_answers_come_in_one_order_everywhere(packs: dict[str, Pack], pack_id: str) -> None:
+    """Yes before no, and "not known" after both, on every question that offers them: the
+    same number key means the same thing from one question to the next."""
+    for question in questions(packs[pack_id]):
+        values = list(question.values)
+        yes = [i for i, v in enumerate(values) if v == "yes" or v.startswith("yes_")]
+        no = [i for i, v in enumerate(values) if v == "no" or v.startswith("no_")]
+        unknown = [i for i, v in enumerate(values) if v == "unknown"]
+        if yes and no:
+            assert max(yes) < min(no), f"{question.id}: {values}"
+        if unknown and (yes or no):
+            assert min(unknown) > max(yes + no), f"{question.id}: {values}"
+
+
+def test_only_a_professional_is_asked_what_their_service_did(england: Pack) -> None:
+    from tests.walk import default_answer, walk
+
+    def caller(kind: str) -> list[str]:
+        choose = {"ctx_caller_type": kind, "cat": "welfare"}
+        state = walk(
+            england,
+            chooser=lambda q: (choose[q.id], "") if q.id in choose else default_answer(q),
+        )
+        return state.questions_on_path()
+
+    assert "cfw_professional_checks" not in caller("family")
+    assert "cfw_professional_checks" in caller("health_professional")
+
+
+def test_looked_after_and_care_leavers_are_asked_about_only_under_25(england: Pack) -> None:
+    from tests.walk import default_answer, walk
+
+    def asked(band: str) -> list[str]:
+        return walk(
+            england,
+            chooser=lambda q: (band, "") if q.id == "ctx_person" else default_answer(q),
+        ).questions_on_path()
+
+    assert "sg_concerns_young" in asked("age_18_24") and "sg_concerns" not in asked("age_18_24")
+    assert "sg_concerns" in asked("age_25_plus") and "sg_concerns_young" not in asked("age_25_plus")
+    assert "sg_concerns_young" in asked("unknown")
