@@ -33,16 +33,17 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Table, TableStyle
 
+from rcrp_desktop.calls.exports import export_handover
+from rcrp_desktop.calls.recorder import CallRecorder
 from rcrp_desktop.domain.closure import CallerInformed, Handover
 from rcrp_desktop.domain.loader import load_pack
 from rcrp_desktop.domain.protocol import Pack
 from rcrp_desktop.domain.script import load_script
 from rcrp_desktop.export import fonts
-from rcrp_desktop.export.handover import export_handover, handover_for
+from rcrp_desktop.export.handover import handover_for
 from rcrp_desktop.export.pdf import render_pdf
 from rcrp_desktop.export.source import load_source
 from rcrp_desktop.paths import examples_dir, forms_dir
-from rcrp_desktop.storage.recorder import CallRecorder
 from rcrp_desktop.storage.repository import Store
 
 TARGET = 2.0

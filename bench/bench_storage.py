@@ -33,10 +33,10 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
+from rcrp_desktop.calls.recorder import CallRecorder
 from rcrp_desktop.domain.loader import load_pack
 from rcrp_desktop.domain.script import load_script
 from rcrp_desktop.paths import examples_dir, forms_dir
-from rcrp_desktop.storage.recorder import CallRecorder
 from rcrp_desktop.storage.repository import RECORD_COLUMNS, Store
 
 from generate import generate  # the script's own folder is on sys.path (and pytest's)

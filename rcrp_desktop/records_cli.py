@@ -10,17 +10,17 @@ from pathlib import Path
 from typing import Any
 
 from rcrp_desktop import paths
+from rcrp_desktop.calls.exports import ExportResult, export_handover, export_handover_text
+from rcrp_desktop.calls.recorder import CallRecorder
 from rcrp_desktop.domain.closure import describe_note, note_from
 from rcrp_desktop.domain.errors import ScriptError
 from rcrp_desktop.domain.protocol import Pack
 from rcrp_desktop.domain.script import Script
 from rcrp_desktop.export.errors import ExportError, RequestError
-from rcrp_desktop.export.handover import ExportResult, export_handover, export_handover_text
 from rcrp_desktop.export.source import shipped_pack_finder
 from rcrp_desktop.storage.data import database_path
 from rcrp_desktop.storage.errors import RecordNotFoundError, StorageError
 from rcrp_desktop.storage.lock import InstanceLock
-from rcrp_desktop.storage.recorder import CallRecorder
 from rcrp_desktop.storage.repository import Mode, Store, StoredEvent
 from rcrp_desktop.storage.verify import verify
 

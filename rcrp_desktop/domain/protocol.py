@@ -1,6 +1,6 @@
 """Frozen dataclasses for a loaded protocol pack: sections, questions, conditions, outcomes."""
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
@@ -235,6 +235,10 @@ class Pack:
         elif response(code) is Response.STANDBY and self.wording_standby:
             template = self.wording_standby
         return template.replace("{partner}", self.partner_name(partner) if partner else "")
+
+
+# Finds the pack a stored record was made under: (id, version, content hash) -> pack.
+PackFinder = Callable[[str, str, str], "Pack | None"]
 
 
 def exact_pack(packs: Iterable[Pack], pack_id: str, version: str, digest: str) -> Pack | None:

@@ -20,7 +20,7 @@ from rcrp_desktop.export.model import KEY_VALUE, Section
 from rcrp_desktop.export.recipients import Part, Recipient, Templates
 from rcrp_desktop.export.redaction import Redactor, local_time
 from rcrp_desktop.export.source import ExportSource
-from rcrp_desktop.storage.recorder import RecordedNote
+from rcrp_desktop.storage.records import RecordedNote
 
 Handed = tuple[HandoverNote, RecordedNote] | None
 

@@ -10,9 +10,9 @@ from rcrp_desktop import paths
 from rcrp_desktop.domain import engine
 from rcrp_desktop.domain.closure import NOTE_TYPES, note_from
 from rcrp_desktop.domain.loader import check_paths
-from rcrp_desktop.domain.protocol import Pack, exact_pack
+from rcrp_desktop.domain.protocol import Pack, PackFinder, exact_pack
 from rcrp_desktop.export.errors import ExportError
-from rcrp_desktop.storage.recorder import ENGINE_KINDS, PackFinder, RecordedNote
+from rcrp_desktop.storage.records import ENGINE_KINDS, RecordedNote
 from rcrp_desktop.storage.repository import RecordSummary, Store, StoredEvent
 from rcrp_desktop.storage.verify import verify_record
 

@@ -98,3 +98,17 @@ class Fault:
 def utc_text(when: datetime) -> str:
     """A time as records store it: UTC, microseconds, with a Z."""
     return when.astimezone(UTC).isoformat(timespec="microseconds").replace("+00:00", "Z")
+
+
+# The engine's own events: replayed to rebuild a call's state.
+ENGINE_KINDS = frozenset({"answer", "change", "rationale", "decide"})
+
+
+@dataclass(frozen=True)
+class RecordedNote:
+    """A handover, caller, referrer, deployment or supervisor note, with when it was made."""
+
+    note: object
+    utc: str
+    local: str
+    user: str

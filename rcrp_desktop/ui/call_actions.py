@@ -17,8 +17,8 @@ from rcrp_desktop.ui.widgets.overdue_bar import OverdueBar
 # The dialogs and the storage layer are imported where they are first needed, not here: the
 # window is on screen before either is loaded (start-up benchmark, bench/bench_window.py).
 if TYPE_CHECKING:
+    from rcrp_desktop.calls.recorder import CallRecorder
     from rcrp_desktop.domain.partners import Directory
-    from rcrp_desktop.storage.recorder import CallRecorder
     from rcrp_desktop.storage.repository import Store
     from rcrp_desktop.ui.export_flow import ExportFlow
     from rcrp_desktop.ui.session import CallSession
@@ -165,7 +165,7 @@ class CallActionsMixin:
         recorder = self._recorder()
         if recorder is None:
             return
-        from rcrp_desktop.export.log_summary import log_summary
+        from rcrp_desktop.calls.log_summary import log_summary
 
         text = log_summary(self.store.record(recorder.record_id), recorder)
         QGuiApplication.clipboard().setText(text)
@@ -193,7 +193,7 @@ class CallActionsMixin:
     @Slot()
     def check_overdue(self) -> None:
         """Partners past their agreed time without confirming (R16): say so, on every screen."""
-        from rcrp_desktop.storage.followups import overdue_records
+        from rcrp_desktop.calls.followups import overdue_records
 
         if not self.records_open:
             return
@@ -208,7 +208,7 @@ class CallActionsMixin:
             return None
         if self.session is not None and self.session.record_id == item.record.id:
             return self.session.recorder
-        from rcrp_desktop.storage.recorder import CallRecorder
+        from rcrp_desktop.calls.recorder import CallRecorder
 
         try:
             return CallRecorder.resume(self.store, item.record.id, self.find_pack, self.user)

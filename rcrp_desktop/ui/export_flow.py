@@ -15,14 +15,9 @@ from PySide6.QtGui import QDesktopServices, QGuiApplication
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
 from rcrp_desktop import APP_TITLE
+from rcrp_desktop.calls.exports import ExportResult, record_export
 from rcrp_desktop.export.errors import ExportError
-from rcrp_desktop.export.handover import (
-    Built,
-    ExportResult,
-    build_handover_pdf,
-    build_handover_text,
-    record_export,
-)
+from rcrp_desktop.export.handover import Built, build_handover_pdf, build_handover_text
 from rcrp_desktop.export.recipients import Recipient, load_templates, recipients_for
 from rcrp_desktop.export.source import ExportSource, load_source
 from rcrp_desktop.storage.errors import StorageError
@@ -30,7 +25,8 @@ from rcrp_desktop.ui.form_dialog import Field, FormDialog
 from rcrp_desktop.ui.tasks import run_task
 
 if TYPE_CHECKING:
-    from rcrp_desktop.storage.recorder import CallRecorder, PackFinder
+    from rcrp_desktop.calls.recorder import CallRecorder
+    from rcrp_desktop.domain.protocol import PackFinder
     from rcrp_desktop.storage.repository import Store
 
 PDF_FILE, TEXT_CLIPBOARD = "pdf", "text"

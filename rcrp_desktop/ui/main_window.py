@@ -35,9 +35,9 @@ from rcrp_desktop.ui.window_actions import add_window_actions
 # The storage layer (and sqlite-utils under it) is imported when the records are opened, just
 # after the window's first paint, and the records list when it is first asked for.
 if TYPE_CHECKING:
+    from rcrp_desktop.calls.recorder import CallRecorder
     from rcrp_desktop.domain.engine import Recommendation
     from rcrp_desktop.domain.partners import Directory
-    from rcrp_desktop.storage.recorder import CallRecorder
     from rcrp_desktop.storage.repository import Store
     from rcrp_desktop.ui.session import CallSession
     from rcrp_desktop.ui.widgets.call_page import CallPage
@@ -238,7 +238,7 @@ class MainWindow(CallActionsMixin, QMainWindow):
         if self._store is None:
             self._new_call_waiting = True
             return
-        from rcrp_desktop.storage.recorder import CallRecorder
+        from rcrp_desktop.calls.recorder import CallRecorder
 
         pack = self.selected_pack()
         if pack is None or not self.not_saved_bar.may_leave():
@@ -257,7 +257,7 @@ class MainWindow(CallActionsMixin, QMainWindow):
     def resume_call(self, record_id: int) -> None:
         if self._store is None or not self.not_saved_bar.may_leave():
             return
-        from rcrp_desktop.storage.recorder import CallRecorder
+        from rcrp_desktop.calls.recorder import CallRecorder
 
         try:
             recorder = CallRecorder.resume(self.store, record_id, self.find_pack, self.user)

@@ -9,7 +9,7 @@ from rcrp_desktop.domain.outcomes import OutcomeCode
 from rcrp_desktop.domain.protocol import Pack, Question
 
 if TYPE_CHECKING:  # imported with the store, after the window is up
-    from rcrp_desktop.storage.recorder import CallRecorder
+    from rcrp_desktop.calls.recorder import CallRecorder
 
 
 class CallSession(QObject):

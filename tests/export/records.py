@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pypdf
 
+from rcrp_desktop.calls.recorder import CallRecorder
 from rcrp_desktop.domain.closure import (
     CallerInformed,
     Deployment,
@@ -22,7 +23,6 @@ from rcrp_desktop.domain.closure import (
 from rcrp_desktop.domain.protocol import Pack
 from rcrp_desktop.domain.script import load_script
 from rcrp_desktop.paths import examples_dir
-from rcrp_desktop.storage.recorder import CallRecorder
 from rcrp_desktop.storage.repository import Store
 
 USER = "PC 4821 A. Handler (call handler)"

@@ -8,20 +8,15 @@ from pathlib import Path
 
 import pytest
 
+from rcrp_desktop.calls.exports import export_handover_text, record_export
+from rcrp_desktop.calls.log_summary import log_summary
+from rcrp_desktop.calls.recorder import CallRecorder
 from rcrp_desktop.domain.closure import Exported
 from rcrp_desktop.domain.protocol import Pack
 from rcrp_desktop.export.errors import ExportError
-from rcrp_desktop.export.handover import (
-    Built,
-    build_handover_pdf,
-    export_handover_text,
-    handover_text,
-    record_export,
-)
-from rcrp_desktop.export.log_summary import log_summary
+from rcrp_desktop.export.handover import Built, build_handover_pdf, handover_text
 from rcrp_desktop.export.source import load_source
 from rcrp_desktop.storage.data import database_path
-from rcrp_desktop.storage.recorder import CallRecorder
 from rcrp_desktop.storage.repository import Store
 
 from .records import CASES, USER, make_record, pages

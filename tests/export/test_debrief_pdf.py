@@ -9,6 +9,7 @@ from pathlib import Path
 import pypdf
 import pytest
 
+from rcrp_desktop.calls.recorder import CallRecorder
 from rcrp_desktop.cli import main
 from rcrp_desktop.domain.scenario import Scenario
 from rcrp_desktop.domain.scoring import Band
@@ -22,7 +23,6 @@ from rcrp_desktop.export.debrief_pdf import (
 from rcrp_desktop.export.errors import ExportError
 from rcrp_desktop.storage.data import database_path
 from rcrp_desktop.storage.errors import StorageError
-from rcrp_desktop.storage.recorder import CallRecorder
 from rcrp_desktop.storage.repository import Store
 from rcrp_desktop.storage.training_runs import CLOCK_NOTE, SCENARIO_NOTE, scenario_note
 

@@ -4,6 +4,7 @@ from pathlib import Path
 
 import pytest
 
+from rcrp_desktop.calls.exports import export_handover, export_handover_text
 from rcrp_desktop.domain.closure import (
     CallerInformed,
     Exported,
@@ -14,7 +15,6 @@ from rcrp_desktop.domain.closure import (
 from rcrp_desktop.domain.outcomes import MEANINGS
 from rcrp_desktop.domain.protocol import InputKind, Pack, Question
 from rcrp_desktop.domain.walk import answer_label
-from rcrp_desktop.export.handover import export_handover, export_handover_text
 from rcrp_desktop.export.recipients import QUESTION_PARTS, Templates, recipients_for
 from rcrp_desktop.export.source import ExportSource, load_source
 from rcrp_desktop.storage.repository import Store
@@ -181,7 +181,7 @@ def test_a_redacted_trail_hides_changed_answers_too(
     """The appendix keeps every change of answer: the superseded value is third-party too."""
     case = CASES["crisis_team"]
     record = make_record(store, packs, case)
-    from rcrp_desktop.storage.recorder import CallRecorder
+    from rcrp_desktop.calls.recorder import CallRecorder
 
     recorder = CallRecorder.resume(store, record, lambda *_: packs["rcrp-england"], USER)
     assert recorder.state.decision is not None

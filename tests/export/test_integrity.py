@@ -16,9 +16,10 @@ from pathlib import Path
 import pypdf
 import pytest
 
+from rcrp_desktop.calls.exports import export_handover
 from rcrp_desktop.domain.protocol import Pack
 from rcrp_desktop.export.errors import ExportError
-from rcrp_desktop.export.handover import build_handover_pdf, export_handover, handover_for
+from rcrp_desktop.export.handover import build_handover_pdf, handover_for
 from rcrp_desktop.export.pdf import render_pdf
 from rcrp_desktop.export.recipients import load_templates, templates_path
 from rcrp_desktop.export.source import load_source
@@ -199,7 +200,7 @@ def test_an_export_that_cannot_be_recorded_removes_its_file(
 KILLED_MID_EXPORT = """
 import os, signal, sys
 from pathlib import Path
-from rcrp_desktop.export.handover import export_handover
+from rcrp_desktop.calls.exports import export_handover
 from rcrp_desktop.storage.repository import Store
 
 def die(*_):

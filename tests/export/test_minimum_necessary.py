@@ -20,7 +20,7 @@ from rcrp_desktop.domain.protocol import InputKind, Pack, Question
 from rcrp_desktop.export.handover import build_handover_pdf, handover_text
 from rcrp_desktop.export.recipients import Templates
 from rcrp_desktop.export.source import ExportSource, load_source
-from rcrp_desktop.storage.recorder import ENGINE_KINDS, RecordedNote
+from rcrp_desktop.storage.records import ENGINE_KINDS, RecordedNote
 from rcrp_desktop.storage.repository import Store, StoredEvent
 
 from .records import CASES, make_record, squash

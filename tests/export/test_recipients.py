@@ -4,6 +4,7 @@ from pathlib import Path
 
 import pytest
 
+from rcrp_desktop.calls.recorder import CallRecorder
 from rcrp_desktop.domain.loader import check_paths
 from rcrp_desktop.domain.protocol import Pack, Question
 from rcrp_desktop.domain.script import load_script
@@ -17,7 +18,6 @@ from rcrp_desktop.export.recipients import (
 )
 from rcrp_desktop.export.source import load_source
 from rcrp_desktop.paths import examples_dir, forms_dir
-from rcrp_desktop.storage.recorder import CallRecorder
 from rcrp_desktop.storage.repository import Store
 
 from .records import USER

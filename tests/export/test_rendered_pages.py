@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from rcrp_desktop.calls.exports import export_handover
 from rcrp_desktop.domain.protocol import Pack
-from rcrp_desktop.export.handover import export_handover
 from rcrp_desktop.storage.repository import Store
 
 from .records import CASES, USER, make_record

@@ -33,13 +33,13 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 if str(REPO_ROOT) not in sys.path:
     sys.path.insert(0, str(REPO_ROOT))
 
+from rcrp_desktop.calls.recorder import CallRecorder  # noqa: E402
 from rcrp_desktop.domain import engine  # noqa: E402
 from rcrp_desktop.domain.loader import load_pack  # noqa: E402
 from rcrp_desktop.domain.protocol import Pack  # noqa: E402
 from rcrp_desktop.domain.script import Script, Step, load_script  # noqa: E402
 from rcrp_desktop.paths import examples_dir, forms_dir  # noqa: E402
 from rcrp_desktop.storage.lock import InstanceLock  # noqa: E402
-from rcrp_desktop.storage.recorder import CallRecorder  # noqa: E402
 from rcrp_desktop.storage.repository import NewEvent, Store, StoredEvent  # noqa: E402
 
 PACK_FILE = "england/rcrp-england.toml"

@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 
+from rcrp_desktop.calls.recorder import CallRecorder, ClosureError
 from rcrp_desktop.domain.closure import (
     CallerInformed,
     Deployment,
@@ -18,7 +19,6 @@ from rcrp_desktop.domain.script import load_script
 from rcrp_desktop.paths import examples_dir
 from rcrp_desktop.storage.data import database_path
 from rcrp_desktop.storage.errors import StorageError
-from rcrp_desktop.storage.recorder import CallRecorder, ClosureError
 from rcrp_desktop.storage.repository import Store
 from tests.walk import default_answer
 
@@ -155,8 +155,8 @@ def test_an_unconfirmed_partner_is_overdue_after_the_recheck_time(
 ) -> None:
     from datetime import UTC, datetime, timedelta
 
+    from rcrp_desktop.calls.followups import overdue_records
     from rcrp_desktop.domain.closure import PartnerConfirmed
-    from rcrp_desktop.storage.followups import overdue_records
 
     recorder = call(store, england, "welfare-crisis-team.json")
     recorder.decide(OutcomeCode.PARTNER_LEAD_NO_POLICE, "")

@@ -37,12 +37,13 @@ from typing import Any
 
 import pytest
 
+from rcrp_desktop.calls.recorder import CallRecorder
 from rcrp_desktop.domain import engine
 from rcrp_desktop.domain.errors import AnswerError
 from rcrp_desktop.storage.chain import canonical
 from rcrp_desktop.storage.errors import StorageError
 from rcrp_desktop.storage.lock import InstanceLock
-from rcrp_desktop.storage.recorder import ENGINE_KINDS, CallRecorder
+from rcrp_desktop.storage.records import ENGINE_KINDS
 from rcrp_desktop.storage.repository import NewEvent, Store, StoredEvent
 from rcrp_desktop.storage.verify import verify
 from tests.storage import crash_child as child

@@ -11,12 +11,12 @@ from pathlib import Path
 
 import pytest
 
+from rcrp_desktop.calls.exports import export_handover, export_handover_text
+from rcrp_desktop.calls.recorder import CallRecorder
 from rcrp_desktop.domain.outcomes import OutcomeCode
-from rcrp_desktop.export.handover import export_handover, export_handover_text
 from rcrp_desktop.export.source import shipped_pack_finder
 from rcrp_desktop.paths import forms_dir
 from rcrp_desktop.storage.data import database_path
-from rcrp_desktop.storage.recorder import CallRecorder
 from rcrp_desktop.storage.repository import Store
 from rcrp_desktop.storage.verify import verify
 from tests.export.records import pages, squash

@@ -10,13 +10,13 @@ from typing import Any
 import pytest
 from sqlite_utils import Database
 
+from rcrp_desktop.calls.recorder import CallRecorder
 from rcrp_desktop.domain import engine
 from rcrp_desktop.domain.protocol import Pack
 from rcrp_desktop.domain.script import load_script
 from rcrp_desktop.paths import examples_dir
 from rcrp_desktop.storage.data import database_path
 from rcrp_desktop.storage.migrations import _backfill_record_index, migrations
-from rcrp_desktop.storage.recorder import CallRecorder
 from rcrp_desktop.storage.repository import NewEvent, RecordQuery, Store
 from rcrp_desktop.storage.verify import verify
 

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from rcrp_desktop.calls.recorder import CallRecorder
 from rcrp_desktop.domain import engine
 from rcrp_desktop.domain.protocol import Pack
 from rcrp_desktop.domain.script import load_script
@@ -27,7 +28,6 @@ from rcrp_desktop.storage.errors import (
 )
 from rcrp_desktop.storage.lock import InstanceLock
 from rcrp_desktop.storage.migrations import SCHEMA_VERSION
-from rcrp_desktop.storage.recorder import CallRecorder
 from rcrp_desktop.storage.repository import NewEvent, Store
 from rcrp_desktop.storage.verify import verify
 

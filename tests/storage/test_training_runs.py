@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
+from rcrp_desktop.calls.recorder import CallRecorder
 from rcrp_desktop.domain.scenario import Scenario
 from rcrp_desktop.domain.scoring import Band
 from rcrp_desktop.storage.data import database_path
 from rcrp_desktop.storage.errors import StorageError
-from rcrp_desktop.storage.recorder import CallRecorder
 from rcrp_desktop.storage.repository import NewEvent, Store
 from rcrp_desktop.storage.training_runs import (
     SCENARIO_NOTE,

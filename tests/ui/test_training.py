@@ -21,13 +21,13 @@ from PySide6.QtWidgets import (
 )
 from pytestqt.qtbot import QtBot
 
+from rcrp_desktop.calls.recorder import CallRecorder
 from rcrp_desktop.domain.protocol import InputKind
 from rcrp_desktop.domain.scenario import Scenario
 from rcrp_desktop.domain.scenario_lint import load_scenarios
 from rcrp_desktop.domain.scoring import Band
 from rcrp_desktop.paths import forms_dir
 from rcrp_desktop.storage.data import database_path
-from rcrp_desktop.storage.recorder import CallRecorder
 from rcrp_desktop.storage.repository import Store
 from rcrp_desktop.storage.training_runs import (
     CLOCK_NOTE,

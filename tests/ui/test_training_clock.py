@@ -4,9 +4,10 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from rcrp_desktop.calls.recorder import CallRecorder
+from rcrp_desktop.calls.training_run import ScenarioRun
 from rcrp_desktop.domain.scenario import Scenario
 from rcrp_desktop.domain.scoring import Band
-from rcrp_desktop.storage.recorder import CallRecorder
 from rcrp_desktop.storage.repository import Store
 from rcrp_desktop.storage.training_runs import (
     CLOCK_NOTE,
@@ -16,7 +17,6 @@ from rcrp_desktop.storage.training_runs import (
     score_record,
     time_passed,
 )
-from rcrp_desktop.ui.training.run import ScenarioRun
 
 S136 = "s136-handover-past-an-hour"
 

@@ -228,7 +228,7 @@ def test_an_overdue_partner_is_flagged_and_reassessed_as_a_linked_call(
 ) -> None:
     from datetime import UTC, datetime, timedelta
 
-    from rcrp_desktop.storage import followups
+    from rcrp_desktop.calls import followups
 
     play(qtbot, window, "welfare-crisis-team.json")
     press(qtbot, window, Qt.Key.Key_Return, CTRL)

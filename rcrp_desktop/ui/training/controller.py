@@ -21,14 +21,14 @@ from PySide6.QtCore import QObject, Qt, QTimer, Slot
 from PySide6.QtWidgets import QDockWidget, QMessageBox
 
 from rcrp_desktop import APP_TITLE, paths
+from rcrp_desktop.calls.recorder import CallRecorder
+from rcrp_desktop.calls.training_run import ScenarioRun, overdue_on_clock, resumed_run, when
 from rcrp_desktop.domain.errors import Error
 from rcrp_desktop.domain.scenario import Scenario, injects_due, lines_due
 from rcrp_desktop.domain.scenario_lint import load_scenarios
 from rcrp_desktop.storage.errors import StorageError
-from rcrp_desktop.storage.recorder import CallRecorder
 from rcrp_desktop.storage.training_runs import CLOCK_NOTE, SCENARIO_NOTE, scenario_note
 from rcrp_desktop.ui.training.caller_panel import CallerPanel, clock_text
-from rcrp_desktop.ui.training.run import ScenarioRun, overdue_on_clock, resumed_run, when
 
 if TYPE_CHECKING:
     from rcrp_desktop.ui.main_window import MainWindow

@@ -10,7 +10,7 @@ from rcrp_desktop.domain.outcomes import MEANINGS
 from rcrp_desktop.ui.qt_helpers import named
 
 if TYPE_CHECKING:
-    from rcrp_desktop.storage.recorder import CallRecorder
+    from rcrp_desktop.calls.recorder import CallRecorder
 
 BUTTONS = [  # (name, text): the window connects each to its action
     ("accept", "Accept recommendation (Ctrl+Enter)"),

@@ -8,7 +8,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QWidget
 from rcrp_desktop.ui.qt_helpers import named
 
 if TYPE_CHECKING:
-    from rcrp_desktop.storage.followups import Overdue
+    from rcrp_desktop.calls.followups import Overdue
 
 
 class OverdueBar(QWidget):

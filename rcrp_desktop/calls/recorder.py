@@ -6,8 +6,7 @@ question shown has committed. If the write fails, the recorder's state is unchan
 same step can be retried.
 """
 
-from collections.abc import Callable
-from dataclasses import asdict, dataclass
+from dataclasses import asdict
 from datetime import datetime
 from typing import Any
 
@@ -23,24 +22,10 @@ from rcrp_desktop.domain.closure import (
     overdue_handover,
 )
 from rcrp_desktop.domain.outcomes import OutcomeCode
-from rcrp_desktop.domain.protocol import Pack
+from rcrp_desktop.domain.protocol import Pack, PackFinder
 from rcrp_desktop.storage.errors import ClosureError, StorageError
+from rcrp_desktop.storage.records import ENGINE_KINDS, RecordedNote
 from rcrp_desktop.storage.repository import NewEvent, Store, StoredEvent
-
-ENGINE_KINDS = frozenset({"answer", "change", "rationale", "decide"})
-
-
-@dataclass(frozen=True)
-class RecordedNote:
-    """A handover, caller, referrer, deployment or supervisor note, with when it was made."""
-
-    note: object
-    utc: str
-    local: str
-    user: str
-
-
-PackFinder = Callable[[str, str, str], Pack | None]  # (id, version, hash) -> pack
 
 
 class CallRecorder:
