@@ -14,6 +14,7 @@ from dataclasses import asdict, dataclass
 from datetime import datetime
 from pathlib import Path
 
+from rcrp_desktop.calls.commands import RecordNote
 from rcrp_desktop.calls.recorder import CallRecorder
 from rcrp_desktop.domain.closure import Exported
 from rcrp_desktop.domain.protocol import PackFinder
@@ -67,8 +68,8 @@ def record_export(
     )
     try:
         if recorder is not None and recorder.record_id == handover.record_id:
-            recorder.record(note)
-            event = recorder.last_committed[0]
+            command = RecordNote(record_id=recorder.record_id, note=note)
+            event = recorder.execute(command).events[0]
         else:
             event = store.append(handover.record_id, [NewEvent("exported", asdict(note))], user)[0]
     except StorageError:

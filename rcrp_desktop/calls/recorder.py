@@ -1,15 +1,26 @@
-"""One call being recorded: each engine step is committed, with what it caused, before it counts.
+"""One call being recorded: each command is committed, with what it caused, before it counts.
 
-The engine validates a step first (a bad answer never reaches the disk); the new state is
-adopted only after the transaction holding the step, any change of recommendation and the next
-question shown has committed. If the write fails, the recorder's state is unchanged and the
-same step can be retried.
+`execute(command)` is the one way in. The engine validates a step first (a bad answer never
+reaches the disk); the new state is adopted only after the transaction holding the step, any
+change of recommendation and the next question shown has committed, and the events written
+are returned. If the write fails, the recorder's state is unchanged and the same command can
+be sent again; one that was written already (its id is stored with its events) writes nothing
+twice.
 """
 
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 from datetime import datetime
 from typing import Any
 
+from rcrp_desktop.calls.commands import (
+    AnswerQuestion,
+    CallCommand,
+    ChangeAnswer,
+    Close,
+    CompleteRationale,
+    Decide,
+    RecordNote,
+)
 from rcrp_desktop.domain import engine
 from rcrp_desktop.domain.closure import (
     FOLLOW_UP_KINDS,
@@ -27,16 +38,36 @@ from rcrp_desktop.storage.errors import ClosureError, StorageError
 from rcrp_desktop.storage.records import ENGINE_KINDS, RecordedNote
 from rcrp_desktop.storage.repository import NewEvent, Store, StoredEvent
 
+COMMAND_KEY = "command"  # the payload key holding the id of the command that wrote the event
+
+
+@dataclass(frozen=True)
+class Written:
+    """What a command wrote: its events (as stored), and the call's state and advice after.
+
+    `repeated` is true when the command had been written before: nothing was written now.
+    """
+
+    command: CallCommand | None
+    events: tuple[StoredEvent, ...]
+    state: engine.State
+    advice: engine.Recommendation
+    repeated: bool = False
+
+    @property
+    def last_seq(self) -> int:
+        return self.events[-1].seq if self.events else 0
+
 
 class CallRecorder:
-    """Holds one call's engine state and its record; every step is durable when it returns."""
+    """Holds one call's engine state and its record; every command is durable when it returns."""
 
     def __init__(self, store: Store, record_id: int, state: engine.State, user: str) -> None:
         self.store = store
         self.record_id = record_id
         self.state = state
         self.user = user
-        self.last_committed: list[StoredEvent] = []
+        self.created: tuple[StoredEvent, ...] = ()  # the events that made the record (start)
         self.notes: list[RecordedNote] = []
         self.closed = False
         # The recommendation for `state`, kept in step by _commit: read this, don't recompute.
@@ -54,7 +85,7 @@ class CallRecorder:
     ) -> "CallRecorder":
         state = engine.start(pack)
         link = [NewEvent("linked", {"previous": linked_from})] if linked_from else []
-        record_id = store.create_record(
+        record_id, events = store.create_record(
             incident_ref=incident_ref,
             handler=user,
             force_profile=pack.jurisdiction,
@@ -64,7 +95,7 @@ class CallRecorder:
             first_events=[*link, _shown(state)],
         )
         recorder = cls(store, record_id, state, user)
-        recorder.last_committed = store.last_created
+        recorder.created = tuple(events)
         return recorder
 
     @classmethod
@@ -97,26 +128,110 @@ class CallRecorder:
             recorder.closed = recorder.closed or event.kind == "closure"
         return recorder
 
+    def execute(self, command: CallCommand) -> Written:
+        """Run one command in one transaction and return what it wrote.
+
+        Raises the engine's AnswerError for a step that does not fit (nothing is written),
+        ClosureError for a close with something still missing, and StorageError when the
+        write failed; in each case the state is unchanged and the command can be sent again.
+        """
+        if command.record_id != self.record_id:
+            raise ValueError(f"command for record {command.record_id} sent to {self.record_id}")
+        before = self.store.command_events(self.record_id, command.command_id, COMMAND_KEY)
+        if before:  # written already (its success was never heard): adopt it, write nothing
+            self._reload()
+            return Written(command, tuple(before), self.state, self.advice, repeated=True)
+        tag = command.command_id
+        match command:
+            case AnswerQuestion():
+                new = engine.answer(self.state, command.node, command.value, command.rationale)
+                return self._commit(command, new, tag)
+            case ChangeAnswer():
+                new = engine.change(
+                    self.state, command.node, command.value, command.rationale, command.reason
+                )
+                return self._commit(command, new, tag)
+            case CompleteRationale():
+                new = engine.complete_rationale(self.state, command.node, command.rationale)
+                return self._commit(command, new, tag)
+            case Decide():
+                return self._commit(
+                    command, engine.decide(self.state, command.code, command.rationale), tag
+                )
+            case RecordNote():
+                return self._record(command, command.note)
+            case Close():
+                return self._close(command)
+        raise TypeError(f"not a command: {command!r}")
+
+    # Shorthands for the CLI, the tests and the benchmarks: each sends one command.
+
     def answer(self, node: str, value: Any, rationale: str = "") -> engine.State:
-        return self._commit(engine.answer(self.state, node, value, rationale))
+        return self.execute(
+            AnswerQuestion(record_id=self.record_id, node=node, value=value, rationale=rationale)
+        ).state
 
     def change(self, node: str, value: Any, rationale: str, reason: str) -> engine.State:
-        return self._commit(engine.change(self.state, node, value, rationale, reason))
+        command = ChangeAnswer(
+            record_id=self.record_id, node=node, value=value, rationale=rationale, reason=reason
+        )
+        return self.execute(command).state
 
     def complete_rationale(self, node: str, rationale: str) -> engine.State:
-        return self._commit(engine.complete_rationale(self.state, node, rationale))
+        command = CompleteRationale(record_id=self.record_id, node=node, rationale=rationale)
+        return self.execute(command).state
 
     def decide(self, code: OutcomeCode | str, rationale: str) -> engine.State:
-        return self._commit(engine.decide(self.state, code, rationale))
+        command = Decide(record_id=self.record_id, code=str(code), rationale=rationale)
+        return self.execute(command).state
 
     def record(self, note: object) -> RecordedNote:
         """Record a handover, what the caller or referrer was told, a deployment or a review."""
+        self.execute(RecordNote(record_id=self.record_id, note=note))
+        return self.notes[-1]
+
+    def close(self) -> StoredEvent:
+        """Close the call; refused with everything still missing (R15)."""
+        return self.execute(Close(record_id=self.record_id)).events[-1]
+
+    def _record(self, command: CallCommand, note: object) -> Written:
         if kind_of(note) not in FOLLOW_UP_KINDS:
             self._refuse_if_closed()
-        event = self.note(kind_of(note), asdict(note))  # type: ignore[call-overload]
-        recorded = RecordedNote(note, event.utc, event.local, event.user)
-        self.notes.append(recorded)
-        return recorded
+        payload = {**asdict(note), COMMAND_KEY: command.command_id}  # type: ignore[call-overload]
+        events = self.store.append(self.record_id, [NewEvent(kind_of(note), payload)], self.user)
+        event = events[0]
+        self.notes.append(RecordedNote(note, event.utc, event.local, event.user))
+        return Written(command, tuple(events), self.state, self.advice)
+
+    def _close(self, command: CallCommand) -> Written:
+        self._refuse_if_closed()
+        missing = self.closure_blockers()
+        if missing:
+            raise ClosureError(missing)
+        decision = self.state.decision
+        assert decision is not None
+        payload = {
+            "decision": decision.code.value,
+            "accepted": decision.accepted,
+            COMMAND_KEY: command.command_id,
+        }
+        events = self.store.append(self.record_id, [NewEvent("closure", payload)], self.user)
+        self.closed = True
+        return Written(command, tuple(events), self.state, self.advice)
+
+    def _reload(self) -> None:
+        """Take the state from the record again: a command was written whose success was
+        never heard here."""
+        events = self.store.events(self.record_id)
+        steps = [e.payload for e in events if e.kind in ENGINE_KINDS]
+        self.state = engine.replay(self.state.pack, steps)
+        self.advice = engine.recommend(self.state)
+        self.notes = [
+            RecordedNote(note_from(e.kind, e.payload), e.utc, e.local, e.user)
+            for e in events
+            if e.kind in NOTE_TYPES
+        ]
+        self.closed = any(e.kind == "closure" for e in events)
 
     def overdue(self, now: datetime) -> tuple[Handover, datetime] | None:
         """An accepted handover past its re-check time without the partner confirming."""
@@ -153,20 +268,6 @@ class CallRecorder:
             professional_referral=self.professional_referral,
         )
 
-    def close(self) -> StoredEvent:
-        """Close the call; refused with everything still missing (R15)."""
-        self._refuse_if_closed()
-        missing = self.closure_blockers()
-        if missing:
-            raise ClosureError(missing)
-        decision = self.state.decision
-        assert decision is not None
-        event = self.note(
-            "closure", {"decision": decision.code.value, "accepted": decision.accepted}
-        )
-        self.closed = True
-        return event
-
     def _refuse_if_closed(self) -> None:
         if self.closed:
             raise StorageError(
@@ -175,28 +276,25 @@ class CallRecorder:
             )
 
     def note(self, kind: str, payload: dict[str, Any]) -> StoredEvent:
-        """Record something outside the engine (handover, export, review) on its own."""
+        """Record something outside the engine and the notes (a training clock) on its own."""
         if kind in ENGINE_KINDS or kind == "created":
             raise ValueError(f"'{kind}' events come from the engine")
-        self.last_committed = self.store.append(
-            self.record_id, [NewEvent(kind, payload)], self.user
-        )
-        return self.last_committed[0]
+        return self.store.append(self.record_id, [NewEvent(kind, payload)], self.user)[0]
 
-    def _commit(self, new: engine.State) -> engine.State:
+    def _commit(self, command: CallCommand, new: engine.State, tag: str) -> Written:
         self._refuse_if_closed()
         events = [
-            NewEvent(step.action, _step_payload(step))
+            NewEvent(step.action, {**_step_payload(step), COMMAND_KEY: tag})
             for step in new.history[len(self.state.history) :]
         ]
         after = engine.recommend(new)
         if _advice_key(self.advice) != _advice_key(after):
-            events.append(NewEvent("recommendation", _advice_payload(after)))
+            events.append(NewEvent("recommendation", {**_advice_payload(after), COMMAND_KEY: tag}))
         if not new.finished and new.current != self.state.current:
-            events.append(_shown(new))
-        self.last_committed = self.store.append(self.record_id, events, self.user)
+            events.append(NewEvent("question_shown", {"node": new.current, COMMAND_KEY: tag}))
+        written = self.store.append(self.record_id, events, self.user)
         self.state, self.advice = new, after  # only now: the step is on disk
-        return new
+        return Written(command, tuple(written), new, after)
 
 
 def _shown(state: engine.State) -> NewEvent:

@@ -12,7 +12,7 @@ from dataclasses import replace
 from types import MappingProxyType
 from typing import Any
 
-from rcrp_desktop.domain.errors import AnswerError
+from rcrp_desktop.domain.errors import AnswerError, Refusal
 from rcrp_desktop.domain.outcomes import OutcomeCode
 from rcrp_desktop.domain.protocol import Pack
 from rcrp_desktop.domain.recommendation import Reason, Recommendation, recommend
@@ -61,11 +61,15 @@ def answer(state: State, node: str, value: Any, rationale: str = "") -> State:
     if state.finished:
         raise AnswerError(
             f"the call has reached its outcome; change an earlier answer instead "
-            f"of answering '{node}'"
+            f"of answering '{node}'",
+            Refusal.FINISHED,
+            node,
         )
     if node != state.current:
         raise AnswerError(
-            f"'{node}' is not the current question (the call is at '{state.current}')"
+            f"'{node}' is not the current question (the call is at '{state.current}')",
+            Refusal.NOT_CURRENT,
+            node,
         )
     question = question_of(state.pack, node)
     given = Given(node, normalise(question, value), rationale.strip())
@@ -82,14 +86,22 @@ def answer(state: State, node: str, value: Any, rationale: str = "") -> State:
 def change(state: State, node: str, value: Any, rationale: str, reason: str) -> State:
     """Change an earlier answer; the old one stays in the history with the reason."""
     if node not in state.answers:
-        raise AnswerError(f"'{node}' has not been answered on this call, so it cannot be changed")
+        raise AnswerError(
+            f"'{node}' has not been answered on this call, so it cannot be changed",
+            Refusal.NOT_ANSWERED,
+            node,
+        )
     if not reason.strip():
-        raise AnswerError(f"a reason is needed to change the answer to '{node}'")
+        raise AnswerError(
+            f"a reason is needed to change the answer to '{node}'", Refusal.REASON_NEEDED, node
+        )
     question = question_of(state.pack, node)
     old = state.answers[node]
     given = Given(node, normalise(question, value), rationale.strip())
     if given == old:
-        raise AnswerError(f"the new answer to '{node}' is the same as the old one")
+        raise AnswerError(
+            f"the new answer to '{node}' is the same as the old one", Refusal.UNCHANGED, node
+        )
     check_rationale(question, given)
     answers, carried, path, dropped = _settle(state, node, given)
     event = Event(
@@ -111,11 +123,17 @@ def complete_rationale(state: State, node: str, rationale: str) -> State:
     """Write the rationale an urgent answer was given without (deploy first, document after)."""
     given = state.answers.get(node)
     if given is None:
-        raise AnswerError(f"'{node}' has not been answered on this call")
+        raise AnswerError(
+            f"'{node}' has not been answered on this call", Refusal.NOT_ANSWERED, node
+        )
     if given.rationale:
-        raise AnswerError(f"'{node}' already has a rationale; change the answer to amend it")
+        raise AnswerError(
+            f"'{node}' already has a rationale; change the answer to amend it",
+            Refusal.HAS_RATIONALE,
+            node,
+        )
     if not rationale.strip():
-        raise AnswerError(f"the rationale for '{node}' is empty")
+        raise AnswerError(f"the rationale for '{node}' is empty", Refusal.EMPTY_RATIONALE, node)
     answers = {**state.answers, node: replace(given, rationale=rationale.strip())}
     event = Event(len(state.history) + 1, "rationale", node, given.value, rationale.strip())
     return replace(state, answers=MappingProxyType(answers), history=(*state.history, event))
@@ -129,11 +147,18 @@ def decide(state: State, code: OutcomeCode | str, rationale: str) -> State:
     """
     advice = recommend(state)
     if not advice.ready or advice.code is None:
-        raise AnswerError("the call has no recommendation yet: answer the remaining questions")
+        raise AnswerError(
+            "the call has no recommendation yet: answer the remaining questions",
+            Refusal.NO_RECOMMENDATION,
+            state.current,
+        )
     chosen = OutcomeCode(code)
     accepted = chosen == advice.code
     if not accepted and not rationale.strip():
-        raise AnswerError("disagreeing with the recommendation needs a rationale")
+        raise AnswerError(
+            "disagreeing with the recommendation needs a rationale",
+            Refusal.DISAGREEMENT_NEEDS_RATIONALE,
+        )
     event = Event(len(state.history) + 1, "decide", state.current, chosen.value, rationale.strip())
     return replace(
         state,
@@ -161,7 +186,7 @@ def replay(pack: Pack, events: Iterable[Mapping[str, Any] | Event]) -> State:
             else:
                 raise AnswerError(f"unknown action {action!r}")
         except AnswerError as error:
-            raise AnswerError(f"event {index}: {error}") from error
+            raise AnswerError(f"event {index}: {error}", error.kind, error.node) from error
     return state
 
 

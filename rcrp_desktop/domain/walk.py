@@ -3,7 +3,7 @@
 from collections.abc import Mapping
 from typing import Any, Protocol
 
-from rcrp_desktop.domain.errors import AnswerError
+from rcrp_desktop.domain.errors import AnswerError, Refusal
 from rcrp_desktop.domain.protocol import Condition, InputKind, Outcome, Pack, Question, Route, Test
 
 Value = str | tuple[str, ...]
@@ -50,36 +50,56 @@ def is_urgent(question: Question, value: Value) -> bool:
 def question_of(pack: Pack, node: str) -> Question:
     found = pack.nodes.get(node)
     if not isinstance(found, Question):
-        raise AnswerError(f"'{node}' is not a question in pack {pack.id} {pack.version}")
+        raise AnswerError(
+            f"'{node}' is not a question in pack {pack.id} {pack.version}",
+            Refusal.NOT_A_QUESTION,
+            node,
+        )
     return found
 
 
 def normalise(question: Question, value: Any) -> Value:
     if question.input is InputKind.TEXT:
         if not isinstance(value, str):
-            raise AnswerError(f"'{question.id}' takes text, not {type(value).__name__}")
+            raise AnswerError(
+                f"'{question.id}' takes text, not {type(value).__name__}",
+                Refusal.WRONG_VALUE,
+                question.id,
+            )
         if not question.optional and not value.strip():
-            raise AnswerError(f"'{question.id}' needs an answer")
+            raise AnswerError(
+                f"'{question.id}' needs an answer", Refusal.ANSWER_NEEDED, question.id
+            )
         return value.strip()
     if question.input is InputKind.CHOICE:
         if not isinstance(value, str) or question.answer(value) is None:
             raise AnswerError(
                 f"{value!r} is not an answer to '{question.id}' "
-                f"(answers: {', '.join(question.values)})"
+                f"(answers: {', '.join(question.values)})",
+                Refusal.WRONG_VALUE,
+                question.id,
             )
         return value
     chosen = [value] if isinstance(value, str) else value
     if not isinstance(chosen, list | tuple) or not chosen:
-        raise AnswerError(f"'{question.id}' needs at least one item ticked")
+        raise AnswerError(
+            f"'{question.id}' needs at least one item ticked", Refusal.ANSWER_NEEDED, question.id
+        )
     unknown = [v for v in chosen if not isinstance(v, str) or question.answer(v) is None]
     if unknown:
         raise AnswerError(
             f"{unknown[0]!r} is not an item of '{question.id}' "
-            f"(items: {', '.join(question.values)})"
+            f"(items: {', '.join(question.values)})",
+            Refusal.WRONG_VALUE,
+            question.id,
         )
     exclusive = [v for v in chosen if question.answer(v).exclusive]  # type: ignore[union-attr]
     if exclusive and len(set(chosen)) > 1:
-        raise AnswerError(f"'{exclusive[0]}' cannot be ticked with other items on '{question.id}'")
+        raise AnswerError(
+            f"'{exclusive[0]}' cannot be ticked with other items on '{question.id}'",
+            Refusal.EXCLUSIVE,
+            question.id,
+        )
     return tuple(v for v in question.values if v in chosen)
 
 
@@ -90,7 +110,11 @@ def check_rationale(question: Question, given: Answered) -> None:
         and not given.rationale
         and not is_urgent(question, given.value)
     ):
-        raise AnswerError(f"'{question.id}' needs a rationale for this answer")
+        raise AnswerError(
+            f"'{question.id}' needs a rationale for this answer",
+            Refusal.RATIONALE_NEEDED,
+            question.id,
+        )
 
 
 def walk(pack: Pack, answers: Mapping[str, Answered]) -> tuple[str, ...]:

@@ -41,7 +41,6 @@ class Store(RecordSearch):
         self.db = db
         self.path = path
         self.mode = mode
-        self.last_created: list[StoredEvent] = []  # the events create_record just wrote
 
     @classmethod
     def open(
@@ -96,8 +95,10 @@ class Store(RecordSearch):
         pack_hash: str,
         first_events: Sequence[NewEvent] = (),
         now: datetime | None = None,
-    ) -> int:
-        """A new record: its header, a 'created' event holding the same header, and more."""
+    ) -> tuple[int, list[StoredEvent]]:
+        """A new record: its header, a 'created' event holding the same header, and more.
+
+        Returns the record's id and the events written."""
         when = now or datetime.now(UTC)
         header = {
             "uid": str(uuid.uuid4()),
@@ -118,10 +119,10 @@ class Store(RecordSearch):
                 [header[name] for name in HEADER_FIELDS],
             )
             record_id = int(cursor.lastrowid or 0)
-            self.last_created = self._append(
+            written = self._append(
                 record_id, [NewEvent("created", header), *first_events], handler, when
             )
-        return record_id
+        return record_id, written
 
     def append(
         self, record_id: int, events: Sequence[NewEvent], user: str, now: datetime | None = None
@@ -178,6 +179,21 @@ class Store(RecordSearch):
             if event.kind == "closure":
                 self.db.execute("UPDATE records SET status = 'closed' WHERE id = ?", [record_id])
         return written
+
+    def command_events(self, record_id: int, command_id: str, key: str) -> list[StoredEvent]:
+        """The events a command wrote to this record, found by its id under `key`."""
+        needle = f'"{key}":"{command_id}"'  # canonical JSON: no spaces, sorted keys
+        rows = self._query_all(
+            "SELECT seq, kind, payload, utc, local, user, hash FROM events "
+            "WHERE record_id = ? AND instr(payload, ?) > 0 ORDER BY seq",
+            [record_id, needle],
+        )
+        found = zip(rows, _decode_payloads(record_id, rows), strict=True) if rows else []
+        return [
+            StoredEvent(seq, kind, payload, utc, local, user, digest)
+            for (seq, kind, _, utc, local, user, digest), payload in found
+            if payload.get(key) == command_id
+        ]
 
     def record(self, record_id: int) -> RecordSummary:
         row = self._query_one(

@@ -9,6 +9,7 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QMessageBox, QStatusBar, QWidget
 
 from rcrp_desktop import APP_TITLE, paths
+from rcrp_desktop.calls.commands import CallCommand, Close, Decide, RecordNote
 from rcrp_desktop.domain.protocol import Pack
 from rcrp_desktop.storage.errors import StorageError
 from rcrp_desktop.storage.identity import load_handler, save_handler
@@ -27,8 +28,8 @@ if TYPE_CHECKING:
 class CallActionsMixin:
     """Slots of the main window for the decision, the notes, closure and the handler.
 
-    Every write goes through the window's `_attempt`, so one that cannot be saved is kept and
-    retried like an answer.
+    Every write to the call is a command sent through the window's `send`, so one that cannot
+    be saved waits, named, and is retried in order like an answer.
     """
 
     if TYPE_CHECKING:  # provided by MainWindow; declared for the type checker only
@@ -44,6 +45,7 @@ class CallActionsMixin:
         @property
         def records_open(self) -> bool: ...
         def _attempt(self, action: Callable[[], object]) -> bool: ...
+        def send(self, command: CallCommand) -> bool: ...
         def _open_session(self, recorder: CallRecorder) -> None: ...
         def find_pack(self, pack_id: str, version: str, digest: str) -> Pack | None: ...
         def selected_pack(self) -> Pack | None: ...
@@ -65,8 +67,7 @@ class CallActionsMixin:
         advice = session.recommendation() if session else None
         if session is None or advice is None or not advice.ready or advice.code is None:
             return
-        code = advice.code
-        self._attempt(lambda: session.decide(code, ""))
+        self.send(Decide(record_id=session.record_id, code=advice.code.value))
 
     @Slot()
     def disagree(self) -> None:
@@ -78,12 +79,13 @@ class CallActionsMixin:
 
         chosen = ask_disagreement(self._widget, advice.code)
         if chosen is not None:
-            self._attempt(lambda: session.decide(*chosen))
+            code, rationale = chosen
+            self.send(Decide(record_id=session.record_id, code=code.value, rationale=rationale))
 
     def _record_note(self, note: object | None) -> None:
         session = self.session
         if session is not None and note is not None:
-            self._attempt(lambda: session.record(note))
+            self.send(RecordNote(record_id=session.record_id, note=note))
 
     @Slot()
     def record_handover(self) -> None:
@@ -132,7 +134,7 @@ class CallActionsMixin:
     @Slot()
     def close_call(self) -> None:
         session = self.session
-        if session is not None and self._attempt(session.close):
+        if session is not None and self.send(Close(record_id=session.record_id)):
             self.statusBar().showMessage(f"Record {session.record_id} closed.", 10000)
 
     @Slot()
@@ -188,7 +190,13 @@ class CallActionsMixin:
                 lambda text: self.statusBar().showMessage(text, 15000),
             )
         self._export.user = self.user
-        self._export.start(session.record_id, session.recorder, session.changed.emit)
+        # The export lands on its own record and reports there, whatever is on screen by then.
+        self._export.start(session.record_id, session.recorder, self._export_done)
+
+    def _export_done(self) -> None:
+        session = self.session
+        if session is not None:
+            session.changed.emit()
 
     @Slot()
     def check_overdue(self) -> None:

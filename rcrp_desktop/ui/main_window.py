@@ -20,13 +20,13 @@ from PySide6.QtWidgets import (
 )
 
 from rcrp_desktop import APP_TITLE
-from rcrp_desktop.domain.errors import AnswerError
+from rcrp_desktop.domain.errors import AnswerError, Refusal
 from rcrp_desktop.domain.protocol import Pack, exact_pack
-from rcrp_desktop.storage.errors import StorageError
+from rcrp_desktop.storage.errors import ClosureError, StorageError
 from rcrp_desktop.ui.banners import notice_text, urgent_text
 from rcrp_desktop.ui.call_actions import CallActionsMixin
 from rcrp_desktop.ui.dialogs import ChangeReasonDialog, IncidentDialog
-from rcrp_desktop.ui.qt_helpers import named, plain_message
+from rcrp_desktop.ui.qt_helpers import named
 from rcrp_desktop.ui.widgets.overdue_bar import OverdueBar
 from rcrp_desktop.ui.widgets.save_guard import SaveGuard
 from rcrp_desktop.ui.widgets.start_page import StartPage
@@ -35,6 +35,8 @@ from rcrp_desktop.ui.window_actions import add_window_actions
 # The storage layer (and sqlite-utils under it) is imported when the records are opened, just
 # after the window's first paint, and the records list when it is first asked for.
 if TYPE_CHECKING:
+    from rcrp_desktop.calls.commands import CallCommand
+    from rcrp_desktop.calls.outbox import Sent
     from rcrp_desktop.calls.recorder import CallRecorder
     from rcrp_desktop.domain.engine import Recommendation
     from rcrp_desktop.domain.partners import Directory
@@ -100,6 +102,8 @@ class MainWindow(CallActionsMixin, QMainWindow):
         self.training_banner.setVisible(training)
         self.not_saved_bar = SaveGuard()
         self.not_saved_bar.failed.connect(self.on_not_saved)
+        self.not_saved_bar.saved.connect(self.on_all_saved)
+        self.not_saved_bar.retried.connect(self._after_send)
         self.not_saved = self.not_saved_bar.message
         self.overdue_bar = OverdueBar()
         self.overdue_bar.reassess.clicked.connect(self.reassess_overdue)
@@ -275,7 +279,9 @@ class MainWindow(CallActionsMixin, QMainWindow):
         self.session.changed.connect(self.refresh)
         self.session.committed.connect(self.on_committed)
         pack = recorder.state.pack
-        self.not_saved_bar.clear()
+        from rcrp_desktop.ui.wording import command_words
+
+        self.not_saved_bar.follow(self.session, lambda command: command_words(pack, command))
         self.directory = self.partner_directory(pack.jurisdiction)
         self.saved_label.setText(f"Record {recorder.record_id}: saved")
         self.pages.setCurrentWidget(self.call_page)
@@ -343,17 +349,58 @@ class MainWindow(CallActionsMixin, QMainWindow):
         self._save(value, rationale, reason)
 
     def _save(self, value: object, rationale: str, reason: str) -> None:
-        """Submit an answer to the record; on failure keep everything on screen for a retry."""
+        """Send the answer to the record; one that cannot be saved waits, still on screen."""
+        from rcrp_desktop.ui.wording import refusal
+
         assert self.session is not None
         session = self.session
         try:
-            self._attempt(lambda: session.submit(value, rationale, reason))
+            sent = session.submit(value, rationale, reason)
         except AnswerError as error:
-            self.question_view.show_error(plain_message(str(error), session.pack))
-            if "rationale" in str(error):
+            self.question_view.show_error(refusal(session.pack, error))
+            if error.kind is Refusal.RATIONALE_NEEDED:
                 self.question_view.rationale.setFocus()
+            return
+        if sent is not None:
+            self._after_send(sent)
+
+    def send(self, command: "CallCommand") -> bool:
+        """Send a command for the call on screen (a decision, a note, closing it): True when
+        it was saved. One that cannot be saved waits, named in the NOT SAVED bar."""
+        from rcrp_desktop.ui.wording import refusal
+
+        session = self.session
+        if session is None:
+            return False
+        try:
+            sent = session.send(command)
+        except ClosureError as error:
+            QMessageBox.information(self, APP_TITLE, str(error))
+            return False
+        except AnswerError as error:
+            QMessageBox.information(self, APP_TITLE, refusal(session.pack, error))
+            return False
+        self._after_send(sent)
+        return bool(sent.written) and session.outbox.saved
+
+    @Slot(object)
+    def _after_send(self, sent: "Sent") -> None:
+        """Say what a send or a retry left: refused steps, anything still waiting."""
+        from rcrp_desktop.ui.wording import command_words, refusal
+
+        session = self.session
+        if session is not None:
+            for command, error in sent.refused:
+                reason = refusal(session.pack, error) if isinstance(error, AnswerError) else error
+                QMessageBox.warning(
+                    self,
+                    APP_TITLE,
+                    f"Not saved: {command_words(session.pack, command)}. {reason} Enter it again.",
+                )
+        self.not_saved_bar.show_waiting()
 
     def _attempt(self, action: Callable[[], object]) -> bool:
+        """A write outside the call's commands (another record, a training run)."""
         return self.not_saved_bar.attempt(action)
 
     @Slot()
@@ -367,9 +414,17 @@ class MainWindow(CallActionsMixin, QMainWindow):
 
     @Slot(int)
     def on_committed(self, seq: int) -> None:
+        if self.not_saved_bar.unsaved:
+            return  # something is still waiting: "saved" would not be true of the call
         when = datetime.now().strftime("%H:%M:%S")
         record = self.session.record_id if self.session else 0
         self._set_saved_label(f"Record {record}: saved {when} (event {seq})", failed=False)
+
+    @Slot()
+    def on_all_saved(self) -> None:
+        session = self.session
+        events = session.recorder.store.events(session.record_id) if session else []
+        self.on_committed(events[-1].seq if events else 0)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if self.not_saved_bar.may_leave():

@@ -1,19 +1,34 @@
-"""The call in progress as a QObject: the recorded call plus which question is on screen."""
+"""The call in progress as a QObject: the recorded call, its commands, the question on screen."""
 
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Signal
 
+from rcrp_desktop.calls.commands import (
+    AnswerQuestion,
+    CallCommand,
+    ChangeAnswer,
+    Close,
+    CompleteRationale,
+    Decide,
+    RecordNote,
+)
 from rcrp_desktop.domain import engine
 from rcrp_desktop.domain.outcomes import OutcomeCode
 from rcrp_desktop.domain.protocol import Pack, Question
 
 if TYPE_CHECKING:  # imported with the store, after the window is up
+    from rcrp_desktop.calls.outbox import Sent
     from rcrp_desktop.calls.recorder import CallRecorder
 
 
 class CallSession(QObject):
-    """Forwards the handler's intents to the recorder; each is on disk before it counts.
+    """Turns the handler's intents into commands for this call and renders what they wrote.
+
+    Every write is a command sent through the call's outbox: one that cannot be saved waits
+    there, by itself and with what it was for, and so does every command after it, so the
+    record gets them in order. What an input is (an answer, a change, a rationale written
+    afterwards) is decided once, when its command is made.
 
     Signals:
         changed: the state or the viewed question changed; views re-render.
@@ -26,7 +41,10 @@ class CallSession(QObject):
 
     def __init__(self, recorder: "CallRecorder", parent: QObject | None = None) -> None:
         super().__init__(parent)
+        from rcrp_desktop.calls.outbox import Outbox
+
         self.recorder = recorder
+        self.outbox: Outbox = Outbox(recorder)
         # A resumed call opens where it stopped: its current question, or its recommendation.
         self.view_index = len(self.questions()) - (0 if self.state.finished else 1)
         # An urgent answer shows the recommendation at once, before the questions still owed;
@@ -61,36 +79,78 @@ class CallSession(QObject):
             return None
         return self.pack.question(questions[min(self.view_index, len(questions) - 1)])
 
-    def submit(self, value: Any, rationale: str, reason: str = "") -> None:
+    def submit(self, value: Any, rationale: str, reason: str = "") -> "Sent | None":
         """Answer the viewed question, or change it when it was answered before.
 
-        Raises the engine's AnswerError for an answer that does not fit, and StorageError when
-        it could not be saved; either way nothing changes and the same submit can be retried.
+        Raises the engine's AnswerError for an answer that does not fit (nothing is kept: the
+        handler corrects it on screen); one that cannot be saved waits in the outbox.
         """
         question = self.viewed()
         if question is None:
-            return
+            return None
         given = self.state.answers.get(question.id)
-        recorder = self.recorder
+        record = self.record_id
+        command: CallCommand
         if given is None:
-            recorder.answer(question.id, value, rationale)
+            command = AnswerQuestion(
+                record_id=record, node=question.id, value=value, rationale=rationale
+            )
         elif self._completes_rationale(value, rationale):
-            recorder.complete_rationale(question.id, rationale)
+            command = CompleteRationale(record_id=record, node=question.id, rationale=rationale)
         elif reason:
-            recorder.change(question.id, value, rationale, reason)
+            command = ChangeAnswer(
+                record_id=record,
+                node=question.id,
+                value=value,
+                rationale=rationale,
+                reason=reason,
+            )
         else:  # unchanged: move on without writing anything
             self._show_after(question.id)
-            return
-        self.committed.emit(recorder.last_committed[-1].seq)
-        self._show_after(question.id)
+            return None
+        return self.send(command)
 
-    def decide(self, code: OutcomeCode, rationale: str) -> None:
-        self.recorder.decide(code, rationale)
-        if not self.state.finished:
+    def decide(self, code: OutcomeCode, rationale: str) -> "Sent":
+        return self.send(Decide(record_id=self.record_id, code=code.value, rationale=rationale))
+
+    def record(self, note: object) -> "Sent":
+        return self.send(RecordNote(record_id=self.record_id, note=note))
+
+    def close(self) -> "Sent":
+        return self.send(Close(record_id=self.record_id))
+
+    def send(self, command: CallCommand) -> "Sent":
+        """Send a command to the record; render what was written (nothing, if it must wait)."""
+        sent = self.outbox.send(command)
+        self._adopt(sent)
+        return sent
+
+    def retry(self) -> "Sent":
+        """Send the waiting commands again, in order (Ctrl+S)."""
+        sent = self.outbox.retry()
+        self._adopt(sent)
+        return sent
+
+    def _adopt(self, sent: "Sent") -> None:
+        if not sent.written:
+            return  # nothing new on disk: what the handler entered stays on screen
+        for written in sent.written:
+            self.committed.emit(written.last_seq)
+        answered = [
+            w.command.question
+            for w in sent.written
+            if isinstance(w.command, AnswerQuestion | ChangeAnswer | CompleteRationale)
+        ]
+        decided = any(isinstance(w.command, Decide) for w in sent.written)
+        if answered:
+            self._show_after(answered[-1])
+        elif decided and not self.state.finished:
             # Decided at once on an urgent answer: on to the questions still owed.
             self.showing_advice = False
             self.view_index = len(self.questions()) - 1
-        self._committed()
+            self.changed.emit()
+        else:
+            self.changed.emit()
 
     def _urgent_undecided(self) -> bool:
         advice = self.recorder.advice
@@ -109,18 +169,6 @@ class CallSession(QObject):
             self.showing_advice = not self.state.finished
             self.view_index = len(self.questions())
             self.changed.emit()
-
-    def record(self, note: object) -> None:
-        self.recorder.record(note)
-        self._committed()
-
-    def close(self) -> None:
-        self.recorder.close()
-        self._committed()
-
-    def _committed(self) -> None:
-        self.committed.emit(self.recorder.last_committed[-1].seq)
-        self.changed.emit()
 
     def is_change(self, value: Any, rationale: str) -> bool:
         """Whether submitting this on the viewed question would change an earlier answer."""

@@ -61,7 +61,7 @@ def test_a_closed_call_can_still_be_exported_and_its_recorder_keeps_the_note(
     built = build_handover_pdf(load_source(store, record), "crisis_team", tmp_path / "h.pdf")
     result = record_export(store, built, USER, recorder)
     assert isinstance(recorder.notes[-1].note, Exported)
-    assert result.event == recorder.last_committed[0]
+    assert result.event == store.events(recorder.record_id)[-1]
     summary = log_summary(store.record(record), recorder)
     assert "exported for Testshire and Sampleton NHS Foundation Trust" in summary
     assert store.record(record).status == "closed"

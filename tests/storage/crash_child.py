@@ -33,6 +33,7 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 if str(REPO_ROOT) not in sys.path:
     sys.path.insert(0, str(REPO_ROOT))
 
+from rcrp_desktop.calls.commands import AnswerQuestion, CallCommand, ChangeAnswer, Decide
 from rcrp_desktop.calls.recorder import CallRecorder  # noqa: E402
 from rcrp_desktop.domain import engine  # noqa: E402
 from rcrp_desktop.domain.loader import load_pack  # noqa: E402
@@ -138,18 +139,27 @@ def finish_call(recorder: CallRecorder, index: int, *, acked: bool) -> None:
         if acked:
             acknowledge(recorder.record_id, events)
 
+    record = recorder.record_id
     if recorder.state.decision is None:
         for step in plan(index)[len(recorder.state.history) :]:
-            if step.reason:
-                recorder.change(step.node, step.answer, step.rationale, step.reason)
-            else:
-                recorder.answer(step.node, step.answer, step.rationale)
-            done(recorder.last_committed)
+            command: CallCommand = (
+                ChangeAnswer(
+                    record_id=record,
+                    node=step.node,
+                    value=step.answer,
+                    rationale=step.rationale,
+                    reason=step.reason,
+                )
+                if step.reason
+                else AnswerQuestion(
+                    record_id=record, node=step.node, value=step.answer, rationale=step.rationale
+                )
+            )
+            done(recorder.execute(command).events)
         advice = engine.recommend(recorder.state)
         if not advice.final or advice.code is None:
             raise RuntimeError(f"call {index} ended without a final recommendation")
-        recorder.decide(advice.code, "")
-        done(recorder.last_committed)
+        done(recorder.execute(Decide(record_id=record, code=advice.code.value)).events)
     done([recorder.note("closure", dict(CLOSURE))])
 
 

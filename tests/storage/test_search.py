@@ -44,7 +44,7 @@ def record_call(
 ) -> CallRecorder:
     """A call made from an example script, started at `when`."""
     state = engine.start(pack)
-    record_id = store.create_record(
+    record_id, _ = store.create_record(
         incident_ref=incident,
         handler=USER,
         force_profile=pack.jurisdiction,

@@ -77,7 +77,7 @@ def test_a_re_assessment_is_part_of_the_run_and_its_new_record_is_not_a_run(
 def test_times_run_from_the_records_creation(training: Store, shipped: dict[str, Scenario]) -> None:
     scenario = shipped["late-overdose-disclosure"]
     start = datetime(2026, 11, 22, 21, 0, tzinfo=UTC)
-    record = training.create_record(
+    record, _ = training.create_record(
         incident_ref="TRAINING",
         handler=TRAINER,
         force_profile="england",

@@ -51,7 +51,7 @@ def populate(store: Store, pack: Pack, count: int = 300) -> list[int]:
                 pack_hash=pack.content_hash,
                 first_events=events,
                 now=START + timedelta(hours=6 * number),
-            )
+            )[0]
         )
     store.db.execute("PRAGMA synchronous = FULL")
     return made

@@ -159,6 +159,7 @@ def test_disagreeing_needs_a_rationale_and_a_supervisor_review(
     assert not decision.accepted
     assert "supervisor" in window.call_page.closure.blockers.text()
     decided = [e.payload for e in store.events(window.session.record_id) if e.kind == "decide"]
+    assert len(decided) == 1 and len(decided[0].pop("command")) == 32  # the command that wrote it
     assert decided == [
         {
             "action": "decide",

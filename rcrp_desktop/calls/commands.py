@@ -1,0 +1,90 @@
+"""A call's use cases as commands: small frozen objects naming the record, the question and the
+values. The window and the CLI send them; `CallRecorder.execute` runs each in one transaction.
+
+Every command carries an id, stored with the events it writes: sent again (a retry after a
+failure, or after a crash between the commit and the screen), it writes nothing twice.
+"""
+
+import uuid
+from dataclasses import dataclass, field
+from typing import Any
+
+
+def new_id() -> str:
+    return uuid.uuid4().hex
+
+
+@dataclass(frozen=True, kw_only=True)
+class Command:
+    """What every command has: the record it is for and its own id."""
+
+    record_id: int
+    command_id: str = field(default_factory=new_id)
+
+    @property
+    def question(self) -> str:
+        """The question this command is for ("" when it is for none): the window words a
+        failure by that question's text."""
+        return ""
+
+
+@dataclass(frozen=True, kw_only=True)
+class AnswerQuestion(Command):
+    """Answer the question the call is at."""
+
+    node: str
+    value: Any
+    rationale: str = ""
+
+    @property
+    def question(self) -> str:
+        return self.node
+
+
+@dataclass(frozen=True, kw_only=True)
+class ChangeAnswer(Command):
+    """Change an earlier answer; the old one stays in the history with the reason."""
+
+    node: str
+    value: Any
+    rationale: str
+    reason: str
+
+    @property
+    def question(self) -> str:
+        return self.node
+
+
+@dataclass(frozen=True, kw_only=True)
+class CompleteRationale(Command):
+    """Write the rationale an urgent answer was given without (deploy first, document after)."""
+
+    node: str
+    rationale: str
+
+    @property
+    def question(self) -> str:
+        return self.node
+
+
+@dataclass(frozen=True, kw_only=True)
+class Decide(Command):
+    """The handler's decision: accept the recommendation, or another code with a rationale."""
+
+    code: str
+    rationale: str = ""
+
+
+@dataclass(frozen=True, kw_only=True)
+class RecordNote(Command):
+    """A handover, what the caller or referrer was told, a deployment, a review, an export."""
+
+    note: object
+
+
+@dataclass(frozen=True, kw_only=True)
+class Close(Command):
+    """Close the call: refused, with everything missing, until R15 is met."""
+
+
+CallCommand = AnswerQuestion | ChangeAnswer | CompleteRationale | Decide | RecordNote | Close
