@@ -33,7 +33,7 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 if str(REPO_ROOT) not in sys.path:
     sys.path.insert(0, str(REPO_ROOT))
 
-from rcrp_desktop.calls.commands import AnswerQuestion, CallCommand, ChangeAnswer, Decide
+from rcrp_desktop.calls.commands import AnswerQuestion, CallCommand, ChangeAnswer, Decide  # noqa: E402
 from rcrp_desktop.calls.recorder import CallRecorder  # noqa: E402
 from rcrp_desktop.domain import engine  # noqa: E402
 from rcrp_desktop.domain.loader import load_pack  # noqa: E402
