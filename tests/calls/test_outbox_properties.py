@@ -1,0 +1,164 @@
+"""Any interleaving of commands, failed writes and retries stores exactly what the same commands
+store with nothing failing, and the record replays to the same state."""
+
+from collections.abc import Sequence
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from rcrp_desktop.calls.commands import AnswerQuestion, CallCommand, Decide, RecordNote
+from rcrp_desktop.calls.outbox import Outbox
+from rcrp_desktop.calls.recorder import CallRecorder
+from rcrp_desktop.domain import engine
+from rcrp_desktop.domain.closure import Deployment
+from rcrp_desktop.domain.protocol import Pack
+from rcrp_desktop.storage.errors import StorageError
+from rcrp_desktop.storage.records import NewEvent, StoredEvent
+from rcrp_desktop.storage.repository import Store
+from tests.domain.test_properties import random_answer
+
+USER = "PC 4821 Test"
+RUNS = settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+
+
+class FlakyStore(Store):
+    """A store whose writes can be made to fail before the commit (nothing written), or after
+    it (written, but the caller hears a failure, as when the machine stops at that moment)."""
+
+    fail_before = False
+    fail_after = False
+
+    def append(
+        self, record_id: int, events: Sequence[NewEvent], user: str, now: datetime | None = None
+    ) -> list[StoredEvent]:
+        if self.fail_before:
+            raise StorageError("the disk is full (test)")
+        written = super().append(record_id, events, user, now)
+        if self.fail_after:
+            self.fail_after = False  # once: the next attempt hears the truth
+            raise StorageError("the write was not confirmed (test)")
+        return written
+
+
+def plan(pack: Pack, data: st.DataObject) -> list[tuple[str, Any, str]]:
+    """A call's answers, drawn as the property tests draw a walk: (node, value, rationale)."""
+    state = engine.start(pack)
+    steps = []
+    while not state.finished:
+        question = pack.question(state.current)
+        value, rationale = random_answer(data, question)
+        state = engine.answer(state, question.id, value, rationale)
+        steps.append((question.id, value, rationale))
+    return steps
+
+
+def commands_for(
+    record: int, steps: list[tuple[str, Any, str]], data: st.DataObject
+) -> list[CallCommand]:
+    """The answers as commands, with deployments noted along the way and a decision at the end."""
+    commands: list[CallCommand] = []
+    for number, (node, value, rationale) in enumerate(steps):
+        commands.append(
+            AnswerQuestion(record_id=record, node=node, value=value, rationale=rationale)
+        )
+        if data.draw(st.integers(0, 9)) == 0:
+            commands.append(RecordNote(record_id=record, note=Deployment(f"Unit {number}", "i")))
+    return commands
+
+
+def stored(store: Store, record: int) -> list[tuple[str, Any]]:
+    """What a record holds, without the times and hashes that differ from run to run."""
+    return [(e.kind, e.payload) for e in store.events(record)[1:]]  # after 'created'
+
+
+def fresh(folder: Path, pack: Pack) -> tuple[FlakyStore, CallRecorder]:
+    store = FlakyStore.open(folder / "records.sqlite3", "live")
+    return store, CallRecorder.start(store, pack, incident_ref="INC-PROP", user=USER)
+
+
+@RUNS
+@given(data=st.data())
+def test_failures_and_retries_store_exactly_what_no_failure_would(
+    tmp_path_factory: Any, england: Pack, data: st.DataObject
+) -> None:
+    steps = plan(england, data)
+    calm_store, calm = fresh(tmp_path_factory.mktemp("calm"), england)
+    commands = commands_for(calm.record_id, steps, data)
+    advice = engine.recommend(
+        engine.replay(
+            england,
+            [{"action": "answer", "node": n, "value": v, "rationale": r} for n, v, r in steps],
+        )
+    )
+    if advice.ready and advice.code is not None:
+        commands.append(Decide(record_id=calm.record_id, code=advice.code.value))
+    for command in commands:
+        calm.execute(command)
+
+    store, recorder = fresh(tmp_path_factory.mktemp("flaky"), england)
+    outbox = Outbox(recorder)
+    for command in commands:
+        store.fail_before = data.draw(st.integers(0, 3)) == 0
+        store.fail_after = not store.fail_before and data.draw(st.integers(0, 5)) == 0
+        sent = outbox.send(command)
+        assert not sent.refused, sent.refused
+        if data.draw(st.booleans()):
+            store.fail_before = data.draw(st.booleans())
+            assert not outbox.retry().refused
+    store.fail_before = store.fail_after = False
+    while outbox.waiting:
+        assert not outbox.retry().refused
+    # A command whose success was never heard was written once, and not again on its retry.
+    assert stored(store, recorder.record_id) == stored(calm_store, calm.record_id)
+    again = CallRecorder.resume(store, recorder.record_id, lambda *_: england, USER)
+    assert again.state == calm.state == recorder.state
+    calm_store.close()
+    store.close()
+
+
+def test_a_command_sent_twice_is_written_once(tmp_path: Path, england: Pack) -> None:
+    store, recorder = fresh(tmp_path, england)
+    command = AnswerQuestion(record_id=recorder.record_id, node="ctx_location", value="Flat 2")
+    first = recorder.execute(command)
+    again = recorder.execute(command)
+    assert again.repeated and not first.repeated
+    assert again.events == first.events
+    assert [e.payload.get("node") for e in store.events(1) if e.kind == "answer"] == [
+        "ctx_location"
+    ]
+    store.close()
+
+
+def test_a_waiting_command_leaves_only_by_its_own_success(tmp_path: Path, england: Pack) -> None:
+    store, recorder = fresh(tmp_path, england)
+    outbox = Outbox(recorder)
+    store.fail_before = True
+    outbox.send(AnswerQuestion(record_id=1, node="ctx_location", value="Flat 2"))
+    outbox.send(RecordNote(record_id=1, note=Deployment("Alpha 21", "immediate")))
+    assert [w.command.question for w in outbox.waiting] == ["ctx_location", ""]
+    assert not outbox.retry().written and len(outbox.waiting) == 2  # still failing: both wait
+    store.fail_before = False
+    sent = outbox.retry()
+    assert [type(w.command).__name__ for w in sent.written] == ["AnswerQuestion", "RecordNote"]
+    assert outbox.saved
+    store.close()
+
+
+def test_a_waiting_command_the_engine_then_refuses_is_reported_not_dropped_silently(
+    tmp_path: Path, england: Pack
+) -> None:
+    store, recorder = fresh(tmp_path, england)
+    outbox = Outbox(recorder)
+    store.fail_before = True
+    outbox.send(AnswerQuestion(record_id=1, node="ctx_location", value="Flat 2"))
+    outbox.send(AnswerQuestion(record_id=1, node="ctx_location", value="Flat 3"))  # twice
+    store.fail_before = False
+    sent = outbox.retry()
+    assert len(sent.written) == 1
+    assert [(c.question, e.kind) for c, e in sent.refused] == [("ctx_location", "not_current")]
+    store.close()
