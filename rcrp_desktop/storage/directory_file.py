@@ -196,5 +196,5 @@ def _save_failed(path: Path, error: OSError) -> DirectoryFileError:
     reason = "the disk is full" if error.errno == errno.ENOSPC else error.strerror or str(error)
     return DirectoryFileError(
         f"The partner directory could not be saved to {path} ({reason}). Nothing was "
-        "changed: the previous copy is intact and your edits are still on screen."
+        "changed: the previous copy is intact."
     )

@@ -44,18 +44,18 @@ def classify(error: sqlite3.Error, path: object) -> StorageError:
     text = str(error).lower()
     if "locked" in text or "busy" in text:
         return DatabaseLockedError(
-            f"The record database {path} is in use by another program. Nothing was saved; "
-            "the answer is still on screen. Close the other program and try again."
+            f"The record database {path} is in use by another program, so nothing was "
+            "written. Close the other program and try again."
         )
     if "full" in text:
         return DiskFullError(
-            f"The disk holding {path} is full. Nothing was saved; the answer is still on "
-            "screen and will be saved when you retry after freeing space."
+            f"The disk holding {path} is full, so nothing was written. Free some space, then "
+            "try again."
         )
     if "readonly" in text or "read-only" in text or "unable to open" in text:
         return ReadOnlyError(
-            f"The record database {path} cannot be written (read-only file or folder). "
-            "Nothing was saved; the answer is still on screen."
+            f"The record database {path} cannot be written (read-only file or folder), so "
+            "nothing was written."
         )
     if "malformed" in text or "not a database" in text or "corrupt" in text:
         return CorruptDatabaseError(corrupt_message(path, str(error)))

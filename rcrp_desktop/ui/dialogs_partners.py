@@ -353,7 +353,7 @@ class PartnerDirectoryDialog(QDialog):
         try:
             self.saved = save_local(self.data_dir, edited)
         except (StorageError, DirectoryError) as error:
-            self._show_problems([str(error)])
+            self._show_problems([str(error), "Your edits are still here: save again when you can."])
             return
         self.accept()
 
