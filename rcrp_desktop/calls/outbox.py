@@ -12,7 +12,10 @@ from dataclasses import dataclass, field
 from rcrp_desktop.calls.commands import CallCommand
 from rcrp_desktop.calls.recorder import CallRecorder, Written
 from rcrp_desktop.domain.errors import AnswerError
-from rcrp_desktop.storage.errors import ClosureError, StorageError
+from rcrp_desktop.storage.errors import ClosureError, RecordClosedError, StorageError
+
+# Refusals, not passing failures: sending again would not help.
+REFUSED = (ClosureError, RecordClosedError)
 
 
 @dataclass(frozen=True)
@@ -28,7 +31,7 @@ class Sent:
     """What a send or a retry did: commands written, and commands the engine refused."""
 
     written: tuple[Written, ...] = ()
-    refused: tuple[tuple[CallCommand, AnswerError | ClosureError], ...] = ()
+    refused: tuple[tuple[CallCommand, AnswerError | StorageError], ...] = ()
 
 
 @dataclass
@@ -41,9 +44,10 @@ class Outbox:
     def send(self, command: CallCommand) -> Sent:
         """Send a command: written now, or kept waiting (see `waiting`) if it cannot be saved.
 
-        With nothing waiting, a command the engine refuses raises AnswerError (or ClosureError)
-        and is not kept: the handler corrects it on screen. Behind a waiting command it is only
-        checked once the ones before it are written.
+        With nothing waiting, a command the engine refuses raises AnswerError (a close that is
+        refused, ClosureError; a closed record, RecordClosedError) and is not kept: the handler
+        corrects it on screen. Behind a waiting command it is only checked once the ones
+        before it are written, and a refusal then is reported in `Sent.refused`.
         """
         if self.waiting:
             self.waiting.append(Waiting(command, self.waiting[0].error))
@@ -51,7 +55,7 @@ class Outbox:
         try:
             written = self.recorder.execute(command)
         except StorageError as error:
-            if isinstance(error, ClosureError):
+            if isinstance(error, REFUSED):
                 raise
             self.waiting.append(Waiting(command, error))
             return Sent()
@@ -60,12 +64,12 @@ class Outbox:
     def retry(self) -> Sent:
         """Send the waiting commands again, in order, until one still cannot be saved."""
         written: list[Written] = []
-        refused: list[tuple[CallCommand, AnswerError | ClosureError]] = []
+        refused: list[tuple[CallCommand, AnswerError | StorageError]] = []
         while self.waiting:
             command = self.waiting[0].command
             try:
                 written.append(self.recorder.execute(command))
-            except ClosureError as error:
+            except REFUSED as error:
                 refused.append((command, error))
             except StorageError as error:
                 self.waiting[0] = Waiting(command, error)

@@ -34,7 +34,7 @@ from rcrp_desktop.domain.closure import (
 )
 from rcrp_desktop.domain.outcomes import OutcomeCode
 from rcrp_desktop.domain.protocol import Pack, PackFinder
-from rcrp_desktop.storage.errors import ClosureError, StorageError
+from rcrp_desktop.storage.errors import ClosureError, RecordClosedError, StorageError
 from rcrp_desktop.storage.records import ENGINE_KINDS, RecordedNote
 from rcrp_desktop.storage.repository import NewEvent, Store, StoredEvent
 
@@ -269,8 +269,9 @@ class CallRecorder:
         )
 
     def _refuse_if_closed(self) -> None:
+        # A fast, clear refusal here; the store refuses the same whoever writes (a trigger).
         if self.closed:
-            raise StorageError(
+            raise RecordClosedError(
                 f"Record {self.record_id} is closed: nothing more can be added. "
                 "Start a linked re-assessment instead."
             )

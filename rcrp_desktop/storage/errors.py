@@ -35,6 +35,11 @@ class RecordNotFoundError(StorageError):
     """No record has that id."""
 
 
+class RecordClosedError(StorageError):
+    """The record is closed: only a follow-up (partner confirmed, re-assessment, export) may be
+    added. A refusal, not a passing failure: trying again will not help."""
+
+
 class ModeMismatchError(StorageError):
     """A training record was offered to the live store, or the other way round."""
 
@@ -56,6 +61,11 @@ def classify(error: sqlite3.Error, path: object) -> StorageError:
         return ReadOnlyError(
             f"The record database {path} cannot be written (read-only file or folder), so "
             "nothing was written."
+        )
+    if "record is closed" in text:
+        return RecordClosedError(
+            "The record is closed: nothing more can be added to it. Start a linked "
+            "re-assessment instead."
         )
     if "malformed" in text or "not a database" in text or "corrupt" in text:
         return CorruptDatabaseError(corrupt_message(path, str(error)))

@@ -6,7 +6,7 @@ migrations = Migrations("rcrp_desktop")
 
 # Stamped into PRAGMA user_version after migrating: one more with every new migration. A
 # database with a higher number was written by a newer app and is refused.
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 
 @migrations()
@@ -189,3 +189,21 @@ def _backfill_record_index(db: Database) -> None:
           FROM records r
         )
         WHERE last_utc IS NOT NULL""")
+
+
+# What may still be added to a closed record: facts that follow a call up without reopening it
+# (the partner confirmed, a linked re-assessment, an export for review). Kept equal to
+# rcrp_desktop.domain.closure.FOLLOW_UP_KINDS (a test checks).
+AFTER_CLOSURE = ("partner_confirmed", "reassessment", "exported")
+
+
+@migrations()
+def refuse_writes_to_closed_records(db: Database) -> None:
+    """A closed record refuses every event but a follow-up, whoever writes: the app, a script,
+    or a tool with the file."""
+    allowed = ", ".join(f"'{kind}'" for kind in AFTER_CLOSURE)
+    db.execute(f"""
+        CREATE TRIGGER events_closed_record BEFORE INSERT ON events
+        WHEN (SELECT status FROM records WHERE id = NEW.record_id) = 'closed'
+          AND NEW.kind NOT IN ({allowed})
+        BEGIN SELECT RAISE(ABORT, 'the record is closed: nothing more can be added'); END""")

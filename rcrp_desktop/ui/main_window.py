@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 from rcrp_desktop import APP_TITLE
 from rcrp_desktop.domain.errors import AnswerError, Refusal
 from rcrp_desktop.domain.protocol import Pack, exact_pack
-from rcrp_desktop.storage.errors import ClosureError, StorageError
+from rcrp_desktop.storage.errors import ClosureError, RecordClosedError, StorageError
 from rcrp_desktop.ui.banners import notice_text, urgent_text
 from rcrp_desktop.ui.call_actions import CallActionsMixin
 from rcrp_desktop.ui.dialogs import ChangeReasonDialog, IncidentDialog
@@ -374,7 +374,7 @@ class MainWindow(CallActionsMixin, QMainWindow):
             return False
         try:
             sent = session.send(command)
-        except ClosureError as error:
+        except (ClosureError, RecordClosedError) as error:
             QMessageBox.information(self, APP_TITLE, str(error))
             return False
         except AnswerError as error:

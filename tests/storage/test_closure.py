@@ -195,3 +195,31 @@ def test_an_unconfirmed_partner_is_overdue_after_the_recheck_time(
     ]
     other.record(PartnerConfirmed("Nurse A, CRT", "Visited at 14:20; he is safe"))
     assert overdue_records(store, now + timedelta(minutes=31)) == []
+
+
+def test_a_closed_record_refuses_every_write_but_a_follow_up_whoever_writes(
+    store: Store, england: Pack
+) -> None:
+    """Held once, by the store: a script or a tool with the file is refused as the app is."""
+    from rcrp_desktop.domain.closure import FOLLOW_UP_KINDS
+    from rcrp_desktop.storage.errors import RecordClosedError
+    from rcrp_desktop.storage.migrations import AFTER_CLOSURE
+    from rcrp_desktop.storage.records import NewEvent
+
+    assert set(AFTER_CLOSURE) == FOLLOW_UP_KINDS
+    recorder = call(store, england, "welfare-crisis-team.json")
+    recorder.decide(recorder.advice.code or "", "")
+    for note in (
+        Handover("crisis_team", "Trust", "Team", "Nurse A", "phone", "accepted", "R1", "Visit"),
+        CallerInformed(False, "Wording.", "Ring 999 if worse.", "A weapon.", True),
+    ):
+        recorder.record(note)
+    recorder.close()
+    bypass = CallRecorder.resume(store, recorder.record_id, lambda *_: england, "PC 1")
+    bypass.closed = False  # as a careless script would: the store still says no
+    with pytest.raises(RecordClosedError, match="closed"):
+        bypass.record(Deployment("Late unit", "immediate"))
+    with pytest.raises(RecordClosedError):
+        store.append(recorder.record_id, [NewEvent("deployment", {"resource": "x"})], "PC 1")
+    store.append(recorder.record_id, [NewEvent("partner_confirmed", {"by": "Nurse A"})], "PC 1")
+    assert store.events(recorder.record_id)[-1].kind == "partner_confirmed"

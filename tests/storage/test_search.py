@@ -16,7 +16,7 @@ from rcrp_desktop.domain.protocol import Pack
 from rcrp_desktop.domain.script import load_script
 from rcrp_desktop.paths import examples_dir
 from rcrp_desktop.storage.data import database_path
-from rcrp_desktop.storage.migrations import _backfill_record_index, migrations
+from rcrp_desktop.storage.migrations import SCHEMA_VERSION, _backfill_record_index, migrations
 from rcrp_desktop.storage.repository import NewEvent, RecordQuery, Store
 from rcrp_desktop.storage.verify import verify
 
@@ -292,7 +292,7 @@ def test_an_older_database_is_indexed_when_migrated(data_dir: Path, packs: dict[
 
     store = Store.open(path, "live")
     try:
-        assert store.db.execute("PRAGMA user_version").fetchone()[0] == 3
+        assert store.db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
         assert verify(store) == []  # the backfill agrees with verify's own reading of events
         found = {row.id: (row.category, row.outcome) for row in store.search(RecordQuery())}
         assert found == {

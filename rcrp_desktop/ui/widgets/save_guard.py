@@ -13,7 +13,7 @@ from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QMessageBox, QPushButton, QWidget
 
 from rcrp_desktop import APP_TITLE
-from rcrp_desktop.storage.errors import ClosureError, StorageError
+from rcrp_desktop.storage.errors import ClosureError, RecordClosedError, StorageError
 from rcrp_desktop.ui.qt_helpers import named
 
 if TYPE_CHECKING:
@@ -70,7 +70,7 @@ class SaveGuard(QWidget):
         """Run one write outside the call's commands; if it cannot be saved it waits here."""
         try:
             write()
-        except ClosureError as error:
+        except (ClosureError, RecordClosedError) as error:
             QMessageBox.information(self.window(), APP_TITLE, str(error))
             return False
         except StorageError as error:
