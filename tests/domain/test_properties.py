@@ -1,5 +1,6 @@
 """Property tests: random walks through every shipped pack hold the safety rules."""
 
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -49,14 +50,20 @@ def random_answer(data: st.DataObject, question: Question) -> tuple[Any, str]:
     return answer.value, "" if skip_rationale else "Facts relied on"
 
 
-def random_walk(pack: Pack, data: st.DataObject) -> engine.State:
+Step = Callable[[engine.State, engine.State, str], None]  # (before, after, question answered)
+
+
+def random_walk(pack: Pack, data: st.DataObject, each: Step | None = None) -> engine.State:
+    """Answer at random to the outcome; `each` sees every step (state before, after, question)."""
     state = engine.start(pack)
     for _ in range(len(pack.nodes)):
         if state.finished:
             return state
         question = pack.question(state.current)
         value, rationale = random_answer(data, question)
-        state = engine.answer(state, question.id, value, rationale)
+        before, state = state, engine.answer(state, question.id, value, rationale)
+        if each is not None:
+            each(before, state, question.id)
     raise AssertionError(f"{pack.id}: no outcome after {len(pack.nodes)} answers")
 
 
@@ -139,26 +146,22 @@ def test_an_urgent_answer_recommends_police_at_once(
 ) -> None:
     """Anywhere on any path, whatever the category: zero further questions before police."""
     pack = packs[pack_id]
-    state = engine.start(pack)
-    for _ in range(len(pack.nodes)):
-        if state.finished:
-            break
-        question = pack.question(state.current)
-        value, rationale = random_answer(data, question)
-        before = engine.recommend(state)
-        state = engine.answer(state, question.id, value, rationale)
+
+    def check(before: engine.State, state: engine.State, node: str) -> None:
         advice = engine.recommend(state)
-        if engine.is_urgent(question, state.answers[question.id].value) or before.urgent:
-            assert advice.urgent and advice.ready, f"{pack_id}: not ready after {question.id}"
-            assert advice.code is not None and response(advice.code) is Response.ATTEND
+        if engine.is_urgent(pack.question(node), state.answers[node].value):
+            assert advice.urgent and advice.ready, f"{pack_id}: not ready after {node}"
+        if advice.urgent:
+            assert advice.ready and advice.code is not None
+            assert response(advice.code) is Response.ATTEND
             assert not advice.floor_applied, f"{pack_id} routes urgent away from police"
             # The handler can decide now, and the decision stands while the rest is answered.
             decided = engine.decide(state, advice.code, "")
             assert decided.decision is not None and decided.decision.accepted
         if advice.code is not None:
             assert advice.urgent or advice.final
-            if advice.urgent:
-                assert response(advice.code) is not Response.DECLINE
+
+    random_walk(pack, data, check)
 
 
 @pytest.mark.parametrize("pack_id", sorted(SHIPPED))
