@@ -25,10 +25,11 @@ from rcrp_desktop.storage.data import database_path
 from rcrp_desktop.storage.errors import StorageError
 from rcrp_desktop.storage.repository import Store
 from rcrp_desktop.storage.training_runs import CLOCK_NOTE, SCENARIO_NOTE, scenario_note
+from tests.artifacts import artifacts
 
 from .records import squash
 
-PICTURES = Path(__file__).resolve().parents[2] / "artifacts" / "pdf"
+PICTURES = artifacts("pdf")
 TRAINEE = "PC 4522 Jo Example"
 
 
@@ -166,7 +167,7 @@ def test_only_training_records_are_debriefed(data_dir: Path, shipped: dict[str, 
 
 @pytest.mark.skipif(shutil.which("pdftoppm") is None, reason="poppler-utils is not installed")
 def test_debriefs_drawn_to_look_at(training: Store, shipped: dict[str, Scenario]) -> None:
-    """artifacts/pdf/debrief-*.png: a good run and a poor one, as a reader sees them."""
+    """$RCRP_ARTIFACTS/pdf/debrief-*.png: a good run and a poor one, as a reader sees them."""
     PICTURES.mkdir(parents=True, exist_ok=True)
     good = run(training, shipped["s136-handover-past-an-hour"], skip=420)
     poor = run(training, shipped["late-overdose-disclosure"], answers={"thr_life": "no"})

@@ -1,22 +1,23 @@
-"""Every recipient type's handover drawn as pictures to look at (artifacts/pdf, not committed).
+"""Every recipient type's handover drawn as pictures to look at ($RCRP_ARTIFACTS/pdf).
 
 Poppler's pdftoppm draws the pages as a reader would see them; the test checks that it can
-draw every page. Looking at them is for people: see artifacts/pdf after a run.
+draw every page. Looking at them is for people: see $RCRP_ARTIFACTS/pdf (tests/artifacts.py)
+after a run.
 """
 
 import shutil
 import subprocess
-from pathlib import Path
 
 import pytest
 
 from rcrp_desktop.calls.exports import export_handover
 from rcrp_desktop.domain.protocol import Pack
 from rcrp_desktop.storage.repository import Store
+from tests.artifacts import artifacts
 
 from .records import CASES, USER, make_record
 
-PICTURES = Path(__file__).resolve().parents[2] / "artifacts" / "pdf"
+PICTURES = artifacts("pdf")
 
 pytestmark = pytest.mark.skipif(
     shutil.which("pdftoppm") is None, reason="poppler-utils (pdftoppm) is not installed"

@@ -1,8 +1,6 @@
 """Danger first in the window: the urgent answer puts police on screen at once; the questions
 still owed are a key away, and the decision taken at once stands while they are answered."""
 
-from pathlib import Path
-
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
@@ -11,11 +9,12 @@ from rcrp_desktop.app import stylesheet
 from rcrp_desktop.domain.outcomes import OutcomeCode
 from rcrp_desktop.storage.repository import Store
 from rcrp_desktop.ui.main_window import MainWindow
+from tests.artifacts import artifacts
 from tests.ui.conftest import WindowFactory
 from tests.ui.test_main_window import answer_by_keyboard, press, start_call, walk_window_to
 from tests.walk import default_answer
 
-SCREENS = Path(__file__).resolve().parents[2] / "artifacts" / "screens"
+SCREENS = artifacts("screens")
 CTRL = Qt.KeyboardModifier.ControlModifier
 
 

@@ -1,6 +1,5 @@
 """The first window, driven from the keyboard the way a handler on a live call would."""
 
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -15,6 +14,7 @@ from rcrp_desktop.domain.script import load_script
 from rcrp_desktop.paths import examples_dir
 from rcrp_desktop.ui.dialogs import ChangeReasonDialog
 from rcrp_desktop.ui.main_window import MainWindow
+from tests.artifacts import artifacts
 from tests.walk import default_answer
 
 
@@ -230,9 +230,7 @@ def test_every_control_on_a_question_has_an_accessible_name(
 def test_the_window_screenshot_is_kept_as_an_artefact(qtbot: QtBot, window: MainWindow) -> None:
     start_call(qtbot, window, "rcrp-england")
     walk_window_to(qtbot, window, "thr_life")
-    folder = Path(__file__).resolve().parents[2] / "artifacts"
-    folder.mkdir(exist_ok=True)
-    assert window.grab().save(str(folder / "offscreen-thr_life.png"))
+    assert window.grab().save(str(artifacts("screens") / "offscreen-thr_life.png"))
 
 
 def walk_window_to(qtbot: QtBot, window: MainWindow, node: str) -> None:

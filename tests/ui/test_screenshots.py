@@ -1,4 +1,4 @@
-"""Every screen of a call, saved as a picture to look at (test artefacts in artifacts/screens)."""
+"""Every screen of a call, saved as a picture to look at ($RCRP_ARTIFACTS/screens)."""
 
 from pathlib import Path
 from typing import Any
@@ -13,10 +13,11 @@ from rcrp_desktop.domain.script import load_script
 from rcrp_desktop.paths import examples_dir
 from rcrp_desktop.storage.repository import Store
 from rcrp_desktop.ui.form_dialog import Field, FormDialog
+from tests.artifacts import artifacts
 from tests.ui.conftest import WindowFactory
 from tests.ui.test_main_window import answer_by_keyboard, press, start_call
 
-SCREENS = Path(__file__).resolve().parents[2] / "artifacts" / "screens"
+SCREENS = artifacts("screens")
 
 
 def snap(widget: Any, name: str) -> Path:

@@ -1,4 +1,4 @@
-"""Trainer mode's screens saved as pictures to look at (artifacts/screens/training-*.png)."""
+"""Trainer mode's screens saved as pictures to look at ($RCRP_ARTIFACTS/screens/training-*.png)."""
 
 from pathlib import Path
 from typing import Any
