@@ -5,6 +5,7 @@ from datetime import UTC, datetime
 
 from rcrp_desktop.domain.closure import NOTE_TYPES, Handover, note_from, overdue_handover
 from rcrp_desktop.storage.repository import RecordSummary, Store
+from rcrp_desktop.times import parse_utc
 
 RECENT_RECORDS = 300  # a shift's worth and more: an ETA is hours, not days
 
@@ -35,4 +36,4 @@ def overdue_records(store: Store, now: datetime | None = None) -> list[Overdue]:
 
 
 def _when(utc: str) -> datetime:
-    return datetime.fromisoformat(utc.replace("Z", "+00:00"))
+    return parse_utc(utc)

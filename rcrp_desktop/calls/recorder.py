@@ -37,6 +37,7 @@ from rcrp_desktop.domain.protocol import Pack, PackFinder
 from rcrp_desktop.storage.errors import ClosureError, RecordClosedError, StorageError
 from rcrp_desktop.storage.records import ENGINE_KINDS, RecordedNote
 from rcrp_desktop.storage.repository import NewEvent, Store, StoredEvent
+from rcrp_desktop.times import parse_utc
 
 COMMAND_KEY = "command"  # the payload key holding the id of the command that wrote the event
 
@@ -236,7 +237,7 @@ class CallRecorder:
     def overdue(self, now: datetime) -> tuple[Handover, datetime] | None:
         """An accepted handover past its re-check time without the partner confirming."""
         return overdue_handover(
-            [(n.note, datetime.fromisoformat(n.utc.replace("Z", "+00:00"))) for n in self.notes],
+            [(n.note, parse_utc(n.utc)) for n in self.notes],
             now,
         )
 

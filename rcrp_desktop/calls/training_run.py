@@ -12,6 +12,7 @@ from rcrp_desktop.calls.recorder import CallRecorder
 from rcrp_desktop.domain.scenario import Scenario
 from rcrp_desktop.storage.repository import Store, StoredEvent
 from rcrp_desktop.storage.training_runs import CLOCK_NOTE, scenario_of, time_passed
+from rcrp_desktop.times import parse_utc
 
 FAR_FUTURE = datetime(9999, 1, 1, tzinfo=UTC)
 
@@ -131,4 +132,4 @@ def overdue_on_clock(
 
 
 def when(utc: str) -> datetime:
-    return datetime.fromisoformat(utc.replace("Z", "+00:00"))
+    return parse_utc(utc)

@@ -45,6 +45,7 @@ from rcrp_desktop.storage.training_runs import (
     score_record,
     time_passed,
 )
+from rcrp_desktop.times import parse_utc
 
 WIDTH, HEIGHT = A4
 MARGIN = 18 * mm
@@ -336,7 +337,7 @@ def outcome_text(score: Score) -> str:
 
 
 def _when(utc: str) -> datetime:
-    return datetime.fromisoformat(utc.replace("Z", "+00:00"))
+    return parse_utc(utc)
 
 
 def _local(when: datetime) -> str:

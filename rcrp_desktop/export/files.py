@@ -1,11 +1,8 @@
-"""Files written whole or not at all: a temporary file beside the target, fsync, rename."""
+"""Where a handover may be saved, and saving it whole or not at all."""
 
-import contextlib
-import os
-import sys
-import tempfile
 from pathlib import Path
 
+from rcrp_desktop import files
 from rcrp_desktop.export.errors import ExportError, RequestError
 
 
@@ -20,41 +17,10 @@ def check_destination(path: Path) -> Path:
 
 
 def write_atomically(path: Path, data: bytes) -> None:
-    """Write to a temporary file beside `path`, fsync, then rename over it: all or nothing.
-
-    The file is readable by its owner only (mkstemp's 0600), like the records it comes from.
-    """
+    """The file whole or not at all, owner-only (rcrp_desktop/files.py), or ExportError."""
     try:
-        handle, temporary = tempfile.mkstemp(
-            prefix=f".{path.name}.", suffix=".part", dir=path.parent
-        )
+        files.write_atomically(path, data)
     except OSError as error:
         raise ExportError(
-            f"Cannot save the handover in {path.parent}: {error.strerror or error}"
+            f"Cannot save the handover as {path}: {error.strerror or error}"
         ) from error
-    try:
-        with os.fdopen(handle, "wb") as file:
-            file.write(data)
-            file.flush()
-            os.fsync(file.fileno())
-        os.replace(temporary, path)
-    except BaseException as error:
-        with contextlib.suppress(OSError):
-            os.unlink(temporary)
-        if isinstance(error, OSError):
-            raise ExportError(
-                f"Cannot save the handover as {path}: {error.strerror or error}"
-            ) from error
-        raise
-    _sync_folder(path.parent)
-
-
-def _sync_folder(folder: Path) -> None:
-    """Make the rename itself durable (POSIX; Windows has no directory handles to sync)."""
-    if sys.platform == "win32":
-        return
-    descriptor = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(descriptor)
-    finally:
-        os.close(descriptor)

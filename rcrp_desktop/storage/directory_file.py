@@ -6,16 +6,14 @@ copy that cannot be read is reported and never overwritten: `set_aside_local` mo
 the way (kept for recovery) so the seed is used again.
 """
 
-import contextlib
 import dataclasses
 import errno
 import json
 import os
-import sys
-import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
 
+from rcrp_desktop import files
 from rcrp_desktop.domain.partners import (
     Directory,
     DirectoryError,
@@ -159,37 +157,12 @@ def _refuse_to_overwrite_corrupt(path: Path) -> None:
 
 
 def _write_atomic(path: Path, payload: bytes) -> None:
-    """Temp file in the same folder, flushed and fsynced, then renamed over the old copy."""
+    """The copy whole or not at all, owner-only, in an owner-only folder."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        handle, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+        files.write_atomically(path, payload)
     except OSError as error:
         raise _save_failed(path, error) from error
-    try:
-        with os.fdopen(handle, "wb") as stream:  # mkstemp made it owner-only (0600)
-            stream.write(payload)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.replace(temp, path)
-    except BaseException as error:
-        with contextlib.suppress(OSError):
-            os.unlink(temp)
-        if isinstance(error, OSError):
-            raise _save_failed(path, error) from error
-        raise
-    _sync_folder(path.parent)
-
-
-def _sync_folder(folder: Path) -> None:
-    """Make the rename itself durable (POSIX; Windows has no directory fsync)."""
-    if sys.platform == "win32":
-        return
-    with contextlib.suppress(OSError):
-        handle = os.open(folder, os.O_RDONLY)
-        try:
-            os.fsync(handle)
-        finally:
-            os.close(handle)
 
 
 def _save_failed(path: Path, error: OSError) -> DirectoryFileError:

@@ -1,10 +1,10 @@
 """Who is at this desk: the handler's collar number, name and role, kept in the data folder."""
 
 import json
-import os
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from rcrp_desktop import files
 from rcrp_desktop.storage.errors import StorageError
 
 FILE_NAME = "handler.json"
@@ -39,16 +39,11 @@ def load_handler(folder: Path) -> Handler | None:
 
 
 def save_handler(folder: Path, handler: Handler) -> None:
-    """Write atomically (temporary file, fsync, rename): a crash leaves old or new, never half."""
-    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-    path, temporary = folder / FILE_NAME, folder / (FILE_NAME + ".tmp")
+    """Write atomically (rcrp_desktop/files.py): a crash leaves old or new, never half."""
     try:
-        descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
-            json.dump(asdict(handler), handle, ensure_ascii=False)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temporary, path)
+        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        data = json.dumps(asdict(handler), ensure_ascii=False).encode("utf-8")
+        files.write_atomically(folder / FILE_NAME, data)
     except OSError as error:
         raise StorageError(
             f"Cannot save the handler details in {folder}: {error.strerror or error}"

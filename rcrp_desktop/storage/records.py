@@ -1,7 +1,6 @@
 """What the record database holds, as plain data: records, events, and verify's faults."""
 
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from typing import Any, Literal, NamedTuple
 
 Mode = Literal["live", "training"]
@@ -93,11 +92,6 @@ class Fault:
             where = f"record {self.record_id}" + (f", event {self.seq}" if self.seq else "")
             where += ": "
         return where + self.message
-
-
-def utc_text(when: datetime) -> str:
-    """A time as records store it: UTC, microseconds, with a Z."""
-    return when.astimezone(UTC).isoformat(timespec="microseconds").replace("+00:00", "Z")
 
 
 # The engine's own events: replayed to rebuild a call's state.

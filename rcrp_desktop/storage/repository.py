@@ -29,9 +29,9 @@ from rcrp_desktop.storage.records import (
     NewEvent,
     RecordSummary,
     StoredEvent,
-    utc_text,
 )
 from rcrp_desktop.storage.search import RecordQuery, RecordRow, RecordSearch
+from rcrp_desktop.times import utc_text
 
 
 class Store(RecordSearch):

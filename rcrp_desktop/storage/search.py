@@ -9,7 +9,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any
 
-from rcrp_desktop.storage.records import RECORD_COLUMNS, Mode, RecordSummary, utc_text
+from rcrp_desktop.storage.records import RECORD_COLUMNS, Mode, RecordSummary
+from rcrp_desktop.times import utc_text
 
 INDEX_COLUMNS = ("category", "recommended", "decided", "outcome", "last_utc")
 STATUSES = ("open", "closed")

@@ -25,6 +25,7 @@ from rcrp_desktop.domain.scenario_run import ACTIONS, check_timings
 from rcrp_desktop.domain.scoring import Score, score_run
 from rcrp_desktop.storage.errors import StorageError
 from rcrp_desktop.storage.repository import RecordSummary, Store, StoredEvent
+from rcrp_desktop.times import parse_utc
 
 SCENARIO_NOTE = "training_scenario"
 REASSESSMENT = "reassessment"
@@ -205,4 +206,4 @@ def _training_only(store: Store) -> None:
 
 
 def _when(utc: str) -> datetime:
-    return datetime.fromisoformat(utc.replace("Z", "+00:00"))
+    return parse_utc(utc)

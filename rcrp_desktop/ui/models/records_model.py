@@ -2,7 +2,6 @@
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -19,6 +18,7 @@ from PySide6.QtCore import (
 
 from rcrp_desktop.domain.outcomes import MEANINGS, OutcomeCode
 from rcrp_desktop.storage.repository import Mode, RecordQuery, RecordRow, Store
+from rcrp_desktop.times import parse_utc
 from rcrp_desktop.ui.tasks import run_task
 
 PAGE_SIZE = 200
@@ -274,7 +274,7 @@ class RecordsModel(QAbstractTableModel):
 def local_time(utc: str) -> str:
     """An ISO 8601 UTC time as this machine's local date and time, to the minute."""
     try:
-        return datetime.fromisoformat(utc).astimezone().strftime("%Y-%m-%d %H:%M")
+        return parse_utc(utc).astimezone().strftime("%Y-%m-%d %H:%M")
     except ValueError:
         return utc
 

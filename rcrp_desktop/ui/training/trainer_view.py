@@ -5,7 +5,6 @@ The runs are read and scored on a pool thread with a read-only connection of its
 """
 
 from collections.abc import Sequence
-from datetime import datetime
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal, Slot
@@ -31,6 +30,7 @@ from rcrp_desktop.export.errors import ExportError
 from rcrp_desktop.export.files import write_atomically
 from rcrp_desktop.storage.repository import Store
 from rcrp_desktop.storage.training_runs import RunRow, runs_csv, runs_for
+from rcrp_desktop.times import parse_utc
 from rcrp_desktop.ui.qt_helpers import named
 from rcrp_desktop.ui.tasks import run_task
 
@@ -49,7 +49,7 @@ def load_runs(path: Path, scenarios: Sequence[Scenario]) -> list[RunRow]:
 
 
 def cells(row: RunRow) -> tuple[str, ...]:
-    started = datetime.fromisoformat(row.started_utc.replace("Z", "+00:00")).astimezone()
+    started = parse_utc(row.started_utc).astimezone()
     urgent = duration(row.urgent_seconds) if row.urgent_seconds is not None else "not timed"
     outcome = ""
     if row.band:

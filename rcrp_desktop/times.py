@@ -1,0 +1,13 @@
+"""Times as records store them (UTC, microseconds, a Z) and back: one writer, one parser."""
+
+from datetime import UTC, datetime
+
+
+def utc_text(when: datetime) -> str:
+    """A time as records store it: UTC, microseconds, with a Z."""
+    return when.astimezone(UTC).isoformat(timespec="microseconds").replace("+00:00", "Z")
+
+
+def parse_utc(text: str) -> datetime:
+    """A stored UTC time back as an aware datetime."""
+    return datetime.fromisoformat(text.replace("Z", "+00:00"))
