@@ -162,10 +162,10 @@ class MainWindow(CallActionsMixin, QMainWindow):
         self._store = store
         self.statusBar().showMessage(f"Records: {store.path} · handler {self.user}")
         self.show_start_page()
-        QTimer.singleShot(0, self.check_overdue)  # once the window is up, not before it
+        QTimer.singleShot(0, self, self.check_overdue)  # once the window is up, not before it
         if self._new_call_waiting:
             self._new_call_waiting = False
-            QTimer.singleShot(0, self.new_call)
+            QTimer.singleShot(0, self, self.new_call)
 
     @property
     def call_page(self) -> "CallPage":
@@ -438,6 +438,16 @@ class MainWindow(CallActionsMixin, QMainWindow):
             self.question_view.keyPressEvent(event)
         else:
             super().keyPressEvent(event)
+
+    @Slot()
+    def retry_saving(self) -> None:
+        self.not_saved_bar.retry()
+
+    @Slot()
+    def show_help(self) -> None:
+        from rcrp_desktop.ui.shortcuts import show_shortcuts  # F1 only: not needed to start
+
+        show_shortcuts(self)
 
     @Slot()
     def go_back(self) -> None:

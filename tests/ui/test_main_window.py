@@ -217,6 +217,25 @@ def test_f1_lists_the_shortcuts(
     assert "Alt+Left" in shown[0]
 
 
+def test_one_table_makes_every_key_button_and_help_line(qtbot: QtBot, window: MainWindow) -> None:
+    """Each action's keys are the shortcuts the window has, its button says the same keys, and
+    F1 lists it: declared once (ui/action_table.py)."""
+    from PySide6.QtGui import QKeySequence
+
+    from rcrp_desktop.ui.action_table import ACTIONS, button_text, buttons
+    from rcrp_desktop.ui.shortcuts import shortcut_rows
+
+    bound = {sequence.toString() for action in window.actions() for sequence in action.shortcuts()}
+    for act in ACTIONS:
+        if act.group in ("window", "call", "training"):
+            for key in act.keys:
+                assert QKeySequence(key).toString() in bound, (act.name, key)
+    panel = window.call_page.closure
+    assert [b.text() for b in panel.buttons.values()] == [button_text(a) for a in buttons()]
+    assert [keys for keys, _ in shortcut_rows()] == [a.shown_keys for a in ACTIONS]
+    assert len({k for a in ACTIONS for k in a.keys}) == sum(len(a.keys) for a in ACTIONS)
+
+
 def test_every_control_on_a_question_has_an_accessible_name(
     qtbot: QtBot, window: MainWindow
 ) -> None:

@@ -35,9 +35,9 @@ from rcrp_desktop.storage.training_runs import (
     scenario_note,
     score_record,
 )
+from rcrp_desktop.ui.action_table import of
 from rcrp_desktop.ui.dialogs import ChangeReasonDialog
 from rcrp_desktop.ui.main_window import MainWindow
-from rcrp_desktop.ui.training.actions import ACTIONS
 from rcrp_desktop.ui.training.caller_panel import INJECT_PREFIX
 from rcrp_desktop.ui.training.controller import Trainer
 from rcrp_desktop.ui.training.debrief_dialog import DebriefDialog
@@ -393,8 +393,8 @@ def test_f1_lists_the_trainers_keys_and_every_training_control_is_named(
     shown: list[str] = []
     monkeypatch.setattr(QMessageBox, "information", lambda parent, title, text: shown.append(text))
     press(qtbot, trainer_window, Qt.Key.Key_F1)
-    for _name, keys, _text in ACTIONS:
-        assert keys in shown[0]
+    for act in of("training"):
+        assert act.shown_keys in shown[0] and act.help in shown[0]
     trainer = start(qtbot, trainer_window, monkeypatch, scenarios["naloxone-walkout"])
     assert_named(trainer.panel)
     press(qtbot, trainer_window, Qt.Key.Key_M, CTRL | SHIFT)

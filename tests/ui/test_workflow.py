@@ -44,7 +44,7 @@ def test_welfare_call_to_crisis_team_closes_only_once_the_caller_is_told(
     assert window.session is not None
     record = window.session.record_id
     panel = window.call_page.closure
-    assert not panel.buttons["close"].isEnabled()
+    assert not panel.buttons["close_call"].isEnabled()
     press(qtbot, window, Qt.Key.Key_Return, CTRL)  # accept the recommendation
     forms.append(
         {
@@ -58,7 +58,7 @@ def test_welfare_call_to_crisis_team_closes_only_once_the_caller_is_told(
     )
     press(qtbot, window, Qt.Key.Key_H, CTRL)
     assert "caller was told" in panel.blockers.text()
-    assert not panel.buttons["close"].isEnabled()
+    assert not panel.buttons["close_call"].isEnabled()
     refused: list[str] = []
     monkeypatch.setattr(QMessageBox, "information", lambda *a: refused.append(a[2]))
     press(qtbot, window, Qt.Key.Key_C, CTRL | SHIFT)  # closing now is refused, with why
@@ -73,7 +73,7 @@ def test_welfare_call_to_crisis_team_closes_only_once_the_caller_is_told(
         }
     )
     press(qtbot, window, Qt.Key.Key_T, CTRL)
-    assert panel.buttons["close"].isEnabled()
+    assert panel.buttons["close_call"].isEnabled()
     press(qtbot, window, Qt.Key.Key_C, CTRL | SHIFT)
     assert store.record(record).status == "closed"
     told = next(e.payload for e in store.events(record) if e.kind == "caller_informed")

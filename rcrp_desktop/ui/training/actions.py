@@ -12,19 +12,12 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMessageBox
 
 from rcrp_desktop import APP_TITLE
+from rcrp_desktop.ui.action_table import of
 
 if TYPE_CHECKING:
     from rcrp_desktop.ui.main_window import MainWindow
     from rcrp_desktop.ui.training.controller import Trainer
 
-# (name, keys, what it does): each is also listed on F1 (ui/shortcuts.py).
-ACTIONS = (
-    ("start_scenario", "Ctrl+Shift+N", "Start a training scenario"),
-    ("time_passes", "Ctrl+Shift+T", "Let scenario time pass"),
-    ("minutes", "Ctrl+Shift+M", "Minutes of scenario time to pass"),
-    ("debrief", "Ctrl+Shift+B", "End the run and debrief"),
-    ("trainer_view", "Ctrl+Shift+L", "Trainees' runs"),
-)
 LIVE_REFUSAL = (
     "Training scenarios run only in the training database, and these are live records.\n\n"
     "Start the app with --training to run a scenario: its calls are kept apart and never "
@@ -45,9 +38,10 @@ class TrainingActions(QObject):
         self.training = training
         self._trainer: Trainer | None = None
         self.actions: dict[str, QAction] = {}
-        for name, keys, text in ACTIONS:
-            action = QAction(text, window)
-            action.setShortcut(QKeySequence(keys))
+        for act in of("training"):  # declared once, with F1's text, in ui/action_table.py
+            name = act.name
+            action = QAction(act.title, window)
+            action.setShortcuts([QKeySequence(k) for k in act.keys])
             # QAction's default context is the whole window (Qt.WindowShortcut).
             action.triggered.connect(self._slot(name))
             window.addAction(action)
@@ -65,7 +59,8 @@ class TrainingActions(QObject):
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if watched is self.window and event.type() == QEvent.Type.Paint:
             self.window.removeEventFilter(self)
-            QTimer.singleShot(0, lambda: self.trainer)
+            # With `self` as the context: cancelled if the window (and this) goes first.
+            QTimer.singleShot(0, self, lambda: self.trainer)
         return False
 
     @property

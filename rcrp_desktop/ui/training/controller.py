@@ -124,7 +124,9 @@ class Trainer(QObject):
         self._begin(ScenarioRun(scenario, recorder, trainee, recorder_created(recorder)))
         window.pack_choice.setCurrentIndex(max(0, window.pack_choice.findData(pack.id)))
         window._open_session(recorder)
-        QTimer.singleShot(0, self._share_the_width)  # once the page is laid out beside the panel
+        QTimer.singleShot(
+            0, self, self._share_the_width
+        )  # once the page is laid out beside the panel
         self.tick()
 
     @Slot()
@@ -228,7 +230,7 @@ class Trainer(QObject):
             decided = run.decided_now(session.recorder)
             if decided and not run.waiting() and not run.debriefed:
                 run.debriefed = True  # once by itself; Ctrl+Shift+B shows it again
-                QTimer.singleShot(0, lambda: self.show_debrief(run.record_id))
+                QTimer.singleShot(0, self, lambda: self.show_debrief(run.record_id))
         self._show_hint()
 
     def _show_hint(self) -> None:
@@ -280,7 +282,7 @@ class Trainer(QObject):
             self.dock.hide()
             return
         self._begin(resumed)
-        QTimer.singleShot(0, self._share_the_width)
+        QTimer.singleShot(0, self, self._share_the_width)
 
     def _run_recorder(self, run: ScenarioRun) -> CallRecorder:
         """The recorder of the run's record: the window's own while it is on screen."""

@@ -7,23 +7,11 @@ from PySide6.QtWidgets import QGridLayout, QLabel, QPushButton, QVBoxLayout, QWi
 
 from rcrp_desktop.domain.closure import describe_note
 from rcrp_desktop.domain.outcomes import MEANINGS
+from rcrp_desktop.ui.action_table import button_text, buttons
 from rcrp_desktop.ui.qt_helpers import named
 
 if TYPE_CHECKING:
     from rcrp_desktop.calls.recorder import CallRecorder
-
-BUTTONS = [  # (name, text): the window connects each to its action
-    ("accept", "Accept recommendation (Ctrl+Enter)"),
-    ("disagree", "Disagree… (Ctrl+Shift+Enter)"),
-    ("handover", "Handover… (Ctrl+H)"),
-    ("caller", "Caller told… (Ctrl+T)"),
-    ("referrer", "Referrer told… (Ctrl+R)"),
-    ("deployment", "Deployment… (Ctrl+D)"),
-    ("supervisor", "Supervisor review… (Ctrl+U)"),
-    ("summary", "Copy log summary (Ctrl+L)"),
-    ("export", "Export handover… (Ctrl+E)"),
-    ("close", "Close call (Ctrl+Shift+C)"),
-]
 
 
 class ClosurePanel(QWidget):
@@ -40,7 +28,7 @@ class ClosurePanel(QWidget):
         self.blockers.setAccessibleName("Before the call can be closed")
         self.buttons: dict[str, QPushButton] = {}
         grid = QGridLayout()
-        for index, (name, text) in enumerate(BUTTONS):
+        for index, (name, text) in enumerate((a.name, button_text(a)) for a in buttons()):
             button = named(QPushButton(text), f"{name}Button")
             button.setAccessibleName(text.split(" (")[0].rstrip("…"))
             self.buttons[name] = button
@@ -81,6 +69,6 @@ class ClosurePanel(QWidget):
         else:
             self.blockers.setText("Everything needed is recorded: the call can be closed.")
         self.blockers.setProperty("complete", "yes" if not missing else "no")
-        self.buttons["close"].setEnabled(not missing and not recorder.closed)
-        self.buttons["accept"].setEnabled(decision is None and not recorder.closed)
+        self.buttons["close_call"].setEnabled(not missing and not recorder.closed)
+        self.buttons["accept_recommendation"].setEnabled(decision is None and not recorder.closed)
         self.buttons["disagree"].setEnabled(decision is None and not recorder.closed)

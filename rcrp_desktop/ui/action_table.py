@@ -1,0 +1,220 @@
+"""Every action of the window, declared once: its keys, its title, what F1 says, where it lives.
+
+The window's shortcuts (window_actions.py), the buttons under the recommendation
+(widgets/closure_panel.py), the trainer's keys (training/actions.py) and the F1 list
+(shortcuts.py) are all built from this table, so a key never says one thing in one place and
+another elsewhere. Keys with no action of their own (digits, Enter, Tab) are listed for F1.
+"""
+
+from dataclasses import dataclass
+from typing import Literal
+
+Group = Literal["keys", "window", "call", "training"]
+
+
+@dataclass(frozen=True)
+class Act:
+    """One action: `name` is the window's slot (or the trainer's), `keys` its shortcuts."""
+
+    name: str
+    keys: tuple[str, ...]
+    title: str  # on the button or in the action's text
+    help: str  # the F1 line
+    group: Group
+    button: bool = False  # shown as a button under the recommendation
+
+    @property
+    def shown_keys(self) -> str:
+        """The keys as F1 and the buttons show them (Ctrl+Return and Ctrl+Enter are one)."""
+        shown = dict.fromkeys(k.replace("Return", "Enter") for k in self.keys)
+        return " / ".join(shown)
+
+
+ACTIONS: tuple[Act, ...] = (
+    Act("new_call", ("Ctrl+N",), "New call", "Start a new call", "window"),
+    Act(
+        "find_calls",
+        ("Ctrl+F",),
+        "Find calls",
+        "Find calls: search by incident, date, category, outcome; Enter opens one",
+        "window",
+    ),
+    Act("", ("1 to 9",), "", "Pick an answer (on a checklist: tick or untick)", "keys"),
+    Act("", ("Alt+1 to Alt+9",), "", "Pick an answer even while typing a rationale", "keys"),
+    Act("", ("Enter",), "", "Save this answer and move on", "keys"),
+    Act("", ("Shift+Enter",), "", "New line in the rationale", "keys"),
+    Act(
+        "go_back",
+        ("Alt+Left", "Alt+B"),
+        "Back",
+        "Back to the previous question (to review or change it); from an urgent "
+        "recommendation, on to the questions still owed",
+        "window",
+    ),
+    Act(
+        "go_forward",
+        ("Alt+Right",),
+        "Forward",
+        "Forward again without changing anything; past the question the call is at, its "
+        "recommendation",
+        "window",
+    ),
+    Act("", ("Tab / Shift+Tab",), "", "Move between answers, rationale and buttons", "keys"),
+    Act(
+        "accept_recommendation",
+        ("Ctrl+Return", "Ctrl+Enter"),
+        "Accept recommendation",
+        "Accept the recommendation (at once, on an urgent answer)",
+        "call",
+        button=True,
+    ),
+    Act(
+        "disagree",
+        ("Ctrl+Shift+Return", "Ctrl+Shift+Enter"),
+        "Disagree…",
+        "Disagree with it (asks your decision and why)",
+        "call",
+        button=True,
+    ),
+    Act("record_handover", ("Ctrl+H",), "Handover…", "Record the handover", "call", button=True),
+    Act(
+        "record_caller_informed",
+        ("Ctrl+T",),
+        "Caller told…",
+        "Record what the caller was told",
+        "call",
+        button=True,
+    ),
+    Act(
+        "record_referrer_informed",
+        ("Ctrl+R",),
+        "Referrer told…",
+        "Record that the referring agency was told",
+        "call",
+        button=True,
+    ),
+    Act(
+        "record_deployment",
+        ("Ctrl+D",),
+        "Deployment…",
+        "Record a deployment (at any time, urgent calls first)",
+        "call",
+        button=True,
+    ),
+    Act(
+        "record_supervisor",
+        ("Ctrl+U",),
+        "Supervisor review…",
+        "Record the supervisor's review",
+        "call",
+        button=True,
+    ),
+    Act(
+        "copy_summary",
+        ("Ctrl+L",),
+        "Copy log summary",
+        "Copy the log summary for the incident log",
+        "call",
+        button=True,
+    ),
+    Act(
+        "export_handover",
+        ("Ctrl+E",),
+        "Export handover…",
+        "Export the handover for a partner: PDF (saved and opened) or plain text",
+        "call",
+        button=True,
+    ),
+    Act(
+        "close_call",
+        ("Ctrl+Shift+C",),
+        "Close call",
+        "Close the call (only when everything needed is recorded)",
+        "call",
+        button=True,
+    ),
+    Act(
+        "retry_saving",
+        ("Ctrl+S",),
+        "Retry saving",
+        "Retry saving what could not be saved",
+        "window",
+    ),
+    Act(
+        "reassess_overdue",
+        ("Ctrl+Shift+R",),
+        "Re-assess",
+        "Re-assess a call whose partner has not confirmed (a linked record)",
+        "window",
+    ),
+    Act(
+        "confirm_overdue",
+        ("Ctrl+Shift+P",),
+        "Partner confirmed",
+        "Record that the partner confirmed",
+        "window",
+    ),
+    Act(
+        "edit_partner_directory",
+        ("Ctrl+Shift+D",),
+        "Partner directory",
+        "Edit the force's partner directory",
+        "window",
+    ),
+    Act(
+        "change_handler",
+        ("Ctrl+Shift+I",),
+        "Change handler",
+        "Change the handler at this desk (shift change)",
+        "window",
+    ),
+    Act(
+        "start_scenario",
+        ("Ctrl+Shift+N",),
+        "Start a training scenario",
+        "Training: start a scenario (choose it and the trainee; --training only)",
+        "training",
+    ),
+    Act(
+        "time_passes",
+        ("Ctrl+Shift+T",),
+        "Let scenario time pass",
+        "Training: let time pass, to the next timed event (else the minutes set)",
+        "training",
+    ),
+    Act(
+        "minutes",
+        ("Ctrl+Shift+M",),
+        "Minutes of scenario time to pass",
+        "Training: set how many minutes pass",
+        "training",
+    ),
+    Act(
+        "debrief",
+        ("Ctrl+Shift+B",),
+        "End the run and debrief",
+        "Training: end the run and show its debrief (Ctrl+S there saves the PDF)",
+        "training",
+    ),
+    Act(
+        "trainer_view",
+        ("Ctrl+Shift+L",),
+        "Trainees' runs",
+        "Training: trainees' runs (Enter: debrief; Ctrl+E: export CSV)",
+        "training",
+    ),
+    Act("show_help", ("F1",), "Keyboard shortcuts", "This list", "window"),
+)
+
+
+def of(group: Group) -> tuple[Act, ...]:
+    return tuple(a for a in ACTIONS if a.group == group)
+
+
+def buttons() -> tuple[Act, ...]:
+    """The buttons under the recommendation, in the table's order."""
+    return tuple(a for a in ACTIONS if a.button)
+
+
+def button_text(act: Act) -> str:
+    return f"{act.title} ({act.shown_keys})"
