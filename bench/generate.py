@@ -278,9 +278,13 @@ def _local(when: datetime) -> str:
 
 
 def _write(store: Store, records: list[tuple[Any, ...]], rows: list[tuple[Any, ...]]) -> None:
+    # As the app does: a record is open while its events are written and closed by its
+    # closure (the store refuses events on a closed record), so the status comes last.
+    closed = [(record[0],) for record in records if record[-1] == "closed"]
     with store.db.atomic():
-        store.db.conn.executemany(RECORD_SQL, records)
+        store.db.conn.executemany(RECORD_SQL, [(*record[:-1], "open") for record in records])
         store.db.conn.executemany(EVENT_SQL, rows)
+        store.db.conn.executemany("UPDATE records SET status = 'closed' WHERE id = ?", closed)
     records.clear()
     rows.clear()
 
