@@ -87,4 +87,27 @@ class Close(Command):
     """Close the call: refused, with everything missing, until R15 is met."""
 
 
-CallCommand = AnswerQuestion | ChangeAnswer | CompleteRationale | Decide | RecordNote | Close
+@dataclass(frozen=True, kw_only=True)
+class Reassess(Command):
+    """Re-assess the call as a new record for the same incident, linked both ways (R16)."""
+
+    reason: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class LetTimePass(Command):
+    """Training: the trainer lets scenario time pass (the record's own times stay real)."""
+
+    seconds: int
+
+
+CallCommand = (
+    AnswerQuestion
+    | ChangeAnswer
+    | CompleteRationale
+    | Decide
+    | RecordNote
+    | Close
+    | Reassess
+    | LetTimePass
+)

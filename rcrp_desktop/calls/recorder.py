@@ -19,6 +19,8 @@ from rcrp_desktop.calls.commands import (
     Close,
     CompleteRationale,
     Decide,
+    LetTimePass,
+    Reassess,
     RecordNote,
 )
 from rcrp_desktop.domain import engine
@@ -37,6 +39,7 @@ from rcrp_desktop.domain.protocol import Pack, PackFinder
 from rcrp_desktop.storage.errors import ClosureError, RecordClosedError, StorageError
 from rcrp_desktop.storage.records import ENGINE_KINDS, RecordedNote
 from rcrp_desktop.storage.repository import NewEvent, Store, StoredEvent
+from rcrp_desktop.storage.training_runs import CLOCK_NOTE
 from rcrp_desktop.times import parse_utc
 
 COMMAND_KEY = "command"  # the payload key holding the id of the command that wrote the event
@@ -54,6 +57,7 @@ class Written:
     state: engine.State
     advice: engine.Recommendation
     repeated: bool = False
+    opened: int = 0  # a record the command made (a re-assessment), else 0
 
     @property
     def last_seq(self) -> int:
@@ -83,9 +87,11 @@ class CallRecorder:
         incident_ref: str,
         user: str,
         linked_from: int | None = None,
+        command_id: str = "",
     ) -> "CallRecorder":
         state = engine.start(pack)
-        link = [NewEvent("linked", {"previous": linked_from})] if linked_from else []
+        linked = {"previous": linked_from, **({COMMAND_KEY: command_id} if command_id else {})}
+        link = [NewEvent("linked", linked)] if linked_from else []
         record_id, events = store.create_record(
             incident_ref=incident_ref,
             handler=user,
@@ -141,7 +147,12 @@ class CallRecorder:
         before = self.store.command_events(self.record_id, command.command_id, COMMAND_KEY)
         if before:  # written already (its success was never heard): adopt it, write nothing
             self._reload()
-            return Written(command, tuple(before), self.state, self.advice, repeated=True)
+            opened = (
+                int(before[-1].payload.get("record", 0)) if isinstance(command, Reassess) else 0
+            )
+            return Written(
+                command, tuple(before), self.state, self.advice, repeated=True, opened=opened
+            )
         tag = command.command_id
         match command:
             case AnswerQuestion():
@@ -163,6 +174,14 @@ class CallRecorder:
                 return self._record(command, command.note)
             case Close():
                 return self._close(command)
+            case Reassess():
+                return self._reassess(command)
+            case LetTimePass():
+                payload = {"seconds": command.seconds, COMMAND_KEY: tag}
+                events = self.store.append(
+                    self.record_id, [NewEvent(CLOCK_NOTE, payload)], self.user
+                )
+                return Written(command, tuple(events), self.state, self.advice)
         raise TypeError(f"not a command: {command!r}")
 
     # Shorthands for the CLI, the tests and the benchmarks: each sends one command.
@@ -194,6 +213,12 @@ class CallRecorder:
     def close(self) -> StoredEvent:
         """Close the call; refused with everything still missing (R15)."""
         return self.execute(Close(record_id=self.record_id)).events[-1]
+
+    def reassess(self, reason: str) -> "CallRecorder":
+        """Re-assess as a new, linked record (R16); the new record's call."""
+        written = self.execute(Reassess(record_id=self.record_id, reason=reason))
+        pack = self.state.pack
+        return CallRecorder.resume(self.store, written.opened, lambda *_: pack, self.user)
 
     def _record(self, command: CallCommand, note: object) -> Written:
         if kind_of(note) not in FOLLOW_UP_KINDS:
@@ -241,18 +266,26 @@ class CallRecorder:
             now,
         )
 
-    def reassess(self, reason: str) -> "CallRecorder":
-        """Start a new record for the same incident, linked both ways to this one (R16)."""
-        header = self.store.record(self.record_id)
-        new = CallRecorder.start(
-            self.store,
-            self.state.pack,
-            incident_ref=header.incident_ref,
-            user=self.user,
-            linked_from=self.record_id,
-        )
-        self.record(Reassessment(new.record_id, reason))
-        return new
+    def _reassess(self, command: Reassess) -> Written:
+        """The new record first (linked to this one, carrying the command's id), then the note
+        here naming it: sent again after a failure between the two, the same new record is
+        found and used, never a second one."""
+        made = self.store.records_with(command.command_id, COMMAND_KEY, kind="linked")
+        if made:
+            new_id = made[0]
+        else:
+            header = self.store.record(self.record_id)
+            new = CallRecorder.start(
+                self.store,
+                self.state.pack,
+                incident_ref=header.incident_ref,
+                user=self.user,
+                linked_from=self.record_id,
+                command_id=command.command_id,
+            )
+            new_id = new.record_id
+        written = self._record(command, Reassessment(new_id, command.reason))
+        return Written(command, written.events, self.state, self.advice, opened=new_id)
 
     @property
     def professional_referral(self) -> bool:

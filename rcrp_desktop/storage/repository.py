@@ -195,6 +195,17 @@ class Store(RecordSearch):
             if payload.get(key) == command_id
         ]
 
+    def records_with(self, command_id: str, key: str, *, kind: str) -> list[int]:
+        """The records holding an event of `kind` written by this command (a re-assessment's
+        new record carries it on its 'linked' event)."""
+        needle = f'"{key}":"{command_id}"'
+        rows = self._query_all(
+            "SELECT record_id FROM events WHERE kind = ? AND instr(payload, ?) > 0 "
+            "ORDER BY record_id",
+            [kind, needle],
+        )
+        return [int(row[0]) for row in rows]
+
     def record(self, record_id: int) -> RecordSummary:
         row = self._query_one(
             f"SELECT {', '.join(RECORD_COLUMNS)} FROM records WHERE id = ?", [record_id]

@@ -9,7 +9,7 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from rcrp_desktop.calls.commands import AnswerQuestion, CallCommand, Decide, RecordNote
+from rcrp_desktop.calls.commands import AnswerQuestion, CallCommand, Decide, Reassess, RecordNote
 from rcrp_desktop.calls.outbox import Outbox
 from rcrp_desktop.calls.recorder import CallRecorder
 from rcrp_desktop.domain import engine
@@ -161,4 +161,34 @@ def test_a_waiting_command_the_engine_then_refuses_is_reported_not_dropped_silen
     sent = outbox.retry()
     assert len(sent.written) == 1
     assert [(c.question, e.kind) for c, e in sent.refused] == [("ctx_location", "not_current")]
+    store.close()
+
+
+def test_a_reassessment_sent_again_after_a_failure_makes_one_new_record(
+    tmp_path: Path, england: Pack
+) -> None:
+    """The new record is made, then the note naming it fails: sent again, the same record is
+    found and named, never a second one."""
+    store, recorder = fresh(tmp_path, england)
+    command = Reassess(record_id=recorder.record_id, reason="Partner did not confirm by 15:00")
+    store.fail_before = False
+
+    real_append = store.append
+
+    def fail_the_note(record_id: int, events: Any, user: str, now: Any = None) -> Any:
+        if record_id == recorder.record_id and events[0].kind == "reassessment":
+            raise StorageError("the disk is full (test)")
+        return real_append(record_id, events, user, now)
+
+    store.append = fail_the_note  # type: ignore[method-assign]
+    outbox = Outbox(recorder)
+    outbox.send(command)
+    assert outbox.waiting
+    store.append = real_append  # type: ignore[method-assign]
+    sent = outbox.retry()
+    assert len(sent.written) == 1 and sent.written[0].opened == 2
+    assert [r.id for r in store.recent(10)] == [2, 1]  # one new record, not two
+    note = [e for e in store.events(1) if e.kind == "reassessment"]
+    assert len(note) == 1 and note[0].payload["record"] == 2
+    assert store.events(2)[1].payload["previous"] == 1
     store.close()

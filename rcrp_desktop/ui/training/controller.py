@@ -21,13 +21,14 @@ from PySide6.QtCore import QObject, Qt, QTimer, Slot
 from PySide6.QtWidgets import QDockWidget, QMessageBox
 
 from rcrp_desktop import APP_TITLE, paths
+from rcrp_desktop.calls.commands import LetTimePass
 from rcrp_desktop.calls.recorder import CallRecorder
 from rcrp_desktop.calls.training_run import ScenarioRun, overdue_on_clock, resumed_run, when
 from rcrp_desktop.domain.errors import Error
 from rcrp_desktop.domain.scenario import Scenario, injects_due, lines_due
 from rcrp_desktop.domain.scenario_lint import load_scenarios
 from rcrp_desktop.storage.errors import StorageError
-from rcrp_desktop.storage.training_runs import CLOCK_NOTE, SCENARIO_NOTE, scenario_note
+from rcrp_desktop.storage.training_runs import SCENARIO_NOTE, scenario_note
 from rcrp_desktop.ui.training.caller_panel import CallerPanel, clock_text
 
 if TYPE_CHECKING:
@@ -140,9 +141,8 @@ class Trainer(QObject):
         # To the next thing the clock brings, exactly, so that nothing is revealed later on
         # the scenario clock than the scenario says; with nothing to come, the panel's minutes.
         seconds = max(1, math.ceil(due)) if due is not None else self.panel.minutes.value() * 60
-        if self.window.not_saved_bar.attempt(
-            lambda: recorder.note(CLOCK_NOTE, {"seconds": seconds})
-        ):
+        command = LetTimePass(record_id=recorder.record_id, seconds=seconds)
+        if self.window.not_saved_bar.attempt(lambda: recorder.execute(command)):
             run.passed += seconds
             self.window.statusBar().showMessage(
                 f"Scenario time passed: {clock_text(seconds)} (recorded as training time).", 8000
