@@ -35,10 +35,10 @@ from reportlab.platypus import Paragraph, SimpleDocTemplate, Table, TableStyle
 
 from rcrp_desktop.calls.exports import export_handover
 from rcrp_desktop.calls.recorder import CallRecorder
-from rcrp_desktop.domain.closure import CallerInformed, Handover
-from rcrp_desktop.domain.loader import load_pack
-from rcrp_desktop.domain.protocol import Pack
-from rcrp_desktop.domain.script import load_script
+from rcrp_desktop.domain.call.closure import CallerInformed, Handover
+from rcrp_desktop.domain.call.script import load_script
+from rcrp_desktop.domain.pack.loader import load_pack
+from rcrp_desktop.domain.pack.protocol import Pack
 from rcrp_desktop.export import fonts
 from rcrp_desktop.export.handover import handover_for
 from rcrp_desktop.export.pdf import render_pdf

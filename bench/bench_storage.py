@@ -34,8 +34,8 @@ from pathlib import Path
 from sqlite_utils import Database
 
 from rcrp_desktop.calls.recorder import CallRecorder
-from rcrp_desktop.domain.loader import load_pack
-from rcrp_desktop.domain.script import load_script
+from rcrp_desktop.domain.call.script import load_script
+from rcrp_desktop.domain.pack.loader import load_pack
 from rcrp_desktop.paths import examples_dir, forms_dir
 from rcrp_desktop.storage.repository import RECORD_COLUMNS, Store
 

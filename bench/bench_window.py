@@ -332,8 +332,8 @@ def measure_answers(folder: Path, calls: int, warmup: int = 1) -> Answers:
     from PySide6.QtWidgets import QLabel, QMainWindow
 
     from rcrp_desktop.app import load_packs, make_application, open_records
-    from rcrp_desktop.domain.protocol import InputKind
-    from rcrp_desktop.domain.script import load_script
+    from rcrp_desktop.domain.call.script import load_script
+    from rcrp_desktop.domain.pack.protocol import InputKind
     from rcrp_desktop.paths import examples_dir, forms_dir
     from rcrp_desktop.ui.dialogs import IncidentDialog
     from rcrp_desktop.ui.main_window import MainWindow

@@ -3,7 +3,7 @@ non-urgent welfare call's recommendation, for every shipped pack (current and ar
 
     python bench/question_counts.py [--json]
 
-Counted exactly over every distinct path (rcrp_desktop/domain/call_length.py); the figures are
+Counted exactly over every distinct path (rcrp_desktop/domain/pack/call_length.py); the figures are
 quoted in forms/README.md ("How long a call is").
 """
 
@@ -13,8 +13,8 @@ import sys
 from pathlib import Path
 
 from rcrp_desktop import paths
-from rcrp_desktop.domain.call_length import count
-from rcrp_desktop.domain.loader import check_paths
+from rcrp_desktop.domain.pack.call_length import count
+from rcrp_desktop.domain.pack.loader import check_paths
 
 
 def main(argv: list[str] | None = None) -> int:

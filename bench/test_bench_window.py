@@ -10,7 +10,7 @@ import time
 
 import pytest
 
-from rcrp_desktop.domain.script import load_script
+from rcrp_desktop.domain.call.script import load_script
 from rcrp_desktop.paths import examples_dir
 
 from bench_window import FRAME_MS, SCRIPT, START_TARGET, Results, run

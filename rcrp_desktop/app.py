@@ -11,8 +11,8 @@ from PySide6.QtCore import QEvent, QObject, QTimer, Signal
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from rcrp_desktop import APP_NAME, APP_TITLE, ORG_DOMAIN, ORG_NAME, __version__, paths
-from rcrp_desktop.domain.loader import check_paths, pack_files
-from rcrp_desktop.domain.protocol import Pack
+from rcrp_desktop.domain.pack.loader import check_paths, pack_files
+from rcrp_desktop.domain.pack.protocol import Pack
 from rcrp_desktop.storage.errors import StorageError
 from rcrp_desktop.storage.identity import Handler, load_handler, save_handler
 from rcrp_desktop.storage.lock import InstanceLock

@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from rcrp_desktop.domain.loader import load_pack
-from rcrp_desktop.domain.protocol import Pack
-from rcrp_desktop.domain.scenario import Scenario
-from rcrp_desktop.domain.scenario_lint import load_scenarios
+from rcrp_desktop.domain.pack.loader import load_pack
+from rcrp_desktop.domain.pack.protocol import Pack
+from rcrp_desktop.domain.training.scenario import Scenario
+from rcrp_desktop.domain.training.scenario_lint import load_scenarios
 from rcrp_desktop.paths import forms_dir
 from rcrp_desktop.storage.data import database_path
 from rcrp_desktop.storage.repository import Store

@@ -10,8 +10,8 @@ import pytest
 
 from rcrp_desktop import cli
 from rcrp_desktop.cli import main
+from rcrp_desktop.domain.call.script import load_script
 from rcrp_desktop.domain.outcomes import OutcomeCode
-from rcrp_desktop.domain.script import load_script
 from rcrp_desktop.paths import examples_dir
 
 EXAMPLES = sorted(examples_dir().glob("*.json"))
@@ -170,8 +170,8 @@ def test_parsing_a_window_start_imports_none_of_the_headless_commands() -> None:
     """The window is the start a handler waits for: storage and scripts load after it."""
     probe = (
         "import sys; from rcrp_desktop import cli; args = cli.window_args(['--training']); "
-        "print(args.training, sorted(m for m in ('sqlite_utils', 'rcrp_desktop.records_cli', "
-        "'rcrp_desktop.script_cli', 'rcrp_desktop.domain.engine', 'reportlab') "
+        "print(args.training, sorted(m for m in ('sqlite_utils', 'rcrp_desktop.cli.records', "
+        "'rcrp_desktop.cli.script', 'rcrp_desktop.domain.call.engine', 'reportlab') "
         "if m in sys.modules))"
     )
     done = subprocess.run(

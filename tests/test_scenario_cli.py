@@ -9,8 +9,8 @@ import pytest
 
 from rcrp_desktop.calls.recorder import CallRecorder
 from rcrp_desktop.cli import main
-from rcrp_desktop.domain.scenario import RunStep, Scenario
-from rcrp_desktop.domain.scenario_lint import load_scenarios, scenario_files
+from rcrp_desktop.domain.training.scenario import RunStep, Scenario
+from rcrp_desktop.domain.training.scenario_lint import load_scenarios, scenario_files
 from rcrp_desktop.paths import examples_dir, forms_dir
 from rcrp_desktop.storage.data import database_path
 from rcrp_desktop.storage.repository import Store

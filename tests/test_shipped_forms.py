@@ -6,7 +6,7 @@ import pytest
 
 import rcrp_desktop
 from rcrp_desktop.domain.outcomes import MEANINGS, OutcomeCode, Response
-from rcrp_desktop.domain.protocol import Limb, Outcome, Pack, Question, RefKind
+from rcrp_desktop.domain.pack.protocol import Limb, Outcome, Pack, Question, RefKind
 
 CORE_LIMBS = {
     Limb.CRIME,

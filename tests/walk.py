@@ -3,8 +3,8 @@
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from rcrp_desktop.domain import engine
-from rcrp_desktop.domain.protocol import InputKind, Pack, Question
+from rcrp_desktop.domain.call import engine
+from rcrp_desktop.domain.pack.protocol import InputKind, Pack, Question
 
 Chooser = Callable[[Question], tuple[Any, str]]
 

@@ -16,8 +16,8 @@ from pathlib import Path
 
 from rcrp_desktop.calls.commands import RecordNote
 from rcrp_desktop.calls.recorder import CallRecorder
-from rcrp_desktop.domain.closure import Exported
-from rcrp_desktop.domain.protocol import PackFinder
+from rcrp_desktop.domain.call.closure import Exported
+from rcrp_desktop.domain.pack.protocol import PackFinder
 from rcrp_desktop.export.handover import (
     STANDARD_OUTPUT,
     TEXT,

@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from rcrp_desktop.domain.closure import NOTE_TYPES, Handover, note_from, overdue_handover
+from rcrp_desktop.domain.call.closure import NOTE_TYPES, Handover, note_from, overdue_handover
 from rcrp_desktop.storage.repository import RecordSummary, Store
 from rcrp_desktop.times import parse_utc
 

@@ -1,7 +1,7 @@
 """The plain-text summary of a call for pasting into the command-and-control log (R32)."""
 
 from rcrp_desktop.calls.recorder import CallRecorder
-from rcrp_desktop.domain.closure import describe_note
+from rcrp_desktop.domain.call.closure import describe_note
 from rcrp_desktop.domain.outcomes import MEANINGS
 from rcrp_desktop.storage.repository import RecordSummary
 

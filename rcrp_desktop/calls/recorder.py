@@ -23,8 +23,8 @@ from rcrp_desktop.calls.commands import (
     Reassess,
     RecordNote,
 )
-from rcrp_desktop.domain import engine
-from rcrp_desktop.domain.closure import (
+from rcrp_desktop.domain.call import engine
+from rcrp_desktop.domain.call.closure import (
     FOLLOW_UP_KINDS,
     NOTE_TYPES,
     Handover,
@@ -35,7 +35,7 @@ from rcrp_desktop.domain.closure import (
     overdue_handover,
 )
 from rcrp_desktop.domain.outcomes import OutcomeCode
-from rcrp_desktop.domain.protocol import Pack, PackFinder
+from rcrp_desktop.domain.pack.protocol import Pack, PackFinder
 from rcrp_desktop.storage.errors import ClosureError, RecordClosedError, StorageError
 from rcrp_desktop.storage.records import ENGINE_KINDS, RecordedNote
 from rcrp_desktop.storage.repository import NewEvent, Store, StoredEvent

@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 
 from rcrp_desktop.calls.followups import Overdue, overdue_records
 from rcrp_desktop.calls.recorder import CallRecorder
-from rcrp_desktop.domain.scenario import Scenario
+from rcrp_desktop.domain.training.scenario import Scenario
 from rcrp_desktop.storage.repository import Store, StoredEvent
 from rcrp_desktop.storage.training_runs import CLOCK_NOTE, scenario_of, time_passed
 from rcrp_desktop.times import parse_utc

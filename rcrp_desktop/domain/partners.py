@@ -10,8 +10,8 @@ from pathlib import Path
 from typing import Any
 
 from rcrp_desktop.domain.errors import Error
-from rcrp_desktop.domain.loader import display_name
-from rcrp_desktop.domain.schema import BOOL, JURISDICTIONS, STR, STR_REQ, TABLE, TABLES, Key
+from rcrp_desktop.domain.pack.loader import display_name
+from rcrp_desktop.domain.pack.schema import BOOL, JURISDICTIONS, STR, STR_REQ, TABLE, TABLES, Key
 
 FORMAT = 1  # bump when the file layout changes; older apps then refuse newer files clearly
 # The agency keys the packs' outcomes name in their [partners] tables (a test keeps them equal).

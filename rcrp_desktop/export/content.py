@@ -7,11 +7,11 @@ renderings of the same `Handover`, so they cannot say different things.
 
 from datetime import UTC, datetime
 
-from rcrp_desktop.domain.closure import Handover as HandoverNote
-from rcrp_desktop.domain.closure import SupervisorDecision
+from rcrp_desktop.domain.call.closure import Handover as HandoverNote
+from rcrp_desktop.domain.call.closure import SupervisorDecision
+from rcrp_desktop.domain.call.walk import answer_label
 from rcrp_desktop.domain.outcomes import MEANINGS
-from rcrp_desktop.domain.protocol import Question
-from rcrp_desktop.domain.walk import answer_label
+from rcrp_desktop.domain.pack.protocol import Question
 from rcrp_desktop.export import parts
 from rcrp_desktop.export.model import QUESTION_COLUMNS, TRAIL_COLUMNS, Handover, Section
 from rcrp_desktop.export.recipients import Part, Recipient, Templates

@@ -30,9 +30,9 @@ from reportlab.platypus import (
     Spacer,
 )
 
-from rcrp_desktop.domain.findings import Check, Finding
-from rcrp_desktop.domain.scenario import Scenario
-from rcrp_desktop.domain.scoring import Band, Score
+from rcrp_desktop.domain.training.findings import Check, Finding
+from rcrp_desktop.domain.training.scenario import Scenario
+from rcrp_desktop.domain.training.scoring import Band, Score
 from rcrp_desktop.export import fonts
 from rcrp_desktop.export.errors import ExportError
 from rcrp_desktop.export.files import write_atomically

@@ -2,7 +2,7 @@
 
 from dataclasses import replace
 
-from rcrp_desktop.domain.closure import (
+from rcrp_desktop.domain.call.closure import (
     CallerInformed,
     Deployment,
     PartnerConfirmed,
@@ -10,12 +10,12 @@ from rcrp_desktop.domain.closure import (
     ReferrerInformed,
     SupervisorDecision,
 )
-from rcrp_desktop.domain.closure import (
+from rcrp_desktop.domain.call.closure import (
     Handover as HandoverNote,
 )
+from rcrp_desktop.domain.call.walk import answer_label
 from rcrp_desktop.domain.outcomes import MEANINGS
-from rcrp_desktop.domain.protocol import Outcome, Question
-from rcrp_desktop.domain.walk import answer_label
+from rcrp_desktop.domain.pack.protocol import Outcome, Question
 from rcrp_desktop.export.model import KEY_VALUE, Section
 from rcrp_desktop.export.recipients import Part, Recipient, Templates
 from rcrp_desktop.export.redaction import Redactor, local_time

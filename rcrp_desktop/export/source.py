@@ -7,10 +7,10 @@ from pathlib import Path
 from typing import TypeVar
 
 from rcrp_desktop import paths
-from rcrp_desktop.domain import engine
-from rcrp_desktop.domain.closure import NOTE_TYPES, note_from
-from rcrp_desktop.domain.loader import check_paths
-from rcrp_desktop.domain.protocol import Pack, PackFinder, exact_pack
+from rcrp_desktop.domain.call import engine
+from rcrp_desktop.domain.call.closure import NOTE_TYPES, note_from
+from rcrp_desktop.domain.pack.loader import check_paths
+from rcrp_desktop.domain.pack.protocol import Pack, PackFinder, exact_pack
 from rcrp_desktop.export.errors import ExportError
 from rcrp_desktop.storage.records import ENGINE_KINDS, RecordedNote
 from rcrp_desktop.storage.repository import RecordSummary, Store, StoredEvent

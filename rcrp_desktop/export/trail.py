@@ -3,10 +3,10 @@
 from dataclasses import fields, replace
 from typing import Any
 
-from rcrp_desktop.domain.closure import NOTE_TYPES, describe_note, note_from
+from rcrp_desktop.domain.call.closure import NOTE_TYPES, describe_note, note_from
+from rcrp_desktop.domain.call.walk import answer_label
 from rcrp_desktop.domain.outcomes import MEANINGS, OutcomeCode
-from rcrp_desktop.domain.protocol import Question
-from rcrp_desktop.domain.walk import answer_label
+from rcrp_desktop.domain.pack.protocol import Question
 from rcrp_desktop.export.redaction import Redactor, local_time
 from rcrp_desktop.export.source import ExportSource
 from rcrp_desktop.storage.repository import StoredEvent

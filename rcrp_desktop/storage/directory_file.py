@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from rcrp_desktop import files
+from rcrp_desktop.domain.pack.schema import JURISDICTIONS
 from rcrp_desktop.domain.partners import (
     Directory,
     DirectoryError,
@@ -22,7 +23,6 @@ from rcrp_desktop.domain.partners import (
     parse_directory,
     to_data,
 )
-from rcrp_desktop.domain.schema import JURISDICTIONS
 from rcrp_desktop.storage.errors import StorageError
 
 

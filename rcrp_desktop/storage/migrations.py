@@ -193,7 +193,7 @@ def _backfill_record_index(db: Database) -> None:
 
 # What may still be added to a closed record: facts that follow a call up without reopening it
 # (the partner confirmed, a linked re-assessment, an export for review). Kept equal to
-# rcrp_desktop.domain.closure.FOLLOW_UP_KINDS (a test checks).
+# rcrp_desktop.domain.call.closure.FOLLOW_UP_KINDS (a test checks).
 AFTER_CLOSURE = ("partner_confirmed", "reassessment", "exported")
 
 

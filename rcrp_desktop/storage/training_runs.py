@@ -20,9 +20,9 @@ from datetime import datetime
 from typing import Any
 
 from rcrp_desktop.domain.errors import Error
-from rcrp_desktop.domain.scenario import Run, RunStep, Scenario
-from rcrp_desktop.domain.scenario_run import ACTIONS, check_timings
-from rcrp_desktop.domain.scoring import Score, score_run
+from rcrp_desktop.domain.training.scenario import Run, RunStep, Scenario
+from rcrp_desktop.domain.training.scenario_run import ACTIONS, check_timings
+from rcrp_desktop.domain.training.scoring import Score, score_run
 from rcrp_desktop.storage.errors import StorageError
 from rcrp_desktop.storage.repository import RecordSummary, Store, StoredEvent
 from rcrp_desktop.times import parse_utc

@@ -3,10 +3,10 @@
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from rcrp_desktop.domain.protocol import Pack
+from rcrp_desktop.domain.pack.protocol import Pack
 
 if TYPE_CHECKING:
-    from rcrp_desktop.domain.engine import Recommendation
+    from rcrp_desktop.domain.call.engine import Recommendation
     from rcrp_desktop.domain.partners import Directory
 
 

@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QMessageBox, QStatusBar, QWidget
 
 from rcrp_desktop import APP_TITLE, paths
 from rcrp_desktop.calls.commands import CallCommand, Close, Decide, RecordNote
-from rcrp_desktop.domain.protocol import Pack
+from rcrp_desktop.domain.pack.protocol import Pack
 from rcrp_desktop.storage.errors import StorageError
 from rcrp_desktop.storage.identity import load_handler, save_handler
 from rcrp_desktop.ui.widgets.overdue_bar import OverdueBar

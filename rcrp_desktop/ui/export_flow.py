@@ -26,7 +26,7 @@ from rcrp_desktop.ui.tasks import run_task
 
 if TYPE_CHECKING:
     from rcrp_desktop.calls.recorder import CallRecorder
-    from rcrp_desktop.domain.protocol import PackFinder
+    from rcrp_desktop.domain.pack.protocol import PackFinder
     from rcrp_desktop.storage.repository import Store
 
 PDF_FILE, TEXT_CLIPBOARD = "pdf", "text"

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from rcrp_desktop.domain.closure import (
+from rcrp_desktop.domain.call.closure import (
     CallerInformed,
     Deployment,
     Handover,
@@ -26,8 +26,8 @@ from rcrp_desktop.domain.closure import (
     SupervisorDecision,
 )
 from rcrp_desktop.domain.outcomes import MEANINGS, OutcomeCode, Response, response
+from rcrp_desktop.domain.pack.protocol import Pack
 from rcrp_desktop.domain.partners import Partner
-from rcrp_desktop.domain.protocol import Pack
 from rcrp_desktop.storage.identity import ROLES, Handler
 
 Kind = Literal["line", "text", "choice", "check"]

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 
 from rcrp_desktop import APP_TITLE
 from rcrp_desktop.domain.errors import AnswerError, Refusal
-from rcrp_desktop.domain.protocol import Pack, exact_pack
+from rcrp_desktop.domain.pack.protocol import Pack, exact_pack
 from rcrp_desktop.storage.errors import ClosureError, RecordClosedError, StorageError
 from rcrp_desktop.ui.banners import notice_text, urgent_text
 from rcrp_desktop.ui.call_actions import CallActionsMixin
@@ -38,7 +38,7 @@ if TYPE_CHECKING:
     from rcrp_desktop.calls.commands import CallCommand
     from rcrp_desktop.calls.outbox import Sent
     from rcrp_desktop.calls.recorder import CallRecorder
-    from rcrp_desktop.domain.engine import Recommendation
+    from rcrp_desktop.domain.call.engine import Recommendation
     from rcrp_desktop.domain.partners import Directory
     from rcrp_desktop.storage.repository import Store
     from rcrp_desktop.ui.session import CallSession

@@ -13,9 +13,9 @@ from rcrp_desktop.calls.commands import (
     Decide,
     RecordNote,
 )
-from rcrp_desktop.domain import engine
+from rcrp_desktop.domain.call import engine
 from rcrp_desktop.domain.outcomes import OutcomeCode
-from rcrp_desktop.domain.protocol import Pack, Question
+from rcrp_desktop.domain.pack.protocol import Pack, Question
 
 if TYPE_CHECKING:  # imported with the store, after the window is up
     from rcrp_desktop.calls.outbox import Sent

@@ -5,9 +5,9 @@ sentences, always with the question's text, never its id.
 """
 
 from rcrp_desktop.calls.commands import CallCommand, Close, Decide, RecordNote
-from rcrp_desktop.domain.closure import kind_of
+from rcrp_desktop.domain.call.closure import kind_of
 from rcrp_desktop.domain.errors import AnswerError, Refusal
-from rcrp_desktop.domain.protocol import Pack, Question
+from rcrp_desktop.domain.pack.protocol import Pack, Question
 
 NOTE_WORDS = {
     "handover": "the handover",

@@ -12,9 +12,9 @@ from hypothesis import strategies as st
 from rcrp_desktop.calls.commands import AnswerQuestion, CallCommand, Decide, Reassess, RecordNote
 from rcrp_desktop.calls.outbox import Outbox
 from rcrp_desktop.calls.recorder import CallRecorder
-from rcrp_desktop.domain import engine
-from rcrp_desktop.domain.closure import Deployment
-from rcrp_desktop.domain.protocol import Pack
+from rcrp_desktop.domain.call import engine
+from rcrp_desktop.domain.call.closure import Deployment
+from rcrp_desktop.domain.pack.protocol import Pack
 from rcrp_desktop.storage.errors import StorageError
 from rcrp_desktop.storage.records import NewEvent, StoredEvent
 from rcrp_desktop.storage.repository import Store

@@ -2,8 +2,8 @@
 
 import pytest
 
-from rcrp_desktop.domain.call_length import count, walks
-from rcrp_desktop.domain.loader import check_paths
+from rcrp_desktop.domain.pack.call_length import count, walks
+from rcrp_desktop.domain.pack.loader import check_paths
 from rcrp_desktop.paths import forms_dir
 
 PACKS = {(p.id, p.version): p for p in check_paths([forms_dir()])[0]}

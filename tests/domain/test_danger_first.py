@@ -5,11 +5,11 @@ from pathlib import Path
 
 import pytest
 
-from rcrp_desktop.domain import engine
-from rcrp_desktop.domain.closure import Deployment, blockers
-from rcrp_desktop.domain.loader import check_paths, find_pack, load_pack
+from rcrp_desktop.domain.call import engine
+from rcrp_desktop.domain.call.closure import Deployment, blockers
 from rcrp_desktop.domain.outcomes import MEANINGS, OutcomeCode, Response, police_decline
-from rcrp_desktop.domain.protocol import Pack
+from rcrp_desktop.domain.pack.loader import check_paths, find_pack, load_pack
+from rcrp_desktop.domain.pack.protocol import Pack
 from rcrp_desktop.paths import forms_dir
 from tests.walk import default_answer, walk
 

@@ -6,11 +6,11 @@ from pathlib import Path
 
 import pytest
 
-from rcrp_desktop.domain import engine
+from rcrp_desktop.domain.call import engine
 from rcrp_desktop.domain.errors import AnswerError
-from rcrp_desktop.domain.loader import load_pack
 from rcrp_desktop.domain.outcomes import OutcomeCode, police_attend
-from rcrp_desktop.domain.protocol import Pack
+from rcrp_desktop.domain.pack.loader import load_pack
+from rcrp_desktop.domain.pack.protocol import Pack
 from tests.walk import walk
 
 URGENT_LIMBS = ["thr_crime", "thr_life", "thr_harm"]

@@ -16,9 +16,9 @@ from pathlib import Path
 import pytest
 
 from rcrp_desktop import paths
-from rcrp_desktop.domain.loader import build, check_paths, load_pack
+from rcrp_desktop.domain.pack.loader import build, check_paths, load_pack
+from rcrp_desktop.domain.pack.protocol import Question
 from rcrp_desktop.domain.problems import Problem
-from rcrp_desktop.domain.protocol import Question
 
 FORMS = Path(__file__).parent.parent / "data" / "forms"
 VALID = FORMS / "valid"

@@ -1,8 +1,8 @@
 """The dead-route rule, decided exactly: what earlier routes catch, and what they leave."""
 
-from rcrp_desktop.domain import pack_safety
 from rcrp_desktop.domain.outcomes import OutcomeCode
-from rcrp_desktop.domain.protocol import (
+from rcrp_desktop.domain.pack import pack_safety
+from rcrp_desktop.domain.pack.protocol import (
     Answer,
     Condition,
     InputKind,
@@ -11,7 +11,7 @@ from rcrp_desktop.domain.protocol import (
     Question,
     Route,
 )
-from rcrp_desktop.domain.protocol import (
+from rcrp_desktop.domain.pack.protocol import (
     Test as Check,
 )
 

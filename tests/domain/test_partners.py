@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from rcrp_desktop.domain.pack.protocol import Outcome, Pack
 from rcrp_desktop.domain.partners import (
     AGENCY_KEYS,
     PHASES,
@@ -22,7 +23,6 @@ from rcrp_desktop.domain.partners import (
     to_data,
     validate,
 )
-from rcrp_desktop.domain.protocol import Outcome, Pack
 from rcrp_desktop.paths import forms_dir
 
 SEEDS = forms_dir() / "partners"

@@ -7,9 +7,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from rcrp_desktop.domain import engine
+from rcrp_desktop.domain.call import engine
 from rcrp_desktop.domain.outcomes import OutcomeCode, Response, police_attend, response
-from rcrp_desktop.domain.protocol import InputKind, Outcome, Pack, Question
+from rcrp_desktop.domain.pack.protocol import InputKind, Outcome, Pack, Question
 from tests.conftest import SHIPPED
 
 # Checked by name, not taken from the pack's own settings: the test must not trust the pack.

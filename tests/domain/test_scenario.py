@@ -5,11 +5,11 @@ from pathlib import Path
 
 import pytest
 
-from rcrp_desktop.domain import engine
-from rcrp_desktop.domain.scenario import Scenario, injects_due, lines_due
-from rcrp_desktop.domain.scenario_lint import scenario_files
-from rcrp_desktop.domain.scenario_run import apply
-from rcrp_desktop.domain.scoring import Band, score_run
+from rcrp_desktop.domain.call import engine
+from rcrp_desktop.domain.training.scenario import Scenario, injects_due, lines_due
+from rcrp_desktop.domain.training.scenario_lint import scenario_files
+from rcrp_desktop.domain.training.scenario_run import apply
+from rcrp_desktop.domain.training.scoring import Band, score_run
 from rcrp_desktop.paths import forms_dir
 
 FOLDER = forms_dir() / "scenarios"

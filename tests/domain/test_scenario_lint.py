@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from rcrp_desktop.domain.problems import Problem
-from rcrp_desktop.domain.scenario_lint import (
+from rcrp_desktop.domain.training.scenario_lint import (
     check_scenarios,
     find_scenario,
     load_scenarios,

@@ -6,11 +6,11 @@ from pathlib import Path
 
 import pytest
 
-from rcrp_desktop.domain.findings import Check, Finding
-from rcrp_desktop.domain.rationale_rule import substantive
-from rcrp_desktop.domain.scenario import Run, RunStep, Scenario
-from rcrp_desktop.domain.scenario_run import ScenarioError, load_run, parse_run
-from rcrp_desktop.domain.scoring import Band, band_for, score_run
+from rcrp_desktop.domain.call.rationale_rule import substantive
+from rcrp_desktop.domain.training.findings import Check, Finding
+from rcrp_desktop.domain.training.scenario import Run, RunStep, Scenario
+from rcrp_desktop.domain.training.scenario_run import ScenarioError, load_run, parse_run
+from rcrp_desktop.domain.training.scoring import Band, band_for, score_run
 from rcrp_desktop.paths import examples_dir
 
 GOOD_CRIME = "No offence disclosed: no threats, weapons, damage or abuse mentioned by the caller."

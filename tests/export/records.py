@@ -12,7 +12,7 @@ from pathlib import Path
 import pypdf
 
 from rcrp_desktop.calls.recorder import CallRecorder
-from rcrp_desktop.domain.closure import (
+from rcrp_desktop.domain.call.closure import (
     CallerInformed,
     Deployment,
     Handover,
@@ -20,8 +20,8 @@ from rcrp_desktop.domain.closure import (
     ReferrerInformed,
     SupervisorDecision,
 )
-from rcrp_desktop.domain.protocol import Pack
-from rcrp_desktop.domain.script import load_script
+from rcrp_desktop.domain.call.script import load_script
+from rcrp_desktop.domain.pack.protocol import Pack
 from rcrp_desktop.paths import examples_dir
 from rcrp_desktop.storage.repository import Store
 

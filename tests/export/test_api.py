@@ -11,8 +11,8 @@ import pytest
 from rcrp_desktop.calls.exports import export_handover_text, record_export
 from rcrp_desktop.calls.log_summary import log_summary
 from rcrp_desktop.calls.recorder import CallRecorder
-from rcrp_desktop.domain.closure import Exported
-from rcrp_desktop.domain.protocol import Pack
+from rcrp_desktop.domain.call.closure import Exported
+from rcrp_desktop.domain.pack.protocol import Pack
 from rcrp_desktop.export.errors import ExportError
 from rcrp_desktop.export.handover import Built, build_handover_pdf, handover_text
 from rcrp_desktop.export.source import load_source
@@ -25,7 +25,7 @@ from .records import CASES, USER, make_record, pages
 def test_reportlab_is_loaded_only_when_a_pdf_is_made() -> None:
     """The window imports the export API at start: it must not pay for reportlab then."""
     probe = (
-        "import sys, rcrp_desktop.export.handover, rcrp_desktop.records_cli; "
+        "import sys, rcrp_desktop.export.handover, rcrp_desktop.cli.records; "
         "print(sorted(m for m in sys.modules if m.startswith('reportlab')))"
     )
     child = subprocess.run(

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from rcrp_desktop.cli import main
-from rcrp_desktop.domain.closure import Exported, note_from
-from rcrp_desktop.domain.protocol import Pack
+from rcrp_desktop.domain.call.closure import Exported, note_from
+from rcrp_desktop.domain.pack.protocol import Pack
 from rcrp_desktop.storage.repository import Store
 
 from .records import CASES, make_record, pages

@@ -11,8 +11,8 @@ import pytest
 
 from rcrp_desktop.calls.recorder import CallRecorder
 from rcrp_desktop.cli import main
-from rcrp_desktop.domain.scenario import Scenario
-from rcrp_desktop.domain.scoring import Band
+from rcrp_desktop.domain.training.scenario import Scenario
+from rcrp_desktop.domain.training.scoring import Band
 from rcrp_desktop.export.debrief_pdf import (
     Debrief,
     DebriefUnprintableError,

@@ -5,16 +5,16 @@ from pathlib import Path
 import pytest
 
 from rcrp_desktop.calls.exports import export_handover, export_handover_text
-from rcrp_desktop.domain.closure import (
+from rcrp_desktop.domain.call.closure import (
     CallerInformed,
     Exported,
     Handover,
     ReferrerInformed,
     note_from,
 )
+from rcrp_desktop.domain.call.walk import answer_label
 from rcrp_desktop.domain.outcomes import MEANINGS
-from rcrp_desktop.domain.protocol import InputKind, Pack, Question
-from rcrp_desktop.domain.walk import answer_label
+from rcrp_desktop.domain.pack.protocol import InputKind, Pack, Question
 from rcrp_desktop.export.recipients import QUESTION_PARTS, Templates, recipients_for
 from rcrp_desktop.export.source import ExportSource, load_source
 from rcrp_desktop.storage.repository import Store

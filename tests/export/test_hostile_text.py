@@ -22,8 +22,8 @@ from typing import Any
 import pytest
 
 from rcrp_desktop.calls.exports import export_handover
-from rcrp_desktop.domain.closure import CallerInformed, Handover
-from rcrp_desktop.domain.protocol import Pack
+from rcrp_desktop.domain.call.closure import CallerInformed, Handover
+from rcrp_desktop.domain.pack.protocol import Pack
 from rcrp_desktop.export import fonts
 from rcrp_desktop.export.errors import UnprintableError
 from rcrp_desktop.export.handover import build_handover_pdf

@@ -17,7 +17,7 @@ import pypdf
 import pytest
 
 from rcrp_desktop.calls.exports import export_handover
-from rcrp_desktop.domain.protocol import Pack
+from rcrp_desktop.domain.pack.protocol import Pack
 from rcrp_desktop.export.errors import ExportError
 from rcrp_desktop.export.handover import build_handover_pdf, handover_for
 from rcrp_desktop.export.pdf import render_pdf

@@ -14,9 +14,9 @@ import pypdf
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from rcrp_desktop.domain import engine
-from rcrp_desktop.domain.closure import NOTE_TYPES, note_from
-from rcrp_desktop.domain.protocol import InputKind, Pack, Question
+from rcrp_desktop.domain.call import engine
+from rcrp_desktop.domain.call.closure import NOTE_TYPES, note_from
+from rcrp_desktop.domain.pack.protocol import InputKind, Pack, Question
 from rcrp_desktop.export.handover import build_handover_pdf, handover_text
 from rcrp_desktop.export.recipients import Templates
 from rcrp_desktop.export.source import ExportSource, load_source

@@ -5,9 +5,9 @@ from pathlib import Path
 import pytest
 
 from rcrp_desktop.calls.recorder import CallRecorder
-from rcrp_desktop.domain.loader import check_paths
-from rcrp_desktop.domain.protocol import Pack, Question
-from rcrp_desktop.domain.script import load_script
+from rcrp_desktop.domain.call.script import load_script
+from rcrp_desktop.domain.pack.loader import check_paths
+from rcrp_desktop.domain.pack.protocol import Pack, Question
 from rcrp_desktop.export.errors import TemplateError, UnknownRecipientError
 from rcrp_desktop.export.recipients import (
     QUESTION_PARTS,

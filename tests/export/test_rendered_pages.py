@@ -11,7 +11,7 @@ import subprocess
 import pytest
 
 from rcrp_desktop.calls.exports import export_handover
-from rcrp_desktop.domain.protocol import Pack
+from rcrp_desktop.domain.pack.protocol import Pack
 from rcrp_desktop.storage.repository import Store
 from tests.artifacts import artifacts
 

@@ -10,7 +10,7 @@ import pytest
 
 from rcrp_desktop.calls.exports import export_handover
 from rcrp_desktop.calls.recorder import CallRecorder
-from rcrp_desktop.domain.protocol import Pack
+from rcrp_desktop.domain.pack.protocol import Pack
 from rcrp_desktop.storage.repository import Store
 
 from .records import CASES, USER, make_record, pages

@@ -35,10 +35,10 @@ if str(REPO_ROOT) not in sys.path:
 
 from rcrp_desktop.calls.commands import AnswerQuestion, CallCommand, ChangeAnswer, Decide  # noqa: E402
 from rcrp_desktop.calls.recorder import CallRecorder  # noqa: E402
-from rcrp_desktop.domain import engine  # noqa: E402
-from rcrp_desktop.domain.loader import load_pack  # noqa: E402
-from rcrp_desktop.domain.protocol import Pack  # noqa: E402
-from rcrp_desktop.domain.script import Script, Step, load_script  # noqa: E402
+from rcrp_desktop.domain.call import engine  # noqa: E402
+from rcrp_desktop.domain.call.script import Script, Step, load_script  # noqa: E402
+from rcrp_desktop.domain.pack.loader import load_pack  # noqa: E402
+from rcrp_desktop.domain.pack.protocol import Pack  # noqa: E402
 from rcrp_desktop.paths import examples_dir, forms_dir  # noqa: E402
 from rcrp_desktop.storage.lock import InstanceLock  # noqa: E402
 from rcrp_desktop.storage.repository import NewEvent, Store, StoredEvent  # noqa: E402

@@ -6,16 +6,16 @@ from pathlib import Path
 import pytest
 
 from rcrp_desktop.calls.recorder import CallRecorder, ClosureError
-from rcrp_desktop.domain.closure import (
+from rcrp_desktop.domain.call.closure import (
     CallerInformed,
     Deployment,
     Handover,
     ReferrerInformed,
     SupervisorDecision,
 )
+from rcrp_desktop.domain.call.script import load_script
 from rcrp_desktop.domain.outcomes import OutcomeCode
-from rcrp_desktop.domain.protocol import Pack
-from rcrp_desktop.domain.script import load_script
+from rcrp_desktop.domain.pack.protocol import Pack
 from rcrp_desktop.paths import examples_dir
 from rcrp_desktop.storage.data import database_path
 from rcrp_desktop.storage.errors import StorageError
@@ -156,7 +156,7 @@ def test_an_unconfirmed_partner_is_overdue_after_the_recheck_time(
     from datetime import UTC, datetime, timedelta
 
     from rcrp_desktop.calls.followups import overdue_records
-    from rcrp_desktop.domain.closure import PartnerConfirmed
+    from rcrp_desktop.domain.call.closure import PartnerConfirmed
 
     recorder = call(store, england, "welfare-crisis-team.json")
     recorder.decide(OutcomeCode.PARTNER_LEAD_NO_POLICE, "")
@@ -201,7 +201,7 @@ def test_a_closed_record_refuses_every_write_but_a_follow_up_whoever_writes(
     store: Store, england: Pack
 ) -> None:
     """Held once, by the store: a script or a tool with the file is refused as the app is."""
-    from rcrp_desktop.domain.closure import FOLLOW_UP_KINDS
+    from rcrp_desktop.domain.call.closure import FOLLOW_UP_KINDS
     from rcrp_desktop.storage.errors import RecordClosedError
     from rcrp_desktop.storage.migrations import AFTER_CLOSURE
     from rcrp_desktop.storage.records import NewEvent

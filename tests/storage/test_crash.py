@@ -38,7 +38,7 @@ from typing import Any
 import pytest
 
 from rcrp_desktop.calls.recorder import COMMAND_KEY, CallRecorder
-from rcrp_desktop.domain import engine
+from rcrp_desktop.domain.call import engine
 from rcrp_desktop.domain.errors import AnswerError
 from rcrp_desktop.storage.chain import canonical
 from rcrp_desktop.storage.errors import StorageError

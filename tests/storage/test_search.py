@@ -11,9 +11,9 @@ import pytest
 from sqlite_utils import Database
 
 from rcrp_desktop.calls.recorder import CallRecorder
-from rcrp_desktop.domain import engine
-from rcrp_desktop.domain.protocol import Pack
-from rcrp_desktop.domain.script import load_script
+from rcrp_desktop.domain.call import engine
+from rcrp_desktop.domain.call.script import load_script
+from rcrp_desktop.domain.pack.protocol import Pack
 from rcrp_desktop.paths import examples_dir
 from rcrp_desktop.storage.data import database_path
 from rcrp_desktop.storage.migrations import SCHEMA_VERSION, _backfill_record_index, migrations

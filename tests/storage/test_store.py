@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 
 from rcrp_desktop.calls.recorder import CallRecorder
-from rcrp_desktop.domain import engine
-from rcrp_desktop.domain.protocol import Pack
-from rcrp_desktop.domain.script import load_script
+from rcrp_desktop.domain.call import engine
+from rcrp_desktop.domain.call.script import load_script
+from rcrp_desktop.domain.pack.protocol import Pack
 from rcrp_desktop.paths import examples_dir
 from rcrp_desktop.storage.chain import canonical
 from rcrp_desktop.storage.data import database_path
@@ -372,7 +372,7 @@ def test_run_script_save_stores_the_call_as_a_record(data_dir: Path, england: Pa
         assert store.record(1).incident_ref == "INC-9"
         assert verify(store) == []
         resumed = CallRecorder.resume(store, 1, finder(england), USER)
-        from rcrp_desktop.domain.script import run_script
+        from rcrp_desktop.domain.call.script import run_script
 
         assert resumed.state == run_script(england, load_script(script))
     finally:

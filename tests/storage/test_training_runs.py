@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from rcrp_desktop.calls.recorder import CallRecorder
-from rcrp_desktop.domain.scenario import Scenario
-from rcrp_desktop.domain.scoring import Band
+from rcrp_desktop.domain.training.scenario import Scenario
+from rcrp_desktop.domain.training.scoring import Band
 from rcrp_desktop.storage.data import database_path
 from rcrp_desktop.storage.errors import StorageError
 from rcrp_desktop.storage.repository import NewEvent, Store

@@ -9,7 +9,7 @@ from PySide6.QtCore import QThreadPool
 from PySide6.QtWidgets import QApplication, QInputDialog, QMessageBox
 from pytestqt.qtbot import QtBot
 
-from rcrp_desktop.domain.protocol import Pack
+from rcrp_desktop.domain.pack.protocol import Pack
 from rcrp_desktop.storage.data import database_path
 from rcrp_desktop.storage.repository import Store
 from rcrp_desktop.ui.dialogs import IncidentDialog

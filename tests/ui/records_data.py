@@ -2,7 +2,7 @@
 
 from datetime import UTC, datetime, timedelta
 
-from rcrp_desktop.domain.protocol import Pack
+from rcrp_desktop.domain.pack.protocol import Pack
 from rcrp_desktop.storage.repository import NewEvent, Store
 
 START = datetime(2026, 1, 5, 12, 0, tzinfo=UTC)

@@ -7,10 +7,10 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QMessageBox
 from pytestqt.qtbot import QtBot
 
-from rcrp_desktop.domain import engine
+from rcrp_desktop.domain.call import engine
+from rcrp_desktop.domain.call.script import load_script
 from rcrp_desktop.domain.outcomes import OutcomeCode
-from rcrp_desktop.domain.protocol import InputKind, Pack
-from rcrp_desktop.domain.script import load_script
+from rcrp_desktop.domain.pack.protocol import InputKind, Pack
 from rcrp_desktop.paths import examples_dir
 from rcrp_desktop.ui.dialogs import ChangeReasonDialog
 from rcrp_desktop.ui.main_window import MainWindow

@@ -9,7 +9,7 @@ from PySide6.QtCore import QDate, Qt, QTimer
 from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
-from rcrp_desktop.domain.protocol import Pack
+from rcrp_desktop.domain.pack.protocol import Pack
 from rcrp_desktop.storage.repository import RecordQuery, Store
 from rcrp_desktop.ui.models.records_model import CategoryRole, OutcomeRole, RecordIdRole
 from rcrp_desktop.ui.widgets.records_panel import OptionalDateEdit, RecordsPanel

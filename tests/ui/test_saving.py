@@ -10,8 +10,8 @@ from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
 
 from rcrp_desktop import app
-from rcrp_desktop.domain import engine
-from rcrp_desktop.domain.protocol import Pack
+from rcrp_desktop.domain.call import engine
+from rcrp_desktop.domain.pack.protocol import Pack
 from rcrp_desktop.storage.data import database_path
 from rcrp_desktop.storage.errors import AlreadyRunningError
 from rcrp_desktop.storage.repository import Store

@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from rcrp_desktop.app import stylesheet
-from rcrp_desktop.domain.script import load_script
+from rcrp_desktop.domain.call.script import load_script
 from rcrp_desktop.paths import examples_dir
 from rcrp_desktop.storage.repository import Store
 from rcrp_desktop.ui.form_dialog import Field, FormDialog

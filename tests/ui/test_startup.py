@@ -12,7 +12,7 @@ from pytestqt.qtbot import QtBot
 
 from rcrp_desktop import app, paths
 from rcrp_desktop.calls.recorder import CallRecorder
-from rcrp_desktop.domain.protocol import Pack
+from rcrp_desktop.domain.pack.protocol import Pack
 from rcrp_desktop.storage.data import database_path
 from rcrp_desktop.storage.identity import Handler, save_handler
 from rcrp_desktop.storage.lock import InstanceLock

@@ -22,10 +22,10 @@ from PySide6.QtWidgets import (
 from pytestqt.qtbot import QtBot
 
 from rcrp_desktop.calls.recorder import CallRecorder
-from rcrp_desktop.domain.protocol import InputKind
-from rcrp_desktop.domain.scenario import Scenario
-from rcrp_desktop.domain.scenario_lint import load_scenarios
-from rcrp_desktop.domain.scoring import Band
+from rcrp_desktop.domain.pack.protocol import InputKind
+from rcrp_desktop.domain.training.scenario import Scenario
+from rcrp_desktop.domain.training.scenario_lint import load_scenarios
+from rcrp_desktop.domain.training.scoring import Band
 from rcrp_desktop.paths import forms_dir
 from rcrp_desktop.storage.data import database_path
 from rcrp_desktop.storage.repository import Store

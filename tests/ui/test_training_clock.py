@@ -6,8 +6,8 @@ import pytest
 
 from rcrp_desktop.calls.recorder import CallRecorder
 from rcrp_desktop.calls.training_run import ScenarioRun
-from rcrp_desktop.domain.scenario import Scenario
-from rcrp_desktop.domain.scoring import Band
+from rcrp_desktop.domain.training.scenario import Scenario
+from rcrp_desktop.domain.training.scoring import Band
 from rcrp_desktop.storage.repository import Store
 from rcrp_desktop.storage.training_runs import (
     CLOCK_NOTE,

@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from rcrp_desktop.app import stylesheet
-from rcrp_desktop.domain.scenario import Scenario
+from rcrp_desktop.domain.training.scenario import Scenario
 from rcrp_desktop.storage.repository import Store
 from rcrp_desktop.ui.dialogs import ChangeReasonDialog
 from rcrp_desktop.ui.training.start_dialog import ScenarioDialog

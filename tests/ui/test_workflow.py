@@ -8,7 +8,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QMessageBox
 from pytestqt.qtbot import QtBot
 
-from rcrp_desktop.domain.script import load_script
+from rcrp_desktop.domain.call.script import load_script
 from rcrp_desktop.paths import examples_dir
 from rcrp_desktop.storage.identity import Handler, load_handler
 from rcrp_desktop.storage.repository import Store

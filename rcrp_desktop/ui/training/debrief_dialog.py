@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from rcrp_desktop.domain.findings import Finding
+from rcrp_desktop.domain.training.findings import Finding
 from rcrp_desktop.export.debrief_pdf import (
     BAND_COLOURS,
     Debrief,

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from rcrp_desktop.domain.scenario import Scenario
+from rcrp_desktop.domain.training.scenario import Scenario
 from rcrp_desktop.ui.qt_helpers import named
 
 TRAINEE_MAX = 120

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from rcrp_desktop.domain.scenario import Scenario
+from rcrp_desktop.domain.training.scenario import Scenario
 from rcrp_desktop.export.debrief_pdf import duration
 from rcrp_desktop.export.errors import ExportError
 from rcrp_desktop.export.files import write_atomically

@@ -3,7 +3,7 @@
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QPushButton, QSplitter, QStackedWidget, QVBoxLayout, QWidget
 
-from rcrp_desktop.domain.engine import Recommendation
+from rcrp_desktop.domain.call.engine import Recommendation
 from rcrp_desktop.ui.session import CallSession
 from rcrp_desktop.ui.widgets.closure_panel import ClosurePanel
 from rcrp_desktop.ui.widgets.guidance_panel import GuidancePanel

@@ -5,7 +5,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QGridLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
-from rcrp_desktop.domain.closure import describe_note
+from rcrp_desktop.domain.call.closure import describe_note
 from rcrp_desktop.domain.outcomes import MEANINGS
 from rcrp_desktop.ui.action_table import button_text, buttons
 from rcrp_desktop.ui.qt_helpers import named

@@ -5,7 +5,7 @@ from html import escape
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QTextBrowser, QWidget
 
-from rcrp_desktop.domain.protocol import Question, RefKind
+from rcrp_desktop.domain.pack.protocol import Question, RefKind
 
 KIND_LABELS = {
     RefKind.LAW: "LAW",

@@ -3,7 +3,7 @@
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QListWidget, QListWidgetItem, QWidget
 
-from rcrp_desktop.domain.protocol import Pack
+from rcrp_desktop.domain.pack.protocol import Pack
 
 
 class ProgressPanel(QListWidget):

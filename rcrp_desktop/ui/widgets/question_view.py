@@ -19,8 +19,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from rcrp_desktop.domain.engine import Given, is_urgent, rationale_required
-from rcrp_desktop.domain.protocol import Answer, InputKind, Question
+from rcrp_desktop.domain.call.engine import Given, is_urgent, rationale_required
+from rcrp_desktop.domain.pack.protocol import Answer, InputKind, Question
 from rcrp_desktop.ui.qt_helpers import named
 
 DIGIT_KEYS = {getattr(Qt.Key, f"Key_{n}"): n for n in range(1, 10)}

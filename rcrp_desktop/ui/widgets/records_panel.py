@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from rcrp_desktop.domain.outcomes import MEANINGS
-from rcrp_desktop.domain.protocol import Pack
+from rcrp_desktop.domain.pack.protocol import Pack
 from rcrp_desktop.storage.repository import RecordQuery, Store
 from rcrp_desktop.ui.models.records_model import RecordIdRole, RecordsModel
 from rcrp_desktop.ui.qt_helpers import named

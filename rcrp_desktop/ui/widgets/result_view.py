@@ -11,7 +11,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from rcrp_desktop.domain.engine import Recommendation
+from rcrp_desktop.domain.call.engine import Recommendation
 from rcrp_desktop.ui.qt_helpers import named
 
 ROLE_LABELS = {"urgent": "Urgent", "decided": "Decided it", "considered": "Considered"}

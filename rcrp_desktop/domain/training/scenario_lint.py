@@ -15,12 +15,13 @@ from pathlib import Path
 from typing import Any
 
 from rcrp_desktop.domain.errors import PackError
-from rcrp_desktop.domain.findings import Check
-from rcrp_desktop.domain.loader import display_name, find_pack, load_pack
+from rcrp_desktop.domain.pack.loader import display_name, find_pack, load_pack
+from rcrp_desktop.domain.pack.protocol import Pack
+from rcrp_desktop.domain.pack.schema import PACK_ID_PATTERN
 from rcrp_desktop.domain.problems import Problem
-from rcrp_desktop.domain.protocol import Pack
-from rcrp_desktop.domain.scenario import Scenario, reached
-from rcrp_desktop.domain.scenario_read import (
+from rcrp_desktop.domain.training.findings import Check
+from rcrp_desktop.domain.training.scenario import Scenario, reached
+from rcrp_desktop.domain.training.scenario_read import (
     SCENARIO_KEYS,
     TOP_KEYS,
     ScenarioReader,
@@ -31,9 +32,8 @@ from rcrp_desktop.domain.scenario_read import (
     read_outcome,
     read_time,
 )
-from rcrp_desktop.domain.scenario_run import StepError, replay
-from rcrp_desktop.domain.schema import PACK_ID_PATTERN
-from rcrp_desktop.domain.scoring import Band, score_run
+from rcrp_desktop.domain.training.scenario_run import StepError, replay
+from rcrp_desktop.domain.training.scoring import Band, score_run
 
 SCENARIO_FOLDER = "scenarios"
 

@@ -39,13 +39,18 @@ from dataclasses import asdict, dataclass
 from enum import StrEnum
 from typing import Any
 
-from rcrp_desktop.domain.findings import Check, Finding
+from rcrp_desktop.domain.call.rationale_rule import RATIONALE_LEARNING, substantive
+from rcrp_desktop.domain.call.walk import answer_label, rationale_required
 from rcrp_desktop.domain.outcomes import MEANINGS
-from rcrp_desktop.domain.rationale_rule import RATIONALE_LEARNING, substantive
-from rcrp_desktop.domain.scenario import ExpectedAnswer, Scenario
-from rcrp_desktop.domain.scenario_run import Moment, Run, replay
-from rcrp_desktop.domain.scoring_timing import outcome_time, response, settled_at, urgent_time
-from rcrp_desktop.domain.walk import answer_label, rationale_required
+from rcrp_desktop.domain.training.findings import Check, Finding
+from rcrp_desktop.domain.training.scenario import ExpectedAnswer, Scenario
+from rcrp_desktop.domain.training.scenario_run import Moment, Run, replay
+from rcrp_desktop.domain.training.scoring_timing import (
+    outcome_time,
+    response,
+    settled_at,
+    urgent_time,
+)
 
 MAX_MINOR_FOR_COMPLIANT = 2
 __all__ = ["Band", "Check", "Finding", "Score", "band_for", "score_run"]

@@ -11,7 +11,7 @@ from dataclasses import dataclass, fields
 from datetime import datetime, timedelta
 from typing import Any, Literal, TypeVar
 
-from rcrp_desktop.domain.engine import Decision, Recommendation
+from rcrp_desktop.domain.call.engine import Decision, Recommendation
 from rcrp_desktop.domain.outcomes import (
     MEANINGS,
     OutcomeCode,

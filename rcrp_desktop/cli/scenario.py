@@ -18,16 +18,16 @@ from pathlib import Path
 from rcrp_desktop import paths
 from rcrp_desktop.domain.errors import Error
 from rcrp_desktop.domain.problems import Problem
-from rcrp_desktop.domain.scenario import Scenario
-from rcrp_desktop.domain.scenario_lint import (
+from rcrp_desktop.domain.training.scenario import Scenario
+from rcrp_desktop.domain.training.scenario_lint import (
     PackShelf,
     check_scenarios,
     find_scenario,
     load_scenario,
     load_scenarios,
 )
-from rcrp_desktop.domain.scenario_run import ScenarioError, load_run
-from rcrp_desktop.domain.scoring import Score, score_run
+from rcrp_desktop.domain.training.scenario_run import ScenarioError, load_run
+from rcrp_desktop.domain.training.scoring import Score, score_run
 from rcrp_desktop.storage.data import database_path
 from rcrp_desktop.storage.errors import StorageError
 from rcrp_desktop.storage.repository import Store

@@ -12,12 +12,9 @@ from dataclasses import replace
 from types import MappingProxyType
 from typing import Any
 
-from rcrp_desktop.domain.errors import AnswerError, Refusal
-from rcrp_desktop.domain.outcomes import OutcomeCode
-from rcrp_desktop.domain.protocol import Pack
-from rcrp_desktop.domain.recommendation import Reason, Recommendation, recommend
-from rcrp_desktop.domain.state import Action, Decision, Event, Given, State
-from rcrp_desktop.domain.walk import (
+from rcrp_desktop.domain.call.recommendation import Reason, Recommendation, recommend
+from rcrp_desktop.domain.call.state import Action, Decision, Event, Given, State
+from rcrp_desktop.domain.call.walk import (
     Value,
     answer_label,
     check_rationale,
@@ -27,6 +24,9 @@ from rcrp_desktop.domain.walk import (
     rationale_required,
     walk,
 )
+from rcrp_desktop.domain.errors import AnswerError, Refusal
+from rcrp_desktop.domain.outcomes import OutcomeCode
+from rcrp_desktop.domain.pack.protocol import Pack
 
 __all__ = [
     "Action",

@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 
 from rcrp_desktop import __version__, paths
-from rcrp_desktop.exits import Exit
+from rcrp_desktop.cli.exits import Exit
 from rcrp_desktop.storage.errors import StorageError
 
 DEFAULT_PACK = "rcrp-england"
@@ -38,7 +38,8 @@ def _common(parser: argparse.ArgumentParser) -> None:
 
 def build_parser() -> argparse.ArgumentParser:
     """Every command (the headless ones' modules are imported here, not to open the window)."""
-    from rcrp_desktop import records_cli, scenario_cli
+    from rcrp_desktop.cli import records as records_cli
+    from rcrp_desktop.cli import scenario as scenario_cli
 
     parser = argparse.ArgumentParser(
         prog="rcrp-desktop",
@@ -103,7 +104,8 @@ def _main(argv: list[str] | None) -> int:
     data_dir = paths.data_dir(args.data_dir)
     if args.command in (None, "gui"):
         return gui(forms_root, args.pack, data_dir, training=args.training)
-    from rcrp_desktop import records_cli, script_cli
+    from rcrp_desktop.cli import records as records_cli
+    from rcrp_desktop.cli import script as script_cli
 
     if args.command == "forms":
         return script_cli.forms_check(args.paths or [forms_root], forms_root)

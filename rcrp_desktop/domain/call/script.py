@@ -5,9 +5,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from rcrp_desktop.domain import engine
+from rcrp_desktop.domain.call import engine
 from rcrp_desktop.domain.errors import AnswerError, ScriptError
-from rcrp_desktop.domain.protocol import Pack
+from rcrp_desktop.domain.pack.protocol import Pack
 
 
 @dataclass(frozen=True)

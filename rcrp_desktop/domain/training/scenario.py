@@ -8,10 +8,10 @@ marks the run against the scenario's expectations.
 
 from dataclasses import dataclass, field
 
+from rcrp_desktop.domain.call.state import State
 from rcrp_desktop.domain.outcomes import OutcomeCode
-from rcrp_desktop.domain.protocol import Pack
-from rcrp_desktop.domain.scenario_run import Run, RunStep, ScenarioError
-from rcrp_desktop.domain.state import State
+from rcrp_desktop.domain.pack.protocol import Pack
+from rcrp_desktop.domain.training.scenario_run import Run, RunStep, ScenarioError
 
 __all__ = [
     "CallerLine",

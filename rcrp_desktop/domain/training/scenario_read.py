@@ -9,17 +9,8 @@ from collections.abc import Mapping
 from typing import Any
 
 from rcrp_desktop.domain.outcomes import OutcomeCode
-from rcrp_desktop.domain.protocol import InputKind, Outcome, Pack, Question
-from rcrp_desktop.domain.scenario import (
-    CallerLine,
-    ExpectedAnswer,
-    ExpectedOutcome,
-    Inject,
-    TimeLimits,
-    Trigger,
-)
-from rcrp_desktop.domain.scenario_run import RunStep, ScenarioError, parse_step
-from rcrp_desktop.domain.schema import (
+from rcrp_desktop.domain.pack.protocol import InputKind, Outcome, Pack, Question
+from rcrp_desktop.domain.pack.schema import (
     BOOL,
     STR,
     STR_LIST,
@@ -29,6 +20,15 @@ from rcrp_desktop.domain.schema import (
     Key,
     Reader,
 )
+from rcrp_desktop.domain.training.scenario import (
+    CallerLine,
+    ExpectedAnswer,
+    ExpectedOutcome,
+    Inject,
+    TimeLimits,
+    Trigger,
+)
+from rcrp_desktop.domain.training.scenario_run import RunStep, ScenarioError, parse_step
 
 
 def _is_seconds(value: Any) -> bool:

@@ -5,14 +5,16 @@ import json
 import sys
 from pathlib import Path
 
-from rcrp_desktop import paths, records_cli, scenario_cli
-from rcrp_desktop.domain import engine
+from rcrp_desktop import paths
+from rcrp_desktop.cli import records as records_cli
+from rcrp_desktop.cli import scenario as scenario_cli
+from rcrp_desktop.cli.exits import Exit
+from rcrp_desktop.domain.call import engine
+from rcrp_desktop.domain.call.script import load_script, mismatches, run_script
 from rcrp_desktop.domain.errors import PackError, ScriptError
-from rcrp_desktop.domain.loader import check_paths, display_name, find_pack, load_pack
-from rcrp_desktop.domain.protocol import Pack
-from rcrp_desktop.domain.scenario_lint import check_scenarios, split_targets
-from rcrp_desktop.domain.script import load_script, mismatches, run_script
-from rcrp_desktop.exits import Exit
+from rcrp_desktop.domain.pack.loader import check_paths, display_name, find_pack, load_pack
+from rcrp_desktop.domain.pack.protocol import Pack
+from rcrp_desktop.domain.training.scenario_lint import check_scenarios, split_targets
 
 
 def forms_check(targets: list[Path], forms_root: Path | None = None) -> int:

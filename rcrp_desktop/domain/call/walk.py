@@ -4,7 +4,15 @@ from collections.abc import Mapping
 from typing import Any, Protocol
 
 from rcrp_desktop.domain.errors import AnswerError, Refusal
-from rcrp_desktop.domain.protocol import Condition, InputKind, Outcome, Pack, Question, Route, Test
+from rcrp_desktop.domain.pack.protocol import (
+    Condition,
+    InputKind,
+    Outcome,
+    Pack,
+    Question,
+    Route,
+    Test,
+)
 
 Value = str | tuple[str, ...]
 

@@ -5,9 +5,9 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any, Literal
 
+from rcrp_desktop.domain.call.walk import Value, rationale_required
 from rcrp_desktop.domain.outcomes import OutcomeCode
-from rcrp_desktop.domain.protocol import Outcome, Pack, Question
-from rcrp_desktop.domain.walk import Value, rationale_required
+from rcrp_desktop.domain.pack.protocol import Outcome, Pack, Question
 
 Action = Literal["answer", "change", "rationale", "decide"]
 

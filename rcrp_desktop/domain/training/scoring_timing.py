@@ -5,9 +5,9 @@ revealed by time comes up at its time (at the start, on a run without timings). 
 a step after that moment: see `Inject`.
 """
 
-from rcrp_desktop.domain.findings import Check, Finding
-from rcrp_desktop.domain.scenario import Inject, Scenario, reached
-from rcrp_desktop.domain.scenario_run import Moment, RunStep
+from rcrp_desktop.domain.training.findings import Check, Finding
+from rcrp_desktop.domain.training.scenario import Inject, Scenario, reached
+from rcrp_desktop.domain.training.scenario_run import Moment, RunStep
 
 VERY_LATE_FACTOR = 2  # later than this many times the expectation is safety-critical
 URGENT_LEARNING = (

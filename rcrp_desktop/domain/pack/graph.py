@@ -5,8 +5,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from rcrp_desktop.domain.problems import Problem
-from rcrp_desktop.domain.protocol import (
+from rcrp_desktop.domain.pack.protocol import (
     URGENT_LIMBS,
     Condition,
     InputKind,
@@ -14,6 +13,7 @@ from rcrp_desktop.domain.protocol import (
     Outcome,
     Question,
 )
+from rcrp_desktop.domain.problems import Problem
 
 Report = Callable[[str, str], None]  # (node id, message)
 

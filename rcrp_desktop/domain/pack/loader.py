@@ -14,12 +14,11 @@ from typing import Any
 
 import rtoml
 
-from rcrp_desktop.domain import graph, pack_safety
 from rcrp_desktop.domain.errors import PackError
-from rcrp_desktop.domain.pack_meta import check_phases, referral_test
-from rcrp_desktop.domain.problems import Problem
-from rcrp_desktop.domain.protocol import Node, Outcome, Pack, Question
-from rcrp_desktop.domain.schema import (
+from rcrp_desktop.domain.pack import graph, pack_safety
+from rcrp_desktop.domain.pack.pack_meta import check_phases, referral_test
+from rcrp_desktop.domain.pack.protocol import Node, Outcome, Pack, Question
+from rcrp_desktop.domain.pack.schema import (
     JURISDICTIONS,
     PACK_ID_PATTERN,
     PACK_KEYS,
@@ -28,6 +27,7 @@ from rcrp_desktop.domain.schema import (
     read_node,
     read_sections,
 )
+from rcrp_desktop.domain.problems import Problem
 
 MAX_EXTENDS_DEPTH = 8
 logger = logging.getLogger(__name__)

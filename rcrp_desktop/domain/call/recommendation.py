@@ -3,10 +3,10 @@
 from dataclasses import dataclass, field
 from typing import Literal
 
+from rcrp_desktop.domain.call.state import State
+from rcrp_desktop.domain.call.walk import answer_label, holds, is_urgent, question_of, route_taken
 from rcrp_desktop.domain.outcomes import MEANINGS, URGENT_OUTCOME, OutcomeCode, police_attend
-from rcrp_desktop.domain.protocol import Condition, Outcome, Pack, Question
-from rcrp_desktop.domain.state import State
-from rcrp_desktop.domain.walk import answer_label, holds, is_urgent, question_of, route_taken
+from rcrp_desktop.domain.pack.protocol import Condition, Outcome, Pack, Question
 
 Role = Literal["urgent", "decided", "considered"]
 

@@ -8,9 +8,9 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from graphlib import CycleError, TopologicalSorter
 
-from rcrp_desktop.domain import graph
 from rcrp_desktop.domain.outcomes import Response, response
-from rcrp_desktop.domain.protocol import Condition, InputKind, Outcome, Question, Route
+from rcrp_desktop.domain.pack import graph
+from rcrp_desktop.domain.pack.protocol import Condition, InputKind, Outcome, Question, Route
 
 # On every path, every danger-screen question comes within this many questions of the start.
 DANGER_WITHIN = 6

@@ -12,10 +12,10 @@ from typing import Any
 from rcrp_desktop import paths
 from rcrp_desktop.calls.exports import ExportResult, export_handover, export_handover_text
 from rcrp_desktop.calls.recorder import CallRecorder
-from rcrp_desktop.domain.closure import describe_note, note_from
+from rcrp_desktop.domain.call.closure import describe_note, note_from
+from rcrp_desktop.domain.call.script import Script
 from rcrp_desktop.domain.errors import ScriptError
-from rcrp_desktop.domain.protocol import Pack
-from rcrp_desktop.domain.script import Script
+from rcrp_desktop.domain.pack.protocol import Pack
 from rcrp_desktop.export.errors import ExportError, RequestError
 from rcrp_desktop.export.source import shipped_pack_finder
 from rcrp_desktop.storage.data import database_path

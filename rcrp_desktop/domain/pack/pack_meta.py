@@ -3,8 +3,8 @@
 from collections.abc import Mapping
 from typing import Any
 
-from rcrp_desktop.domain import graph
-from rcrp_desktop.domain.protocol import Question, Test
+from rcrp_desktop.domain.pack import graph
+from rcrp_desktop.domain.pack.protocol import Question, Test
 
 
 def referral_test(raw: Any, nodes: Mapping[str, Any], report: graph.Report) -> Test | None:

@@ -24,9 +24,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-from rcrp_desktop.domain import engine
+from rcrp_desktop.domain.call import engine
 from rcrp_desktop.domain.errors import AnswerError, Error
-from rcrp_desktop.domain.protocol import Pack
+from rcrp_desktop.domain.pack.protocol import Pack
 
 RunAction = Literal["answer", "change", "rationale", "decide", "reassess"]
 ACTIONS: tuple[RunAction, ...] = ("answer", "change", "rationale", "decide", "reassess")

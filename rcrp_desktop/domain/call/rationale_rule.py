@@ -9,8 +9,8 @@ mentioned." is. The rule is a floor for training feedback, not a judgement of qu
 import re
 from typing import Any
 
-from rcrp_desktop.domain.protocol import Question
-from rcrp_desktop.domain.walk import answer_label
+from rcrp_desktop.domain.call.walk import answer_label
+from rcrp_desktop.domain.pack.protocol import Question
 
 MIN_RATIONALE_WORDS = 5
 MIN_NEW_WORDS = 3

@@ -10,8 +10,8 @@ the figures; forms/README.md quotes them.
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
-from rcrp_desktop.domain.protocol import Condition, InputKind, Outcome, Pack, Question
-from rcrp_desktop.domain.walk import route_taken
+from rcrp_desktop.domain.call.walk import route_taken
+from rcrp_desktop.domain.pack.protocol import Condition, InputKind, Outcome, Pack, Question
 
 
 @dataclass(frozen=True)

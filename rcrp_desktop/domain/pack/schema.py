@@ -7,8 +7,7 @@ from datetime import date, datetime
 from typing import Any, TypeVar
 
 from rcrp_desktop.domain.outcomes import OutcomeCode
-from rcrp_desktop.domain.problems import Problem
-from rcrp_desktop.domain.protocol import (
+from rcrp_desktop.domain.pack.protocol import (
     Answer,
     Condition,
     InputKind,
@@ -22,6 +21,7 @@ from rcrp_desktop.domain.protocol import (
     Section,
     Test,
 )
+from rcrp_desktop.domain.problems import Problem
 
 ID_PATTERN = re.compile(r"^[a-z][a-z0-9_]*$")
 PACK_ID_PATTERN = re.compile(r"^[a-z][a-z0-9-]*$")

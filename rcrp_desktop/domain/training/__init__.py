@@ -1,0 +1,1 @@
+"""Training scenarios: reading and linting them, replaying a run, scoring it."""
