@@ -61,6 +61,16 @@ class Outbox:
             return Sent()
         return Sent((written,))
 
+    def resend(self, command: CallCommand) -> Sent:
+        """The handler entered the waiting answer again (pressed Enter again, perhaps with a
+        correction): it takes the place of the one waiting for the same question, if that is
+        the last one waiting, rather than queueing behind it; then everything is retried."""
+        last = self.waiting[-1].command if self.waiting else None
+        if last is not None and last.question and last.question == command.question:
+            self.waiting[-1] = Waiting(command, self.waiting[-1].error)
+            return self.retry()
+        return self.send(command)
+
     def retry(self) -> Sent:
         """Send the waiting commands again, in order, until one still cannot be saved."""
         written: list[Written] = []

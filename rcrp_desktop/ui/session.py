@@ -108,7 +108,9 @@ class CallSession(QObject):
         else:  # unchanged: move on without writing anything
             self._show_after(question.id)
             return None
-        return self.send(command)
+        sent = self.outbox.resend(command)  # Enter again on a waiting answer retries it
+        self._adopt(sent)
+        return sent
 
     def decide(self, code: OutcomeCode, rationale: str) -> "Sent":
         return self.send(Decide(record_id=self.record_id, code=code.value, rationale=rationale))

@@ -152,3 +152,19 @@ def test_an_export_finishing_after_another_call_is_opened_lands_on_its_own_recor
     assert opened == [tmp_path / "h.pdf"] and (tmp_path / "h.pdf").exists()
     assert store.events(first)[-1].kind == "exported"
     assert all(e.kind != "exported" for e in store.events(window.session.record_id))
+
+
+def test_enter_again_on_an_answer_waiting_to_be_saved_retries_it_not_twice(
+    qtbot: QtBot, window: MainWindow, store: Store
+) -> None:
+    start_call(qtbot, window, "rcrp-england")
+    record = window.session.record_id
+    refuse_writes(store, True)
+    answer_by_keyboard(qtbot, window, "Flat 2, 3 Example Road", "")
+    press(qtbot, window, Qt.Key.Key_Return)  # again, as a handler does when nothing happens
+    assert len(window.session.outbox.waiting) == 1
+    refuse_writes(store, False)
+    press(qtbot, window, Qt.Key.Key_Return)  # and again: now it saves, once
+    assert window.session.outbox.saved and says_saved(window)
+    assert len(answers_to(store, record, "ctx_location")) == 1
+    assert window.question_view.question.id == "ctx_callback"
