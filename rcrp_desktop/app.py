@@ -72,22 +72,16 @@ def _show_unexpected(
 def open_store(data_dir: Path, training: bool) -> "Store":
     """Open the data folder's record database (live or training)."""
     # Imported here: sqlite-utils costs as much to import as Qt, and the window is shown first.
-    from rcrp_desktop.storage.data import database_path
-    from rcrp_desktop.storage.records import Mode
-    from rcrp_desktop.storage.repository import Store
+    from rcrp_desktop.calls.records import open_store as open_it
 
-    mode: Mode = "training" if training else "live"
-    return Store.open(database_path(data_dir, mode), mode)
+    return open_it(data_dir, training)
 
 
 def open_records(data_dir: Path, training: bool) -> tuple[InstanceLock, "Store"]:
     """Own the data folder (one copy of the app per folder) and open its record database."""
-    lock = InstanceLock(data_dir).acquire()
-    try:
-        return lock, open_store(data_dir, training)
-    except StorageError:
-        lock.release()
-        raise
+    from rcrp_desktop.calls.records import open_records as open_them
+
+    return open_them(data_dir, training)
 
 
 class OpenAfterFirstPaint(QObject):

@@ -11,8 +11,30 @@ from rcrp_desktop.calls.followups import Overdue, overdue_records
 from rcrp_desktop.calls.recorder import CallRecorder
 from rcrp_desktop.domain.training.scenario import Scenario
 from rcrp_desktop.storage.repository import Store, StoredEvent
-from rcrp_desktop.storage.training_runs import CLOCK_NOTE, scenario_of, time_passed
+from rcrp_desktop.storage.training_runs import (
+    CLOCK_NOTE,
+    SCENARIO_NOTE,
+    RunRow,
+    runs_csv,
+    runs_for,
+    scenario_note,
+    scenario_of,
+    time_passed,
+)
 from rcrp_desktop.times import parse_utc
+
+# The trainees' runs, and the notes that mark a record as a run, for the window's trainer view.
+__all__ = [
+    "CLOCK_NOTE",
+    "SCENARIO_NOTE",
+    "RunRow",
+    "ScenarioRun",
+    "overdue_on_clock",
+    "resumed_run",
+    "runs_csv",
+    "runs_for",
+    "scenario_note",
+]
 
 FAR_FUTURE = datetime(9999, 1, 1, tzinfo=UTC)
 

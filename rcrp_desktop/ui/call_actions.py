@@ -8,19 +8,19 @@ from PySide6.QtCore import Slot
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QMessageBox, QStatusBar, QWidget
 
-from rcrp_desktop import APP_TITLE, paths
+from rcrp_desktop import APP_TITLE
 from rcrp_desktop.calls.commands import CallCommand, Close, Decide, RecordNote
+from rcrp_desktop.calls.desk import load_handler, save_handler
+from rcrp_desktop.calls.errors import StorageError
 from rcrp_desktop.domain.pack.protocol import Pack
-from rcrp_desktop.storage.errors import StorageError
-from rcrp_desktop.storage.identity import load_handler, save_handler
 from rcrp_desktop.ui.widgets.overdue_bar import OverdueBar
 
 # The dialogs and the storage layer are imported where they are first needed, not here: the
 # window is on screen before either is loaded (start-up benchmark, bench/bench_window.py).
 if TYPE_CHECKING:
     from rcrp_desktop.calls.recorder import CallRecorder
+    from rcrp_desktop.calls.records import Records as Store
     from rcrp_desktop.domain.partners import Directory
-    from rcrp_desktop.storage.repository import Store
     from rcrp_desktop.ui.export_flow import ExportFlow
     from rcrp_desktop.ui.session import CallSession
 
@@ -254,16 +254,12 @@ class CallActionsMixin:
 
     def partner_directory(self, jurisdiction: str) -> "Directory":
         """The force's partner directory: the local edited copy, else the shipped seed."""
-        from rcrp_desktop.domain.partners import DirectoryError, load_directory
-        from rcrp_desktop.storage.directory_file import load_local
+        from rcrp_desktop.calls.desk import partner_directory
 
-        seeds = paths.forms_dir() / "partners"
-        if self.data_dir is not None:
-            try:
-                return load_local(self.data_dir, jurisdiction, seeds)
-            except (StorageError, DirectoryError) as error:
-                self.statusBar().showMessage(f"Partner directory: {error}", 15000)
-        return load_directory(seeds / f"{jurisdiction}.json")
+        directory, problem = partner_directory(self.data_dir, jurisdiction)
+        if problem:
+            self.statusBar().showMessage(problem, 15000)
+        return directory
 
     @Slot()
     def edit_partner_directory(self) -> None:

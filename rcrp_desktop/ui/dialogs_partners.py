@@ -27,6 +27,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from rcrp_desktop.calls.desk import save_directory
+from rcrp_desktop.calls.errors import StorageError
 from rcrp_desktop.domain.partners import (
     AGENCY_KEYS,
     AGENCY_LABELS,
@@ -38,8 +40,6 @@ from rcrp_desktop.domain.partners import (
     parse_routes,
     validate,
 )
-from rcrp_desktop.storage.directory_file import save_local
-from rcrp_desktop.storage.errors import StorageError
 from rcrp_desktop.ui.qt_helpers import named
 
 COLUMNS = ("Agency type", "Agency", "Team", "Phone routes", "Hours")
@@ -351,7 +351,7 @@ class PartnerDirectoryDialog(QDialog):
             self._show_problems(problems)
             return
         try:
-            self.saved = save_local(self.data_dir, edited)
+            self.saved = save_directory(self.data_dir, edited)
         except (StorageError, DirectoryError) as error:
             self._show_problems([str(error), "Your edits are still here: save again when you can."])
             return

@@ -15,19 +15,19 @@ from PySide6.QtGui import QDesktopServices, QGuiApplication
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
 from rcrp_desktop import APP_TITLE
+from rcrp_desktop.calls.errors import StorageError
 from rcrp_desktop.calls.exports import ExportResult, record_export
 from rcrp_desktop.export.errors import ExportError
 from rcrp_desktop.export.handover import Built, build_handover_pdf, build_handover_text
 from rcrp_desktop.export.recipients import Recipient, load_templates, recipients_for
 from rcrp_desktop.export.source import ExportSource, load_source
-from rcrp_desktop.storage.errors import StorageError
 from rcrp_desktop.ui.form_dialog import Field, FormDialog
 from rcrp_desktop.ui.tasks import run_task
 
 if TYPE_CHECKING:
     from rcrp_desktop.calls.recorder import CallRecorder
+    from rcrp_desktop.calls.records import Records as Store
     from rcrp_desktop.domain.pack.protocol import PackFinder
-    from rcrp_desktop.storage.repository import Store
 
 PDF_FILE, TEXT_CLIPBOARD = "pdf", "text"
 

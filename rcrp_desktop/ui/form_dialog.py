@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from rcrp_desktop.calls.desk import ROLES, Handler
 from rcrp_desktop.domain.call.closure import (
     CallerInformed,
     Deployment,
@@ -28,7 +29,6 @@ from rcrp_desktop.domain.call.closure import (
 from rcrp_desktop.domain.outcomes import MEANINGS, OutcomeCode, Response, response
 from rcrp_desktop.domain.pack.protocol import Pack
 from rcrp_desktop.domain.partners import Partner
-from rcrp_desktop.storage.identity import ROLES, Handler
 
 Kind = Literal["line", "text", "choice", "check"]
 

@@ -20,9 +20,9 @@ from PySide6.QtWidgets import (
 )
 
 from rcrp_desktop import APP_TITLE
+from rcrp_desktop.calls.errors import ClosureError, RecordClosedError, StorageError
 from rcrp_desktop.domain.errors import AnswerError, Refusal
 from rcrp_desktop.domain.pack.protocol import Pack, exact_pack
-from rcrp_desktop.storage.errors import ClosureError, RecordClosedError, StorageError
 from rcrp_desktop.ui.banners import notice_text, urgent_text
 from rcrp_desktop.ui.call_actions import CallActionsMixin
 from rcrp_desktop.ui.dialogs import ChangeReasonDialog, IncidentDialog
@@ -38,9 +38,9 @@ if TYPE_CHECKING:
     from rcrp_desktop.calls.commands import CallCommand
     from rcrp_desktop.calls.outbox import Sent
     from rcrp_desktop.calls.recorder import CallRecorder
+    from rcrp_desktop.calls.records import Records as Store
     from rcrp_desktop.domain.call.engine import Recommendation
     from rcrp_desktop.domain.partners import Directory
-    from rcrp_desktop.storage.repository import Store
     from rcrp_desktop.ui.session import CallSession
     from rcrp_desktop.ui.widgets.call_page import CallPage
     from rcrp_desktop.ui.widgets.question_view import QuestionView
@@ -409,8 +409,12 @@ class MainWindow(CallActionsMixin, QMainWindow):
 
     def _set_saved_label(self, text: str, *, failed: bool) -> None:
         self.saved_label.setText(text)
-        self.saved_label.setProperty("failed", "yes" if failed else "no")
-        self.saved_label.style().polish(self.saved_label)  # the colour follows the property
+        state = "yes" if failed else "no"
+        if self.saved_label.property("failed") != state:
+            # The colour follows the property; polishing is a stylesheet pass, so only on a
+            # change (every answer sets the text).
+            self.saved_label.setProperty("failed", state)
+            self.saved_label.style().polish(self.saved_label)
 
     @Slot(int)
     def on_committed(self, seq: int) -> None:

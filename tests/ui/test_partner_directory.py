@@ -211,7 +211,7 @@ def test_a_failed_save_keeps_the_edits_on_screen(
     def full(data_dir: Path, directory: Directory) -> Directory:
         raise DirectoryFileError("The partner directory could not be saved (the disk is full).")
 
-    monkeypatch.setattr(dialogs_partners, "save_local", full)
+    monkeypatch.setattr(dialogs_partners, "save_directory", full)
     dialog = open_dialog(qtbot, england, data_dir)
     dialog.hours.setFocus()
     type_over(qtbot, "Weekdays")

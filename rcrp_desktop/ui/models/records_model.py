@@ -16,8 +16,9 @@ from PySide6.QtCore import (
     Signal,
 )
 
+from rcrp_desktop.calls.records import Mode, RecordQuery, RecordRow
+from rcrp_desktop.calls.records import Records as Store
 from rcrp_desktop.domain.outcomes import MEANINGS, OutcomeCode
-from rcrp_desktop.storage.repository import Mode, RecordQuery, RecordRow, Store
 from rcrp_desktop.times import parse_utc
 from rcrp_desktop.ui.tasks import run_task
 

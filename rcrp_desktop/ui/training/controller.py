@@ -22,13 +22,19 @@ from PySide6.QtWidgets import QDockWidget, QMessageBox
 
 from rcrp_desktop import APP_TITLE, paths
 from rcrp_desktop.calls.commands import LetTimePass
+from rcrp_desktop.calls.errors import StorageError
 from rcrp_desktop.calls.recorder import CallRecorder
-from rcrp_desktop.calls.training_run import ScenarioRun, overdue_on_clock, resumed_run, when
+from rcrp_desktop.calls.training_run import (
+    SCENARIO_NOTE,
+    ScenarioRun,
+    overdue_on_clock,
+    resumed_run,
+    scenario_note,
+    when,
+)
 from rcrp_desktop.domain.errors import Error
 from rcrp_desktop.domain.training.scenario import Scenario, injects_due, lines_due
 from rcrp_desktop.domain.training.scenario_lint import load_scenarios
-from rcrp_desktop.storage.errors import StorageError
-from rcrp_desktop.storage.training_runs import SCENARIO_NOTE, scenario_note
 from rcrp_desktop.ui.training.caller_panel import CallerPanel, clock_text
 
 if TYPE_CHECKING:

@@ -24,12 +24,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from rcrp_desktop.calls.records import Records as Store
+from rcrp_desktop.calls.training_run import RunRow, runs_csv, runs_for
 from rcrp_desktop.domain.training.scenario import Scenario
 from rcrp_desktop.export.debrief_pdf import duration
 from rcrp_desktop.export.errors import ExportError
 from rcrp_desktop.export.files import write_atomically
-from rcrp_desktop.storage.repository import Store
-from rcrp_desktop.storage.training_runs import RunRow, runs_csv, runs_for
 from rcrp_desktop.times import parse_utc
 from rcrp_desktop.ui.qt_helpers import named
 from rcrp_desktop.ui.tasks import run_task

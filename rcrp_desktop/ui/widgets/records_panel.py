@@ -21,9 +21,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from rcrp_desktop.calls.records import RecordQuery
+from rcrp_desktop.calls.records import Records as Store
 from rcrp_desktop.domain.outcomes import MEANINGS
 from rcrp_desktop.domain.pack.protocol import Pack
-from rcrp_desktop.storage.repository import RecordQuery, Store
 from rcrp_desktop.ui.models.records_model import RecordIdRole, RecordsModel
 from rcrp_desktop.ui.qt_helpers import named
 

@@ -13,7 +13,7 @@ from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QMessageBox, QPushButton, QWidget
 
 from rcrp_desktop import APP_TITLE
-from rcrp_desktop.storage.errors import ClosureError, RecordClosedError, StorageError
+from rcrp_desktop.calls.errors import ClosureError, RecordClosedError, StorageError
 from rcrp_desktop.ui.qt_helpers import named
 
 if TYPE_CHECKING:

@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QLabel, QListWidget, QListWidgetItem, QVBoxLayout,
 from rcrp_desktop.ui.qt_helpers import named
 
 if TYPE_CHECKING:
-    from rcrp_desktop.storage.records import RecordSummary
+    from rcrp_desktop.calls.records import RecordSummary
 
 
 class StartPage(QWidget):

@@ -1,0 +1,39 @@
+"""The desk: who is at the keyboard, and the force's partner directory as this PC keeps it.
+
+The handler's identity and the edited directory are files in the data folder; the window reads
+and saves them through here.
+"""
+
+from pathlib import Path
+
+from rcrp_desktop import paths
+from rcrp_desktop.domain.partners import Directory, DirectoryError, load_directory
+from rcrp_desktop.storage.directory_file import load_local, save_local
+from rcrp_desktop.storage.errors import StorageError
+from rcrp_desktop.storage.identity import ROLES, Handler, load_handler, save_handler
+
+__all__ = [
+    "ROLES",
+    "Handler",
+    "load_handler",
+    "partner_directory",
+    "save_directory",
+    "save_handler",
+]
+
+
+def partner_directory(data_dir: Path | None, jurisdiction: str) -> tuple[Directory, str]:
+    """The force's partner directory: the local edited copy, else the shipped seed; and a line
+    saying why the local copy could not be used ("" when it could, or there is none)."""
+    seeds = paths.forms_dir() / "partners"
+    if data_dir is not None:
+        try:
+            return load_local(data_dir, jurisdiction, seeds), ""
+        except (StorageError, DirectoryError) as error:
+            return load_directory(seeds / f"{jurisdiction}.json"), f"Partner directory: {error}"
+    return load_directory(seeds / f"{jurisdiction}.json"), ""
+
+
+def save_directory(data_dir: Path, directory: Directory) -> Directory:
+    """Save the edited directory in the data folder, whole or not at all; the saved copy."""
+    return save_local(data_dir, directory)
