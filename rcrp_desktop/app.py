@@ -142,7 +142,7 @@ def _handler(data_dir: Path) -> Handler | None:
         logger.warning("%s", error)
         handler = None
     if handler is None:
-        from rcrp_desktop.ui.form_dialog import ask_handler  # first start only
+        from rcrp_desktop.ui.dialogs.forms import ask_handler  # first start only
 
         handler = ask_handler(None, None)
         if handler is not None:

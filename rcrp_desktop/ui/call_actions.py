@@ -75,7 +75,7 @@ class CallActionsMixin:
         advice = session.recommendation() if session else None
         if session is None or advice is None or not advice.ready or advice.code is None:
             return
-        from rcrp_desktop.ui.form_dialog import ask_disagreement
+        from rcrp_desktop.ui.dialogs.forms import ask_disagreement
 
         chosen = ask_disagreement(self._widget, advice.code)
         if chosen is not None:
@@ -89,7 +89,7 @@ class CallActionsMixin:
 
     @Slot()
     def record_handover(self) -> None:
-        from rcrp_desktop.ui.form_dialog import ask_handover
+        from rcrp_desktop.ui.dialogs.forms import ask_handover
 
         if self.session is not None:
             advice = self.session.recommendation()
@@ -99,7 +99,7 @@ class CallActionsMixin:
 
     @Slot()
     def record_caller_informed(self) -> None:
-        from rcrp_desktop.ui.form_dialog import ask_caller_informed
+        from rcrp_desktop.ui.dialogs.forms import ask_caller_informed
 
         if self.session is not None:
             state = self.session.state
@@ -112,21 +112,21 @@ class CallActionsMixin:
 
     @Slot()
     def record_referrer_informed(self) -> None:
-        from rcrp_desktop.ui.form_dialog import ask_referrer_informed
+        from rcrp_desktop.ui.dialogs.forms import ask_referrer_informed
 
         if self.session is not None:
             self._record_note(ask_referrer_informed(self._widget))
 
     @Slot()
     def record_deployment(self) -> None:
-        from rcrp_desktop.ui.form_dialog import ask_deployment
+        from rcrp_desktop.ui.dialogs.forms import ask_deployment
 
         if self.session is not None:
             self._record_note(ask_deployment(self._widget))
 
     @Slot()
     def record_supervisor(self) -> None:
-        from rcrp_desktop.ui.form_dialog import ask_supervisor
+        from rcrp_desktop.ui.dialogs.forms import ask_supervisor
 
         if self.session is not None:
             self._record_note(ask_supervisor(self._widget))
@@ -146,7 +146,7 @@ class CallActionsMixin:
             current = load_handler(self.data_dir)
         except StorageError:
             current = None
-        from rcrp_desktop.ui.form_dialog import ask_handler
+        from rcrp_desktop.ui.dialogs.forms import ask_handler
 
         handler = ask_handler(self._widget, current)
         if handler is None:
@@ -240,7 +240,7 @@ class CallActionsMixin:
     @Slot()
     def confirm_overdue(self) -> None:
         recorder = self._overdue_recorder()
-        from rcrp_desktop.ui.form_dialog import ask_partner_confirmed
+        from rcrp_desktop.ui.dialogs.forms import ask_partner_confirmed
 
         note = ask_partner_confirmed(self._widget) if recorder is not None else None
         if (
@@ -266,7 +266,7 @@ class CallActionsMixin:
         pack = self.selected_pack()
         if pack is None or self.data_dir is None:
             return
-        from rcrp_desktop.ui.dialogs_partners import PartnerDirectoryDialog
+        from rcrp_desktop.ui.dialogs.partners import PartnerDirectoryDialog
 
         directory = self.partner_directory(pack.jurisdiction)
         PartnerDirectoryDialog.edit(

@@ -21,7 +21,7 @@ from rcrp_desktop.export.errors import ExportError
 from rcrp_desktop.export.handover import Built, build_handover_pdf, build_handover_text
 from rcrp_desktop.export.recipients import Recipient, load_templates, recipients_for
 from rcrp_desktop.export.source import ExportSource, load_source
-from rcrp_desktop.ui.form_dialog import Field, FormDialog
+from rcrp_desktop.ui.dialogs.forms import Field, FormDialog
 from rcrp_desktop.ui.tasks import run_task
 
 if TYPE_CHECKING:

@@ -134,7 +134,7 @@ class MainWindow(CallActionsMixin, QMainWindow):
         self.saved_label.setAccessibleName("Save status")
         self.statusBar().addPermanentWidget(self.saved_label)
         self.call_actions: dict[str, QAction] = {}
-        add_window_actions(self)
+        add_window_actions(self, self.call_actions)
         # Trainer mode (R26): small; the scenarios, caller panel and debrief load on first use.
         from rcrp_desktop.ui.training.actions import TrainingActions
 

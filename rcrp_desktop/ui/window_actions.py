@@ -1,19 +1,16 @@
 """The main window's keyboard shortcuts, built from the one action table (action_table.py)."""
 
-from typing import TYPE_CHECKING
-
 from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QWidget
 
 from rcrp_desktop.ui.action_table import of
 
-if TYPE_CHECKING:
-    from rcrp_desktop.ui.main_window import MainWindow
 
-
-def add_window_actions(window: "MainWindow") -> None:
+def add_window_actions(window: QWidget, call_actions: dict[str, QAction]) -> None:
     """Every window and call action as a window-wide QAction (its default context: the whole
-    window), so it works wherever the focus is; the call's are kept by name for the buttons
-    under the recommendation."""
+    window), so it works wherever the focus is; the call's are kept by name in `call_actions`
+    for the buttons under the recommendation. Each action's slot is the window's method of the
+    action's name (the window's type is not imported here: no import cycle)."""
     # Key strings, not QKeySequence.StandardKey: the first use of an enum makes PySide6 build
     # all of it (StandardKey has 70 members), and these are made before the first paint.
     for act in (*of("window"), *of("call")):
@@ -22,4 +19,4 @@ def add_window_actions(window: "MainWindow") -> None:
         action.triggered.connect(getattr(window, act.name))
         window.addAction(action)
         if act.group == "call":
-            window.call_actions[act.name] = action
+            call_actions[act.name] = action

@@ -13,7 +13,7 @@ from rcrp_desktop.domain.pack.protocol import Pack
 from rcrp_desktop.storage.data import database_path
 from rcrp_desktop.storage.repository import Store
 from rcrp_desktop.ui.dialogs import IncidentDialog
-from rcrp_desktop.ui.form_dialog import FormDialog
+from rcrp_desktop.ui.dialogs.forms import FormDialog
 from rcrp_desktop.ui.main_window import MainWindow
 from tests.ui.records_data import populate
 

@@ -26,8 +26,8 @@ from rcrp_desktop.storage.directory_file import (
     load_seed,
     local_path,
 )
-from rcrp_desktop.ui import dialogs_partners
-from rcrp_desktop.ui.dialogs_partners import PartnerDirectoryDialog
+from rcrp_desktop.ui.dialogs import partners as dialogs_partners
+from rcrp_desktop.ui.dialogs.partners import PartnerDirectoryDialog
 
 SEEDS = forms_dir() / "partners"
 NO = Qt.KeyboardModifier.NoModifier

@@ -12,7 +12,7 @@ from rcrp_desktop.app import stylesheet
 from rcrp_desktop.domain.call.script import load_script
 from rcrp_desktop.paths import examples_dir
 from rcrp_desktop.storage.repository import Store
-from rcrp_desktop.ui.form_dialog import Field, FormDialog
+from rcrp_desktop.ui.dialogs.forms import Field, FormDialog
 from tests.artifacts import artifacts
 from tests.ui.conftest import WindowFactory
 from tests.ui.test_main_window import answer_by_keyboard, press, start_call

@@ -139,8 +139,8 @@ def test_the_first_paint_comes_before_the_database_layer_and_the_dialogs_are_loa
     heavy = [
         "sqlite_utils",
         "rcrp_desktop.storage.repository",
-        "rcrp_desktop.ui.form_dialog",
-        "rcrp_desktop.ui.dialogs_partners",
+        "rcrp_desktop.ui.dialogs.forms",
+        "rcrp_desktop.ui.dialogs.partners",
         "rcrp_desktop.ui.widgets.call_page",
         "rcrp_desktop.ui.widgets.records_panel",
         "rcrp_desktop.ui.export_flow",

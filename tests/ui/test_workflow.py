@@ -267,7 +267,7 @@ def test_the_handover_offers_the_force_directory_partners(
         offered.extend(choices)
         return {f.name: as_shown(f) for f in fields} | {"agency": "", "directory": choices[1][0]}
 
-    import rcrp_desktop.ui.form_dialog as form_dialog
+    import rcrp_desktop.ui.dialogs.forms as form_dialog
 
     forms.clear()
     pytest.MonkeyPatch().setattr(form_dialog.FormDialog, "ask", classmethod(pick))

@@ -1,4 +1,5 @@
-"""Small dialogs, each with an `ask` classmethod that tests can replace."""
+"""The dialogs: small ones here, each with an `ask` classmethod that tests can replace; the
+forms (forms.py) and the partner directory (partners.py) beside them."""
 
 from PySide6.QtWidgets import QInputDialog, QWidget
 
