@@ -11,8 +11,8 @@ the record lists only whole exports, and every whole export is in the record.
 import contextlib
 import getpass
 from dataclasses import asdict, dataclass
-from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from rcrp_desktop.calls.commands import RecordNote
 from rcrp_desktop.calls.recorder import CallRecorder
@@ -96,27 +96,16 @@ def export_handover(
     recipient: Recipient | str,
     out_path: Path,
     *,
-    marking: str | None = None,
-    redact: bool = False,
-    lawful_basis: str = "",
     user: str | None = None,
     find_pack: PackFinder | None = None,
     recorder: CallRecorder | None = None,
-    now: datetime | None = None,
+    **options: Any,
 ) -> ExportResult:
-    """Read the record, build its handover PDF for `recipient`, write it, record the export."""
+    """Read the record, build its handover PDF for `recipient`, write it, record the export.
+    `options` are HandoverRequest's fields (marking, redact, lawful_basis, now)."""
     who = user or getpass.getuser()
     source = load_source(store, record_id, find_pack)
-    built = build_handover_pdf(
-        source,
-        recipient,
-        out_path,
-        marking=marking,
-        redact=redact,
-        lawful_basis=lawful_basis,
-        prepared_by=who,
-        now=now,
-    )
+    built = build_handover_pdf(source, recipient, out_path, prepared_by=who, **options)
     return record_export(store, built, who, recorder)
 
 
@@ -127,26 +116,16 @@ def export_handover_text(
     out_path: Path | None = None,
     *,
     shown_as: str = STANDARD_OUTPUT,
-    marking: str | None = None,
-    redact: bool = False,
-    lawful_basis: str = "",
     user: str | None = None,
     find_pack: PackFinder | None = None,
     recorder: CallRecorder | None = None,
-    now: datetime | None = None,
+    **options: Any,
 ) -> ExportResult:
-    """The plain-text handover, saved to `out_path` or returned in `.text`; recorded."""
+    """The plain-text handover, saved to `out_path` or returned in `.text`; recorded.
+    `options` are HandoverRequest's fields (marking, redact, lawful_basis, now)."""
     who = user or getpass.getuser()
     source = load_source(store, record_id, find_pack)
     built = build_handover_text(
-        source,
-        recipient,
-        out_path,
-        shown_as=shown_as,
-        marking=marking,
-        redact=redact,
-        lawful_basis=lawful_basis,
-        prepared_by=who,
-        now=now,
+        source, recipient, out_path, shown_as=shown_as, prepared_by=who, **options
     )
     return record_export(store, built, who, recorder)

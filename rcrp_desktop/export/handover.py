@@ -14,6 +14,7 @@ import hashlib
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from rcrp_desktop.export.content import build_handover
 from rcrp_desktop.export.errors import RequestError
@@ -44,6 +45,40 @@ class Built:
         return hashlib.sha256(self.data).hexdigest()
 
 
+@dataclass(frozen=True)
+class HandoverRequest:
+    """What a handover is asked to be: for which recipient type (an id or a Recipient), marked
+    how, whether third parties are left out, on what basis, prepared by whom and when."""
+
+    recipient: Recipient | str
+    marking: str | None = None
+    redact: bool = False
+    lawful_basis: str = ""
+    prepared_by: str = ""
+    now: datetime | None = None
+
+
+def handover_of(
+    source: ExportSource, request: HandoverRequest, templates: Templates | None = None
+) -> Handover:
+    """The handover's content for a request."""
+    chosen = templates or load_templates()
+    recipient = request.recipient
+    if isinstance(recipient, str):
+        recipient = chosen.recipient(recipient)
+    marking = chosen.marking if request.marking is None else request.marking
+    return build_handover(
+        source,
+        recipient,
+        chosen,
+        marking=check_marking(marking),
+        redact=request.redact,
+        lawful_basis=request.lawful_basis,
+        prepared_by=request.prepared_by,
+        now=request.now,
+    )
+
+
 def handover_for(
     source: ExportSource,
     recipient: Recipient | str,
@@ -56,43 +91,14 @@ def handover_for(
     templates: Templates | None = None,
 ) -> Handover:
     """The handover's content for this recipient type (an id or a Recipient)."""
-    chosen = templates or load_templates()
-    if isinstance(recipient, str):
-        recipient = chosen.recipient(recipient)
-    return build_handover(
-        source,
-        recipient,
-        chosen,
-        marking=check_marking(chosen.marking if marking is None else marking),
-        redact=redact,
-        lawful_basis=lawful_basis,
-        prepared_by=prepared_by,
-        now=now,
-    )
+    request = HandoverRequest(recipient, marking, redact, lawful_basis, prepared_by, now)
+    return handover_of(source, request, templates)
 
 
-def handover_text(
-    source: ExportSource,
-    recipient: Recipient | str,
-    *,
-    marking: str | None = None,
-    redact: bool = False,
-    lawful_basis: str = "",
-    prepared_by: str = "",
-    now: datetime | None = None,
-) -> str:
-    """The plain-text handover (the PDF's content), neither written nor recorded."""
-    return render_text(
-        handover_for(
-            source,
-            recipient,
-            marking=marking,
-            redact=redact,
-            lawful_basis=lawful_basis,
-            prepared_by=prepared_by,
-            now=now,
-        )
-    )
+def handover_text(source: ExportSource, recipient: Recipient | str, **options: Any) -> str:
+    """The plain-text handover (the PDF's content), neither written nor recorded. `options`
+    are HandoverRequest's fields."""
+    return render_text(handover_of(source, HandoverRequest(recipient, **options)))
 
 
 def build_handover_pdf(
@@ -100,26 +106,15 @@ def build_handover_pdf(
     recipient: Recipient | str,
     out_path: Path,
     *,
-    marking: str | None = None,
-    redact: bool = False,
-    lawful_basis: str = "",
-    prepared_by: str = "",
-    now: datetime | None = None,
     invariant: bool = False,
+    **options: Any,
 ) -> Built:
-    """Build the PDF and write it atomically to `out_path`. Touches no database: any thread."""
+    """Build the PDF and write it atomically to `out_path`. Touches no database: any thread.
+    `options` are HandoverRequest's fields."""
     from rcrp_desktop.export.pdf import render_pdf  # reportlab loads only when a PDF is made
 
     destination = check_destination(out_path)
-    handover = handover_for(
-        source,
-        recipient,
-        marking=marking,
-        redact=redact,
-        lawful_basis=lawful_basis,
-        prepared_by=prepared_by,
-        now=now,
-    )
+    handover = handover_of(source, HandoverRequest(recipient, **options))
     rendered = render_pdf(handover, invariant=invariant)
     write_atomically(destination, rendered.data)
     return Built(handover, PDF, rendered.data, rendered.pages, destination, destination.name)
@@ -131,23 +126,12 @@ def build_handover_text(
     out_path: Path | None = None,
     *,
     shown_as: str = STANDARD_OUTPUT,
-    marking: str | None = None,
-    redact: bool = False,
-    lawful_basis: str = "",
-    prepared_by: str = "",
-    now: datetime | None = None,
+    **options: Any,
 ) -> Built:
-    """The plain-text handover, written atomically to `out_path` when one is given."""
+    """The plain-text handover, written atomically to `out_path` when one is given.
+    `options` are HandoverRequest's fields."""
     destination = check_destination(out_path) if out_path is not None else None
-    handover = handover_for(
-        source,
-        recipient,
-        marking=marking,
-        redact=redact,
-        lawful_basis=lawful_basis,
-        prepared_by=prepared_by,
-        now=now,
-    )
+    handover = handover_of(source, HandoverRequest(recipient, **options))
     data = render_text(handover).encode("utf-8")
     if destination is not None:
         write_atomically(destination, data)
