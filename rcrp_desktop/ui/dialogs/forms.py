@@ -1,8 +1,8 @@
 """A small keyboard-first form in a dialog, and the forms the call needs built on it."""
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -225,9 +225,21 @@ def ask_handover(
     return Handover(**values)
 
 
+N = TypeVar("N")
+
+
+def ask_note(
+    parent: QWidget, kind: Callable[..., N], title: str, intro: str, fields: list[Field]
+) -> N | None:
+    """A note from a form: its fields as asked, or None when the handler cancelled."""
+    values = FormDialog.ask(parent, title, intro, fields)
+    return None if values is None else kind(**values)
+
+
 def ask_partner_confirmed(parent: QWidget) -> PartnerConfirmed | None:
-    values = FormDialog.ask(
+    return ask_note(
         parent,
+        PartnerConfirmed,
         "Partner confirmed",
         "The partner attended or acted.",
         [
@@ -235,7 +247,6 @@ def ask_partner_confirmed(parent: QWidget) -> PartnerConfirmed | None:
             Field("detail", "What they confirmed", "text", required=True),
         ],
     )
-    return None if values is None else PartnerConfirmed(**values)
 
 
 def ask_caller_informed(
@@ -266,8 +277,9 @@ def ask_caller_informed(
 
 
 def ask_referrer_informed(parent: QWidget) -> ReferrerInformed | None:
-    values = FormDialog.ask(
+    return ask_note(
         parent,
+        ReferrerInformed,
         "Referring agency told",
         "",
         [
@@ -280,12 +292,12 @@ def ask_referrer_informed(parent: QWidget) -> ReferrerInformed | None:
             ),
         ],
     )
-    return None if values is None else ReferrerInformed(**values)
 
 
 def ask_deployment(parent: QWidget) -> Deployment | None:
-    values = FormDialog.ask(
+    return ask_note(
         parent,
+        Deployment,
         "Deployment",
         "Record it now; the rationale can follow.",
         [
@@ -298,12 +310,12 @@ def ask_deployment(parent: QWidget) -> Deployment | None:
             ),
         ],
     )
-    return None if values is None else Deployment(**values)
 
 
 def ask_supervisor(parent: QWidget) -> SupervisorDecision | None:
-    values = FormDialog.ask(
+    return ask_note(
         parent,
+        SupervisorDecision,
         "Supervisor review",
         "",
         [
@@ -311,7 +323,6 @@ def ask_supervisor(parent: QWidget) -> SupervisorDecision | None:
             Field("decision", "Their decision", "text", required=True),
         ],
     )
-    return None if values is None else SupervisorDecision(**values)
 
 
 def ask_handler(parent: QWidget | None, current: Handler | None) -> Handler | None:
