@@ -7,7 +7,6 @@ escaped (`text.markup`) and glyph-checked against the face it is drawn in; anyth
 cannot be printed correctly stops the build, naming the characters, before a byte is written.
 """
 
-import io
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
@@ -21,11 +20,8 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
-    BaseDocTemplate,
     Flowable,
-    Frame,
     KeepTogether,
-    PageTemplate,
     Paragraph,
     Spacer,
 )
@@ -36,7 +32,7 @@ from rcrp_desktop.domain.training.scoring import Band, Score
 from rcrp_desktop.export import fonts
 from rcrp_desktop.export.errors import ExportError
 from rcrp_desktop.export.files import write_atomically
-from rcrp_desktop.export.pages import TRAINING_MARK, NumberedCanvas, draw_training_mark
+from rcrp_desktop.export.pages import TRAINING_MARK, build_a4, draw_training_mark
 from rcrp_desktop.export.text import Unprintable, markup, unprintable
 from rcrp_desktop.storage.repository import Store
 from rcrp_desktop.storage.training_runs import (
@@ -260,27 +256,16 @@ def render_debrief(debrief: Debrief, *, invariant: bool = False) -> bytes:
     writer.check(footer, fonts.REGULAR, "the page footer")
     if writer.problems:
         raise DebriefUnprintableError(debrief.record_id, writer.problems)
-    buffer = io.BytesIO()
-    doc = BaseDocTemplate(
-        buffer,
-        pagesize=A4,
-        leftMargin=MARGIN,
-        rightMargin=MARGIN,
-        topMargin=TOP,
-        bottomMargin=BOTTOM,
+    data, _pages = build_a4(
+        story,
         title="RCRP training debrief",  # no names in the metadata
-        author="",
         subject=MARK,
-        creator="rcrp-desktop",
-        producer="rcrp-desktop",
-        lang="en-GB",
-        invariant=1 if invariant else 0,
+        margins=(MARGIN, TOP, BOTTOM),
+        decorate=partial(_decorate, footer=footer),
+        invariant=invariant,
+        under_each_page=_watermark,
     )
-    frame = Frame(MARGIN, BOTTOM, WIDTH - 2 * MARGIN, HEIGHT - TOP - BOTTOM, id="body")
-    doc.addPageTemplates([PageTemplate(id="page", frames=[frame], onPage=_watermark)])
-    decorate = partial(_decorate, footer=footer)
-    doc.build(story, canvasmaker=partial(NumberedCanvas, decorate=decorate))
-    return buffer.getvalue()
+    return data
 
 
 def save_debrief(debrief: Debrief, path: Path) -> Path:

@@ -1,11 +1,14 @@
-"""What every exported PDF page shares: "page N of M" and the TRAINING mark of a training record."""
+"""What every exported PDF shares: the A4 document, "page N of M", the TRAINING mark."""
 
+import io
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate
 
 from rcrp_desktop.export import fonts
 
@@ -53,3 +56,54 @@ def draw_training_mark(canvas: Canvas) -> None:
     canvas.rotate(50)
     canvas.drawCentredString(0, -38, TRAINING_MARK)
     canvas.restoreState()
+
+
+def build_a4(
+    story: list[Flowable],
+    *,
+    title: str,
+    subject: str,
+    margins: tuple[float, float, float],
+    decorate: Decorate,
+    invariant: bool,
+    under_each_page: Callable[[Canvas, Any], None] | None = None,
+    font_size: float = 8.5,
+) -> tuple[bytes, int]:
+    """Lay `story` out on A4 and return the file's bytes and its page count.
+
+    `margins` are (side, top, bottom); `decorate` draws the running marks once the page
+    count is known; `under_each_page` draws beneath each page's content as it starts.
+    The metadata carries no personal data: the title and subject are fixed words.
+    `invariant` fixes the creation date and file id, so that the same input gives the
+    same bytes (for tests).
+    """
+    side, top, bottom = margins
+    width, height = A4
+    buffer = io.BytesIO()
+    doc = BaseDocTemplate(
+        buffer,
+        pagesize=A4,
+        leftMargin=side,
+        rightMargin=side,
+        topMargin=top,
+        bottomMargin=bottom,
+        title=title,
+        author="",
+        subject=subject,
+        creator="rcrp-desktop",
+        producer="rcrp-desktop",
+        keywords=[],
+        lang="en-GB",
+        invariant=1 if invariant else 0,
+        initialFontName=fonts.REGULAR,  # else every page refers to Helvetica
+        initialFontSize=font_size,
+    )
+    frame = Frame(side, bottom, width - 2 * side, height - top - bottom, id="body")
+    if under_each_page is None:
+        template = PageTemplate(id="page", frames=[frame])
+    else:
+        template = PageTemplate(id="page", frames=[frame], onPage=under_each_page)
+    doc.addPageTemplates([template])
+    pages: list[int] = []
+    doc.build(story, canvasmaker=partial(NumberedCanvas, decorate=decorate, pages=pages))
+    return buffer.getvalue(), pages[0]

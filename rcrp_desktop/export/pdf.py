@@ -5,10 +5,8 @@ glyph check against the face it will be drawn in; anything that cannot be printe
 stops the build with the characters named (fail closed), before a byte is written.
 """
 
-import io
 import math
 from dataclasses import dataclass
-from functools import partial
 from typing import Any
 
 from reportlab.lib import colors
@@ -18,12 +16,9 @@ from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
-    BaseDocTemplate,
     CondPageBreak,
     Flowable,
-    Frame,
     PageBreak,
-    PageTemplate,
     Paragraph,
     Spacer,
     Table,
@@ -33,7 +28,7 @@ from reportlab.platypus import (
 from rcrp_desktop.export import fonts
 from rcrp_desktop.export.errors import UnprintableError
 from rcrp_desktop.export.model import Handover, Section
-from rcrp_desktop.export.pages import Decorate, NumberedCanvas, draw_training_mark
+from rcrp_desktop.export.pages import Decorate, build_a4, draw_training_mark
 from rcrp_desktop.export.text import Unprintable, clean, markup, unprintable
 
 WIDTH, HEIGHT = A4
@@ -221,31 +216,17 @@ def render_pdf(handover: Handover, *, invariant: bool = False) -> RenderedPdf:
     decorate = _decoration(handover, writer)
     if writer.problems:
         raise UnprintableError(handover.record_id, writer.problems)
-    buffer = io.BytesIO()
-    doc = BaseDocTemplate(
-        buffer,
-        pagesize=A4,
-        leftMargin=MARGIN,
-        rightMargin=MARGIN,
-        topMargin=TOP,
-        bottomMargin=BOTTOM,
+    data, pages = build_a4(
+        story,
         # Metadata carries no personal data: no names, no incident, no record id (P6).
         title="RCRP handover to a partner agency",
-        author="",
         subject=handover.marking,
-        creator="rcrp-desktop",
-        producer="rcrp-desktop",
-        keywords=[],
-        lang="en-GB",
-        invariant=1 if invariant else 0,
-        initialFontName=fonts.REGULAR,  # else every page refers to Helvetica
-        initialFontSize=CELL_SIZE,
+        margins=(MARGIN, TOP, BOTTOM),
+        decorate=decorate,
+        invariant=invariant,
+        font_size=CELL_SIZE,
     )
-    frame = Frame(MARGIN, BOTTOM, BODY, HEIGHT - TOP - BOTTOM, id="body", showBoundary=0)
-    doc.addPageTemplates([PageTemplate(id="page", frames=[frame])])
-    pages: list[int] = []
-    doc.build(story, canvasmaker=partial(NumberedCanvas, decorate=decorate, pages=pages))
-    return RenderedPdf(buffer.getvalue(), pages[0])
+    return RenderedPdf(data, pages)
 
 
 def _decoration(handover: Handover, writer: _Writer) -> Decorate:
