@@ -9,15 +9,15 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QMessageBox, QStatusBar, QWidget
 
 from rcrp_desktop import APP_TITLE
-from rcrp_desktop.calls.commands import CallCommand, Close, Decide, RecordNote
-from rcrp_desktop.calls.desk import load_handler, save_handler
 from rcrp_desktop.calls.errors import StorageError
 from rcrp_desktop.domain.pack.protocol import Pack
 from rcrp_desktop.ui.widgets.overdue_bar import OverdueBar
 
-# The dialogs and the storage layer are imported where they are first needed, not here: the
-# window is on screen before either is loaded (start-up benchmark, bench/bench_window.py).
+# The commands, the dialogs and the storage layer are imported where they are first needed,
+# not here: the window is on screen before any is loaded (start-up benchmark,
+# bench/bench_window.py).
 if TYPE_CHECKING:
+    from rcrp_desktop.calls.commands import CallCommand
     from rcrp_desktop.calls.recorder import CallRecorder
     from rcrp_desktop.calls.records import Records as Store
     from rcrp_desktop.domain.partners import Directory
@@ -67,6 +67,8 @@ class CallActionsMixin:
         advice = session.recommendation() if session else None
         if session is None or advice is None or not advice.ready or advice.code is None:
             return
+        from rcrp_desktop.calls.commands import Decide
+
         self.send(Decide(record_id=session.record_id, code=advice.code.value))
 
     @Slot()
@@ -75,6 +77,7 @@ class CallActionsMixin:
         advice = session.recommendation() if session else None
         if session is None or advice is None or not advice.ready or advice.code is None:
             return
+        from rcrp_desktop.calls.commands import Decide
         from rcrp_desktop.ui.dialogs.forms import ask_disagreement
 
         chosen = ask_disagreement(self._widget, advice.code)
@@ -85,6 +88,8 @@ class CallActionsMixin:
     def _record_note(self, note: object | None) -> None:
         session = self.session
         if session is not None and note is not None:
+            from rcrp_desktop.calls.commands import RecordNote
+
             self.send(RecordNote(record_id=session.record_id, note=note))
 
     @Slot()
@@ -133,6 +138,8 @@ class CallActionsMixin:
 
     @Slot()
     def close_call(self) -> None:
+        from rcrp_desktop.calls.commands import Close
+
         session = self.session
         if session is not None and self.send(Close(record_id=session.record_id)):
             self.statusBar().showMessage(f"Record {session.record_id} closed.", 10000)
@@ -142,6 +149,8 @@ class CallActionsMixin:
         """A shift change: from now on events carry the new handler (earlier ones keep theirs)."""
         if self.data_dir is None:
             return
+        from rcrp_desktop.calls.desk import load_handler, save_handler
+
         try:
             current = load_handler(self.data_dir)
         except StorageError:
