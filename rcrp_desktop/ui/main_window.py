@@ -11,7 +11,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
     QLabel,
-    QMainWindow,
     QMessageBox,
     QPushButton,
     QStackedWidget,
@@ -24,13 +23,13 @@ from rcrp_desktop.calls.errors import ClosureError, RecordClosedError, StorageEr
 from rcrp_desktop.domain.errors import AnswerError, Refusal
 from rcrp_desktop.domain.pack.protocol import Pack, exact_pack
 from rcrp_desktop.ui.banners import notice_text, urgent_text
-from rcrp_desktop.ui.call_actions import CallActionsMixin
 from rcrp_desktop.ui.dialogs import ChangeReasonDialog, IncidentDialog
 from rcrp_desktop.ui.qt_helpers import named
 from rcrp_desktop.ui.widgets.overdue_bar import OverdueBar
 from rcrp_desktop.ui.widgets.save_guard import SaveGuard
 from rcrp_desktop.ui.widgets.start_page import StartPage
 from rcrp_desktop.ui.window_actions import add_window_actions
+from rcrp_desktop.ui.window_host import WindowHost
 
 # The storage layer (and sqlite-utils under it) is imported when the records are opened, just
 # after the window's first paint, and the records list when it is first asked for.
@@ -49,7 +48,7 @@ if TYPE_CHECKING:
 OVERDUE_CHECK_MS = 30_000  # how often partner ETAs are checked against the clock
 
 
-class MainWindow(CallActionsMixin, QMainWindow):
+class MainWindow(WindowHost):
     """Hosts one call at a time; renders the CallSession and forwards intents to it."""
 
     def __init__(

@@ -15,8 +15,8 @@ from rcrp_desktop import APP_TITLE
 from rcrp_desktop.ui.action_table import of
 
 if TYPE_CHECKING:
-    from rcrp_desktop.ui.main_window import MainWindow
     from rcrp_desktop.ui.training.controller import Trainer
+    from rcrp_desktop.ui.window_host import WindowHost
 
 LIVE_REFUSAL = (
     "Training scenarios run only in the training database, and these are live records.\n\n"
@@ -33,7 +33,7 @@ class TrainingActions(QObject):
     the scenario clock.
     """
 
-    def __init__(self, window: "MainWindow", training: bool) -> None:
+    def __init__(self, window: "WindowHost", training: bool) -> None:
         super().__init__(window)
         self.training = training
         self._trainer: Trainer | None = None
@@ -64,9 +64,9 @@ class TrainingActions(QObject):
         return False
 
     @property
-    def window(self) -> "MainWindow":
+    def window(self) -> "WindowHost":
         """The window, as this object's Qt parent: no Python reference cycle keeps it alive."""
-        return cast("MainWindow", self.parent())
+        return cast("WindowHost", self.parent())
 
     @property
     def trainer(self) -> "Trainer":

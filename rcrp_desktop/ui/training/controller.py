@@ -38,10 +38,10 @@ from rcrp_desktop.domain.training.scenario_lint import load_scenarios
 from rcrp_desktop.ui.training.caller_panel import CallerPanel, clock_text
 
 if TYPE_CHECKING:
-    from rcrp_desktop.ui.main_window import MainWindow
     from rcrp_desktop.ui.session import CallSession
     from rcrp_desktop.ui.training.debrief_dialog import DebriefDialog
     from rcrp_desktop.ui.training.trainer_view import TrainerView
+    from rcrp_desktop.ui.window_host import WindowHost
 
 TICK_MS = 1000
 PANEL_WIDTH = 340
@@ -51,7 +51,7 @@ CALL_PAGE_SHARES = (0.2, 0.5, 0.3)  # progress, question, guidance: as the page 
 class Trainer(QObject):
     """One window's trainer: the scenarios, the run in progress and its caller panel."""
 
-    def __init__(self, window: "MainWindow") -> None:
+    def __init__(self, window: "WindowHost") -> None:
         super().__init__(window)
         self._scenarios: list[Scenario] | None = None
         self.problems: list[str] = []
@@ -79,9 +79,9 @@ class Trainer(QObject):
         window.overdue_timer.timeout.connect(self.check_overdue)
 
     @property
-    def window(self) -> "MainWindow":
+    def window(self) -> "WindowHost":
         """The window, as this object's Qt parent: no Python reference cycle keeps it alive."""
-        return cast("MainWindow", self.parent())
+        return cast("WindowHost", self.parent())
 
     @property
     def scenarios(self) -> list[Scenario]:
