@@ -40,7 +40,7 @@ from rcrp_desktop.domain.call.script import load_script
 from rcrp_desktop.domain.pack.loader import load_pack
 from rcrp_desktop.domain.pack.protocol import Pack
 from rcrp_desktop.export import fonts
-from rcrp_desktop.export.handover import handover_for
+from rcrp_desktop.export.handover import HandoverRequest, handover_of
 from rcrp_desktop.export.pdf import render_pdf
 from rcrp_desktop.export.source import load_source
 from rcrp_desktop.paths import examples_dir, forms_dir
@@ -174,7 +174,7 @@ def run(rounds: int, recipient: str, folder: Path) -> list[Row]:
         source = load_source(store, records[rounds + 1], find)
 
         def build(_: int) -> None:
-            render_pdf(handover_for(source, recipient))
+            render_pdf(handover_of(source, HandoverRequest(recipient)))
 
         build_ms, memory_ms = alternate(rounds, build, lambda _: bare_pdf(io.BytesIO(), blocks))
     finally:

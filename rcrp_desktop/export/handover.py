@@ -79,22 +79,6 @@ def handover_of(
     )
 
 
-def handover_for(
-    source: ExportSource,
-    recipient: Recipient | str,
-    *,
-    marking: str | None = None,
-    redact: bool = False,
-    lawful_basis: str = "",
-    prepared_by: str = "",
-    now: datetime | None = None,
-    templates: Templates | None = None,
-) -> Handover:
-    """The handover's content for this recipient type (an id or a Recipient)."""
-    request = HandoverRequest(recipient, marking, redact, lawful_basis, prepared_by, now)
-    return handover_of(source, request, templates)
-
-
 def handover_text(source: ExportSource, recipient: Recipient | str, **options: Any) -> str:
     """The plain-text handover (the PDF's content), neither written nor recorded. `options`
     are HandoverRequest's fields."""

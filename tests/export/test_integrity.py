@@ -19,7 +19,7 @@ import pytest
 from rcrp_desktop.calls.exports import export_handover
 from rcrp_desktop.domain.pack.protocol import Pack
 from rcrp_desktop.export.errors import ExportError
-from rcrp_desktop.export.handover import build_handover_pdf, handover_for
+from rcrp_desktop.export.handover import HandoverRequest, build_handover_pdf, handover_of
 from rcrp_desktop.export.pdf import render_pdf
 from rcrp_desktop.export.recipients import load_templates, templates_path
 from rcrp_desktop.export.source import load_source
@@ -73,7 +73,7 @@ def test_the_marking_comes_from_configuration_or_the_caller(
         encoding="utf-8",
     )
     source = load_source(store, record)
-    handover = handover_for(source, "crisis_team", templates=load_templates(configured))
+    handover = handover_of(source, HandoverRequest("crisis_team"), load_templates(configured))
     (tmp_path / "c.pdf").write_bytes(render_pdf(handover).data)
     assert all(len(h) == 2 for h in positions(tmp_path / "c.pdf", "OFFICIAL"))
     assert not any("SENSITIVE" in page for page in pages(tmp_path / "c.pdf"))
