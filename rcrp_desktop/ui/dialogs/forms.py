@@ -255,8 +255,9 @@ def ask_caller_informed(
     # Police coming (or owning the call as usual) is what the caller hears as "police will
     # deal with it"; a partner lead, standby or advice is "police will not be coming".
     police_attending = response(code) in (Response.ATTEND, Response.STANDARD)
-    values = FormDialog.ask(
+    return ask_note(
         parent,
+        CallerInformed,
         "What the caller was told",
         "Read this to the caller, then record what was said (R11).",
         [
@@ -273,7 +274,6 @@ def ask_caller_informed(
             Field("acknowledged", "Caller understood and agreed", "check"),
         ],
     )
-    return None if values is None else CallerInformed(**values)
 
 
 def ask_referrer_informed(parent: QWidget) -> ReferrerInformed | None:
