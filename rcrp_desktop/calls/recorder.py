@@ -37,6 +37,7 @@ from rcrp_desktop.domain.call.closure import (
 from rcrp_desktop.domain.outcomes import OutcomeCode
 from rcrp_desktop.domain.pack.protocol import Pack, PackFinder
 from rcrp_desktop.storage.errors import ClosureError, RecordClosedError, StorageError
+from rcrp_desktop.storage.record_index import CATEGORY_KEY
 from rcrp_desktop.storage.records import ENGINE_KINDS, RecordedNote
 from rcrp_desktop.storage.repository import NewEvent, Store, StoredEvent
 from rcrp_desktop.storage.training_runs import CLOCK_NOTE
@@ -318,8 +319,9 @@ class CallRecorder:
 
     def _commit(self, command: CallCommand, new: engine.State, tag: str) -> Written:
         self._refuse_if_closed()
+        category = new.pack.category_node
         events = [
-            NewEvent(step.action, {**_step_payload(step), COMMAND_KEY: tag})
+            NewEvent(step.action, {**_step_payload(step, category), COMMAND_KEY: tag})
             for step in new.history[len(self.state.history) :]
         ]
         after = engine.recommend(new)
@@ -336,8 +338,15 @@ def _shown(state: engine.State) -> NewEvent:
     return NewEvent("question_shown", {"node": state.current})
 
 
-def _step_payload(step: engine.Event) -> dict[str, Any]:
+def _step_payload(step: engine.Event, category_node: str) -> dict[str, Any]:
     payload = step.to_dict()
+    if step.action in ("answer", "change"):
+        # What this step makes the call's category, for the store's index (record_index.py).
+        payload[CATEGORY_KEY] = (
+            step.value
+            if category_node and step.node == category_node
+            else ("" if category_node and category_node in step.dropped else None)
+        )
     if step.previous is not None:
         payload["previous"] = (
             list(step.previous) if isinstance(step.previous, tuple) else (step.previous)

@@ -2,11 +2,13 @@
 
 from sqlite_utils import Database, Migrations
 
+from rcrp_desktop.storage import record_index
+
 migrations = Migrations("rcrp_desktop")
 
 # Stamped into PRAGMA user_version after migrating: one more with every new migration. A
 # database with a higher number was written by a newer app and is refused.
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 
 @migrations()
@@ -101,17 +103,9 @@ def create_events(db: Database) -> None:
 def create_record_index(db: Database) -> None:
     """A search cache over each record's events: category, outcome and last activity.
 
-    Kept in step by a trigger on every event insert, so no writer (the app's append, the bench
-    generator, a restore) can leave it behind; `verify` recomputes it from the events. It is
-    not part of the hash chain: it holds nothing the events do not.
-
-    The rules, per record, in event order:
-      - category: the value of the latest answer or change at node "cat" (cleared if a change
-        drops "cat" off the path);
-      - recommended: the code of the latest 'recommendation' if it is final, else '';
-      - decided: the value of the latest 'decide', cleared by any later 'change' (a changed
-        answer voids the decision, as in the engine);
-      - outcome: decided if set, else recommended; last_utc: the latest event's time.
+    Its rules, the trigger that keeps it and the fill are in record_index.py (the trigger and
+    the fill come with index_by_one_definition: a database made before then had an earlier
+    trigger here, which that migration replaces).
     """
     db.table("record_index").create(
         {
@@ -127,68 +121,6 @@ def create_record_index(db: Database) -> None:
         defaults={"category": "", "recommended": "", "decided": "", "outcome": ""},
         foreign_keys=[("record_id", "records", "id")],
     )
-    db.execute("""
-        CREATE TRIGGER events_keep_record_index AFTER INSERT ON events
-        BEGIN
-          INSERT INTO record_index (record_id, last_utc) VALUES (NEW.record_id, NEW.utc)
-            ON CONFLICT (record_id) DO UPDATE SET last_utc = excluded.last_utc;
-          UPDATE record_index SET category =
-              CASE WHEN json_extract(NEW.payload, '$.node') = 'cat'
-                   THEN COALESCE(json_extract(NEW.payload, '$.value'), '') ELSE '' END
-            WHERE NEW.kind IN ('answer', 'change') AND instr(NEW.payload, '"cat"') > 0
-              AND record_id = NEW.record_id
-              AND (json_extract(NEW.payload, '$.node') = 'cat'
-                   OR EXISTS (SELECT 1 FROM json_each(NEW.payload, '$.dropped')
-                              WHERE value = 'cat'));
-          UPDATE record_index SET decided = ''
-            WHERE NEW.kind = 'change' AND record_id = NEW.record_id;
-          UPDATE record_index SET recommended =
-              CASE WHEN json_extract(NEW.payload, '$.final')
-                   THEN COALESCE(json_extract(NEW.payload, '$.code'), '') ELSE '' END
-            WHERE NEW.kind = 'recommendation' AND record_id = NEW.record_id;
-          UPDATE record_index SET decided = COALESCE(json_extract(NEW.payload, '$.value'), '')
-            WHERE NEW.kind = 'decide' AND record_id = NEW.record_id;
-          UPDATE record_index
-            SET outcome = CASE WHEN decided != '' THEN decided ELSE recommended END
-            WHERE NEW.kind IN ('change', 'recommendation', 'decide')
-              AND record_id = NEW.record_id;
-        END""")
-    _backfill_record_index(db)
-
-
-def _backfill_record_index(db: Database) -> None:
-    """The same rules as the trigger, over the records already written (one statement)."""
-    db.execute("""
-        INSERT INTO record_index (record_id, category, recommended, decided, outcome, last_utc)
-        SELECT id, category, recommended, decided,
-               CASE WHEN decided != '' THEN decided ELSE recommended END, last_utc
-        FROM (
-          SELECT r.id AS id,
-            COALESCE((
-              SELECT CASE WHEN json_extract(e.payload, '$.node') = 'cat'
-                          THEN COALESCE(json_extract(e.payload, '$.value'), '') ELSE '' END
-              FROM events e
-              WHERE e.record_id = r.id AND e.kind IN ('answer', 'change')
-                AND instr(e.payload, '"cat"') > 0
-                AND (json_extract(e.payload, '$.node') = 'cat'
-                     OR EXISTS (SELECT 1 FROM json_each(e.payload, '$.dropped')
-                                WHERE value = 'cat'))
-              ORDER BY e.seq DESC LIMIT 1), '') AS category,
-            COALESCE((
-              SELECT CASE WHEN json_extract(e.payload, '$.final')
-                          THEN COALESCE(json_extract(e.payload, '$.code'), '') ELSE '' END
-              FROM events e WHERE e.record_id = r.id AND e.kind = 'recommendation'
-              ORDER BY e.seq DESC LIMIT 1), '') AS recommended,
-            COALESCE((
-              SELECT CASE WHEN e.kind = 'decide'
-                          THEN COALESCE(json_extract(e.payload, '$.value'), '') ELSE '' END
-              FROM events e WHERE e.record_id = r.id AND e.kind IN ('decide', 'change')
-              ORDER BY e.seq DESC LIMIT 1), '') AS decided,
-            (SELECT e.utc FROM events e WHERE e.record_id = r.id
-             ORDER BY e.seq DESC LIMIT 1) AS last_utc
-          FROM records r
-        )
-        WHERE last_utc IS NOT NULL""")
 
 
 # What may still be added to a closed record: facts that follow a call up without reopening it
@@ -207,3 +139,16 @@ def refuse_writes_to_closed_records(db: Database) -> None:
         WHEN (SELECT status FROM records WHERE id = NEW.record_id) = 'closed'
           AND NEW.kind NOT IN ({allowed})
         BEGIN SELECT RAISE(ABORT, 'the record is closed: nothing more can be added'); END""")
+
+
+@migrations()
+def index_by_one_definition(db: Database) -> None:
+    """The search cache kept by the trigger made from record_index.RULES, and filled afresh by
+    the same rules: the category marked on the events by the recorder, not a node id."""
+    db.execute("DROP TRIGGER IF EXISTS events_keep_record_index")
+    db.execute(record_index.trigger_sql())
+    db.execute("DELETE FROM record_index")
+    db.execute(
+        f"INSERT INTO record_index (record_id, {', '.join(record_index.COLUMNS)}) "
+        + record_index.recomputed_sql()
+    )

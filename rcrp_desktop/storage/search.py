@@ -1,7 +1,7 @@
 """Searching the records: by incident, dates, category, outcome and status, newest first.
 
 The category and outcome come from `record_index`, kept in step with the events by a trigger
-(see migrations.py); `verify` checks it against the events.
+made from the rules in record_index.py; `verify` checks it against the same rules.
 """
 
 from collections.abc import Sequence
@@ -9,10 +9,10 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any
 
+from rcrp_desktop.storage import record_index
 from rcrp_desktop.storage.records import RECORD_COLUMNS, Mode, RecordSummary
 from rcrp_desktop.times import utc_text
 
-INDEX_COLUMNS = ("category", "recommended", "decided", "outcome", "last_utc")
 STATUSES = ("open", "closed")
 
 
@@ -34,7 +34,7 @@ class RecordQuery:
     Attributes:
         incident_text: part of the incident reference, any case.
         date_from, date_to: the first and last calendar day (local time) the call started on.
-        category: the value answered at node "cat" (e.g. "welfare").
+        category: the value answered at the pack's category question (e.g. "welfare").
         outcome: an outcome code (e.g. "PARTNER_LEAD_NO_POLICE").
         status: "open", "closed" or "" for both.
     """
@@ -120,8 +120,13 @@ class RecordSearch:
     def index_rows(self) -> dict[int, tuple[str, ...]]:
         """The search cache, record id to (category, recommended, decided, outcome, last_utc)."""
         rows = self._query_all(
-            f"SELECT record_id, {', '.join(INDEX_COLUMNS)} FROM record_index", []
+            f"SELECT record_id, {', '.join(record_index.COLUMNS)} FROM record_index", []
         )
+        return {int(row[0]): tuple(row[1:]) for row in rows}
+
+    def recomputed_index_rows(self) -> dict[int, tuple[str, ...]]:
+        """What the search cache should hold, worked out afresh from the events by its rules."""
+        rows = self._query_all(record_index.recomputed_sql(), [])
         return {int(row[0]): tuple(row[1:]) for row in rows}
 
 

@@ -20,16 +20,15 @@ def verify(store: Store) -> list[Fault]:
     try:
         faults += [Fault(f"SQLite integrity: {line}") for line in store.integrity_report()]
         records = {int(row[0]): row for row in store.record_rows()}
-        expected: dict[int, tuple[str, ...]] = {}
+        seen: set[int] = set()
         for record_id, rows in groupby(store.event_rows(), key=lambda row: row[1]):
-            index = _IndexFold()
-            faults += _check_record(store, records.get(int(record_id)), int(record_id), rows, index)
-            expected[int(record_id)] = index.row()
+            seen.add(int(record_id))
+            faults += _check_record(store, records.get(int(record_id)), int(record_id), rows)
             if len(faults) >= MAX_FAULTS:
                 break
         else:
-            faults += _check_index(store.index_rows(), expected)
-        for record_id in sorted(set(records) - set(expected)):
+            faults += _check_index(store.index_rows(), store.recomputed_index_rows())
+        for record_id in sorted(set(records) - seen):
             faults.append(Fault("has no events: its history is missing", record_id))
     except (StorageError, TypeError, ValueError) as error:  # damage that stops the reading
         faults.append(Fault(f"the database could not be read to the end: {error}"))
@@ -41,7 +40,7 @@ def verify_record(store: Store, record_id: int) -> list[Fault]:
     try:
         rows = store.record_rows(record_id)
         header = rows[0] if rows else None
-        faults = _check_record(store, header, record_id, store.event_rows(record_id), _IndexFold())
+        faults = _check_record(store, header, record_id, store.event_rows(record_id))
     except (StorageError, TypeError, ValueError) as error:
         faults = [Fault(f"the record could not be read to the end: {error}", record_id)]
     return faults[:MAX_FAULTS]
@@ -52,7 +51,6 @@ def _check_record(
     header: tuple[Any, ...] | None,
     record_id: int,
     rows: Iterable[tuple[Any, ...]],
-    index: "_IndexFold",
 ) -> list[Fault]:
     if header is None:
         return [Fault("events exist for a record that does not", record_id)]
@@ -82,67 +80,11 @@ def _check_record(
         if seq == 1:
             faults += _check_genesis(store, header, kind, payload, record_id)
         closed = closed or kind == "closure"
-        if kind in _INDEX_KINDS:
-            index.take(kind, payload)
-        index.last_utc = utc
         prev, expected_seq = digest, seq + 1
     status = "closed" if closed else "open"
     if header[-1] != status:
         faults.append(Fault(f"status says '{header[-1]}' but its events say '{status}'", record_id))
     return faults
-
-
-class _IndexFold:
-    """Recomputes a record's search-cache row from its events, as they stream past.
-
-    The same rules as the trigger in migrations.create_record_index, written again here so
-    that each checks the other. Only events of _INDEX_KINDS are passed in; only those that
-    can matter are decoded.
-    """
-
-    def __init__(self) -> None:
-        self.category = self.recommended = self.decided = self.last_utc = ""
-
-    def take(self, kind: str, payload: str) -> None:
-        if kind in ("answer", "change") and '"cat"' in payload:
-            data = _object(payload)
-            if data.get("node") == "cat":
-                self.category = _text(data.get("value"))
-            elif isinstance(dropped := data.get("dropped"), list) and "cat" in dropped:
-                self.category = ""
-        if kind == "change":
-            self.decided = ""
-        elif kind == "recommendation":
-            data = _object(payload)
-            self.recommended = _text(data.get("code")) if data.get("final") else ""
-        elif kind == "decide":
-            self.decided = _text(_object(payload).get("value"))
-
-    def row(self) -> tuple[str, ...]:
-        outcome = self.decided or self.recommended
-        return (self.category, self.recommended, self.decided, outcome, self.last_utc)
-
-
-_INDEX_KINDS = frozenset({"answer", "change", "recommendation", "decide"})
-
-
-def _object(payload: str) -> dict[str, Any]:
-    try:
-        data = json.loads(payload)
-    except ValueError:
-        return {}  # the hash check reports the damage
-    return data if isinstance(data, dict) else {}
-
-
-def _text(value: Any) -> str:
-    """A JSON value as SQLite's json_extract gives it: text as is, anything else as JSON."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return str(int(value))
-    if isinstance(value, str | int):
-        return str(value)
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
 def _check_index(

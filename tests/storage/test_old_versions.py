@@ -7,6 +7,7 @@ kept in forms/archive/; the records must find them by id, version and content ha
 """
 
 import shutil
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -81,3 +82,26 @@ def test_an_old_not_rcrp_record_now_reads_as_police_owning_the_call(
     plain = export_handover_text(old_store, 3, "ambulance", user="PC 1").text
     assert "Police own this call and respond as usual under THRIVE." in plain
     assert "Police will not attend" not in plain
+
+
+def test_an_old_database_keeps_its_search_index_under_the_new_rules(data_dir: Path) -> None:
+    """Its events carry no category mark: the rules read them as every pack then asked it."""
+    with sqlite3.connect(STORED) as old:
+        before = {row[0]: row[1:] for row in old.execute("SELECT * FROM record_index")}
+        old_trigger = old.execute(
+            "SELECT sql FROM sqlite_master WHERE name = 'events_keep_record_index'"
+        ).fetchone()[0]
+    assert {row[0] for row in before.values()} >= {"welfare"}
+    path = database_path(data_dir, "live")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(STORED, path)
+    store = Store.open(path, "live")
+    try:
+        trigger = store.db.execute(
+            "SELECT sql FROM sqlite_master WHERE name = 'events_keep_record_index'"
+        ).fetchone()[0]
+        assert trigger != old_trigger  # replaced by the one made from the rules
+        assert store.index_rows() == {rid: tuple(row) for rid, row in before.items()}
+        assert store.recomputed_index_rows() == store.index_rows()
+    finally:
+        store.close()

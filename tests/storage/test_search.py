@@ -1,5 +1,6 @@
 """Searching the records: each criterion, together, page by page, and the index kept in step."""
 
+import dataclasses
 import sqlite3
 import time
 from collections.abc import Iterator
@@ -15,8 +16,9 @@ from rcrp_desktop.domain.call import engine
 from rcrp_desktop.domain.call.script import load_script
 from rcrp_desktop.domain.pack.protocol import Pack
 from rcrp_desktop.paths import examples_dir
+from rcrp_desktop.storage import record_index
 from rcrp_desktop.storage.data import database_path
-from rcrp_desktop.storage.migrations import SCHEMA_VERSION, _backfill_record_index, migrations
+from rcrp_desktop.storage.migrations import SCHEMA_VERSION, migrations
 from rcrp_desktop.storage.repository import NewEvent, RecordQuery, Store
 from rcrp_desktop.storage.verify import verify
 
@@ -254,6 +256,29 @@ def test_the_index_follows_answers_changes_and_decisions(store: Store, england: 
     assert verify(store) == []
 
 
+def test_the_recorder_marks_the_category_at_the_packs_own_node(store: Store, england: Pack) -> None:
+    recorder = record_call(store, england, "welfare-crisis-team.json")
+    marks = {
+        e.payload["node"]: e.payload["category"]
+        for e in store.events(recorder.record_id)
+        if e.kind in ("answer", "change")
+    }
+    assert marks["cat"] == "welfare"
+    assert {node: mark for node, mark in marks.items() if mark is not None} == {"cat": "welfare"}
+
+    # A pack that asks its category elsewhere is indexed by that question, not by an id.
+    elsewhere = dataclasses.replace(england, phase_node="ctx_person")
+    assert elsewhere.category_node == "ctx_person"
+    recorder = record_call(store, elsewhere, "welfare-crisis-team.json", incident="INC-2")
+    person = next(
+        s.answer
+        for s in load_script(examples_dir() / "welfare-crisis-team.json").steps
+        if s.node == "ctx_person"
+    )
+    assert index_of(store, recorder.record_id)[0] == person != "welfare"
+    assert verify(store) == []
+
+
 def test_verify_finds_an_index_out_of_step(store: Store, england: Pack) -> None:
     recorder = record_call(store, england, "welfare-crisis-team.json")
     assert verify(store) == []
@@ -337,31 +362,42 @@ def open_schema_2(path: Path) -> Store:
     return Store(db, path, "live")
 
 
-def test_the_index_and_its_backfill_agree_on_the_same_events(
+def test_the_trigger_and_the_rules_agree_on_the_same_events(
     data_dir: Path, store: Store, packs: dict[str, Pack]
 ) -> None:
-    """Every example call, indexed as written (trigger) and again from scratch (backfill)."""
+    """Every example call, indexed as written (trigger) and again from scratch (the fill)."""
     for script in sorted(p.name for p in examples_dir().glob("*.json")):
         pack = packs[load_script(examples_dir() / script).pack]
         record_call(store, pack, script)
-    # Events the engine writes rarely, or only in odd orders: each rule has its turn.
+    assert store.index_rows() == store.recomputed_index_rows()
+    # Events the engine writes rarely, or only in odd orders, marked and (as before the
+    # recorder marked the category) unmarked: each rule has its turn.
     odd = record_call(store, packs["rcrp-england"], "welfare-crisis-team.json")
-    for kind, payload in [
-        ("decide", {"node": "out_x", "value": "ADVICE_AND_CLOSE"}),
-        ("rationale", {"node": "thr_life", "value": "no"}),  # does not void the decision
-        ("change", {"node": "ctx_callback", "value": "1", "dropped": ["cat", "cfw_need"]}),
-        ("recommendation", {"code": "POLICE_DEPLOY", "final": False}),
-        ("answer", {"node": "cat", "value": "awol"}),
-        ("recommendation", {"code": None, "final": True}),
+    for kind, payload, category in [
+        ("decide", {"node": "out_x", "value": "ADVICE_AND_CLOSE"}, "welfare"),
+        ("rationale", {"node": "thr_life", "value": "no"}, "welfare"),  # keeps the decision
+        ("change", {"node": "ctx_callback", "value": "1", "dropped": ["cat", "x"]}, ""),
+        ("recommendation", {"code": "POLICE_DEPLOY", "final": False}, ""),
+        ("answer", {"node": "cat", "value": "awol"}, "awol"),
+        ("answer", {"node": "ctx_person", "value": "x", "category": None}, "awol"),
+        ("answer", {"node": "kind_of_call", "value": "s136", "category": "s136"}, "s136"),
+        ("change", {"node": "cat", "value": "welfare", "category": None}, "s136"),
+        ("change", {"node": "y", "value": "1", "dropped": ["kind_of_call"], "category": ""}, ""),
+        ("recommendation", {"code": None, "final": True}, ""),
     ]:
         store.append(odd.record_id, [NewEvent(kind, payload)], USER)
         as_written = store.index_rows()
+        assert as_written[odd.record_id][0] == category, (kind, payload)
+        assert as_written == store.recomputed_index_rows(), (kind, payload)
         assert verify(store) == [], (kind, as_written[odd.record_id])
-    assert as_written[odd.record_id][:4] == ("awol", "", "", "")
+    assert as_written[odd.record_id][:4] == ("", "", "", "")
 
     assert len(as_written) == len(list(examples_dir().glob("*.json"))) + 1
     with store.db.atomic():
         store.db.execute("DELETE FROM record_index")
-        _backfill_record_index(store.db)
+        store.db.execute(
+            f"INSERT INTO record_index (record_id, {', '.join(record_index.COLUMNS)}) "
+            + record_index.recomputed_sql()
+        )
     assert store.index_rows() == as_written
     assert verify(store) == []

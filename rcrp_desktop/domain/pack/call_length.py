@@ -119,8 +119,9 @@ def count(pack: Pack) -> Counts:
     # Every path up to its first urgent-capable question, for where that falls; every calm
     # path of a welfare call, for its length.
     before = max(first_urgent_capable(pack, p) for p in _limited(walks(pack, False, {}, True)))
-    welfare = [len(p) for p in _limited(walks(pack, True, {"cat": "welfare"}))]
-    if "cat" not in pack.nodes or not welfare:
+    category = pack.category_node
+    welfare = [len(p) for p in _limited(walks(pack, True, {category: "welfare"}))]
+    if category not in pack.nodes or not welfare:
         welfare = [0]
     return Counts(pack.id, pack.version, before, min(welfare), max(welfare), len(welfare))
 

@@ -185,7 +185,7 @@ class Pack:
     # rest of the call is answered ("deploy now, document afterwards", R29).
     urgent_route: str = field(default="", metadata=SINCE_2)
     # Which RCRP phase each category belongs to: a call in a phase the force has not made live
-    # gets the standard response. (node answered, {answer value: phase id})
+    # gets the standard response. (the category question, {its answer value: phase id})
     phase_node: str = ""
     phase_of: Mapping[str, str] = field(default_factory=dict, compare=False)
     content_hash: str = field(default="", compare=False)
@@ -209,6 +209,15 @@ class Pack:
             if section.id == section_id:
                 return section.title
         return section_id
+
+    @property
+    def category_node(self) -> str:
+        """The question that asks the call's RCRP category ("" if the pack has none).
+
+        [pack] phases names it: the phases are keyed by its answers. The recorder marks the
+        answers given there, so the store indexes the category without knowing any node id.
+        """
+        return self.phase_node
 
     def partner_name(self, key: str) -> str:
         return self.partners.get(key, key)

@@ -151,8 +151,9 @@ class Scenario:
 
     @property
     def category(self) -> str:
-        """The RCRP category the model run gives (the answer at 'cat'), or ''."""
-        given = [s.value for s in self.model if s.node == "cat" and s.action != "rationale"]
+        """The RCRP category the model run gives (its answer at the pack's category node)."""
+        node = self.pack.category_node
+        given = [s.value for s in self.model if node and s.node == node and s.action != "rationale"]
         return str(given[-1]) if given else ""
 
 

@@ -29,7 +29,6 @@ from rcrp_desktop.ui.models.records_model import RecordIdRole, RecordsModel
 from rcrp_desktop.ui.qt_helpers import named
 
 SEARCH_DELAY_MS = 250  # typing pauses this long before the search runs
-CATEGORY_NODE = "cat"
 STATUSES = (("", "Open and closed"), ("open", "Open"), ("closed", "Closed"))
 
 
@@ -295,10 +294,10 @@ class RecordsPanel(QWidget):
 
 
 def category_choices(packs: Sequence[Pack]) -> dict[str, str]:
-    """Each category value the packs offer at node "cat", with the first pack's label for it."""
+    """Each category value the packs offer at their category node, with the first pack's label."""
     choices: dict[str, str] = {}
     for pack in packs:
-        if CATEGORY_NODE in pack.nodes:
-            for answer in pack.question(CATEGORY_NODE).answers:
+        if pack.category_node in pack.nodes:
+            for answer in pack.question(pack.category_node).answers:
                 choices.setdefault(answer.value, answer.label)
     return choices
