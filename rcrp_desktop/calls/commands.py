@@ -9,9 +9,25 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
+# Ids made by new_id in this process and not yet sent. A command whose id is here has never
+# been written anywhere, so its first sending needs no look-up in the record (each costs a
+# scan of the record's events). An id given by hand, or sent before, is always looked up.
+_UNSENT: set[str] = set()
+
 
 def new_id() -> str:
-    return uuid.uuid4().hex
+    made = uuid.uuid4().hex
+    _UNSENT.add(made)
+    return made
+
+
+def first_sending(command: "Command") -> bool:
+    """Whether this is the command's first sending (and from now on, it is not)."""
+    try:
+        _UNSENT.remove(command.command_id)
+    except KeyError:
+        return False
+    return True
 
 
 @dataclass(frozen=True, kw_only=True)

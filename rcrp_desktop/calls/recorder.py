@@ -22,6 +22,7 @@ from rcrp_desktop.calls.commands import (
     LetTimePass,
     Reassess,
     RecordNote,
+    first_sending,
 )
 from rcrp_desktop.domain.call import engine
 from rcrp_desktop.domain.call.closure import (
@@ -145,7 +146,11 @@ class CallRecorder:
         """
         if command.record_id != self.record_id:
             raise ValueError(f"command for record {command.record_id} sent to {self.record_id}")
-        before = self.store.command_events(self.record_id, command.command_id, COMMAND_KEY)
+        before = (
+            []
+            if first_sending(command)
+            else self.store.command_events(self.record_id, command.command_id, COMMAND_KEY)
+        )
         if before:  # written already (its success was never heard): adopt it, write nothing
             self._reload()
             opened = (

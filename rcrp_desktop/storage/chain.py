@@ -7,11 +7,19 @@ from typing import Any
 GENESIS = "0" * 64
 
 
+# Made once: json.dumps with options builds a new encoder on every call.
+_CANONICAL = json.JSONEncoder(
+    sort_keys=True, ensure_ascii=False, separators=(",", ":"), allow_nan=False
+)
+
+
+# How that encoder writes a string (ensure_ascii=False): the json module's own function.
+_text = json.encoder.encode_basestring
+
+
 def canonical(value: Any) -> str:
     """One exact text for a value: sorted keys, no spaces, UTF-8 kept as is."""
-    return json.dumps(
-        value, sort_keys=True, ensure_ascii=False, separators=(",", ":"), allow_nan=False
-    )
+    return _CANONICAL.encode(value)
 
 
 def event_hash(
@@ -26,17 +34,29 @@ def event_hash(
     prev_hash: str,
 ) -> str:
     """The hash of one event, covering every stored field and the previous event's hash."""
-    body = canonical(
-        {
-            "id": event_id,
-            "record": record_id,
-            "seq": seq,
-            "kind": kind,
-            "payload": payload,
-            "utc": utc,
-            "local": local,
-            "user": user,
-            "prev": prev_hash,
-        }
-    )
+    texts = (kind, payload, utc, local, user, prev_hash)
+    if type(event_id) is type(record_id) is type(seq) is int and all(
+        type(text) is str for text in texts
+    ):
+        # canonical() of the dict below, written out (keys sorted): the same text, without
+        # building an object to encode for every event written or verified.
+        body = (
+            f'{{"id":{event_id},"kind":{_text(kind)},"local":{_text(local)},'
+            f'"payload":{_text(payload)},"prev":{_text(prev_hash)},"record":{record_id},'
+            f'"seq":{seq},"user":{_text(user)},"utc":{_text(utc)}}}'
+        )
+    else:  # a damaged value of another type, as verify may meet
+        body = canonical(
+            {
+                "id": event_id,
+                "record": record_id,
+                "seq": seq,
+                "kind": kind,
+                "payload": payload,
+                "utc": utc,
+                "local": local,
+                "user": user,
+                "prev": prev_hash,
+            }
+        )
     return hashlib.sha256(body.encode("utf-8")).hexdigest()

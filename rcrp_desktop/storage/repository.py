@@ -33,6 +33,17 @@ from rcrp_desktop.storage.records import (
 from rcrp_desktop.storage.search import RecordQuery, RecordRow, RecordSearch
 from rcrp_desktop.times import utc_text
 
+_BEFORE_APPEND = """
+    SELECT r.mode, last.seq, last.hash, (SELECT COALESCE(MAX(id), 0) + 1 FROM events)
+    FROM records r
+    LEFT JOIN events last ON last.id = (
+        SELECT id FROM events WHERE record_id = r.id ORDER BY seq DESC LIMIT 1)
+    WHERE r.id = ?"""
+_INSERT_EVENT = (
+    f"INSERT INTO events ({', '.join(EVENT_COLUMNS)}) "
+    f"VALUES ({', '.join('?' * len(EVENT_COLUMNS))})"
+)
+
 
 class Store(RecordSearch):
     """Records of one mode (live or training) in one database file. One writer connection."""
@@ -69,14 +80,14 @@ class Store(RecordSearch):
         failing halfway when a read would have to become a write.
         """
         try:
-            self.db.execute("BEGIN IMMEDIATE")
+            self.db.conn.execute("BEGIN IMMEDIATE")
             try:
                 yield
             except BaseException:
                 if self.db.conn.in_transaction:
                     self.db.conn.rollback()
                 raise
-            self.db.execute("COMMIT")
+            self.db.conn.execute("COMMIT")
         except sqlite3.Error as error:
             if self.db.conn.in_transaction:
                 self.db.conn.rollback()
@@ -129,27 +140,24 @@ class Store(RecordSearch):
     ) -> list[StoredEvent]:
         """Write events in one transaction; they are on disk when this returns."""
         with self._writing():
-            mode = self.db.execute("SELECT mode FROM records WHERE id = ?", [record_id]).fetchone()
-            if mode is None:
-                raise RecordNotFoundError(f"There is no record {record_id}.")
-            if mode[0] != self.mode:
-                raise ModeMismatchError(
-                    f"Record {record_id} is a {mode[0]} record; this "
-                    f"store holds {self.mode} records only."
-                )
             return self._append(record_id, events, user, now or datetime.now(UTC))
 
     def _append(
         self, record_id: int, events: Sequence[NewEvent], user: str, when: datetime
     ) -> list[StoredEvent]:
         # The search cache (record_index) follows each insert by a trigger in the same
-        # transaction: see migrations.create_record_index.
-        last = self.db.execute(
-            "SELECT seq, hash FROM events WHERE record_id = ? ORDER BY seq DESC LIMIT 1",
-            [record_id],
-        ).fetchone()
-        seq, prev = (int(last[0]), str(last[1])) if last else (0, GENESIS)
-        next_id = int(self.db.execute("SELECT COALESCE(MAX(id), 0) + 1 FROM events").fetchone()[0])
+        # transaction: see record_index.py. One query for what every append needs first: the
+        # record's mode, its last event and the next event id (each costs a statement).
+        found = self.db.conn.execute(_BEFORE_APPEND, [record_id]).fetchone()
+        if found is None:
+            raise RecordNotFoundError(f"There is no record {record_id}.")
+        mode, last_seq, last_hash, next_id = found
+        if mode != self.mode:
+            raise ModeMismatchError(
+                f"Record {record_id} is a {mode} record; this store holds {self.mode} records only."
+            )
+        seq, prev = (int(last_seq), str(last_hash)) if last_seq is not None else (0, GENESIS)
+        next_id = int(next_id)
         utc, local = utc_text(when), when.astimezone().isoformat(timespec="microseconds")
         written = []
         for offset, event in enumerate(events):
@@ -158,9 +166,8 @@ class Store(RecordSearch):
             digest = event_hash(
                 next_id + offset, record_id, seq, event.kind, payload, utc, local, user, prev
             )
-            self.db.execute(
-                f"INSERT INTO events ({', '.join(EVENT_COLUMNS)}) "
-                f"VALUES ({', '.join('?' * len(EVENT_COLUMNS))})",
+            self.db.conn.execute(
+                _INSERT_EVENT,
                 [
                     next_id + offset,
                     record_id,

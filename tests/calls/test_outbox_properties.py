@@ -134,6 +134,26 @@ def test_a_command_sent_twice_is_written_once(tmp_path: Path, england: Pack) -> 
     store.close()
 
 
+def test_only_a_never_sent_id_made_here_skips_the_look_up(tmp_path: Path, england: Pack) -> None:
+    """A command is looked up in the record unless its id is fresh: an id given by hand (as a
+    resumed or another recorder may send) is found written and is not written twice."""
+    store, recorder = fresh(tmp_path, england)
+    first = recorder.execute(
+        AnswerQuestion(record_id=recorder.record_id, node="ctx_location", value="Flat 2")
+    )
+    resumed = CallRecorder.resume(store, recorder.record_id, lambda *_: england, USER)
+    by_hand = AnswerQuestion(
+        record_id=recorder.record_id,
+        node="ctx_location",
+        value="Flat 2",
+        command_id=first.command.command_id,
+    )
+    again = resumed.execute(by_hand)
+    assert again.repeated and again.events == first.events
+    assert len([e for e in store.events(1) if e.kind == "answer"]) == 1
+    store.close()
+
+
 def test_a_waiting_command_leaves_only_by_its_own_success(tmp_path: Path, england: Pack) -> None:
     store, recorder = fresh(tmp_path, england)
     outbox = Outbox(recorder)

@@ -51,8 +51,10 @@ def rationale_required(question: Question, value: Value) -> bool:
 
 def is_urgent(question: Question, value: Value) -> bool:
     """Whether this answer puts life, serious harm or a crime in play."""
-    values = value if isinstance(value, tuple) else (value,)
-    return any((a := question.answer(v)) is not None and a.urgent for v in values)
+    urgent = question.urgent_values
+    if isinstance(value, tuple):
+        return any(v in urgent for v in value)
+    return isinstance(value, str) and value in urgent
 
 
 def question_of(pack: Pack, node: str) -> Question:

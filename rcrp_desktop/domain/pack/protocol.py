@@ -1,5 +1,6 @@
 """Frozen dataclasses for a loaded protocol pack: sections, questions, conditions, outcomes."""
 
+import functools
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -84,12 +85,19 @@ class Question:
     rationale_required: bool = False
     optional: bool = False
 
-    def answer(self, value: str) -> Answer | None:
-        """The answer with this value, or None."""
-        for candidate in self.answers:
-            if candidate.value == value:
-                return candidate
-        return None
+    def answer(self, value: object) -> Answer | None:
+        """The answer with this value, or None (also for a value that is not text)."""
+        return self._by_value.get(value) if isinstance(value, str) else None
+
+    @functools.cached_property
+    def urgent_values(self) -> frozenset[str]:
+        """The values of the answers that put life, serious harm or a crime in play."""
+        return frozenset(answer.value for answer in self.answers if answer.urgent)
+
+    @functools.cached_property
+    def _by_value(self) -> dict[str, Answer]:
+        # Looked up for every answer on the path at every step: a dict, made once.
+        return {answer.value: answer for answer in self.answers}
 
     @property
     def values(self) -> tuple[str, ...]:
