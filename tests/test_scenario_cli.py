@@ -14,7 +14,7 @@ from rcrp_desktop.domain.training.scenario_lint import load_scenarios, scenario_
 from rcrp_desktop.paths import examples_dir, forms_dir
 from rcrp_desktop.storage.data import database_path
 from rcrp_desktop.storage.repository import Store
-from rcrp_desktop.storage.training_runs import SCENARIO_NOTE, scenario_note
+from rcrp_desktop.storage.training_runs import scenario_note
 
 SCENARIOS = forms_dir() / "scenarios"
 SHIPPED = len(scenario_files([SCENARIOS]))
@@ -213,9 +213,12 @@ def test_runs_lists_and_exports_the_trainees_runs(
     store = Store.open(database_path(data_dir, "training"), "training")
     try:
         recorder = CallRecorder.start(
-            store, overdose.pack, incident_ref="TRAINING", user="Sgt 1180 Alex Trainer"
+            store,
+            overdose.pack,
+            incident_ref="TRAINING",
+            user="Sgt 1180 Alex Trainer",
+            scenario=scenario_note(overdose, "PC 4521 Sam Example"),
         )
-        recorder.note(SCENARIO_NOTE, scenario_note(overdose, "PC 4521 Sam Example"))
         for step in overdose.model:
             if step.action == "answer":
                 recorder.answer(step.node, step.value, step.rationale)

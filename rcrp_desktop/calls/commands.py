@@ -6,8 +6,11 @@ failure, or after a crash between the commit and the screen), it writes nothing 
 """
 
 import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
+
+from rcrp_desktop.domain.pack.protocol import Pack
 
 # Ids made by new_id in this process and not yet sent. A command whose id is here has never
 # been written anywhere, so its first sending needs no look-up in the record (each costs a
@@ -21,10 +24,10 @@ def new_id() -> str:
     return made
 
 
-def first_sending(command: "Command") -> bool:
-    """Whether this is the command's first sending (and from now on, it is not)."""
+def first_sending(command_id: str) -> bool:
+    """Whether this is the first sending of the command with this id (from now on, it is not)."""
     try:
-        _UNSENT.remove(command.command_id)
+        _UNSENT.remove(command_id)
     except KeyError:
         return False
     return True
@@ -115,6 +118,25 @@ class LetTimePass(Command):
     """Training: the trainer lets scenario time pass (the record's own times stay real)."""
 
     seconds: int
+
+
+@dataclass(frozen=True, kw_only=True)
+class StartCall:
+    """Open a record for a new call, at the pack's first question.
+
+    There is no record yet, so no record_id: the command's id becomes the new record's uid,
+    and a start sent again (its success never heard) finds that record instead of making a
+    second. A training run names its scenario, written with the record in one transaction.
+    """
+
+    pack: Pack
+    incident_ref: str
+    scenario: Mapping[str, Any] | None = None
+    command_id: str = field(default_factory=new_id)
+
+    @property
+    def record_uid(self) -> str:
+        return str(uuid.UUID(self.command_id))
 
 
 CallCommand = (

@@ -8,6 +8,7 @@ be sent again; one that was written already (its id is stored with its events) w
 twice.
 """
 
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from datetime import datetime
 from typing import Any
@@ -22,6 +23,7 @@ from rcrp_desktop.calls.commands import (
     LetTimePass,
     Reassess,
     RecordNote,
+    StartCall,
     first_sending,
 )
 from rcrp_desktop.domain.call import engine
@@ -41,7 +43,7 @@ from rcrp_desktop.storage.errors import ClosureError, RecordClosedError, Storage
 from rcrp_desktop.storage.record_index import CATEGORY_KEY
 from rcrp_desktop.storage.records import ENGINE_KINDS, RecordedNote
 from rcrp_desktop.storage.repository import NewEvent, Store, StoredEvent
-from rcrp_desktop.storage.training_runs import CLOCK_NOTE
+from rcrp_desktop.storage.training_runs import CLOCK_NOTE, SCENARIO_NOTE, time_passed
 from rcrp_desktop.times import parse_utc
 
 COMMAND_KEY = "command"  # the payload key holding the id of the command that wrote the event
@@ -77,6 +79,7 @@ class CallRecorder:
         self.created: tuple[StoredEvent, ...] = ()  # the events that made the record (start)
         self.notes: list[RecordedNote] = []
         self.closed = False
+        self.time_passed = 0.0  # training: scenario seconds the trainer let pass, as recorded
         # The recommendation for `state`, kept in step by _commit: read this, don't recompute.
         self.advice = engine.recommend(state)
 
@@ -90,10 +93,13 @@ class CallRecorder:
         user: str,
         linked_from: int | None = None,
         command_id: str = "",
+        scenario: Mapping[str, Any] | None = None,
+        uid: str = "",
     ) -> "CallRecorder":
         state = engine.start(pack)
         linked = {"previous": linked_from, **({COMMAND_KEY: command_id} if command_id else {})}
         link = [NewEvent("linked", linked)] if linked_from else []
+        run = [NewEvent(SCENARIO_NOTE, dict(scenario))] if scenario is not None else []
         record_id, events = store.create_record(
             incident_ref=incident_ref,
             handler=user,
@@ -101,11 +107,28 @@ class CallRecorder:
             pack_id=pack.id,
             pack_version=pack.version,
             pack_hash=pack.content_hash,
-            first_events=[*link, _shown(state)],
+            first_events=[*link, *run, _shown(state)],
+            uid=uid,
         )
         recorder = cls(store, record_id, state, user)
         recorder.created = tuple(events)
         return recorder
+
+    @classmethod
+    def begin(cls, store: Store, command: StartCall, user: str) -> "CallRecorder":
+        """Run a StartCall: the new call, or (sent again) the one it made already."""
+        if not first_sending(command.command_id):
+            made = store.record_with_uid(command.record_uid)
+            if made is not None:
+                return cls.resume(store, made, lambda *_: command.pack, user)
+        return cls.start(
+            store,
+            command.pack,
+            incident_ref=command.incident_ref,
+            user=user,
+            scenario=command.scenario,
+            uid=command.record_uid,
+        )
 
     @classmethod
     def resume(
@@ -135,6 +158,8 @@ class CallRecorder:
                     )
                 )
             recorder.closed = recorder.closed or event.kind == "closure"
+            if event.kind == CLOCK_NOTE:
+                recorder.time_passed += time_passed(event.payload)
         return recorder
 
     def execute(self, command: CallCommand) -> Written:
@@ -146,9 +171,10 @@ class CallRecorder:
         """
         if command.record_id != self.record_id:
             raise ValueError(f"command for record {command.record_id} sent to {self.record_id}")
+        first = first_sending(command.command_id)
         before = (
             []
-            if first_sending(command)
+            if first
             else self.store.command_events(self.record_id, command.command_id, COMMAND_KEY)
         )
         if before:  # written already (its success was never heard): adopt it, write nothing
@@ -181,12 +207,13 @@ class CallRecorder:
             case Close():
                 return self._close(command)
             case Reassess():
-                return self._reassess(command)
+                return self._reassess(command, first)
             case LetTimePass():
                 payload = {"seconds": command.seconds, COMMAND_KEY: tag}
                 events = self.store.append(
                     self.record_id, [NewEvent(CLOCK_NOTE, payload)], self.user
                 )
+                self.time_passed += time_passed(payload)
                 return Written(command, tuple(events), self.state, self.advice)
         raise TypeError(f"not a command: {command!r}")
 
@@ -264,6 +291,7 @@ class CallRecorder:
             if e.kind in NOTE_TYPES
         ]
         self.closed = any(e.kind == "closure" for e in events)
+        self.time_passed = sum(time_passed(e.payload) for e in events if e.kind == CLOCK_NOTE)
 
     def overdue(self, now: datetime) -> tuple[Handover, datetime] | None:
         """An accepted handover past its re-check time without the partner confirming."""
@@ -272,11 +300,13 @@ class CallRecorder:
             now,
         )
 
-    def _reassess(self, command: Reassess) -> Written:
+    def _reassess(self, command: Reassess, first: bool) -> Written:
         """The new record first (linked to this one, carrying the command's id), then the note
         here naming it: sent again after a failure between the two, the same new record is
         found and used, never a second one."""
-        made = self.store.records_with(command.command_id, COMMAND_KEY, kind="linked")
+        made = (
+            [] if first else self.store.records_with(command.command_id, COMMAND_KEY, kind="linked")
+        )
         if made:
             new_id = made[0]
         else:
@@ -315,12 +345,6 @@ class CallRecorder:
                 f"Record {self.record_id} is closed: nothing more can be added. "
                 "Start a linked re-assessment instead."
             )
-
-    def note(self, kind: str, payload: dict[str, Any]) -> StoredEvent:
-        """Record something outside the engine and the notes (a training clock) on its own."""
-        if kind in ENGINE_KINDS or kind == "created":
-            raise ValueError(f"'{kind}' events come from the engine")
-        return self.store.append(self.record_id, [NewEvent(kind, payload)], self.user)[0]
 
     def _commit(self, command: CallCommand, new: engine.State, tag: str) -> Written:
         self._refuse_if_closed()

@@ -19,7 +19,6 @@ from rcrp_desktop.storage.training_runs import (
     runs_for,
     scenario_note,
     scenario_of,
-    time_passed,
 )
 from rcrp_desktop.times import parse_utc
 
@@ -44,14 +43,14 @@ class ScenarioRun:
     """The run's record (and any re-assessment linked from it) and the panel's memory.
 
     `lines` and `injects` are what the panel has shown, so it never shows them twice and never
-    takes them back; `passed` is the scenario time the trainer let pass, in seconds.
+    takes them back; `passed` is the scenario time the trainer let pass, in seconds, as the
+    run's record holds it (a time let pass that is still waiting to be saved does not count).
     """
 
     scenario: Scenario
     recorder: CallRecorder  # the run's own record
     trainee: str
     created: datetime  # the record's creation: the scenario clock's zero
-    passed: float = 0.0
     lines: set[int] = field(default_factory=set)
     injects: dict[str, datetime] = field(default_factory=dict)  # id: when it was shown
     records: set[int] = field(default_factory=set)
@@ -64,6 +63,10 @@ class ScenarioRun:
     @property
     def record_id(self) -> int:
         return self.recorder.record_id
+
+    @property
+    def passed(self) -> float:
+        return self.recorder.time_passed
 
     def elapsed(self, now: datetime) -> float:
         """The scenario clock: real seconds since the record was made, plus time let pass."""
@@ -131,7 +134,6 @@ def resumed_run(
         recorder,
         str(note.get("trainee", "")),
         when(events[0].utc),
-        passed=sum(time_passed(e.payload) for e in events if e.kind == CLOCK_NOTE),
     )
 
 

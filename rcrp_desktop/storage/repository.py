@@ -106,13 +106,15 @@ class Store(RecordSearch):
         pack_hash: str,
         first_events: Sequence[NewEvent] = (),
         now: datetime | None = None,
+        uid: str = "",
     ) -> tuple[int, list[StoredEvent]]:
         """A new record: its header, a 'created' event holding the same header, and more.
 
-        Returns the record's id and the events written."""
+        Returns the record's id and the events written. `uid` is the record's lasting id (a
+        new one if not given); a record with that uid already is refused."""
         when = now or datetime.now(UTC)
         header = {
-            "uid": str(uuid.uuid4()),
+            "uid": uid or str(uuid.uuid4()),
             "incident_ref": incident_ref,
             "created_utc": utc_text(when),
             "handler": handler,
@@ -212,6 +214,13 @@ class Store(RecordSearch):
             [kind, needle],
         )
         return [int(row[0]) for row in rows]
+
+    def record_with_uid(self, uid: str) -> int | None:
+        """The id of the record whose uid this is, in this store's mode, if there is one."""
+        row = self._query_one(
+            "SELECT id FROM records WHERE uid = ? AND mode = ?", [uid, str(self.mode)]
+        )
+        return int(row[0]) if row is not None else None
 
     def record(self, record_id: int) -> RecordSummary:
         row = self._query_one(

@@ -1,9 +1,10 @@
 """Training runs in the training database: which scenario and trainee a record was, and scores.
 
 A training record is an ordinary record in the training database (never the live one) that
-holds one `training_scenario` event, written when the trainer starts the scenario:
+holds one `training_scenario` event, written with the record when the trainer starts the
+scenario (a StartCall naming it, rcrp_desktop/calls/commands.py):
 
-    recorder.note(SCENARIO_NOTE, scenario_note(scenario, trainee="PC 4521 Sam Example"))
+    StartCall(pack=..., incident_ref=..., scenario=scenario_note(scenario, trainee="PC 1"))
 
 Nothing about the schema changes. The run is scored from the record's own events: the engine
 steps and any re-assessment, each timed from the record's `created` event, on the scenario

@@ -1,6 +1,5 @@
 """The handler's actions after the questions: decide, record each step, close, copy the log."""
 
-from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
@@ -18,11 +17,12 @@ from rcrp_desktop.ui.widgets.overdue_bar import OverdueBar
 # bench/bench_window.py).
 if TYPE_CHECKING:
     from rcrp_desktop.calls.commands import CallCommand
-    from rcrp_desktop.calls.recorder import CallRecorder
+    from rcrp_desktop.calls.recorder import CallRecorder, Written
     from rcrp_desktop.calls.records import Records as Store
     from rcrp_desktop.domain.partners import Directory
     from rcrp_desktop.ui.export_flow import ExportFlow
     from rcrp_desktop.ui.session import CallSession
+    from rcrp_desktop.ui.widgets.save_guard import SaveGuard
 
 
 class CallActionsMixin:
@@ -38,14 +38,15 @@ class CallActionsMixin:
         data_dir: Path | None
 
         overdue_bar: OverdueBar
+        not_saved_bar: SaveGuard
         directory: Directory | None
 
         @property
         def store(self) -> Store: ...
         @property
         def records_open(self) -> bool: ...
-        def _attempt(self, action: Callable[[], object]) -> bool: ...
         def send(self, command: CallCommand) -> bool: ...
+        def send_to(self, recorder: CallRecorder, command: CallCommand) -> Written | None: ...
         def _open_session(self, recorder: CallRecorder) -> None: ...
         def find_pack(self, pack_id: str, version: str, digest: str) -> Pack | None: ...
         def selected_pack(self) -> Pack | None: ...
@@ -236,26 +237,38 @@ class CallActionsMixin:
     @Slot()
     def reassess_overdue(self) -> None:
         """Start a linked record for the call whose partner did not confirm, and open it."""
-        item, recorder = self.overdue_bar.current, self._overdue_recorder()
-        if item is None or recorder is None:
+        from rcrp_desktop.calls.commands import Reassess
+        from rcrp_desktop.calls.recorder import CallRecorder
+
+        item = self.overdue_bar.current
+        if item is None or not self.not_saved_bar.may_leave():
+            return  # the new record opens in place of the call on screen: nothing left unsaved
+        recorder = self._overdue_recorder()
+        if recorder is None:
             return
         due = item.due.astimezone().strftime("%H:%M")
         reason = f"{item.handover.agency} did not confirm by {due}"
-        result: list[CallRecorder] = []
-        if self._attempt(lambda: result.append(recorder.reassess(reason))):
-            self._open_session(result[0])
+        written = self.send_to(recorder, Reassess(record_id=recorder.record_id, reason=reason))
+        if written is not None:
             self.check_overdue()
+            self._open_session(
+                CallRecorder.resume(
+                    self.store, written.opened, lambda *_: recorder.state.pack, self.user
+                )
+            )
 
     @Slot()
     def confirm_overdue(self) -> None:
         recorder = self._overdue_recorder()
+        from rcrp_desktop.calls.commands import RecordNote
         from rcrp_desktop.ui.dialogs.forms import ask_partner_confirmed
 
         note = ask_partner_confirmed(self._widget) if recorder is not None else None
         if (
             recorder is not None
             and note is not None
-            and self._attempt(lambda: recorder.record(note))
+            and self.send_to(recorder, RecordNote(record_id=recorder.record_id, note=note))
+            is not None
         ):
             self.check_overdue()
             if self.session is not None:

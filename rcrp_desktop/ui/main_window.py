@@ -1,6 +1,5 @@
 """The main window: choose a protocol, step through a call, end on the recommendation."""
 
-from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -34,9 +33,9 @@ from rcrp_desktop.ui.window_host import WindowHost
 # The storage layer (and sqlite-utils under it) is imported when the records are opened, just
 # after the window's first paint, and the records list when it is first asked for.
 if TYPE_CHECKING:
-    from rcrp_desktop.calls.commands import CallCommand
+    from rcrp_desktop.calls.commands import CallCommand, StartCall
     from rcrp_desktop.calls.outbox import Sent
-    from rcrp_desktop.calls.recorder import CallRecorder
+    from rcrp_desktop.calls.recorder import CallRecorder, Written
     from rcrp_desktop.calls.records import Records as Store
     from rcrp_desktop.domain.call.engine import Recommendation
     from rcrp_desktop.domain.partners import Directory
@@ -99,7 +98,8 @@ class MainWindow(WindowHost):
             "they never appear among live records."
         )
         self.training_banner.setVisible(training)
-        self.not_saved_bar = SaveGuard()
+        self.not_saved_bar = SaveGuard(self._begin_call)
+        self.not_saved_bar.started.connect(self._call_started)
         self.not_saved_bar.failed.connect(self.on_not_saved)
         self.not_saved_bar.saved.connect(self.on_all_saved)
         self.not_saved_bar.retried.connect(self._after_send)
@@ -241,20 +241,28 @@ class MainWindow(WindowHost):
         if self._store is None:
             self._new_call_waiting = True
             return
-        from rcrp_desktop.calls.recorder import CallRecorder
-
         pack = self.selected_pack()
         if pack is None or not self.not_saved_bar.may_leave():
             return
         incident = IncidentDialog.ask(self)
         if incident is None:
             return
-        try:
-            recorder = CallRecorder.start(self.store, pack, incident_ref=incident, user=self.user)
-        except StorageError as error:
-            self.not_saved_bar.report(error)
-            return
-        self._open_session(recorder)
+        from rcrp_desktop.calls.commands import StartCall
+
+        self.not_saved_bar.start(StartCall(pack=pack, incident_ref=incident))
+
+    def _begin_call(self, command: "StartCall") -> "CallRecorder":
+        """Make a call's record (the NOT SAVED bar runs this, and again on Ctrl+S)."""
+        from rcrp_desktop.calls.recorder import CallRecorder
+
+        return CallRecorder.begin(self.store, command, self.user)
+
+    @Slot(object, object)
+    def _call_started(self, command: "StartCall", recorder: "CallRecorder") -> None:
+        if command.scenario is not None:
+            self.training.trainer.run_started(command, recorder)
+        else:
+            self._open_session(recorder)
 
     @Slot(int)
     def resume_call(self, record_id: int) -> None:
@@ -278,9 +286,7 @@ class MainWindow(WindowHost):
         self.session.changed.connect(self.refresh)
         self.session.committed.connect(self.on_committed)
         pack = recorder.state.pack
-        from rcrp_desktop.ui.wording import command_words
-
-        self.not_saved_bar.follow(self.session, lambda command: command_words(pack, command))
+        self.not_saved_bar.follow(self.session)
         self.directory = self.partner_directory(pack.jurisdiction)
         self.saved_label.setText(f"Record {recorder.record_id}: saved")
         self.pages.setCurrentWidget(self.call_page)
@@ -366,21 +372,43 @@ class MainWindow(WindowHost):
     def send(self, command: "CallCommand") -> bool:
         """Send a command for the call on screen (a decision, a note, closing it): True when
         it was saved. One that cannot be saved waits, named in the NOT SAVED bar."""
+        session = self.session
+        sent = self._send(command)
+        return (
+            sent is not None
+            and bool(sent.written)
+            and session is not None
+            and (session.outbox.saved)
+        )
+
+    def send_to(self, recorder: "CallRecorder", command: "CallCommand") -> "Written | None":
+        """Send a command for any record: the call on screen's through its outbox, another's
+        through that record's outbox in the NOT SAVED bar. What it wrote, or None (waiting,
+        or refused and said so)."""
+        session = self.session
+        if session is not None and session.record_id == recorder.record_id:
+            sent = self._send(command)
+        else:
+            sent = self.not_saved_bar.send_elsewhere(recorder, command)
+        found = [w for w in sent.written if w.command is command] if sent is not None else []
+        return found[0] if found else None
+
+    def _send(self, command: "CallCommand") -> "Sent | None":
         from rcrp_desktop.ui.wording import refusal
 
         session = self.session
         if session is None:
-            return False
+            return None
         try:
             sent = session.send(command)
         except (ClosureError, RecordClosedError) as error:
             QMessageBox.information(self, APP_TITLE, str(error))
-            return False
+            return None
         except AnswerError as error:
             QMessageBox.information(self, APP_TITLE, refusal(session.pack, error))
-            return False
+            return None
         self._after_send(sent)
-        return bool(sent.written) and session.outbox.saved
+        return sent
 
     @Slot(object)
     def _after_send(self, sent: "Sent") -> None:
@@ -397,10 +425,6 @@ class MainWindow(WindowHost):
                     f"Not saved: {command_words(session.pack, command)}. {reason} Enter it again.",
                 )
         self.not_saved_bar.show_waiting()
-
-    def _attempt(self, action: Callable[[], object]) -> bool:
-        """A write outside the call's commands (another record, a training run)."""
-        return self.not_saved_bar.attempt(action)
 
     @Slot()
     def on_not_saved(self) -> None:

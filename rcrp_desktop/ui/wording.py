@@ -4,7 +4,15 @@ Errors reach the window as data (a refusal kind and a question id); only here do
 sentences, always with the question's text, never its id.
 """
 
-from rcrp_desktop.calls.commands import CallCommand, Close, Decide, RecordNote
+from rcrp_desktop.calls.commands import (
+    CallCommand,
+    Close,
+    Decide,
+    LetTimePass,
+    Reassess,
+    RecordNote,
+    StartCall,
+)
 from rcrp_desktop.domain.call.closure import kind_of
 from rcrp_desktop.domain.errors import AnswerError, Refusal
 from rcrp_desktop.domain.pack.protocol import Pack, Question
@@ -45,8 +53,10 @@ def question_words(pack: Pack, node: str) -> str:
     return f"\u201c{found.text}\u201d" if isinstance(found, Question) else "this question"
 
 
-def command_words(pack: Pack, command: CallCommand) -> str:
+def command_words(pack: Pack, command: CallCommand | StartCall) -> str:
     """What a command was for, in the handler's words."""
+    if isinstance(command, StartCall):
+        return f"starting the call for incident {command.incident_ref}"
     if command.question:
         return "the answer to " + question_words(pack, command.question)
     if isinstance(command, RecordNote):
@@ -55,6 +65,10 @@ def command_words(pack: Pack, command: CallCommand) -> str:
         return "your decision"
     if isinstance(command, Close):
         return "closing the call"
+    if isinstance(command, Reassess):
+        return "the re-assessment"
+    if isinstance(command, LetTimePass):
+        return "the scenario time passing"
     return "a change to the record"
 
 

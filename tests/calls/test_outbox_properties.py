@@ -6,10 +6,18 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from rcrp_desktop.calls.commands import AnswerQuestion, CallCommand, Decide, Reassess, RecordNote
+from rcrp_desktop.calls.commands import (
+    AnswerQuestion,
+    CallCommand,
+    Decide,
+    Reassess,
+    RecordNote,
+    StartCall,
+)
 from rcrp_desktop.calls.outbox import Outbox
 from rcrp_desktop.calls.recorder import CallRecorder
 from rcrp_desktop.domain.call import engine
@@ -43,6 +51,15 @@ class FlakyStore(Store):
             self.fail_after = False  # once: the next attempt hears the truth
             raise StorageError("the write was not confirmed (test)")
         return written
+
+    def create_record(self, **header: Any) -> tuple[int, list[StoredEvent]]:
+        if self.fail_before:
+            raise StorageError("the disk is full (test)")
+        made = super().create_record(**header)
+        if self.fail_after:
+            self.fail_after = False
+            raise StorageError("the write was not confirmed (test)")
+        return made
 
 
 def plan(pack: Pack, data: st.DataObject) -> list[tuple[str, Any, str]]:
@@ -211,4 +228,38 @@ def test_a_reassessment_sent_again_after_a_failure_makes_one_new_record(
     note = [e for e in store.events(1) if e.kind == "reassessment"]
     assert len(note) == 1 and note[0].payload["record"] == 2
     assert store.events(2)[1].payload["previous"] == 1
+    store.close()
+
+
+def test_a_start_sent_again_makes_one_record_whatever_failed(tmp_path: Path, england: Pack) -> None:
+    store = FlakyStore.open(tmp_path / "records.sqlite3", "live")
+    command = StartCall(pack=england, incident_ref="INC-START")
+    store.fail_before = True
+    with pytest.raises(StorageError):
+        CallRecorder.begin(store, command, USER)
+    assert store.recent(10) == []
+    store.fail_before, store.fail_after = False, True  # made, but the success is never heard
+    with pytest.raises(StorageError):
+        CallRecorder.begin(store, command, USER)
+    recorder = CallRecorder.begin(store, command, USER)  # sent again: that record, not another
+    assert [r.id for r in store.recent(10)] == [recorder.record_id]
+    assert store.record(recorder.record_id).uid == command.record_uid
+    assert recorder.state.current == england.start
+    # A new command is a new call, even for the same incident.
+    other = CallRecorder.begin(store, StartCall(pack=england, incident_ref="INC-START"), USER)
+    assert other.record_id != recorder.record_id
+    store.close()
+
+
+def test_a_scenario_run_is_made_with_its_note_in_one_transaction(
+    tmp_path: Path, england: Pack
+) -> None:
+    store = FlakyStore.open(tmp_path / "training.sqlite3", "training")
+    note = {"scenario": "s1", "version": "1", "title": "T", "sha256": "0" * 64, "trainee": "PC 1"}
+    recorder = CallRecorder.begin(
+        store, StartCall(pack=england, incident_ref="TRAINING s1", scenario=note), USER
+    )
+    kinds = [e.kind for e in store.events(recorder.record_id)]
+    assert kinds == ["created", "training_scenario", "question_shown"]
+    assert len({e.utc for e in store.events(recorder.record_id)}) == 1  # one transaction
     store.close()

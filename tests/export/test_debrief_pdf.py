@@ -9,6 +9,7 @@ from pathlib import Path
 import pypdf
 import pytest
 
+from rcrp_desktop.calls.commands import LetTimePass
 from rcrp_desktop.calls.recorder import CallRecorder
 from rcrp_desktop.cli import main
 from rcrp_desktop.domain.training.scenario import Scenario
@@ -24,7 +25,7 @@ from rcrp_desktop.export.errors import ExportError
 from rcrp_desktop.storage.data import database_path
 from rcrp_desktop.storage.errors import StorageError
 from rcrp_desktop.storage.repository import Store
-from rcrp_desktop.storage.training_runs import CLOCK_NOTE, SCENARIO_NOTE, scenario_note
+from rcrp_desktop.storage.training_runs import scenario_note
 from tests.artifacts import artifacts
 
 from .records import squash
@@ -43,8 +44,13 @@ def run(
     skip: float = 0,
 ) -> int:
     """A trainee works the scenario's model run, with some answers and rationales their own."""
-    recorder = CallRecorder.start(store, scenario.pack, incident_ref="TRAINING", user="PC 1")
-    recorder.note(SCENARIO_NOTE, scenario_note(scenario, trainee))
+    recorder = CallRecorder.start(
+        store,
+        scenario.pack,
+        incident_ref="TRAINING",
+        user="PC 1",
+        scenario=scenario_note(scenario, trainee),
+    )
     for step in scenario.model:
         value = (answers or {}).get(step.node, step.value)
         rationale = (rationales or {}).get(step.node, step.rationale)
@@ -53,7 +59,7 @@ def run(
             recorder.answer(step.node, value, rationale)
         elif step.action == "change" and step.node in state.answers:
             if skip:
-                recorder.note(CLOCK_NOTE, {"seconds": skip})
+                recorder.execute(LetTimePass(record_id=recorder.record_id, seconds=int(skip)))
             recorder.change(step.node, value, rationale, step.reason)
     return recorder.record_id
 

@@ -160,7 +160,7 @@ def finish_call(recorder: CallRecorder, index: int, *, acked: bool) -> None:
         if not advice.final or advice.code is None:
             raise RuntimeError(f"call {index} ended without a final recommendation")
         done(recorder.execute(Decide(record_id=record, code=advice.code.value)).events)
-    done([recorder.note("closure", dict(CLOSURE))])
+    done(recorder.store.append(record, [NewEvent("closure", dict(CLOSURE))], recorder.user))
 
 
 def main(argv: Sequence[str]) -> int:

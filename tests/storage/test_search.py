@@ -63,7 +63,9 @@ def record_call(
         else:
             recorder.answer(step.node, step.answer, step.rationale)
     if close:
-        recorder.note("closure", {"note": "closed for the test"})
+        store.append(
+            recorder.record_id, [NewEvent("closure", {"note": "closed for the test"})], USER
+        )
     return recorder
 
 

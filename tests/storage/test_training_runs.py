@@ -34,9 +34,12 @@ def work(
 ) -> CallRecorder:
     """A trainee works the scenario as its model run does, in the training database."""
     recorder = CallRecorder.start(
-        store, scenario.pack, incident_ref=f"TRAINING {scenario.id}", user=trainee
+        store,
+        scenario.pack,
+        incident_ref=f"TRAINING {scenario.id}",
+        user=trainee,
+        scenario=scenario_note(scenario, trainee),
     )
-    recorder.note(SCENARIO_NOTE, scenario_note(scenario, trainee))
     for step in scenario.model:
         rationale = (rationales or {}).get(step.node, step.rationale)
         if step.action == "answer":

@@ -168,3 +168,64 @@ def test_enter_again_on_an_answer_waiting_to_be_saved_retries_it_not_twice(
     assert window.session.outbox.saved and says_saved(window)
     assert len(answers_to(store, record, "ctx_location")) == 1
     assert window.question_view.question.id == "ctx_callback"
+
+
+def test_a_call_that_cannot_be_started_waits_and_opens_once_when_saved(
+    qtbot: QtBot, window: MainWindow, store: Store
+) -> None:
+    refuse_writes(store, True)
+    window.pack_choice.setCurrentIndex(window.pack_choice.findData("rcrp-england"))
+    press(qtbot, window, Qt.Key.Key_N, CTRL)
+    assert window.session is None and store.recent(10) == []
+    assert "starting the call for incident INC-TEST-1" in window.not_saved.text()
+    assert window.not_saved_bar.isVisible() and not says_saved(window)
+    press(qtbot, window, Qt.Key.Key_S, CTRL)  # still refusing: still waiting, nothing made
+    assert window.session is None and window.not_saved_bar.unsaved
+    refuse_writes(store, False)
+    press(qtbot, window, Qt.Key.Key_S, CTRL)
+    assert window.session is not None and not window.not_saved_bar.unsaved
+    assert [r.id for r in store.recent(10)] == [window.session.record_id]
+    assert store.record(window.session.record_id).incident_ref == "INC-TEST-1"
+    assert window.question_view.question is not None
+    assert window.question_view.question.id == "ctx_location"
+
+
+def test_a_partner_confirmation_for_another_call_waits_by_itself_until_saved(
+    qtbot: QtBot,
+    window: MainWindow,
+    store: Store,
+    forms: list[dict[str, Any]],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from rcrp_desktop.calls import followups
+    from tests.ui.test_workflow import play
+
+    play(qtbot, window, "welfare-crisis-team.json")
+    press(qtbot, window, Qt.Key.Key_Return, CTRL)
+    forms.append({"agency": "Testshire NHS Trust", "status": "accepted", "recheck_minutes": "30"})
+    press(qtbot, window, Qt.Key.Key_H, CTRL)
+    first = window.session.record_id
+    start_call(qtbot, window, "rcrp-england")  # another call on screen now
+    second = window.session.record_id
+    real = followups.overdue_records
+    later = datetime.now(UTC) + timedelta(minutes=31)
+    monkeypatch.setattr(followups, "overdue_records", lambda store: real(store, later))
+    window.check_overdue()
+    assert f"record {first}" in window.overdue_bar.message.text()
+    refuse_writes(store, True)
+    forms.append({"by": "Duty nurse, Testshire NHS Trust", "detail": "Seen at home at 15:20"})
+    press(qtbot, window, Qt.Key.Key_P, CTRL | Qt.KeyboardModifier.ShiftModifier)
+    assert "NOT SAVED: the partner's confirmation" in window.not_saved.text()
+    assert not says_saved(window)
+    # An answer on the call on screen is saved, and does not clear what waits for the other.
+    refuse_writes(store, False)
+    answer_by_keyboard(qtbot, window, "Flat 2, 3 Example Road", "")
+    assert "the partner's confirmation" in window.not_saved.text() and not says_saved(window)
+    press(qtbot, window, Qt.Key.Key_S, CTRL)
+    assert not window.not_saved_bar.unsaved and not window.not_saved_bar.isVisible()
+    confirmed = [e for e in store.events(first) if e.kind == "partner_confirmed"]
+    assert len(confirmed) == 1 and confirmed[0].payload["by"].startswith("Duty nurse")
+    assert all(e.kind != "partner_confirmed" for e in store.events(second))
+    assert verify(store) == []

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 from pytestqt.qtbot import QtBot
 
+from rcrp_desktop.calls.commands import LetTimePass
 from rcrp_desktop.calls.recorder import CallRecorder
 from rcrp_desktop.domain.pack.protocol import InputKind
 from rcrp_desktop.domain.training.scenario import Scenario
@@ -272,10 +273,13 @@ def test_a_run_resumed_from_the_start_page_gets_its_caller_panel_back(
 ) -> None:
     scenario = scenarios["late-overdose-disclosure"]
     recorder = CallRecorder.start(
-        training_store, scenario.pack, incident_ref="TRAINING x", user="PC 1"
+        training_store,
+        scenario.pack,
+        incident_ref="TRAINING x",
+        user="PC 1",
+        scenario=scenario_note(scenario, TRAINEE),
     )
-    recorder.note(SCENARIO_NOTE, scenario_note(scenario, TRAINEE))
-    recorder.note(CLOCK_NOTE, {"seconds": 120})
+    recorder.execute(LetTimePass(record_id=recorder.record_id, seconds=120))
     for step in scenario.model[:9]:
         recorder.answer(step.node, step.value, step.rationale)
     window = make_window(training_store)
@@ -295,8 +299,13 @@ def work(
     store: Store, scenario: Scenario, trainee: str, wrong: dict[str, Any] | None = None
 ) -> int:
     """A run stored as the window would store it, answered as the model run (or not)."""
-    recorder = CallRecorder.start(store, scenario.pack, incident_ref="TRAINING", user="PC 1")
-    recorder.note(SCENARIO_NOTE, scenario_note(scenario, trainee))
+    recorder = CallRecorder.start(
+        store,
+        scenario.pack,
+        incident_ref="TRAINING",
+        user="PC 1",
+        scenario=scenario_note(scenario, trainee),
+    )
     for step in scenario.model:
         state = recorder.state
         if step.action == "answer" and not state.finished and state.current == step.node:
@@ -403,3 +412,38 @@ def test_f1_lists_the_trainers_keys_and_every_training_control_is_named(
     qtbot.waitUntil(lambda: trainer.debrief_dialog is not None, timeout=5000)
     assert trainer.debrief_dialog is not None
     assert_named(trainer.debrief_dialog)
+
+
+def test_a_scenario_that_cannot_be_started_waits_and_starts_whole_when_saved(
+    qtbot: QtBot,
+    trainer_window: MainWindow,
+    training_store: Store,
+    scenarios: dict[str, Scenario],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    window = trainer_window
+    scenario = scenarios["late-overdose-disclosure"]
+    choose(monkeypatch, scenario)
+    training_store.db.execute("PRAGMA query_only = ON")
+    press(qtbot, window, Qt.Key.Key_N, CTRL | SHIFT)
+    trainer = trainer_of(window)
+    assert trainer.run is None and window.session is None
+    assert f"TRAINING {scenario.id}" in window.not_saved.text()
+    assert training_store.recent(10) == []  # no record without its scenario note
+    training_store.db.execute("PRAGMA query_only = OFF")
+    press(qtbot, window, Qt.Key.Key_S, CTRL)
+    assert trainer.run is not None and window.session is not None
+    assert trainer.run.record_id == window.session.record_id
+    assert trainer.panel.who.text() == f"Trainee: {TRAINEE}"
+    kinds = [e.kind for e in training_store.events(trainer.run.record_id)]
+    assert kinds[:3] == ["created", SCENARIO_NOTE, "question_shown"]
+    # Time let pass that cannot be saved waits, and counts only once it is saved.
+    training_store.db.execute("PRAGMA query_only = ON")
+    press(qtbot, window, Qt.Key.Key_T, CTRL | SHIFT)
+    assert trainer.run.passed == 0
+    assert "the scenario time passing" in window.not_saved.text()
+    training_store.db.execute("PRAGMA query_only = OFF")
+    press(qtbot, window, Qt.Key.Key_S, CTRL)
+    assert trainer.run.passed > 0 and not window.not_saved_bar.unsaved
+    clock = [e for e in training_store.events(trainer.run.record_id) if e.kind == CLOCK_NOTE]
+    assert len(clock) == 1 and clock[0].payload["seconds"] == trainer.run.passed

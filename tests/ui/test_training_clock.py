@@ -4,14 +4,13 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from rcrp_desktop.calls.commands import LetTimePass
 from rcrp_desktop.calls.recorder import CallRecorder
 from rcrp_desktop.calls.training_run import ScenarioRun
 from rcrp_desktop.domain.training.scenario import Scenario
 from rcrp_desktop.domain.training.scoring import Band
 from rcrp_desktop.storage.repository import Store
 from rcrp_desktop.storage.training_runs import (
-    CLOCK_NOTE,
-    SCENARIO_NOTE,
     run_from_events,
     scenario_note,
     score_record,
@@ -22,8 +21,13 @@ S136 = "s136-handover-past-an-hour"
 
 
 def begin(store: Store, scenario: Scenario) -> CallRecorder:
-    recorder = CallRecorder.start(store, scenario.pack, incident_ref="TRAINING", user="PC 1")
-    recorder.note(SCENARIO_NOTE, scenario_note(scenario, "PC 4521 Sam Example"))
+    recorder = CallRecorder.start(
+        store,
+        scenario.pack,
+        incident_ref="TRAINING",
+        user="PC 1",
+        scenario=scenario_note(scenario, "PC 4521 Sam Example"),
+    )
     return recorder
 
 
@@ -34,7 +38,9 @@ def work(recorder: CallRecorder, scenario: Scenario, *, skip_before_change: floa
             recorder.answer(step.node, step.value, step.rationale)
         elif step.action == "change":
             if skip_before_change:
-                recorder.note(CLOCK_NOTE, {"seconds": skip_before_change})
+                recorder.execute(
+                    LetTimePass(record_id=recorder.record_id, seconds=int(skip_before_change))
+                )
             recorder.change(step.node, step.value, step.rationale, step.reason)
 
 
@@ -94,7 +100,8 @@ def test_time_passing_goes_to_the_next_thing_the_clock_brings(
     created = datetime.now(UTC)
     run = ScenarioRun(scenario, recorder, "PC 1", created)
     assert run.next_due(created + timedelta(seconds=20), recorder) == 400  # the inject at 420
-    run.passed = 400
+    recorder.execute(LetTimePass(record_id=recorder.record_id, seconds=400))
+    assert run.passed == 400
     assert run.waiting()
     run.injects["past_hour"] = created
     assert not run.waiting()

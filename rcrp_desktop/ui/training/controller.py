@@ -21,11 +21,10 @@ from PySide6.QtCore import QObject, Qt, QTimer, Slot
 from PySide6.QtWidgets import QDockWidget, QMessageBox
 
 from rcrp_desktop import APP_TITLE, paths
-from rcrp_desktop.calls.commands import LetTimePass
+from rcrp_desktop.calls.commands import LetTimePass, StartCall
 from rcrp_desktop.calls.errors import StorageError
 from rcrp_desktop.calls.recorder import CallRecorder
 from rcrp_desktop.calls.training_run import (
-    SCENARIO_NOTE,
     ScenarioRun,
     overdue_on_clock,
     resumed_run,
@@ -117,19 +116,30 @@ class Trainer(QObject):
                 f"{scenario.pack.version}, which is not the pack loaded here.",
             )
             return
-        try:
-            recorder = CallRecorder.start(
-                window.store, pack, incident_ref=f"TRAINING {scenario.id}", user=window.user
+        # The record and its scenario note in one transaction: a run is never half made. If
+        # it cannot be made now, the start waits in the NOT SAVED bar (Ctrl+S).
+        window.not_saved_bar.start(
+            StartCall(
+                pack=pack,
+                incident_ref=f"TRAINING {scenario.id}",
+                scenario=scenario_note(scenario, trainee),
             )
-        except StorageError as error:
-            window.not_saved_bar.report(error)
-            return
-        # A note that cannot be saved stays pending (Ctrl+S), like an answer.
-        window.not_saved_bar.attempt(
-            lambda: recorder.note(SCENARIO_NOTE, scenario_note(scenario, trainee))
         )
+
+    def run_started(self, command: StartCall, recorder: CallRecorder) -> None:
+        """A scenario run's record is made: its caller panel and clock start, and it opens."""
+        note = command.scenario or {}
+        scenario = next((s for s in self.scenarios if s.content_hash == note.get("sha256")), None)
+        window = self.window
+        if scenario is None:  # the scenario file changed while the start waited
+            window._open_session(recorder)
+            window.statusBar().showMessage(
+                "The scenario's file changed before its run was saved: no caller panel.", 15000
+            )
+            return
+        trainee = str(note.get("trainee", ""))
         self._begin(ScenarioRun(scenario, recorder, trainee, recorder_created(recorder)))
-        window.pack_choice.setCurrentIndex(max(0, window.pack_choice.findData(pack.id)))
+        window.pack_choice.setCurrentIndex(max(0, window.pack_choice.findData(command.pack.id)))
         window._open_session(recorder)
         QTimer.singleShot(
             0, self, self._share_the_width
@@ -148,8 +158,7 @@ class Trainer(QObject):
         # the scenario clock than the scenario says; with nothing to come, the panel's minutes.
         seconds = max(1, math.ceil(due)) if due is not None else self.panel.minutes.value() * 60
         command = LetTimePass(record_id=recorder.record_id, seconds=seconds)
-        if self.window.not_saved_bar.attempt(lambda: recorder.execute(command)):
-            run.passed += seconds
+        if self.window.send_to(recorder, command) is not None:
             self.window.statusBar().showMessage(
                 f"Scenario time passed: {clock_text(seconds)} (recorded as training time).", 8000
             )

@@ -1,11 +1,13 @@
-"""The NOT SAVED bar: what is waiting to be saved, by its question, said aloud and retried.
+"""The NOT SAVED bar: what is waiting to be saved, by what it was for, said aloud and retried.
 
-A call's commands that could not be saved wait in its outbox (rcrp_desktop/calls/outbox.py),
-each with what it was for; the bar names each by its question's text and clears only as each
-is saved. Other writes outside a call (starting a training run, a note on another record) are
-kept here the same way, one at a time.
+Every write is a command. The call on screen sends its commands through its own outbox
+(rcrp_desktop/calls/outbox.py); a command for another record (a partner's confirmation from the
+overdue bar, a re-assessment) goes through that record's outbox, kept here; a new call's start
+waits here if its record cannot be made. Each is named by what it was for, and leaves only by
+its own success, in order.
 """
 
+import weakref
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
@@ -14,15 +16,17 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QMessageBox, QPushButton, QWi
 
 from rcrp_desktop import APP_TITLE
 from rcrp_desktop.calls.errors import ClosureError, RecordClosedError, StorageError
+from rcrp_desktop.domain.errors import AnswerError
 from rcrp_desktop.ui.qt_helpers import named
+from rcrp_desktop.ui.wording import command_words, refusal
 
 if TYPE_CHECKING:
-    from rcrp_desktop.calls.commands import CallCommand
+    from rcrp_desktop.calls.commands import CallCommand, StartCall
+    from rcrp_desktop.calls.outbox import Outbox, Sent
+    from rcrp_desktop.calls.recorder import CallRecorder
     from rcrp_desktop.ui.session import CallSession
 
-Write = Callable[[], object]
-# How a waiting command is named to the handler: its question's text, or what it records.
-Words = Callable[["CallCommand"], str]
+Begin = Callable[["StartCall"], "CallRecorder"]
 
 
 class SaveGuard(QWidget):
@@ -32,18 +36,23 @@ class SaveGuard(QWidget):
         failed(): something could not be saved and is now waiting.
         saved(): everything that was waiting has been saved.
         retried(Sent): a retry sent the call's waiting commands; the window reports refusals.
+        started(StartCall, CallRecorder): a call's record was made (at once, or on a retry).
     """
 
     failed = Signal()
     saved = Signal()
     retried = Signal(object)  # what a retry of the call's commands did (calls.outbox.Sent)
+    started = Signal(object, object)
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, begin: Begin, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.pending: Write | None = None  # a write outside the call, waiting
-        self.pending_error: StorageError | None = None
+        # What makes a call's record: the window's method, held weakly so that the bar (which
+        # the window owns) does not keep the window alive in a reference cycle.
+        self._begin = weakref.WeakMethod(begin)
+        self.starting: StartCall | None = None  # a start whose record could not be made yet
+        self.start_error: StorageError | None = None
+        self.elsewhere: dict[int, Outbox] = {}  # commands for records not on screen, waiting
         self.session: CallSession | None = None
-        self.words: Words = repr
         self.message = named(QLabel(wordWrap=True), "notSavedBanner")
         self.message.setTextFormat(Qt.TextFormat.PlainText)
         self.message.setAccessibleName("Not saved")
@@ -55,32 +64,40 @@ class SaveGuard(QWidget):
         layout.addWidget(self.retry_button)
         self.hide()
 
-    def follow(self, session: "CallSession | None", words: Words) -> None:
+    def follow(self, session: "CallSession | None") -> None:
         """The call whose waiting commands the bar shows (the call on screen)."""
         self.session = session
-        self.words = words
         self.show_waiting()
 
     @property
     def unsaved(self) -> bool:
-        waiting = self.session.outbox.waiting if self.session is not None else []
-        return bool(waiting) or self.pending is not None
+        return bool(self._waiting()) or self.starting is not None
 
-    def attempt(self, write: Write) -> bool:
-        """Run one write outside the call's commands; if it cannot be saved it waits here."""
+    def start(self, command: "StartCall") -> None:
+        """Start a call: `started` once its record is made; until then the start waits here."""
+        self.starting, self.start_error = command, None
+        self._send_start()
+
+    def send_elsewhere(self, recorder: "CallRecorder", command: "CallCommand") -> "Sent | None":
+        """Send a command to a record that is not the call on screen: what was written, or
+        None if it was refused (and said so). One that cannot be saved waits in that record's
+        outbox, here, until Ctrl+S."""
+        from rcrp_desktop.calls.outbox import Outbox
+
+        box = self.elsewhere.setdefault(recorder.record_id, Outbox(recorder))
         try:
-            write()
+            sent = box.send(command)
         except (ClosureError, RecordClosedError) as error:
             QMessageBox.information(self.window(), APP_TITLE, str(error))
-            return False
-        except StorageError as error:
-            self.pending, self.pending_error = write, error
+            return None
+        except AnswerError as error:
+            QMessageBox.information(self.window(), APP_TITLE, refusal(recorder.state.pack, error))
+            return None
+        finally:
+            if not box.waiting:
+                del self.elsewhere[recorder.record_id]
             self.show_waiting()
-            return False
-        if self.pending is write:
-            self.pending, self.pending_error = None, None
-        self.show_waiting()
-        return True
+        return sent
 
     def report(self, error: StorageError) -> None:
         """A failure with nothing to retry (opening the records, say): said, then gone."""
@@ -89,15 +106,17 @@ class SaveGuard(QWidget):
         self.failed.emit()
 
     def show_waiting(self) -> None:
-        """Say what is waiting, each by its question, and why; hide when nothing is."""
+        """Say what is waiting, each by what it was for, and why; hide when nothing is."""
         lines = []
-        waiting = self.session.outbox.waiting if self.session is not None else []
-        if waiting:
-            first = waiting[0]
-            lines.append(f"NOT SAVED: {self.words(first.command)}. {first.error}")
-            lines += [f"Also waiting to be saved: {self.words(w.command)}." for w in waiting[1:]]
-        if self.pending is not None:
-            lines.append(f"NOT SAVED. {self.pending_error}")
+        for index, (words, error) in enumerate(self._waiting()):
+            lines.append(
+                f"NOT SAVED: {words}. {error}"
+                if index == 0
+                else f"Also waiting to be saved: {words}."
+            )
+        if self.starting is not None:
+            pack = self.starting.pack
+            lines.append(f"NOT SAVED: {command_words(pack, self.starting)}. {self.start_error}")
         if lines:
             lines.append("What you entered is kept; Ctrl+S tries again.")
             self.message.setText("\n".join(lines))
@@ -113,10 +132,14 @@ class SaveGuard(QWidget):
 
     @Slot()
     def retry(self) -> None:
-        if self.pending is not None:
-            self.attempt(self.pending)
+        for record_id, box in list(self.elsewhere.items()):
+            box.retry()
+            if not box.waiting:
+                del self.elsewhere[record_id]
         if self.session is not None and self.session.outbox.waiting:
             self.retried.emit(self.session.retry())
+        if self.starting is not None:
+            self._send_start()
         self.show_waiting()
 
     def may_leave(self) -> bool:
@@ -140,7 +163,34 @@ class SaveGuard(QWidget):
         if choice == QMessageBox.StandardButton.Discard:
             if self.session is not None:
                 self.session.outbox.discard()
-            self.pending, self.pending_error = None, None
+            self.elsewhere.clear()
+            self.starting, self.start_error = None, None
             self.show_waiting()
             return True
         return False
+
+    def _waiting(self) -> list[tuple[str, StorageError]]:
+        """Every command waiting, in words, with why: the call on screen's first."""
+        found = []
+        boxes = [self.session.outbox] if self.session is not None else []
+        for box in [*boxes, *self.elsewhere.values()]:
+            pack = box.recorder.state.pack
+            found += [(command_words(pack, w.command), w.error) for w in box.waiting]
+        return found
+
+    def _send_start(self) -> None:
+        command = self.starting
+        if command is None:
+            return
+        begin = self._begin()
+        if begin is None:
+            return
+        try:
+            recorder = begin(command)
+        except StorageError as error:
+            self.start_error = error
+            self.show_waiting()
+            return
+        self.starting, self.start_error = None, None
+        self.show_waiting()
+        self.started.emit(command, recorder)
