@@ -157,7 +157,11 @@ def run(rounds: int, recipient: str, folder: Path) -> list[Row]:
 
         def ours(number: int) -> None:
             export_handover(
-                store, records[number], recipient, folder / "ours.pdf", user=USER, find_pack=find
+                store,
+                records[number],
+                HandoverRequest(recipient, prepared_by=USER),
+                folder / "ours.pdf",
+                find_pack=find,
             )
 
         ours(rounds)  # warm: imports, fonts, templates

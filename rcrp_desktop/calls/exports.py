@@ -1,7 +1,7 @@
 """Export a handover and record it (R23): the use case, over the export builders.
 
     source = load_source(store, record_id, find_pack)       # GUI thread: reads the record
-    built = build_handover_pdf(source, recipient, path)     # any thread: no database
+    built = build_handover_pdf(source, request, path)       # any thread: no database
     result = record_export(store, built, user)              # GUI thread: one durable commit
 
 `export_handover` does all three. The file is removed again if the export cannot be recorded:
@@ -10,9 +10,8 @@ the record lists only whole exports, and every whole export is in the record.
 
 import contextlib
 import getpass
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
-from typing import Any
 
 from rcrp_desktop.calls.commands import RecordNote
 from rcrp_desktop.calls.recorder import CallRecorder
@@ -22,6 +21,7 @@ from rcrp_desktop.export.handover import (
     STANDARD_OUTPUT,
     TEXT,
     Built,
+    HandoverRequest,
     build_handover_pdf,
     build_handover_text,
 )
@@ -93,39 +93,36 @@ def record_export(
 def export_handover(
     store: Store,
     record_id: int,
-    recipient: Recipient | str,
+    request: HandoverRequest,
     out_path: Path,
     *,
-    user: str | None = None,
     find_pack: PackFinder | None = None,
     recorder: CallRecorder | None = None,
-    **options: Any,
 ) -> ExportResult:
-    """Read the record, build its handover PDF for `recipient`, write it, record the export.
-    `options` are HandoverRequest's fields (marking, redact, lawful_basis, now)."""
-    who = user or getpass.getuser()
+    """Read the record, build its handover PDF as `request` asks, write it, record the export."""
+    request = _prepared(request)
     source = load_source(store, record_id, find_pack)
-    built = build_handover_pdf(source, recipient, out_path, prepared_by=who, **options)
-    return record_export(store, built, who, recorder)
+    built = build_handover_pdf(source, request, out_path)
+    return record_export(store, built, request.prepared_by, recorder)
 
 
 def export_handover_text(
     store: Store,
     record_id: int,
-    recipient: Recipient | str,
+    request: HandoverRequest,
     out_path: Path | None = None,
     *,
     shown_as: str = STANDARD_OUTPUT,
-    user: str | None = None,
     find_pack: PackFinder | None = None,
     recorder: CallRecorder | None = None,
-    **options: Any,
 ) -> ExportResult:
-    """The plain-text handover, saved to `out_path` or returned in `.text`; recorded.
-    `options` are HandoverRequest's fields (marking, redact, lawful_basis, now)."""
-    who = user or getpass.getuser()
+    """The plain-text handover, saved to `out_path` or returned in `.text`; recorded."""
+    request = _prepared(request)
     source = load_source(store, record_id, find_pack)
-    built = build_handover_text(
-        source, recipient, out_path, shown_as=shown_as, prepared_by=who, **options
-    )
-    return record_export(store, built, who, recorder)
+    built = build_handover_text(source, request, out_path, shown_as=shown_as)
+    return record_export(store, built, request.prepared_by, recorder)
+
+
+def _prepared(request: HandoverRequest) -> HandoverRequest:
+    """The request with who prepared it: as given, else the computer account's name."""
+    return request if request.prepared_by else replace(request, prepared_by=getpass.getuser())

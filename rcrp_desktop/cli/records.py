@@ -17,6 +17,7 @@ from rcrp_desktop.domain.call.script import Script
 from rcrp_desktop.domain.errors import ScriptError
 from rcrp_desktop.domain.pack.protocol import Pack
 from rcrp_desktop.export.errors import ExportError, RequestError
+from rcrp_desktop.export.handover import HandoverRequest
 from rcrp_desktop.export.source import shipped_pack_finder
 from rcrp_desktop.storage.data import database_path
 from rcrp_desktop.storage.errors import RecordNotFoundError, StorageError
@@ -195,24 +196,25 @@ def export_command(args: argparse.Namespace, data_dir: Path) -> int:
         print("rcrp-desktop: a PDF handover needs --out FILE.pdf (or use --text)", file=sys.stderr)
         return USAGE
     mode = mode_of(args)
-    options: dict[str, Any] = {
-        "marking": args.marking,
-        "redact": args.redact_third_party,
-        "lawful_basis": args.basis or "",
-        "user": getpass.getuser(),
-        "find_pack": shipped_pack_finder(args.forms or paths.forms_dir()),
-    }
+    request = HandoverRequest(
+        args.recipient,
+        marking=args.marking,
+        redact=args.redact_third_party,
+        lawful_basis=args.basis or "",
+        prepared_by=getpass.getuser(),
+    )
+    find_pack = shipped_pack_finder(args.forms or paths.forms_dir())
     try:
         with InstanceLock(data_dir):
             store = Store.open(database_path(data_dir, mode), mode, create=False)
             try:
                 if args.text:
                     result = export_handover_text(
-                        store, args.record, args.recipient, args.out, **options
+                        store, args.record, request, args.out, find_pack=find_pack
                     )
                 else:
                     result = export_handover(
-                        store, args.record, args.recipient, args.out, **options
+                        store, args.record, request, args.out, find_pack=find_pack
                     )
             finally:
                 store.close()

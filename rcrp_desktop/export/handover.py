@@ -4,7 +4,7 @@ The first two of three steps (the third, recording the export, is the applicatio
 rcrp_desktop/calls/exports.py), so that a window can keep the slow one off its GUI thread:
 
     source = load_source(store, record_id, find_pack)       # GUI thread: reads the record
-    built = build_handover_pdf(source, recipient, path)     # any thread: no database
+    built = build_handover_pdf(source, request, path)       # any thread: no database
 
 The file is complete on disk (temporary file in the same folder, fsync, rename) before the
 export is recorded, and removed again if it cannot be recorded.
@@ -14,7 +14,6 @@ import hashlib
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any
 
 from rcrp_desktop.export.content import build_handover
 from rcrp_desktop.export.errors import RequestError
@@ -79,26 +78,19 @@ def handover_of(
     )
 
 
-def handover_text(source: ExportSource, recipient: Recipient | str, **options: Any) -> str:
-    """The plain-text handover (the PDF's content), neither written nor recorded. `options`
-    are HandoverRequest's fields."""
-    return render_text(handover_of(source, HandoverRequest(recipient, **options)))
+def handover_text(source: ExportSource, request: HandoverRequest) -> str:
+    """The plain-text handover (the PDF's content), neither written nor recorded."""
+    return render_text(handover_of(source, request))
 
 
 def build_handover_pdf(
-    source: ExportSource,
-    recipient: Recipient | str,
-    out_path: Path,
-    *,
-    invariant: bool = False,
-    **options: Any,
+    source: ExportSource, request: HandoverRequest, out_path: Path, *, invariant: bool = False
 ) -> Built:
-    """Build the PDF and write it atomically to `out_path`. Touches no database: any thread.
-    `options` are HandoverRequest's fields."""
+    """Build the PDF and write it atomically to `out_path`. Touches no database: any thread."""
     from rcrp_desktop.export.pdf import render_pdf  # reportlab loads only when a PDF is made
 
     destination = check_destination(out_path)
-    handover = handover_of(source, HandoverRequest(recipient, **options))
+    handover = handover_of(source, request)
     rendered = render_pdf(handover, invariant=invariant)
     write_atomically(destination, rendered.data)
     return Built(handover, PDF, rendered.data, rendered.pages, destination, destination.name)
@@ -106,16 +98,14 @@ def build_handover_pdf(
 
 def build_handover_text(
     source: ExportSource,
-    recipient: Recipient | str,
+    request: HandoverRequest,
     out_path: Path | None = None,
     *,
     shown_as: str = STANDARD_OUTPUT,
-    **options: Any,
 ) -> Built:
-    """The plain-text handover, written atomically to `out_path` when one is given.
-    `options` are HandoverRequest's fields."""
+    """The plain-text handover, written atomically to `out_path` when one is given."""
     destination = check_destination(out_path) if out_path is not None else None
-    handover = handover_of(source, HandoverRequest(recipient, **options))
+    handover = handover_of(source, request)
     data = render_text(handover).encode("utf-8")
     if destination is not None:
         write_atomically(destination, data)

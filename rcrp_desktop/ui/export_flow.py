@@ -18,7 +18,12 @@ from rcrp_desktop import APP_TITLE
 from rcrp_desktop.calls.errors import StorageError
 from rcrp_desktop.calls.exports import ExportResult, record_export
 from rcrp_desktop.export.errors import ExportError
-from rcrp_desktop.export.handover import Built, build_handover_pdf, build_handover_text
+from rcrp_desktop.export.handover import (
+    Built,
+    HandoverRequest,
+    build_handover_pdf,
+    build_handover_text,
+)
 from rcrp_desktop.export.recipients import Recipient, load_templates, recipients_for
 from rcrp_desktop.export.source import ExportSource, load_source
 from rcrp_desktop.ui.dialogs.forms import Field, FormDialog
@@ -164,12 +169,14 @@ class ExportFlow:
         run_task(
             lambda: build_handover_pdf(
                 source,
-                choice.recipient,
+                HandoverRequest(
+                    choice.recipient,
+                    marking=choice.marking,
+                    redact=choice.redact,
+                    lawful_basis=choice.lawful_basis,
+                    prepared_by=self.user,
+                ),
                 path,
-                marking=choice.marking,
-                redact=choice.redact,
-                lawful_basis=choice.lawful_basis,
-                prepared_by=self.user,
             ),
             lambda built: self._built(built, recorder, done),
             self._failed,
@@ -186,12 +193,14 @@ class ExportFlow:
         try:
             built = build_handover_text(
                 source,
-                choice.recipient,
+                HandoverRequest(
+                    choice.recipient,
+                    marking=choice.marking,
+                    redact=choice.redact,
+                    lawful_basis=choice.lawful_basis,
+                    prepared_by=self.user,
+                ),
                 shown_as="clipboard",
-                marking=choice.marking,
-                redact=choice.redact,
-                lawful_basis=choice.lawful_basis,
-                prepared_by=self.user,
             )
             result = record_export(self.store, built, self.user, recorder)
         except (ExportError, StorageError) as error:

@@ -14,7 +14,7 @@ from rcrp_desktop.calls.recorder import CallRecorder
 from rcrp_desktop.domain.call.closure import Exported
 from rcrp_desktop.domain.pack.protocol import Pack
 from rcrp_desktop.export.errors import ExportError
-from rcrp_desktop.export.handover import Built, build_handover_pdf, handover_text
+from rcrp_desktop.export.handover import Built, HandoverRequest, build_handover_pdf, handover_text
 from rcrp_desktop.export.source import load_source
 from rcrp_desktop.storage.data import database_path
 from rcrp_desktop.storage.repository import Store
@@ -41,7 +41,9 @@ def test_the_pdf_is_built_on_another_thread_and_recorded_on_this_one(
     source = load_source(store, record)  # the window's thread: reads the record
     built: list[Built] = []
     worker = threading.Thread(
-        target=lambda: built.append(build_handover_pdf(source, "crisis_team", tmp_path / "h.pdf"))
+        target=lambda: built.append(
+            build_handover_pdf(source, HandoverRequest("crisis_team"), tmp_path / "h.pdf")
+        )
     )
     worker.start()
     worker.join(timeout=60)
@@ -58,7 +60,9 @@ def test_a_closed_call_can_still_be_exported_and_its_recorder_keeps_the_note(
     record = make_record(store, packs, CASES["crisis_team"])
     recorder = CallRecorder.resume(store, record, lambda *_: packs["rcrp-england"], USER)
     recorder.close()
-    built = build_handover_pdf(load_source(store, record), "crisis_team", tmp_path / "h.pdf")
+    built = build_handover_pdf(
+        load_source(store, record), HandoverRequest("crisis_team"), tmp_path / "h.pdf"
+    )
     result = record_export(store, built, USER, recorder)
     assert isinstance(recorder.notes[-1].note, Exported)
     assert result.event == store.events(recorder.record_id)[-1]
@@ -72,7 +76,7 @@ def test_the_plain_text_is_written_whole_and_recorded(
 ) -> None:
     record = make_record(store, packs, CASES["hospital"])
     out = tmp_path / "handover.txt"
-    result = export_handover_text(store, record, "hospital", out, user=USER)
+    result = export_handover_text(store, record, HandoverRequest("hospital", prepared_by=USER), out)
     data = out.read_bytes()
     assert result.sha256 == hashlib.sha256(data).hexdigest() == result.note.sha256
     assert data.decode("utf-8") == result.text
@@ -87,7 +91,7 @@ def test_the_plain_text_shows_markup_and_controls_as_the_pdf_does(
 ) -> None:
     hostile = '<b>&amp;</b> <img src="x"/> NUL\x00 end\nsecond line'
     record = make_record(store, packs, CASES["crisis_team"], changes={"ctx_why_now": (hostile, "")})
-    text = handover_text(load_source(store, record), "crisis_team")
+    text = handover_text(load_source(store, record), HandoverRequest("crisis_team"))
     assert '<b>&amp;</b> <img src="x"/> NUL[U+0000] end\n' in text
     assert "\x00" not in text
 

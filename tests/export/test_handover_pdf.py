@@ -15,6 +15,7 @@ from rcrp_desktop.domain.call.closure import (
 from rcrp_desktop.domain.call.walk import answer_label
 from rcrp_desktop.domain.outcomes import MEANINGS
 from rcrp_desktop.domain.pack.protocol import InputKind, Pack, Question
+from rcrp_desktop.export.handover import HandoverRequest
 from rcrp_desktop.export.recipients import QUESTION_PARTS, Templates, recipients_for
 from rcrp_desktop.export.source import ExportSource, load_source
 from rcrp_desktop.storage.repository import Store
@@ -46,9 +47,13 @@ def test_every_part_matches_the_stored_record(
     record = make_record(store, packs, case)
     source = load_source(store, record)
     assert recipient in [r.id for r in recipients_for(source, templates)]
-    result = export_handover(store, record, recipient, tmp_path / "h.pdf", user=USER)
+    result = export_handover(
+        store, record, HandoverRequest(recipient, prepared_by=USER), tmp_path / "h.pdf"
+    )
     text = squash("\n".join(pages(tmp_path / "h.pdf")))
-    plain = squash(export_handover_text(store, record, recipient, user=USER).text)
+    plain = squash(
+        export_handover_text(store, record, HandoverRequest(recipient, prepared_by=USER)).text
+    )
     chosen = templates.recipient(recipient)
 
     def shown(value: str) -> bool:
@@ -128,7 +133,9 @@ def test_place_of_safety_shows_the_one_hour_expectation(
 ) -> None:
     case = CASES["place_of_safety"]
     record = make_record(store, packs, case)
-    export_handover(store, record, "place_of_safety", tmp_path / "pos.pdf", user=USER)
+    export_handover(
+        store, record, HandoverRequest("place_of_safety", prepared_by=USER), tmp_path / "pos.pdf"
+    )
     text = squash("\n".join(pages(tmp_path / "pos.pdf")))
     handover_note = next(e for e in store.events(record) if e.kind == "handover")
     why = case.changes["s136_handover"][1]
@@ -161,11 +168,21 @@ def test_redacted_third_party_details_are_absent(
         "07700 900526",
         "Mother's mobile, given by her",
     ]
-    export_handover(store, record, "childrens_services", tmp_path / "open.pdf", user=USER)
-    result = export_handover(
-        store, record, "childrens_services", tmp_path / "r.pdf", redact=True, user=USER
+    export_handover(
+        store,
+        record,
+        HandoverRequest("childrens_services", prepared_by=USER),
+        tmp_path / "open.pdf",
     )
-    plain = export_handover_text(store, record, "childrens_services", redact=True).text
+    result = export_handover(
+        store,
+        record,
+        HandoverRequest("childrens_services", redact=True, prepared_by=USER),
+        tmp_path / "r.pdf",
+    )
+    plain = export_handover_text(
+        store, record, HandoverRequest("childrens_services", redact=True)
+    ).text
     shown = squash("\n".join(pages(tmp_path / "open.pdf")))
     redacted = squash("\n".join(pages(tmp_path / "r.pdf")))
     for value in private:
@@ -188,7 +205,12 @@ def test_a_redacted_trail_hides_changed_answers_too(
     # A change voids the decision; the call is decided again afterwards.
     recorder.change("ctx_callback", "07700 900999", "", "Caller gave a second number")
     recorder.decide(recorder.advice.code or "", "")
-    export_handover(store, record, "crisis_team", tmp_path / "r.pdf", redact=True, user=USER)
+    export_handover(
+        store,
+        record,
+        HandoverRequest("crisis_team", redact=True, prepared_by=USER),
+        tmp_path / "r.pdf",
+    )
     text = squash("\n".join(pages(tmp_path / "r.pdf")))
     assert "07700900112" not in text and "07700900999" not in text
     assert squash("Caller gave a second number") in text  # the reason is not third-party

@@ -26,7 +26,7 @@ from rcrp_desktop.domain.call.closure import CallerInformed, Handover
 from rcrp_desktop.domain.pack.protocol import Pack
 from rcrp_desktop.export import fonts
 from rcrp_desktop.export.errors import UnprintableError
-from rcrp_desktop.export.handover import build_handover_pdf
+from rcrp_desktop.export.handover import HandoverRequest, build_handover_pdf
 from rcrp_desktop.export.source import load_source
 from rcrp_desktop.export.text import clean, markup
 from rcrp_desktop.storage.repository import Store
@@ -116,9 +116,11 @@ def test_markup_prints_literally_and_nothing_is_fetched(
     corpus = " ".join(MARKUP)
     record = hostile_record(store, packs, lambda field: f"{field}: {corpus}")
     source = load_source(store, record)
-    build_handover_pdf(source, "crisis_team", tmp_path / "warm.pdf")  # imports done first
+    build_handover_pdf(
+        source, HandoverRequest("crisis_team"), tmp_path / "warm.pdf"
+    )  # imports done first
     with audited() as seen:
-        build_handover_pdf(source, "crisis_team", tmp_path / "h.pdf")
+        build_handover_pdf(source, HandoverRequest("crisis_team"), tmp_path / "h.pdf")
     allowed = (fonts.font_dir().resolve(), tmp_path.resolve())
     opened = [
         Path(os.fsdecode(path)).resolve()
@@ -165,7 +167,9 @@ def test_control_characters_are_shown_not_dropped_and_never_crash(
     assert clean(nasty) == shown
     assert clean("tab\there") == "tab here" and clean(shown) == shown
     record = hostile_record(store, packs, lambda field: f"{field} {nasty}")
-    export_handover(store, record, "crisis_team", tmp_path / "h.pdf", user=USER)
+    export_handover(
+        store, record, HandoverRequest("crisis_team", prepared_by=USER), tmp_path / "h.pdf"
+    )
     text = squash("\n".join(pages(tmp_path / "h.pdf")))
     assert squash(f"ctx_why_now {shown}") in text
     assert "\x00" not in text and "\u202e" not in text
@@ -176,7 +180,9 @@ def test_latin_greek_and_cyrillic_scripts_print_as_typed(
     sample: str, store: Store, packs: dict[str, Pack], tmp_path: Path
 ) -> None:
     record = hostile_record(store, packs, lambda field: f"{field} {sample}")
-    export_handover(store, record, "crisis_team", tmp_path / "h.pdf", user=USER)
+    export_handover(
+        store, record, HandoverRequest("crisis_team", prepared_by=USER), tmp_path / "h.pdf"
+    )
     text = squash("\n".join(pages(tmp_path / "h.pdf")))
     for field in ("ctx_location", "agency", "handler", "incident"):
         assert squash(f"{field} {sample}") in text, field
@@ -196,7 +202,9 @@ def test_what_cannot_be_printed_correctly_fails_closed_naming_it(
     out = tmp_path / "out"
     out.mkdir()
     with pytest.raises(UnprintableError) as refused:
-        export_handover(store, record, "crisis_team", out / "h.pdf", user=USER)
+        export_handover(
+            store, record, HandoverRequest("crisis_team", prepared_by=USER), out / "h.pdf"
+        )
     message = str(refused.value)
     for ch in set(sample):
         assert f"U+{ord(ch):04X}" in message, ch
@@ -210,7 +218,9 @@ def test_a_right_to_left_script_is_refused_with_the_reason(
 ) -> None:
     record = hostile_record(store, packs, lambda field: f"{field} عائشة")
     with pytest.raises(UnprintableError, match="right-to-left"):
-        export_handover(store, record, "crisis_team", tmp_path / "h.pdf", user=USER)
+        export_handover(
+            store, record, HandoverRequest("crisis_team", prepared_by=USER), tmp_path / "h.pdf"
+        )
 
 
 def test_a_20000_character_rationale_flows_across_pages_under_repeated_headings(
@@ -226,7 +236,9 @@ def test_a_20000_character_rationale_flows_across_pages_under_repeated_headings(
         CASES["crisis_team"],
         changes={"thr_life": ("no", long), "thr_harm": ("no", token)},
     )
-    result = export_handover(store, record, "crisis_team", tmp_path / "h.pdf", user=USER)
+    result = export_handover(
+        store, record, HandoverRequest("crisis_team", prepared_by=USER), tmp_path / "h.pdf"
+    )
     every = pages(tmp_path / "h.pdf")
     assert result.pages == len(every) >= 10
     text = "\n".join(every)
@@ -252,7 +264,9 @@ def test_thousands_of_blank_lines_still_paginate(
         CASES["crisis_team"],
         changes={"thr_life": ("no", "top" + "\n" * 3000 + "bottom")},
     )
-    result = export_handover(store, record, "crisis_team", tmp_path / "h.pdf", user=USER)
+    result = export_handover(
+        store, record, HandoverRequest("crisis_team", prepared_by=USER), tmp_path / "h.pdf"
+    )
     text = "\n".join(pages(tmp_path / "h.pdf"))
     assert result.pages > 2 and "top" in text and "bottom" in text
 

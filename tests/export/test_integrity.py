@@ -55,7 +55,9 @@ def record(store: Store, packs: dict[str, Pack]) -> int:
 def test_the_marking_is_at_the_top_and_bottom_of_every_page(
     store: Store, record: int, tmp_path: Path
 ) -> None:
-    result = export_handover(store, record, "crisis_team", tmp_path / "h.pdf", user=USER)
+    result = export_handover(
+        store, record, HandoverRequest("crisis_team", prepared_by=USER), tmp_path / "h.pdf"
+    )
     assert result.pages >= 6  # overflow pages and the appendix included
     for number, heights in enumerate(positions(tmp_path / "h.pdf", "OFFICIAL-SENSITIVE"), 1):
         assert len(heights) == 2, number
@@ -78,7 +80,10 @@ def test_the_marking_comes_from_configuration_or_the_caller(
     assert all(len(h) == 2 for h in positions(tmp_path / "c.pdf", "OFFICIAL"))
     assert not any("SENSITIVE" in page for page in pages(tmp_path / "c.pdf"))
     export_handover(
-        store, record, "crisis_team", tmp_path / "m.pdf", marking="OFFICIAL-SENSITIVE PERSONAL"
+        store,
+        record,
+        HandoverRequest("crisis_team", marking="OFFICIAL-SENSITIVE PERSONAL"),
+        tmp_path / "m.pdf",
     )
     marked = positions(tmp_path / "m.pdf", "OFFICIAL-SENSITIVE PERSONAL")
     assert all(len(h) == 2 for h in marked)
@@ -88,7 +93,9 @@ def test_every_page_carries_its_number_the_anchor_the_pack_and_the_time(
     store: Store, record: int, tmp_path: Path
 ) -> None:
     last = store.events(record)[-1]
-    result = export_handover(store, record, "crisis_team", tmp_path / "h.pdf", user=USER)
+    result = export_handover(
+        store, record, HandoverRequest("crisis_team", prepared_by=USER), tmp_path / "h.pdf"
+    )
     every = pages(tmp_path / "h.pdf")
     generated = re.search(r"Generated (\S+ \S+)", every[0])
     assert generated is not None
@@ -106,7 +113,9 @@ def test_every_page_carries_its_number_the_anchor_the_pack_and_the_time(
 def test_the_metadata_holds_no_personal_data_and_nothing_is_active(
     store: Store, record: int, tmp_path: Path
 ) -> None:
-    export_handover(store, record, "crisis_team", tmp_path / "h.pdf", user=USER)
+    export_handover(
+        store, record, HandoverRequest("crisis_team", prepared_by=USER), tmp_path / "h.pdf"
+    )
     reader = pypdf.PdfReader(tmp_path / "h.pdf")
     source = load_source(store, record)
     personal = [
@@ -164,8 +173,12 @@ def test_the_same_record_gives_the_same_bytes(store: Store, record: int, tmp_pat
     from datetime import datetime
 
     now = datetime.fromisoformat(when)
-    one = build_handover_pdf(source, "crisis_team", tmp_path / "1.pdf", now=now, invariant=True)
-    two = build_handover_pdf(source, "crisis_team", tmp_path / "2.pdf", now=now, invariant=True)
+    one = build_handover_pdf(
+        source, HandoverRequest("crisis_team", now=now), tmp_path / "1.pdf", invariant=True
+    )
+    two = build_handover_pdf(
+        source, HandoverRequest("crisis_team", now=now), tmp_path / "2.pdf", invariant=True
+    )
     assert one.data == two.data and one.sha256 == two.sha256
 
 
@@ -181,7 +194,9 @@ def test_a_failed_write_leaves_nothing_and_records_nothing(
 
     monkeypatch.setattr(os, "replace", refuse)
     with pytest.raises(ExportError, match="No space left"):
-        export_handover(store, record, "crisis_team", out / "h.pdf", user=USER)
+        export_handover(
+            store, record, HandoverRequest("crisis_team", prepared_by=USER), out / "h.pdf"
+        )
     assert list(out.iterdir()) == [] and len(store.events(record)) == before
 
 
@@ -193,7 +208,9 @@ def test_an_export_that_cannot_be_recorded_removes_its_file(
 
     monkeypatch.setattr(store, "append", refuse)
     with pytest.raises(StorageError):
-        export_handover(store, record, "crisis_team", tmp_path / "h.pdf", user=USER)
+        export_handover(
+            store, record, HandoverRequest("crisis_team", prepared_by=USER), tmp_path / "h.pdf"
+        )
     assert not (tmp_path / "h.pdf").exists()
 
 
@@ -201,6 +218,7 @@ KILLED_MID_EXPORT = """
 import os, signal, sys
 from pathlib import Path
 from rcrp_desktop.calls.exports import export_handover
+from rcrp_desktop.export.handover import HandoverRequest
 from rcrp_desktop.storage.repository import Store
 
 def die(*_):
@@ -208,7 +226,8 @@ def die(*_):
 
 os.replace = die
 store = Store.open(Path(sys.argv[1]), "live")
-export_handover(store, int(sys.argv[2]), "crisis_team", Path(sys.argv[3]), user="PC 1")
+request = HandoverRequest("crisis_team", prepared_by="PC 1")
+export_handover(store, int(sys.argv[2]), request, Path(sys.argv[3]))
 """
 
 
@@ -243,7 +262,9 @@ def test_the_dejavu_family_is_registered_so_bold_is_a_real_face(
     assert tt2ps(fonts.FAMILY, 1, 0) == fonts.BOLD
     assert tt2ps(fonts.FAMILY, 0, 1) == fonts.ITALIC
     assert tt2ps(fonts.FAMILY, 1, 1) == fonts.BOLD_ITALIC
-    export_handover(store, record, "crisis_team", tmp_path / "h.pdf", user=USER)
+    export_handover(
+        store, record, HandoverRequest("crisis_team", prepared_by=USER), tmp_path / "h.pdf"
+    )
     used = set()
     for page in pypdf.PdfReader(tmp_path / "h.pdf").pages:
         for font in page["/Resources"]["/Font"].values():
@@ -262,7 +283,9 @@ def test_a_training_record_s_handover_says_training_on_every_page(
         record = make_record(
             training, packs, CASES["crisis_team"], changes={"thr_life": ("no", LONG)}
         )
-        export_handover(training, record, "crisis_team", tmp_path / "t.pdf", user=USER)
+        export_handover(
+            training, record, HandoverRequest("crisis_team", prepared_by=USER), tmp_path / "t.pdf"
+        )
     finally:
         training.close()
     texts = pages(tmp_path / "t.pdf")

@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from rcrp_desktop.domain.call import engine
 from rcrp_desktop.domain.call.closure import NOTE_TYPES, note_from
 from rcrp_desktop.domain.pack.protocol import InputKind, Pack, Question
-from rcrp_desktop.export.handover import build_handover_pdf, handover_text
+from rcrp_desktop.export.handover import HandoverRequest, build_handover_pdf, handover_text
 from rcrp_desktop.export.recipients import Templates
 from rcrp_desktop.export.source import ExportSource, load_source
 from rcrp_desktop.storage.records import ENGINE_KINDS, RecordedNote
@@ -62,8 +62,8 @@ def test_fields_no_template_names_never_reach_a_handover(
     def check(recipient: str, secret: str) -> None:
         chosen = templates.recipient(recipient)
         source = stuffed(sources[recipient], chosen.omit, secret)
-        assert secret not in handover_text(source, recipient)
-        assert secret not in handover_text(source, recipient, redact=True)
+        assert secret not in handover_text(source, HandoverRequest(recipient))
+        assert secret not in handover_text(source, HandoverRequest(recipient, redact=True))
 
     check()
 
@@ -74,7 +74,7 @@ def test_nor_the_pdf_or_its_metadata(
     source = load_source(store, make_record(store, packs, CASES["ambulance"]))
     secret = "SECRETNOTAGREEDTOSHARE"
     stuffed_source = stuffed(source, templates.recipient("ambulance").omit, secret)
-    built = build_handover_pdf(stuffed_source, "ambulance", tmp_path / "h.pdf")
+    built = build_handover_pdf(stuffed_source, HandoverRequest("ambulance"), tmp_path / "h.pdf")
     reader = pypdf.PdfReader(tmp_path / "h.pdf")
     text = squash("".join(page.extract_text() for page in reader.pages))
     assert secret not in text

@@ -12,6 +12,7 @@ import pytest
 
 from rcrp_desktop.calls.exports import export_handover
 from rcrp_desktop.domain.pack.protocol import Pack
+from rcrp_desktop.export.handover import HandoverRequest
 from rcrp_desktop.storage.repository import Store
 from tests.artifacts import artifacts
 
@@ -31,7 +32,9 @@ def test_each_recipient_type_renders(recipient: str, store: Store, packs: dict[s
         old.unlink()
     record = make_record(store, packs, CASES[recipient])
     pdf = PICTURES / f"{recipient}.pdf"
-    result = export_handover(store, record, recipient, pdf, user=USER, redact=True)
+    result = export_handover(
+        store, record, HandoverRequest(recipient, prepared_by=USER, redact=True), pdf
+    )
     subprocess.run(
         ["pdftoppm", "-r", "70", "-png", str(pdf), str(PICTURES / recipient)],
         check=True,

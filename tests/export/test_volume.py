@@ -11,6 +11,7 @@ import pytest
 from rcrp_desktop.calls.exports import export_handover
 from rcrp_desktop.calls.recorder import CallRecorder
 from rcrp_desktop.domain.pack.protocol import Pack
+from rcrp_desktop.export.handover import HandoverRequest
 from rcrp_desktop.storage.repository import Store
 
 from .records import CASES, USER, make_record, pages
@@ -32,7 +33,9 @@ def test_a_100k_rationale_and_500_steps_paginate_with_nothing_lost(
         recorder.change("ctx_why_now", f"update {n:03d}", "", f"reason r{n:03d}")
     recorder.decide(recorder.advice.code or "", "")
     started = time.perf_counter()
-    result = export_handover(store, record, "crisis_team", tmp_path / "h.pdf", user=USER)
+    result = export_handover(
+        store, record, HandoverRequest("crisis_team", prepared_by=USER), tmp_path / "h.pdf"
+    )
     took = time.perf_counter() - started
     text = "\n".join(pages(tmp_path / "h.pdf"))
     assert result.pages > 100 and took < AGREED_SECONDS

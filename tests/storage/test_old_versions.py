@@ -15,6 +15,7 @@ import pytest
 from rcrp_desktop.calls.exports import export_handover, export_handover_text
 from rcrp_desktop.calls.recorder import CallRecorder
 from rcrp_desktop.domain.outcomes import OutcomeCode
+from rcrp_desktop.export.handover import HandoverRequest
 from rcrp_desktop.export.source import shipped_pack_finder
 from rcrp_desktop.paths import forms_dir
 from rcrp_desktop.storage.data import database_path
@@ -55,14 +56,18 @@ def test_an_old_record_replays_exactly_under_its_own_pack(old_store: Store, reco
 
 
 def test_an_old_record_exports_with_its_own_questions(old_store: Store, tmp_path: Path) -> None:
-    result = export_handover(old_store, 1, "crisis_team", tmp_path / "old.pdf", user="PC 1")
+    result = export_handover(
+        old_store, 1, HandoverRequest("crisis_team", prepared_by="PC 1"), tmp_path / "old.pdf"
+    )
     text = squash("\n".join(pages(tmp_path / "old.pdf")))
     assert squash("rcrp-england 1.0.0") in text
     # 1.0.0 asked for the caller's details on their own; 2.0.0 has no such question.
     assert squash("Caller's name and relationship to the person") in text
     assert squash("Threat: what threat is there, to whom, and from whom?") in text
     assert result.note.anchor_seq > 0
-    plain = export_handover_text(old_store, 1, "crisis_team", user="PC 1").text
+    plain = export_handover_text(
+        old_store, 1, HandoverRequest("crisis_team", prepared_by="PC 1")
+    ).text
     assert "rcrp-england 1.0.0" in plain
 
 
@@ -79,7 +84,9 @@ def test_an_old_not_rcrp_record_now_reads_as_police_owning_the_call(
         "The caller was told police will not attend, which no longer matches the decision: "
         "tell the caller again and record it."
     ]
-    plain = export_handover_text(old_store, 3, "ambulance", user="PC 1").text
+    plain = export_handover_text(
+        old_store, 3, HandoverRequest("ambulance", prepared_by="PC 1")
+    ).text
     assert "Police own this call and respond as usual under THRIVE." in plain
     assert "Police will not attend" not in plain
 
