@@ -119,7 +119,7 @@ def example_calls() -> list[Call]:
 def _advice(
     pack_id: str, code: str, expect: dict[str, str] | None = None, *, final: bool
 ) -> dict[str, Any]:
-    """A 'recommendation' payload shaped like the recorder's `_advice_payload`."""
+    """A 'recommendation' payload shaped like `rcrp_desktop.calls.events.advice_payload`."""
     expect = expect or {}
     version = PACKS[pack_id][1]
     return {

@@ -26,6 +26,7 @@ from rcrp_desktop.calls.commands import (
     StartCall,
     first_sending,
 )
+from rcrp_desktop.calls.events import advice_key, advice_payload, shown_event, step_payload
 from rcrp_desktop.domain.call import engine
 from rcrp_desktop.domain.call.closure import (
     FOLLOW_UP_KINDS,
@@ -40,7 +41,6 @@ from rcrp_desktop.domain.call.closure import (
 from rcrp_desktop.domain.outcomes import OutcomeCode
 from rcrp_desktop.domain.pack.protocol import Pack, PackFinder
 from rcrp_desktop.storage.errors import ClosureError, RecordClosedError, StorageError
-from rcrp_desktop.storage.record_index import CATEGORY_KEY
 from rcrp_desktop.storage.records import ENGINE_KINDS, RecordedNote
 from rcrp_desktop.storage.repository import NewEvent, Store, StoredEvent
 from rcrp_desktop.storage.training_runs import CLOCK_NOTE, SCENARIO_NOTE, time_passed
@@ -107,7 +107,7 @@ class CallRecorder:
             pack_id=pack.id,
             pack_version=pack.version,
             pack_hash=pack.content_hash,
-            first_events=[*link, *run, _shown(state)],
+            first_events=[*link, *run, shown_event(state)],
             uid=uid,
         )
         recorder = cls(store, record_id, state, user)
@@ -350,56 +350,14 @@ class CallRecorder:
         self._refuse_if_closed()
         category = new.pack.category_node
         events = [
-            NewEvent(step.action, {**_step_payload(step, category), COMMAND_KEY: tag})
+            NewEvent(step.action, {**step_payload(step, category), COMMAND_KEY: tag})
             for step in new.history[len(self.state.history) :]
         ]
         after = engine.recommend(new)
-        if _advice_key(self.advice) != _advice_key(after):
-            events.append(NewEvent("recommendation", {**_advice_payload(after), COMMAND_KEY: tag}))
+        if advice_key(self.advice) != advice_key(after):
+            events.append(NewEvent("recommendation", {**advice_payload(after), COMMAND_KEY: tag}))
         if not new.finished and new.current != self.state.current:
             events.append(NewEvent("question_shown", {"node": new.current, COMMAND_KEY: tag}))
         written = self.store.append(self.record_id, events, self.user)
         self.state, self.advice = new, after  # only now: the step is on disk
         return Written(command, tuple(written), new, after)
-
-
-def _shown(state: engine.State) -> NewEvent:
-    return NewEvent("question_shown", {"node": state.current})
-
-
-def _step_payload(step: engine.Event, category_node: str) -> dict[str, Any]:
-    payload = step.to_dict()
-    if step.action in ("answer", "change"):
-        # What this step makes the call's category, for the store's index (record_index.py).
-        payload[CATEGORY_KEY] = (
-            step.value
-            if category_node and step.node == category_node
-            else ("" if category_node and category_node in step.dropped else None)
-        )
-    if step.previous is not None:
-        payload["previous"] = (
-            list(step.previous) if isinstance(step.previous, tuple) else (step.previous)
-        )
-        payload["previous_rationale"] = step.previous_rationale
-    if step.dropped:
-        payload["dropped"] = list(step.dropped)
-    return payload
-
-
-def _advice_key(advice: engine.Recommendation) -> tuple[Any, ...]:
-    return (advice.code, advice.final, advice.urgent, advice.outcome_node)
-
-
-def _advice_payload(advice: engine.Recommendation) -> dict[str, Any]:
-    return {
-        "code": advice.code.value if advice.code else None,
-        "final": advice.final,
-        "urgent": advice.urgent,
-        "police_attend": advice.police_attend,
-        "instruction": advice.instruction,
-        "partner": advice.partner,
-        "outcome_node": advice.outcome_node,
-        "floor_applied": advice.floor_applied,
-        "reasons": [{"node": r.node, "role": r.role, "answer": r.answer} for r in advice.reasons],
-        "pack": {"id": advice.pack_id, "version": advice.pack_version, "sha256": advice.pack_hash},
-    }

@@ -12,7 +12,8 @@ from rcrp_desktop.cli.exits import Exit
 from rcrp_desktop.domain.call import engine
 from rcrp_desktop.domain.call.script import load_script, mismatches, run_script
 from rcrp_desktop.domain.errors import PackError, ScriptError
-from rcrp_desktop.domain.pack.loader import check_paths, display_name, find_pack, load_pack
+from rcrp_desktop.domain.pack.loader import check_paths, find_pack, load_pack
+from rcrp_desktop.domain.pack.merge import display_name
 from rcrp_desktop.domain.pack.protocol import Pack
 from rcrp_desktop.domain.training.scenario_lint import check_scenarios, split_targets
 

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from rcrp_desktop.domain.errors import Error
-from rcrp_desktop.domain.pack.loader import display_name
+from rcrp_desktop.domain.pack.merge import display_name
 from rcrp_desktop.domain.pack.schema import BOOL, JURISDICTIONS, STR, STR_REQ, TABLE, TABLES, Key
 
 FORMAT = 1  # bump when the file layout changes; older apps then refuse newer files clearly

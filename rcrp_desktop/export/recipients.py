@@ -9,7 +9,7 @@ from typing import Any
 
 from rcrp_desktop import paths
 from rcrp_desktop.domain.call.closure import NOTE_TYPES, Handover
-from rcrp_desktop.domain.pack.loader import display_name
+from rcrp_desktop.domain.pack.merge import display_name
 from rcrp_desktop.domain.pack.protocol import Test
 from rcrp_desktop.export.errors import TemplateError, UnknownRecipientError
 from rcrp_desktop.export.source import ExportSource

@@ -5,195 +5,27 @@ import functools
 import hashlib
 import json
 import logging
-import os
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-import rtoml
-
 from rcrp_desktop.domain.errors import PackError
 from rcrp_desktop.domain.pack import graph, pack_safety
+from rcrp_desktop.domain.pack.merge import display_name, read_toml, resolve
 from rcrp_desktop.domain.pack.pack_meta import check_phases, referral_test
 from rcrp_desktop.domain.pack.protocol import Node, Outcome, Pack, Question
 from rcrp_desktop.domain.pack.schema import (
     JURISDICTIONS,
     PACK_ID_PATTERN,
     PACK_KEYS,
-    TOP_KEYS,
     Reader,
     read_node,
     read_sections,
 )
 from rcrp_desktop.domain.problems import Problem
 
-MAX_EXTENDS_DEPTH = 8
 logger = logging.getLogger(__name__)
-
-
-def display_name(path: Path) -> str:
-    """A path as it should appear in messages: relative to the working folder if inside it."""
-    try:
-        return os.path.relpath(path)
-    except ValueError:  # another drive on Windows
-        return str(path)
-
-
-@dataclass
-class _Raw:
-    """A pack's tables after merging variants over their bases."""
-
-    top: str
-    pack: dict[str, Any] = field(default_factory=dict)
-    partners: dict[str, Any] = field(default_factory=dict)
-    sections: list[dict[str, Any]] = field(default_factory=list)
-    nodes: list[tuple[str, dict[str, Any]]] = field(default_factory=list)  # (file, table)
-    problems: list[Problem] = field(default_factory=list)
-
-
-def _read_toml(path: Path, shown: str) -> tuple[dict[str, Any] | None, list[Problem]]:
-    try:
-        stat = path.stat()
-        # Variants parse their base again and again (Wales and BTP both extend England): parse
-        # each file once per version of it on disk, and hand out copies.
-        parsed = _parse_toml(path.resolve(), stat.st_mtime_ns, stat.st_size)
-        return _copied(parsed), []
-    except FileNotFoundError:
-        return None, [Problem(shown, "", "file not found")]
-    except UnicodeDecodeError as error:
-        return None, [Problem(shown, "", f"not UTF-8 text: {error}")]
-    except ValueError as error:  # tomllib.TOMLDecodeError, from _parse_toml
-        return None, [Problem(shown, "", f"TOML syntax error: {error}")]
-    except OSError as error:
-        return None, [Problem(shown, "", f"cannot read: {error.strerror or error}")]
-
-
-def _copied(value: Any) -> Any:
-    """A deep copy of parsed TOML: tables and arrays copied, the rest immutable (faster than
-    copy.deepcopy, which also keeps a memo of every object)."""
-    if isinstance(value, dict):
-        return {key: _copied(item) for key, item in value.items()}
-    if isinstance(value, list):
-        return [_copied(item) for item in value]
-    return value
-
-
-@functools.lru_cache(maxsize=32)
-def _parse_toml(path: Path, mtime_ns: int, size: int) -> dict[str, Any]:
-    """A file's TOML, keyed by its identity on disk so that an edited file is read again.
-
-    rtoml (a compiled TOML 1.0 parser) reads a pack in a seventh of the time of the standard
-    library's pure-Python `tomllib`, which is most of loading the packs at start-up. For a file
-    that does not parse, `tomllib` reads it again: its message says where, in the words the
-    linter has always used (and it raises the error `_read_toml` reports).
-    """
-    text = path.read_bytes().decode("utf-8")
-    try:
-        parsed: dict[str, Any] = rtoml.loads(text)
-    except rtoml.TomlParsingError:
-        import tomllib
-
-        return tomllib.loads(text)
-    return parsed
-
-
-def _resolve(path: Path, chain: tuple[Path, ...] = ()) -> _Raw:
-    """Read a file and, through `extends`, its bases; merge them into one _Raw."""
-    shown = display_name(path)
-    raw = _Raw(top=shown)
-    data, problems = _read_toml(path, shown)
-    raw.problems += problems
-    if data is None:
-        return raw
-    reader = Reader(shown)
-    reader.check_keys(
-        data,
-        {k: dataclasses.replace(v, required=False) for k, v in TOP_KEYS.items()},
-        "",
-        "the file",
-    )
-    raw.problems += reader.problems
-    pack = data.get("pack")
-    extends = pack.get("extends") if isinstance(pack, dict) else None
-    if isinstance(extends, str) and extends:
-        base_path = (path.parent / extends).resolve()
-        if base_path in chain or base_path == path.resolve():
-            raw.problems.append(Problem(shown, "", f"'extends' loops back to '{extends}'"))
-        elif len(chain) >= MAX_EXTENDS_DEPTH:
-            raw.problems.append(Problem(shown, "", "'extends' chain is too deep"))
-        else:
-            base = _resolve(base_path, (*chain, path.resolve()))
-            if base.problems:
-                raw.problems.append(Problem(shown, "", f"its base '{extends}' has problems"))
-                raw.problems += base.problems
-            raw.pack, raw.partners = dict(base.pack), dict(base.partners)
-            raw.sections, raw.nodes = list(base.sections), list(base.nodes)
-    _merge(raw, shown, data)
-    return raw
-
-
-def _merge(raw: _Raw, shown: str, data: dict[str, Any]) -> None:
-    """Lay one file's tables over what `raw` already holds (its base, if any)."""
-    if isinstance(data.get("pack"), dict):
-        raw.pack.update({k: v for k, v in data["pack"].items() if k != "extends"})
-    elif "pack" not in data:
-        raw.problems.append(Problem(shown, "", "missing table [pack]"))
-    if isinstance(data.get("partners"), dict):
-        raw.partners.update(data["partners"])
-    for key, existing in (("sections", raw.sections), ("nodes", None)):
-        tables = data.get(key, [])
-        if not isinstance(tables, list):
-            continue
-        seen: set[str] = set()
-        for table in tables:
-            if not isinstance(table, dict):
-                continue
-            table_id = table.get("id")
-            if isinstance(table_id, str) and table_id in seen:
-                kind = "section" if key == "sections" else "node"
-                raw.problems.append(
-                    Problem(
-                        shown,
-                        table_id if key == "nodes" else "",
-                        f"duplicate {kind} id '{table_id}'",
-                    )
-                )
-                continue
-            if isinstance(table_id, str):
-                seen.add(table_id)
-            if key == "nodes" and table.get("patch") is True:
-                _patch(raw, shown, table)
-                continue
-            if existing is not None:
-                _replace_or_add(existing, table, lambda t: t.get("id"))
-            else:
-                _replace_or_add(raw.nodes, (shown, table), lambda pair: pair[1].get("id"))
-
-
-def _patch(raw: _Raw, shown: str, table: dict[str, Any]) -> None:
-    """A variant's `patch = true` node: its keys laid over the base node's (refs, why, text),
-    the rest kept, so that a variant restates only what it changes."""
-    node_id = table.get("id")
-    for index, (_, base) in enumerate(raw.nodes):
-        if base.get("id") == node_id:
-            merged = {**base, **{k: v for k, v in table.items() if k != "patch"}}
-            raw.nodes[index] = (shown, merged)
-            return
-    raw.problems.append(
-        Problem(shown, str(node_id or ""), "patch = true, but the base pack has no such node")
-    )
-
-
-def _replace_or_add(items: list[Any], item: Any, key: Any) -> None:
-    item_id = key(item)
-    if isinstance(item_id, str):
-        for index, existing in enumerate(items):
-            if key(existing) == item_id:
-                items[index] = item
-                return
-    items.append(item)
 
 
 def _file_reader(readers: dict[str, Reader], file: str) -> Reader:
@@ -212,7 +44,7 @@ def is_archived(path: Path) -> bool:
 
 def build(path: Path) -> tuple[Pack | None, list[Problem]]:
     """Load and check one pack file; the pack is None when any problem was found."""
-    raw = _resolve(path)
+    raw = resolve(path)
     problems = list(raw.problems)
     if not raw.pack and problems:  # unreadable: anything more would only be noise
         return None, problems
@@ -446,7 +278,7 @@ def check_paths(paths: Iterable[Path]) -> tuple[list[Pack], list[Problem]]:
 def find_pack(roots: Iterable[Path], pack_id: str) -> Path | None:
     """The current file under `roots` whose [pack] id is `pack_id` (archived versions aside)."""
     for file in pack_files(roots, archived=False):
-        data, problems = _read_toml(file, str(file))
+        data, problems = read_toml(file, str(file))
         if data is None or problems:
             continue
         meta = data.get("pack")

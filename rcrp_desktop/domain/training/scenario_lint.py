@@ -15,7 +15,8 @@ from pathlib import Path
 from typing import Any
 
 from rcrp_desktop.domain.errors import PackError
-from rcrp_desktop.domain.pack.loader import display_name, find_pack, load_pack
+from rcrp_desktop.domain.pack.loader import find_pack, load_pack
+from rcrp_desktop.domain.pack.merge import display_name
 from rcrp_desktop.domain.pack.protocol import Pack
 from rcrp_desktop.domain.pack.schema import PACK_ID_PATTERN
 from rcrp_desktop.domain.problems import Problem
