@@ -30,19 +30,18 @@ from rcrp_desktop.calls.events import advice_key, advice_payload, shown_event, s
 from rcrp_desktop.domain.call import engine
 from rcrp_desktop.domain.call.closure import (
     FOLLOW_UP_KINDS,
-    NOTE_TYPES,
     Handover,
     Reassessment,
     blockers,
     kind_of,
-    note_from,
     overdue_handover,
 )
 from rcrp_desktop.domain.outcomes import OutcomeCode
 from rcrp_desktop.domain.pack.protocol import Pack, PackFinder
 from rcrp_desktop.storage.errors import ClosureError, RecordClosedError, StorageError
-from rcrp_desktop.storage.records import ENGINE_KINDS, RecordedNote
+from rcrp_desktop.storage.records import RecordedNote
 from rcrp_desktop.storage.repository import NewEvent, Store, StoredEvent
+from rcrp_desktop.storage.stored_call import PackNotInstalledError, read_call, recorded_notes
 from rcrp_desktop.storage.training_runs import CLOCK_NOTE, SCENARIO_NOTE, time_passed
 from rcrp_desktop.times import parse_utc
 
@@ -135,31 +134,15 @@ class CallRecorder:
         cls, store: Store, record_id: int, find_pack: PackFinder, user: str
     ) -> "CallRecorder":
         """Rebuild the call exactly by replaying its stored engine events."""
-        summary = store.record(record_id)
-        pack = find_pack(summary.pack_id, summary.pack_version, summary.pack_hash)
-        if pack is None:
-            raise StorageError(
-                f"Record {record_id} was made under protocol {summary.pack_id} "
-                f"{summary.pack_version} (sha256 {summary.pack_hash[:12]}), which is not "
-                "installed here, so it cannot be resumed exactly. It can still be read with "
-                f"`rcrp-desktop show {record_id}`."
-            )
-        steps = [event.payload for event in store.events(record_id) if event.kind in ENGINE_KINDS]
         try:
-            state = engine.replay(pack, steps)
-        except engine.AnswerError as error:
-            raise StorageError(f"Record {record_id} does not replay: {error}") from error
-        recorder = cls(store, record_id, state, user)
-        for event in store.events(record_id):
-            if event.kind in NOTE_TYPES:
-                recorder.notes.append(
-                    RecordedNote(
-                        note_from(event.kind, event.payload), event.utc, event.local, event.user
-                    )
-                )
-            recorder.closed = recorder.closed or event.kind == "closure"
-            if event.kind == CLOCK_NOTE:
-                recorder.time_passed += time_passed(event.payload)
+            call = read_call(store, record_id, find_pack)
+        except PackNotInstalledError as error:
+            raise StorageError(
+                f"{error}, so it cannot be resumed exactly. It can still be read with "
+                f"`rcrp-desktop show {record_id}`."
+            ) from error
+        recorder = cls(store, record_id, call.state, user)
+        recorder._take(call.events)
         return recorder
 
     def execute(self, command: CallCommand) -> Written:
@@ -281,15 +264,14 @@ class CallRecorder:
     def _reload(self) -> None:
         """Take the state from the record again: a command was written whose success was
         never heard here."""
-        events = self.store.events(self.record_id)
-        steps = [e.payload for e in events if e.kind in ENGINE_KINDS]
-        self.state = engine.replay(self.state.pack, steps)
+        call = read_call(self.store, self.record_id, lambda *_: self.state.pack)
+        self.state = call.state
         self.advice = engine.recommend(self.state)
-        self.notes = [
-            RecordedNote(note_from(e.kind, e.payload), e.utc, e.local, e.user)
-            for e in events
-            if e.kind in NOTE_TYPES
-        ]
+        self._take(call.events)
+
+    def _take(self, events: tuple[StoredEvent, ...]) -> None:
+        """What the record's events hold beyond the engine's state: notes, closure, clock."""
+        self.notes = list(recorded_notes(events))
         self.closed = any(e.kind == "closure" for e in events)
         self.time_passed = sum(time_passed(e.payload) for e in events if e.kind == CLOCK_NOTE)
 

@@ -8,12 +8,12 @@ from typing import TypeVar
 
 from rcrp_desktop import paths
 from rcrp_desktop.domain.call import engine
-from rcrp_desktop.domain.call.closure import NOTE_TYPES, note_from
 from rcrp_desktop.domain.pack.loader import check_paths
 from rcrp_desktop.domain.pack.protocol import Pack, PackFinder, exact_pack
 from rcrp_desktop.export.errors import ExportError
-from rcrp_desktop.storage.records import ENGINE_KINDS, RecordedNote
+from rcrp_desktop.storage.records import RecordedNote
 from rcrp_desktop.storage.repository import RecordSummary, Store, StoredEvent
+from rcrp_desktop.storage.stored_call import PackNotInstalledError, ReplayError, read_call
 from rcrp_desktop.storage.verify import verify_record
 
 N = TypeVar("N")
@@ -64,27 +64,18 @@ def load_source(store: Store, record_id: int, find_pack: PackFinder | None = Non
             f"Record {record_id} fails its integrity check ({faults[0]}), so no handover is "
             "made from it. Run `rcrp-desktop verify` and tell your supervisor."
         )
-    events = tuple(store.events(record_id))
-    finder = find_pack or shipped_pack_finder(paths.forms_dir())
-    pack = finder(header.pack_id, header.pack_version, header.pack_hash)
-    if pack is None:
-        raise ExportError(
-            f"Record {record_id} was made under protocol {header.pack_id} "
-            f"{header.pack_version} (sha256 {header.pack_hash[:12]}), which is not installed "
-            "here, so its questions cannot be printed exactly. "
-            f"`rcrp-desktop show {record_id}` still reads it."
-        )
-    steps = [event.payload for event in events if event.kind in ENGINE_KINDS]
     try:
-        state = engine.replay(pack, steps)
-    except engine.AnswerError as error:
-        raise ExportError(f"Record {record_id} does not replay: {error}") from error
-    notes = tuple(
-        RecordedNote(note_from(event.kind, event.payload), event.utc, event.local, event.user)
-        for event in events
-        if event.kind in NOTE_TYPES
+        call = read_call(store, record_id, find_pack or shipped_pack_finder(paths.forms_dir()))
+    except PackNotInstalledError as error:
+        raise ExportError(
+            f"{error}, so its questions cannot be printed exactly. "
+            f"`rcrp-desktop show {record_id}` still reads it."
+        ) from error
+    except ReplayError as error:
+        raise ExportError(str(error)) from error
+    return ExportSource(
+        header, call.events, call.pack, call.state, engine.recommend(call.state), call.notes
     )
-    return ExportSource(header, events, pack, state, engine.recommend(state), notes)
 
 
 def shipped_pack_finder(forms_root: Path) -> Callable[[str, str, str], Pack | None]:

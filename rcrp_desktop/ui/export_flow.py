@@ -6,9 +6,9 @@ file is whole on disk (`export.handover`'s three steps).
 """
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from PySide6.QtCore import QUrl
 from PySide6.QtGui import QDesktopServices, QGuiApplication
@@ -39,13 +39,14 @@ PDF_FILE, TEXT_CLIPBOARD = "pdf", "text"
 
 @dataclass(frozen=True)
 class ExportChoice:
-    """What the handler asked for."""
+    """What the handler asked for: the handover (prepared by the handler) and how to send it."""
 
-    recipient: Recipient
     form: str  # PDF_FILE or TEXT_CLIPBOARD
-    marking: str
-    redact: bool
-    lawful_basis: str
+    request: HandoverRequest  # its recipient a Recipient, chosen from those that fit
+
+    @property
+    def recipient(self) -> Recipient:
+        return cast(Recipient, self.request.recipient)
 
 
 def ask_export(parent: QWidget, source: ExportSource) -> ExportChoice | None:
@@ -96,11 +97,13 @@ def ask_export(parent: QWidget, source: ExportSource) -> ExportChoice | None:
         return None
     recipient = next(r for r in fitting if r.id == values["recipient"])
     return ExportChoice(
-        recipient,
         str(values["form"]),
-        str(values["marking"]).strip() or templates.marking,
-        bool(values["redact"]),
-        str(values["lawful_basis"]).strip(),
+        HandoverRequest(
+            recipient,
+            marking=str(values["marking"]).strip() or templates.marking,
+            redact=bool(values["redact"]),
+            lawful_basis=str(values["lawful_basis"]).strip(),
+        ),
     )
 
 
@@ -167,21 +170,14 @@ class ExportFlow:
         self.busy = True
         self.say(f"Building the handover for {choice.recipient.title}…")
         run_task(
-            lambda: build_handover_pdf(
-                source,
-                HandoverRequest(
-                    choice.recipient,
-                    marking=choice.marking,
-                    redact=choice.redact,
-                    lawful_basis=choice.lawful_basis,
-                    prepared_by=self.user,
-                ),
-                path,
-            ),
+            lambda: build_handover_pdf(source, self._request(choice), path),
             lambda built: self._built(built, recorder, done),
             self._failed,
             context=self.parent,
         )
+
+    def _request(self, choice: ExportChoice) -> HandoverRequest:
+        return replace(choice.request, prepared_by=self.user)
 
     def _text(
         self,
@@ -191,17 +187,7 @@ class ExportFlow:
         done: Callable[[], None],
     ) -> None:
         try:
-            built = build_handover_text(
-                source,
-                HandoverRequest(
-                    choice.recipient,
-                    marking=choice.marking,
-                    redact=choice.redact,
-                    lawful_basis=choice.lawful_basis,
-                    prepared_by=self.user,
-                ),
-                shown_as="clipboard",
-            )
+            built = build_handover_text(source, self._request(choice), shown_as="clipboard")
             result = record_export(self.store, built, self.user, recorder)
         except (ExportError, StorageError) as error:
             self._failed(error)

@@ -13,6 +13,7 @@ import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
+from rcrp_desktop.export.handover import HandoverRequest
 from rcrp_desktop.export.recipients import load_templates
 from rcrp_desktop.storage.repository import Store
 from rcrp_desktop.storage.verify import verify
@@ -135,11 +136,7 @@ def test_an_export_finishing_after_another_call_is_opened_lands_on_its_own_recor
         export_flow,
         "ask_export",
         lambda parent, source: export_flow.ExportChoice(
-            load_templates().recipient("crisis_team"),
-            export_flow.PDF_FILE,
-            load_templates().marking,
-            False,
-            "",
+            export_flow.PDF_FILE, HandoverRequest(load_templates().recipient("crisis_team"))
         ),
     )
     start_call(qtbot, window, "rcrp-england")
