@@ -12,23 +12,24 @@ from rcrp_desktop.domain.pack.loader import check_paths
 from rcrp_desktop.domain.pack.protocol import Pack, PackFinder, exact_pack
 from rcrp_desktop.export.errors import ExportError
 from rcrp_desktop.storage.records import RecordedNote
-from rcrp_desktop.storage.repository import RecordSummary, Store, StoredEvent
-from rcrp_desktop.storage.stored_call import PackNotInstalledError, ReplayError, read_call
+from rcrp_desktop.storage.repository import Store
+from rcrp_desktop.storage.stored_call import (
+    PackNotInstalledError,
+    ReplayError,
+    StoredCall,
+    read_call,
+)
 from rcrp_desktop.storage.verify import verify_record
 
 N = TypeVar("N")
 
 
 @dataclass(frozen=True)
-class ExportSource:
-    """Everything a handover is drawn from, read once. Immutable: safe to hand to a worker."""
+class ExportSource(StoredCall):
+    """Everything a handover is drawn from, read once: the stored call and its recommendation.
+    Immutable: safe to hand to a worker."""
 
-    header: RecordSummary
-    events: tuple[StoredEvent, ...]
-    pack: Pack
-    state: engine.State
     advice: engine.Recommendation
-    notes: tuple[RecordedNote, ...]
 
     @property
     def record_id(self) -> int:
@@ -57,7 +58,7 @@ def load_source(store: Store, record_id: int, find_pack: PackFinder | None = Non
     `find_pack` finds the pack the record was made under, exactly (id, version and content
     hash): the window passes its own; by default the shipped packs are searched.
     """
-    header = store.record(record_id)  # RecordNotFoundError when there is no such record
+    store.record(record_id)  # RecordNotFoundError when there is no such record, first
     faults = verify_record(store, record_id)
     if faults:
         raise ExportError(
@@ -74,7 +75,7 @@ def load_source(store: Store, record_id: int, find_pack: PackFinder | None = Non
     except ReplayError as error:
         raise ExportError(str(error)) from error
     return ExportSource(
-        header, call.events, call.pack, call.state, engine.recommend(call.state), call.notes
+        call.header, call.events, call.pack, call.state, engine.recommend(call.state)
     )
 
 

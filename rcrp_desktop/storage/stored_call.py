@@ -1,6 +1,7 @@
 """A stored call read back as the engine knows it: the pack it was made under, exactly, the state
 its steps replay to, and its notes. The recorder resumes a call from it; the export prints one."""
 
+import functools
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -29,12 +30,14 @@ class ReplayError(StorageError):
 
 @dataclass(frozen=True)
 class StoredCall:
+    """A record's header and events, its pack and the state they replay to."""
+
     header: RecordSummary
     events: tuple[StoredEvent, ...]
     pack: Pack
     state: engine.State
 
-    @property
+    @functools.cached_property
     def notes(self) -> tuple[RecordedNote, ...]:
         return recorded_notes(self.events)
 

@@ -15,12 +15,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from rcrp_desktop.domain.call import engine
-from rcrp_desktop.domain.call.closure import NOTE_TYPES, note_from
 from rcrp_desktop.domain.pack.protocol import InputKind, Pack, Question
 from rcrp_desktop.export.handover import HandoverRequest, build_handover_pdf, handover_text
 from rcrp_desktop.export.recipients import Templates
 from rcrp_desktop.export.source import ExportSource, load_source
-from rcrp_desktop.storage.records import ENGINE_KINDS, RecordedNote
+from rcrp_desktop.storage.records import ENGINE_KINDS
 from rcrp_desktop.storage.repository import Store, StoredEvent
 
 from .records import CASES, make_record, squash
@@ -41,12 +40,7 @@ def stuffed(source: ExportSource, omitted: frozenset[str], secret: str) -> Expor
             payload["rationale"] = secret
         events.append(StoredEvent(*event[:2], payload, *event[3:]))
     state = engine.replay(source.pack, [e.payload for e in events if e.kind in ENGINE_KINDS])
-    notes = tuple(
-        RecordedNote(note_from(e.kind, e.payload), e.utc, e.local, e.user)
-        for e in events
-        if e.kind in NOTE_TYPES
-    )
-    return replace(source, events=tuple(events), state=state, notes=notes)
+    return replace(source, events=tuple(events), state=state)  # its notes are read from these
 
 
 def test_fields_no_template_names_never_reach_a_handover(
