@@ -1,12 +1,12 @@
 """Scripted calls: a JSON list of (node, answer, rationale) steps replayed through the engine."""
 
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from rcrp_desktop.domain.call import engine
 from rcrp_desktop.domain.errors import AnswerError, ScriptError
+from rcrp_desktop.domain.json_file import read_json
 from rcrp_desktop.domain.pack.protocol import Pack
 
 
@@ -44,12 +44,7 @@ class Script:
 
 def load_script(path: Path) -> Script:
     """Read a script file, with a clear error for anything malformed."""
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except OSError as error:
-        raise ScriptError(f"{path}: cannot read: {error.strerror or error}") from error
-    except (UnicodeDecodeError, json.JSONDecodeError) as error:
-        raise ScriptError(f"{path}: not valid JSON: {error}") from error
+    data = read_json(path, ScriptError)
     return parse_script(data, str(path))
 
 

@@ -17,7 +17,6 @@ A step with a `reason` and no `action` changes an earlier answer, as in the exam
 every step has `at` or none does: a run without timings is scored without its times.
 """
 
-import json
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -26,6 +25,7 @@ from typing import Any, Literal
 
 from rcrp_desktop.domain.call import engine
 from rcrp_desktop.domain.errors import AnswerError, Error
+from rcrp_desktop.domain.json_file import read_json
 from rcrp_desktop.domain.pack.protocol import Pack
 
 RunAction = Literal["answer", "change", "rationale", "decide", "reassess"]
@@ -87,12 +87,7 @@ class Moment:
 
 def load_run(path: Path) -> Run:
     """Read a run file, with a one-line error for anything malformed."""
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except OSError as error:
-        raise ScenarioError(f"{path}: cannot read: {error.strerror or error}") from error
-    except (UnicodeDecodeError, json.JSONDecodeError) as error:
-        raise ScenarioError(f"{path}: not valid JSON: {error}") from error
+    data = read_json(path, ScenarioError)
     return parse_run(data, str(path))
 
 
