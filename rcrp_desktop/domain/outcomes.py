@@ -94,8 +94,3 @@ def police_attend(code: OutcomeCode) -> bool:
 def response(code: OutcomeCode) -> Response:
     """What police do under this outcome."""
     return MEANINGS[code].response
-
-
-def police_decline(code: OutcomeCode) -> bool:
-    """Whether this outcome means police are not coming (a partner or advice owns the need)."""
-    return MEANINGS[code].response in (Response.DECLINE, Response.STANDBY)

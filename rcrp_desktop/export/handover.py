@@ -78,11 +78,6 @@ def handover_of(
     )
 
 
-def handover_text(source: ExportSource, request: HandoverRequest) -> str:
-    """The plain-text handover (the PDF's content), neither written nor recorded."""
-    return render_text(handover_of(source, request))
-
-
 def build_handover_pdf(
     source: ExportSource, request: HandoverRequest, out_path: Path, *, invariant: bool = False
 ) -> Built:

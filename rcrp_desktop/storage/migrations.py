@@ -13,36 +13,21 @@ SCHEMA_VERSION = 5
 
 @migrations()
 def create_records(db: Database) -> None:
-    db.table("records").create(
-        {
-            "id": int,
-            "uid": str,
-            "incident_ref": str,
-            "created_utc": str,
-            "handler": str,
-            "force_profile": str,
-            "pack_id": str,
-            "pack_version": str,
-            "pack_hash": str,
-            "mode": str,
-            "app_version": str,
-            "status": str,
-        },
-        pk="id",
-        not_null={
-            "uid",
-            "incident_ref",
-            "created_utc",
-            "handler",
-            "force_profile",
-            "pack_id",
-            "pack_version",
-            "pack_hash",
-            "mode",
-            "app_version",
-            "status",
-        },
-    )
+    columns = {
+        "id": int,
+        "uid": str,
+        "incident_ref": str,
+        "created_utc": str,
+        "handler": str,
+        "force_profile": str,
+        "pack_id": str,
+        "pack_version": str,
+        "pack_hash": str,
+        "mode": str,
+        "app_version": str,
+        "status": str,
+    }
+    db.table("records").create(columns, pk="id", not_null=set(columns) - {"id"})
     db.table("records").create_index(["uid"], unique=True)
     db.table("records").create_index(["created_utc"])
     db.table("records").create_index(["status", "created_utc"])

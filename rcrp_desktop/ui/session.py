@@ -8,13 +8,10 @@ from rcrp_desktop.calls.commands import (
     AnswerQuestion,
     CallCommand,
     ChangeAnswer,
-    Close,
     CompleteRationale,
     Decide,
-    RecordNote,
 )
 from rcrp_desktop.domain.call import engine
-from rcrp_desktop.domain.outcomes import OutcomeCode
 from rcrp_desktop.domain.pack.protocol import Pack, Question
 
 if TYPE_CHECKING:  # imported with the store, after the window is up
@@ -66,9 +63,6 @@ class CallSession(QObject):
     def questions(self) -> list[str]:
         return self.state.questions_on_path()
 
-    def viewing_current(self) -> bool:
-        return self.view_index >= len(self.questions()) - 1 and not self.state.finished
-
     def viewed(self) -> Question | None:
         """The question on screen, or None when the recommendation is: at the call's outcome,
         or at once after an urgent answer."""
@@ -111,15 +105,6 @@ class CallSession(QObject):
         sent = self.outbox.resend(command)  # Enter again on a waiting answer retries it
         self._adopt(sent)
         return sent
-
-    def decide(self, code: OutcomeCode, rationale: str) -> "Sent":
-        return self.send(Decide(record_id=self.record_id, code=code.value, rationale=rationale))
-
-    def record(self, note: object) -> "Sent":
-        return self.send(RecordNote(record_id=self.record_id, note=note))
-
-    def close(self) -> "Sent":
-        return self.send(Close(record_id=self.record_id))
 
     def send(self, command: CallCommand) -> "Sent":
         """Send a command to the record; render what was written (nothing, if it must wait)."""

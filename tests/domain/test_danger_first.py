@@ -7,7 +7,7 @@ import pytest
 
 from rcrp_desktop.domain.call import engine
 from rcrp_desktop.domain.call.closure import Deployment, blockers
-from rcrp_desktop.domain.outcomes import MEANINGS, OutcomeCode, Response, police_decline
+from rcrp_desktop.domain.outcomes import MEANINGS, OutcomeCode, Response
 from rcrp_desktop.domain.pack.loader import check_paths, find_pack, load_pack
 from rcrp_desktop.domain.pack.protocol import Pack
 from rcrp_desktop.paths import forms_dir
@@ -67,7 +67,7 @@ def test_a_knife_on_a_call_classed_not_rcrp_still_sends_police(england: Pack) ->
     )
     advice = engine.recommend(state)
     assert advice.final and advice.code is OutcomeCode.POLICE_DEPLOY
-    assert not police_decline(advice.code)
+    assert MEANINGS[advice.code].response not in (Response.DECLINE, Response.STANDBY)
     assert "Police are coming" in england.caller_wording(advice.code, advice.partner)
 
 
@@ -78,7 +78,7 @@ def test_not_rcrp_means_police_own_the_call(england: Pack) -> None:
     advice = engine.recommend(state)
     assert advice.code is OutcomeCode.NOT_RCRP_STANDARD
     assert MEANINGS[advice.code].response is Response.STANDARD
-    assert not police_decline(advice.code)
+    assert MEANINGS[advice.code].response not in (Response.DECLINE, Response.STANDBY)
     wording = england.caller_wording(advice.code, advice.partner)
     assert "will not be coming" not in wording and "police will deal with it" in wording
     assert [r.node for r in advice.reasons if r.role == "decided"] == ["cat"]

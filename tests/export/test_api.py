@@ -14,12 +14,22 @@ from rcrp_desktop.calls.recorder import CallRecorder
 from rcrp_desktop.domain.call.closure import Exported
 from rcrp_desktop.domain.pack.protocol import Pack
 from rcrp_desktop.export.errors import ExportError
-from rcrp_desktop.export.handover import Built, HandoverRequest, build_handover_pdf, handover_text
-from rcrp_desktop.export.source import load_source
+from rcrp_desktop.export.handover import (
+    Built,
+    HandoverRequest,
+    build_handover_pdf,
+    build_handover_text,
+)
+from rcrp_desktop.export.source import ExportSource, load_source
 from rcrp_desktop.storage.data import database_path
 from rcrp_desktop.storage.repository import Store
 
 from .records import CASES, USER, make_record, pages
+
+
+def plain_handover(source: ExportSource, request: HandoverRequest) -> str:
+    """The plain-text handover, built but neither written nor recorded."""
+    return build_handover_text(source, request).data.decode("utf-8")
 
 
 def test_reportlab_is_loaded_only_when_a_pdf_is_made() -> None:
@@ -91,7 +101,7 @@ def test_the_plain_text_shows_markup_and_controls_as_the_pdf_does(
 ) -> None:
     hostile = '<b>&amp;</b> <img src="x"/> NUL\x00 end\nsecond line'
     record = make_record(store, packs, CASES["crisis_team"], changes={"ctx_why_now": (hostile, "")})
-    text = handover_text(load_source(store, record), HandoverRequest("crisis_team"))
+    text = plain_handover(load_source(store, record), HandoverRequest("crisis_team"))
     assert '<b>&amp;</b> <img src="x"/> NUL[U+0000] end\n' in text
     assert "\x00" not in text
 

@@ -7,7 +7,6 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
     QComboBox,
     QDialog,
@@ -21,7 +20,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
-    QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
     QWidget,
@@ -40,7 +38,7 @@ from rcrp_desktop.domain.partners import (
     parse_routes,
     validate,
 )
-from rcrp_desktop.ui.qt_helpers import named
+from rcrp_desktop.ui.qt_helpers import named, row_table
 
 COLUMNS = ("Agency type", "Agency", "Team", "Phone routes", "Hours")
 
@@ -159,13 +157,7 @@ class PartnerDirectoryDialog(QDialog):
 
     def _partner_box(self) -> QGroupBox:
         box = QGroupBox("Partners")
-        self.table = named(QTableWidget(0, len(COLUMNS)), "partnerTable")
-        self.table.setAccessibleName("Partners")
-        self.table.setHorizontalHeaderLabels(COLUMNS)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setTabKeyNavigation(False)  # Tab leaves the table for the form below
+        self.table = row_table("partnerTable", COLUMNS, "Partners")  # Tab: to the form below
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.table.currentCellChanged.connect(self._on_row_changed)
         QShortcut(

@@ -186,10 +186,6 @@ class RecordsModel(QAbstractTableModel):
     def row_at(self, row: int) -> RecordRow | None:
         return self._rows[row] if 0 <= row < len(self._rows) else None
 
-    def row_of(self, record_id: int) -> int:
-        """The row showing a record, or -1 if it is not loaded."""
-        return next((n for n, row in enumerate(self._rows) if row.id == record_id), -1)
-
     # -- Qt model interface ---------------------------------------------------------------
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 (Qt default)

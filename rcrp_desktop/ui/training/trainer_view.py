@@ -10,7 +10,6 @@ from pathlib import Path
 from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QDialog,
     QFileDialog,
@@ -18,7 +17,6 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QPushButton,
-    QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
     QWidget,
@@ -31,7 +29,7 @@ from rcrp_desktop.export.debrief_pdf import duration
 from rcrp_desktop.export.errors import ExportError
 from rcrp_desktop.export.files import write_atomically
 from rcrp_desktop.times import parse_utc
-from rcrp_desktop.ui.qt_helpers import named
+from rcrp_desktop.ui.qt_helpers import named, row_table
 from rcrp_desktop.ui.tasks import run_task
 
 COLUMNS = ("Trainee", "Scenario", "Started", "Band", "Time to urgent decision", "Outcome")
@@ -84,13 +82,7 @@ class TrainerView(QDialog):
         self.trainee.currentIndexChanged.connect(self.apply_filter)
         trainee_label = QLabel("&Trainee:")
         trainee_label.setBuddy(self.trainee)
-        self.table = named(QTableWidget(0, len(COLUMNS)), "runsTable")
-        self.table.setAccessibleName("Runs: Enter opens the debrief")
-        self.table.setHorizontalHeaderLabels(COLUMNS)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setTabKeyNavigation(False)
+        self.table = row_table("runsTable", COLUMNS, "Runs: Enter opens the debrief")
         self.table.verticalHeader().hide()
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
