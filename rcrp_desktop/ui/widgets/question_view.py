@@ -4,7 +4,7 @@ import itertools
 from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtGui import QKeyEvent, QTextCursor
 from PySide6.QtWidgets import (
     QAbstractButton,
     QButtonGroup,
@@ -155,6 +155,7 @@ class QuestionView(QWidget):
         while len(kept) < len(question.answers):
             made: QAbstractButton = QCheckBox() if multi else QRadioButton()
             made.toggled.connect(self._on_toggled)
+            made.installEventFilter(self)  # typing on the answers goes to the rationale
             group.addButton(made, len(kept) + 1)
             self.answers_box.addWidget(made)
             made.hide()
@@ -243,6 +244,23 @@ class QuestionView(QWidget):
             button.setChecked(not button.isChecked() if is_multi else True)
             button.setFocus()
 
+    def _typed_on_answers(self, event: QKeyEvent) -> bool:
+        """A key on the answer list: digits pick (below, in keyPressEvent); space never picks
+        (it used to tick the focused answer, often "Yes"); text starts the rationale."""
+        if event.key() == Qt.Key.Key_Space and not event.modifiers():
+            return True
+        text = event.text()
+        commanding = event.modifiers() & (
+            Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier
+        )
+        if text and text.isprintable() and not text.isdigit() and not commanding:
+            if self.rationale.isVisible():
+                self.rationale.setFocus()
+                self.rationale.moveCursor(QTextCursor.MoveOperation.End)
+                self.rationale.insertPlainText(text)
+            return True
+        return False
+
     def keyPressEvent(self, event: QKeyEvent) -> None:
         # Digits reach here only when no text box has focus, so typing is never hijacked.
         if (
@@ -256,6 +274,12 @@ class QuestionView(QWidget):
             super().keyPressEvent(event)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if (
+            watched in self.buttons
+            and event.type() == QEvent.Type.KeyPress
+            and isinstance(event, QKeyEvent)
+        ):
+            return self._typed_on_answers(event)
         # In the rationale box, Enter moves on and Shift+Enter starts a new line.
         if (
             watched is self.rationale
