@@ -8,7 +8,7 @@ from pathlib import Path
 
 from rcrp_desktop.storage.data import database_path
 from rcrp_desktop.storage.lock import InstanceLock
-from rcrp_desktop.storage.records import Mode, RecordSummary
+from rcrp_desktop.storage.records import Mode, RecordedNote, RecordSummary
 from rcrp_desktop.storage.repository import RecordQuery, RecordRow, Store
 
 # The handle on one mode's records (live or training) the window holds.
@@ -19,6 +19,7 @@ __all__ = [
     "RecordQuery",
     "RecordRow",
     "RecordSummary",
+    "RecordedNote",
     "Records",
     "open_records",
     "open_store",

@@ -1,11 +1,13 @@
 """What the banners over a call say: the force profile's notice and the urgent instruction."""
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
+from rcrp_desktop.domain.call.closure import Deployment
 from rcrp_desktop.domain.pack.protocol import Pack
 
 if TYPE_CHECKING:
+    from rcrp_desktop.calls.records import RecordedNote
     from rcrp_desktop.domain.call.engine import Recommendation
     from rcrp_desktop.domain.partners import Directory
 
@@ -24,18 +26,43 @@ def notice_text(pack: Pack, answers: Mapping[str, Any], directory: "Directory | 
     return "\n".join(lines)
 
 
-def urgent_text(pack: Pack, advice: "Recommendation") -> str:
-    """The urgent banner: from the saved answers, or (not yet urgent) for an answer selected
-    but not yet saved that would put risk in play."""
-    if advice.urgent:
-        facts = "; ".join(
-            f"{r.question} → {r.answer}" for r in advice.reasons if r.role == "urgent"
+ALARM, DEPLOYED = "alarm", "deployed"
+
+
+def urgent_banner(
+    pack: Pack,
+    advice: "Recommendation",
+    notes: Sequence["RecordedNote"],
+    *,
+    decided: bool,
+    closed: bool,
+    preview: bool = False,
+) -> tuple[str, str]:
+    """The urgent banner as (state, text): an alarm until police are deployed, then a calm
+    "deployed" line saying when and what, and gone ("", "") once the call is decided or closed.
+
+    `preview`: an answer selected but not yet saved would put risk in play."""
+    if closed or (decided and advice.urgent):
+        return "", ""
+    if not advice.urgent:
+        if not preview:
+            return "", ""
+        return ALARM, (
+            f"⚠ {pack.urgent_instruction}  The answer selected puts risk in play: "
+            "press Enter to record it; the rationale can follow."
         )
-        text = f"⚠ {pack.urgent_instruction}  Because: {facts}"
-        if advice.rationale_owed:
-            text += f"  (rationale still to write: {len(advice.rationale_owed)})"
-        return text
-    return (
-        f"⚠ {pack.urgent_instruction}  The answer selected puts risk in play: "
-        "press Enter to record it; the rationale can follow."
+    owed = (
+        f"  Rationale still to write: {len(advice.rationale_owed)}."
+        if advice.rationale_owed
+        else ""
     )
+    sent = [n for n in notes if isinstance(n.note, Deployment)]
+    if sent:
+        last = sent[-1]
+        assert isinstance(last.note, Deployment)
+        return DEPLOYED, (
+            f"Deployed {last.local[11:16]}: {last.note.resource} ({last.note.grade}). "
+            f"Now decide (Ctrl+Enter) and complete the questions still owed.{owed}"
+        )
+    facts = "; ".join(f"{r.question} → {r.answer}" for r in advice.reasons if r.role == "urgent")
+    return ALARM, f"⚠ {pack.urgent_instruction}  Because: {facts}.{owed}"

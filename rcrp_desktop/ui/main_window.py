@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 from rcrp_desktop import APP_TITLE
 from rcrp_desktop.calls.errors import StorageError
 from rcrp_desktop.domain.pack.protocol import Pack, exact_pack
-from rcrp_desktop.ui.banners import notice_text, urgent_text
+from rcrp_desktop.ui.banners import notice_text, urgent_banner
 from rcrp_desktop.ui.dialogs import IncidentDialog
 from rcrp_desktop.ui.qt_helpers import named
 from rcrp_desktop.ui.sending import SendingMixin
@@ -115,6 +115,7 @@ class MainWindow(SendingMixin, WindowHost):
         self._call_page: CallPage | None = None  # made for the first call (see `call_page`)
         self.pages = QStackedWidget()
         self.pages.addWidget(self.start_page)
+        self.pages.currentChanged.connect(self._page_changed)
         self.records_panel: RecordsPanel | None = None  # made on first use: it searches at once
 
         central = QWidget()
@@ -324,11 +325,34 @@ class MainWindow(SendingMixin, WindowHost):
         self.call_page.show_session(session, advice)
 
     def _show_urgent(self, advice: "Recommendation", preview: bool = False) -> None:
-        """The urgent banner: from saved answers, or previewed from the answer selected."""
-        if self.session is None:
+        """The urgent banner, on the call page only: an alarm from the saved answers (or the
+        answer selected), calm once police are deployed, gone once decided or closed."""
+        session = self.session
+        if session is None or self.pages.currentWidget() is not self._call_page:
+            self.urgent.hide()
             return
-        self.urgent.setText(urgent_text(self.session.pack, advice))
-        self.urgent.setVisible(advice.urgent or preview)
+        recorder = session.recorder
+        state, text = urgent_banner(
+            session.pack,
+            advice,
+            recorder.notes,
+            decided=session.state.decision is not None,
+            closed=recorder.closed,
+            preview=preview,
+        )
+        self.urgent.setText(text)
+        if self.urgent.property("state") != state:
+            self.urgent.setProperty("state", state)
+            self.urgent.style().polish(self.urgent)
+        self.urgent.setAccessibleDescription(text)
+        self.urgent.setVisible(bool(state))
+
+    @Slot(int)
+    def _page_changed(self, _index: int) -> None:
+        if self.session is not None:
+            self._show_urgent(self.session.recommendation())
+        else:
+            self.urgent.hide()
 
     @Slot(bool)
     def on_urgent_selected(self, urgent: bool) -> None:

@@ -1,6 +1,8 @@
 """Danger first in the window: the urgent answer puts police on screen at once; the questions
 still owed are a key away, and the decision taken at once stands while they are answered."""
 
+from typing import Any
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
@@ -109,3 +111,28 @@ def test_screens_of_the_danger_screen_and_an_urgent_call(
         assert window.session.recommendation().police_attend
         snap(window, f"11-{name}-urgent-recommendation")
         window.close()
+
+
+def test_the_urgent_bar_calms_once_deployed_and_goes_once_decided(
+    qtbot: QtBot, window: MainWindow, forms: list[dict[str, Any]]
+) -> None:
+
+    ctrl = Qt.KeyboardModifier.ControlModifier
+    start_call(qtbot, window, "rcrp-england")
+    walk_window_to(qtbot, window, "danger_life")
+    answer_by_keyboard(qtbot, window, "yes", "")
+    assert window.urgent.isVisible() and window.urgent.property("state") == "alarm"
+    assert window.urgent.text().startswith("⚠")
+    forms.append({"resource": "Alpha 21", "grade": "immediate"})
+    press(qtbot, window, Qt.Key.Key_D, ctrl)
+    assert window.urgent.isVisible() and window.urgent.property("state") == "deployed"
+    assert "Alpha 21 (immediate)" in window.urgent.text()
+    assert "⚠" not in window.urgent.text()
+    record = window.session.record_id
+    window.find_calls()  # another page: the call's banner is not shown over it
+    assert not window.urgent.isVisible()
+    window.resume_call(record)
+    assert window.urgent.isVisible() and window.urgent.property("state") == "deployed"
+    press(qtbot, window, Qt.Key.Key_Return, ctrl)  # decided: nothing left to alarm about
+    assert window.session.state.decision is not None
+    assert not window.urgent.isVisible()

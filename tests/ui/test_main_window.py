@@ -128,7 +128,7 @@ def test_urgent_banner_shows_on_selection_and_the_rationale_can_follow(
     press(qtbot, window, Qt.Key.Key_Return)  # no rationale: never held up
     assert window.session.state.answers["thr_life"].value == "yes"
     assert window.urgent.isVisible()
-    assert "rationale still to write: 1" in window.urgent.text()
+    assert "Rationale still to write: 1." in window.urgent.text()
     # The recommendation came up at once; Alt+Left goes on to the question still owed, and
     # once more back to the urgent one. Write the rationale: it completes, it is no change.
     assert window.call_stack.currentIndex() == 1
