@@ -1,6 +1,7 @@
 """Closing a call (R15): never before the handover, the caller and the referrer are done."""
 
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,7 @@ from rcrp_desktop.domain.call.closure import (
     Handover,
     ReferrerInformed,
     SupervisorDecision,
+    handover_gaps,
 )
 from rcrp_desktop.domain.call.script import load_script
 from rcrp_desktop.domain.outcomes import OutcomeCode
@@ -83,24 +85,40 @@ def test_a_declined_call_stays_open_until_handover_and_caller_are_recorded(
         recorder.record(TOLD_NOT_ATTENDING)
 
 
-def test_a_partner_that_declines_needs_an_escalation(store: Store, england: Pack) -> None:
+def test_a_partner_that_declines_is_escalated_never_closed_on(store: Store, england: Pack) -> None:
     recorder = call(store, england, "welfare-crisis-team.json")
     recorder.decide(OutcomeCode.PARTNER_LEAD_NO_POLICE, "")
     recorder.record(TOLD_NOT_ATTENDING)
-    recorder.record(Handover("crisis_team", "Trust", "CRT", "", "phone", "no_answer"))
-    assert any("escalation" in m for m in recorder.closure_blockers())
+    no_answer = Handover("crisis_team", "Trust", "CRT", "", "phone", "no_answer")
+    assert handover_gaps(no_answer) == ["the escalation: who was told, and what happens now"]
     recorder.record(
-        Handover(
-            "crisis_team",
-            "Trust",
-            "CRT",
-            "",
-            "phone",
-            "no_answer",
-            escalation="Duty inspector told; second crisis team contacted",
-        )
+        replace(no_answer, escalation="Duty inspector told; second crisis team contacted")
     )
+    # Escalated, and still not closable: nobody has taken the call on.
+    assert [m for m in recorder.closure_blockers() if "did not answer" in m]
+    # A second partner accepts, with everything a handover needs: now it may close.
+    recorder.record(CRISIS)
     assert recorder.closure_blockers() == []
+
+
+def test_an_accepted_handover_needs_who_when_and_a_reference_or_why_none(
+    store: Store, england: Pack
+) -> None:
+    bare = Handover("crisis_team", "", "", "", "phone", "accepted")  # Ctrl+H, then Enter
+    assert handover_gaps(bare) == [
+        "the partner organisation",
+        "who accepted it (a named contact)",
+        "when they will act",
+        "their reference, or why there is none",
+    ]
+    assert handover_gaps(replace(CRISIS, reference="", no_reference="Team gives none")) == []
+    recorder = call(store, england, "welfare-crisis-team.json")
+    recorder.decide(OutcomeCode.PARTNER_LEAD_NO_POLICE, "")
+    recorder.record(TOLD_NOT_ATTENDING)
+    recorder.record(bare)
+    assert [m for m in recorder.closure_blockers() if m.startswith("The handover does not")]
+    with pytest.raises(ClosureError):
+        recorder.close()
 
 
 def test_a_professional_referrer_must_be_told(store: Store, england: Pack) -> None:
@@ -168,6 +186,7 @@ def test_an_unconfirmed_partner_is_overdue_after_the_recheck_time(
             "Nurse A",
             "phone",
             "accepted",
+            "CRT-9",
             eta="within the hour",
             recheck_minutes=60,
         )
@@ -210,7 +229,9 @@ def test_a_closed_record_refuses_every_write_but_a_follow_up_whoever_writes(
     recorder = call(store, england, "welfare-crisis-team.json")
     recorder.decide(recorder.advice.code or "", "")
     for note in (
-        Handover("crisis_team", "Trust", "Team", "Nurse A", "phone", "accepted", "R1", "Visit"),
+        Handover(
+            "crisis_team", "Trust", "Team", "Nurse A", "phone", "accepted", "R1", "Visit", "1h"
+        ),
         CallerInformed(False, "Wording.", "Ring 999 if worse.", "A weapon.", True),
     ):
         recorder.record(note)

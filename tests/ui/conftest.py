@@ -88,10 +88,15 @@ def forms(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[dict[str, Any]]]:
     """Answers for the next form dialogs, in order; every one must be used."""
     queue: list[dict[str, Any]] = []
 
-    def ask(cls: type, parent: object, title: str, intro: str, fields: list[Any]) -> Any:
+    def ask(
+        cls: type, parent: object, title: str, intro: str, fields: list[Any], check: Any = None
+    ) -> Any:
         assert queue, f"unexpected form: {title}"
         given = queue.pop(0)
-        return {f.name: given.get(f.name, as_shown(f)) for f in fields}
+        values = {f.name: given.get(f.name, as_shown(f)) for f in fields}
+        missing = check(dict(values)) if check is not None else []
+        assert not missing, f"the form '{title}' would not accept this: {missing}"
+        return values
 
     monkeypatch.setattr(FormDialog, "ask", classmethod(ask))
     yield queue

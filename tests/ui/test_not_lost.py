@@ -201,7 +201,16 @@ def test_a_partner_confirmation_for_another_call_waits_by_itself_until_saved(
 
     play(qtbot, window, "welfare-crisis-team.json")
     press(qtbot, window, Qt.Key.Key_Return, CTRL)
-    forms.append({"agency": "Testshire NHS Trust", "status": "accepted", "recheck_minutes": "30"})
+    forms.append(
+        {
+            "agency": "Testshire NHS Trust",
+            "contact": "Nurse B. Example",
+            "status": "accepted",
+            "no_reference": "The team gives none by phone",
+            "eta": "within the hour",
+            "recheck_minutes": "30",
+        }
+    )
     press(qtbot, window, Qt.Key.Key_H, CTRL)
     first = window.session.record_id
     start_call(qtbot, window, "rcrp-england")  # another call on screen now

@@ -51,8 +51,10 @@ def test_every_screen_of_a_call(
 
     dialogs: list[FormDialog] = []
 
-    def show_form(cls: type, parent: Any, title: str, intro: str, fields: list[Field]) -> None:
-        dialog = FormDialog(parent, title, intro, fields)
+    def show_form(
+        cls: type, parent: Any, title: str, intro: str, fields: list[Field], check: Any = None
+    ) -> None:
+        dialog = FormDialog(parent, title, intro, fields, check)
         dialog.resize(640, 560)
         dialogs.append(dialog)
         return None  # cancelled: only looked at

@@ -233,7 +233,16 @@ def test_an_overdue_partner_is_flagged_and_reassessed_as_a_linked_call(
 
     play(qtbot, window, "welfare-crisis-team.json")
     press(qtbot, window, Qt.Key.Key_Return, CTRL)
-    forms.append({"agency": "Testshire NHS Trust", "status": "accepted", "recheck_minutes": "30"})
+    forms.append(
+        {
+            "agency": "Testshire NHS Trust",
+            "contact": "Nurse B. Example",
+            "status": "accepted",
+            "no_reference": "The team gives none by phone",
+            "eta": "within the hour",
+            "recheck_minutes": "30",
+        }
+    )
     press(qtbot, window, Qt.Key.Key_H, CTRL)
     assert window.session is not None
     first = window.session.record_id
@@ -262,7 +271,9 @@ def test_the_handover_offers_the_force_directory_partners(
     press(qtbot, window, Qt.Key.Key_Return, CTRL)
     offered: list[Any] = []
 
-    def pick(cls: type, parent: object, title: str, intro: str, fields: list[Any]) -> Any:
+    def pick(
+        cls: type, parent: object, title: str, intro: str, fields: list[Any], check: Any = None
+    ) -> Any:
         choices = next(f for f in fields if f.name == "directory").choices
         offered.extend(choices)
         return {f.name: as_shown(f) for f in fields} | {"agency": "", "directory": choices[1][0]}

@@ -42,6 +42,7 @@ class Handover:
     eta: str = ""  # when the partner expects to act, as the partner said it
     escalation: str = ""  # required when the partner declined or did not answer
     recheck_minutes: int = 0  # re-assess if the partner has not confirmed by then (R16)
+    no_reference: str = ""  # why the partner gave no reference, when it gave none
 
 
 @dataclass(frozen=True)
@@ -132,6 +133,26 @@ FOLLOW_UP_KINDS = frozenset({"partner_confirmed", "reassessment", "exported"})
 N = TypeVar("N")
 
 
+def handover_gaps(handover: Handover) -> list[str]:
+    """What a handover still lacks to count (R10), in the handler's words; empty when whole.
+
+    An accepted handover names the partner, who accepted, when they will act, and their
+    reference or why there is none. One not accepted says how it was escalated."""
+    gaps = []
+    if not handover.agency.strip():
+        gaps.append("the partner organisation")
+    if handover.status == "accepted":
+        if not handover.contact.strip():
+            gaps.append("who accepted it (a named contact)")
+        if not handover.eta.strip():
+            gaps.append("when they will act")
+        if not (handover.reference.strip() or handover.no_reference.strip()):
+            gaps.append("their reference, or why there is none")
+    elif not handover.escalation.strip():
+        gaps.append("the escalation: who was told, and what happens now")
+    return gaps
+
+
 def note_from(kind: str, payload: Mapping[str, Any]) -> Any:
     """A stored note's payload as its dataclass (unknown extra fields are ignored)."""
     note_type = NOTE_TYPES[kind]
@@ -189,11 +210,15 @@ def blockers(
                 "Record the handover: which partner, who accepted, their reference "
                 "and when they will act."
             )
-        elif handover.status != "accepted" and not handover.escalation.strip():
+        elif handover.status != "accepted":
+            # Declined or unanswered is a fact to act on, never a way to close the call.
+            said = "declined" if handover.status == "declined" else "did not answer"
             missing.append(
-                "The partner did not accept: record the escalation (who was told, "
-                "what happens now)."
+                f"The partner {said}: hand the call to a partner who accepts, or change "
+                "your decision (escalate). A call does not close on a handover not accepted."
             )
+        elif gaps := handover_gaps(handover):
+            missing.append("The handover does not yet say " + "; ".join(gaps) + ".")
     caller = latest(notes, CallerInformed)
     if code in CALLER_MUST_BE_TOLD and caller is None:
         missing.append(

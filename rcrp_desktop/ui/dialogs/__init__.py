@@ -9,14 +9,17 @@ class ChangeReasonDialog:
 
     @classmethod
     def ask(cls, parent: QWidget, question_text: str) -> str | None:
-        reason, ok = QInputDialog.getMultiLineText(
+        from rcrp_desktop.ui.dialogs.forms import Field, FormDialog
+
+        values = FormDialog.ask(
             parent,
             "Reason for change",
             f"You are changing an earlier answer:\n\n{question_text}\n\n"
-            "Why? (the old answer stays in the record with this reason)",
+            "The old answer stays in the record with this reason. Enter saves; Shift+Enter "
+            "starts a new line; Escape keeps the old answer.",
+            [Field("reason", "Why", "text", required=True)],
         )
-        reason = reason.strip()
-        return reason if ok and reason else None
+        return str(values["reason"]).strip() or None if values is not None else None
 
 
 class IncidentDialog:

@@ -4,6 +4,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal, TypeVar
 
+from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -25,6 +27,7 @@ from rcrp_desktop.domain.call.closure import (
     PartnerConfirmed,
     ReferrerInformed,
     SupervisorDecision,
+    handover_gaps,
 )
 from rcrp_desktop.domain.outcomes import MEANINGS, OutcomeCode, Response, response
 from rcrp_desktop.domain.pack.protocol import Pack
@@ -45,14 +48,25 @@ class Field:
     required: bool = False
 
 
+# What a form still lacks, in the handler's words, from the values entered (empty: whole).
+Check = Callable[[dict[str, Any]], list[str]]
+
+
 class FormDialog(QDialog):
-    """Fields in a column; Ctrl+Enter or OK accepts once every required field is filled."""
+    """Fields in a column. Enter accepts (in a text box too: Shift+Enter is a new line), once
+    every required field is filled and `check` finds nothing missing; Escape cancels."""
 
     def __init__(
-        self, parent: QWidget | None, title: str, intro: str, fields: Sequence[Field]
+        self,
+        parent: QWidget | None,
+        title: str,
+        intro: str,
+        fields: Sequence[Field],
+        check: Check | None = None,
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle(title)
+        self.check = check
         self.fields = list(fields)
         self.inputs: dict[str, QWidget] = {}
         layout = QVBoxLayout(self)
@@ -63,6 +77,8 @@ class FormDialog(QDialog):
         for field in self.fields:
             widget = _input_for(field)
             widget.setAccessibleName(field.label)
+            if isinstance(widget, QPlainTextEdit):
+                widget.installEventFilter(self)
             label = QLabel(field.label + (" *" if field.required else ""))
             label.setBuddy(widget)
             form.addRow(label, widget)
@@ -81,20 +97,39 @@ class FormDialog(QDialog):
     def values(self) -> dict[str, Any]:
         return {name: _value_of(widget) for name, widget in self.inputs.items()}
 
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        # One grammar in every box: Enter confirms, Shift+Enter starts a new line.
+        if (
+            isinstance(watched, QPlainTextEdit)
+            and event.type() == QEvent.Type.KeyPress
+            and isinstance(event, QKeyEvent)
+            and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+            and not event.modifiers() & Qt.KeyboardModifier.ShiftModifier
+        ):
+            self.accept()
+            return True
+        return super().eventFilter(watched, event)
+
     def accept(self) -> None:
         values = self.values()
         empty = [f.label for f in self.fields if f.required and not str(values[f.name]).strip()]
-        if empty:
-            self.problem.setText("Still needed: " + ", ".join(empty))
+        missing = empty + (self.check(dict(values)) if self.check and not empty else [])
+        if missing:
+            self.problem.setText("Still needed: " + "; ".join(missing))
             return
         super().accept()
 
     @classmethod
     def ask(
-        cls, parent: QWidget | None, title: str, intro: str, fields: Sequence[Field]
+        cls,
+        parent: QWidget | None,
+        title: str,
+        intro: str,
+        fields: Sequence[Field],
+        check: Check | None = None,
     ) -> dict[str, Any] | None:
         """The values entered, or None when cancelled. Tests replace this seam."""
-        dialog = cls(parent, title, intro, fields)
+        dialog = cls(parent, title, intro, fields, check)
         return dialog.values() if dialog.exec() == QDialog.DialogCode.Accepted else None
 
 
@@ -196,9 +231,10 @@ def ask_handover(
                 (("accepted", "Accepted"), ("declined", "Declined"), ("no_answer", "No answer")),
             ),
             Field("reference", "Their reference"),
+            Field("no_reference", "If they gave no reference: why"),
             Field("agreed_action", "Agreed action", "text"),
             Field("eta", "When they will act (ETA)"),
-            Field("escalation", "If not accepted: escalation", "text"),
+            Field("escalation", "If not accepted: the escalation (who was told, what now)", "text"),
             Field(
                 "recheck_minutes",
                 "Re-assess if not confirmed within",
@@ -214,12 +250,17 @@ def ask_handover(
                 "60",
             ),
         ],
+        check=lambda values: handover_gaps(_handover_from(values, known)),
     )
-    if values is None:
-        return None
+    return None if values is None else _handover_from(values, known)
+
+
+def _handover_from(entered: dict[str, Any], known: Sequence[Partner]) -> Handover:
+    """The handover the form's values make: typed details win, the directory fills the rest."""
+    values = dict(entered)
     values["recheck_minutes"] = int(values.get("recheck_minutes") or 0)
     chosen = next((p for p in known if p.id == values.pop("directory", "")), None)
-    if chosen is not None:  # typed details win; the directory fills what was left blank
+    if chosen is not None:
         values["agency"] = values["agency"] or chosen.agency
         values["team"] = values["team"] or chosen.team
     return Handover(**values)

@@ -1,0 +1,76 @@
+"""One keyboard grammar in every form: Enter confirms (Shift+Enter is a new line in a text box),
+Escape cancels; and a form that would record nothing meaningful refuses to."""
+
+from typing import Any
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QDialog
+from pytestqt.qtbot import QtBot
+
+from rcrp_desktop.ui.dialogs.forms import Field, FormDialog
+from rcrp_desktop.ui.main_window import MainWindow
+from tests.ui.test_main_window import press
+from tests.ui.test_workflow import CTRL, play
+
+SHIFT = Qt.KeyboardModifier.ShiftModifier
+
+
+def form(qtbot: QtBot, fields: list[Field], check: Any = None) -> FormDialog:
+    dialog = FormDialog(None, "A form", "", fields, check)
+    qtbot.add_widget(dialog)
+    with qtbot.wait_active(dialog):  # focus moves only in the active window
+        dialog.show()
+        dialog.activateWindow()
+    return dialog
+
+
+def test_enter_in_a_text_box_confirms_and_shift_enter_is_a_new_line(qtbot: QtBot) -> None:
+    dialog = form(qtbot, [Field("reason", "Why", "text", required=True)])
+    box = dialog.inputs["reason"]
+    box.setFocus()
+    qtbot.keyClicks(box, "Caller rang back")
+    qtbot.keyClick(box, Qt.Key.Key_Return, SHIFT)
+    qtbot.keyClicks(box, "with a new address")
+    assert dialog.result() != QDialog.DialogCode.Accepted
+    qtbot.keyClick(box, Qt.Key.Key_Return)
+    assert dialog.result() == QDialog.DialogCode.Accepted
+    assert dialog.values()["reason"] == "Caller rang back\nwith a new address"
+
+
+def test_tab_leaves_a_text_box_and_escape_cancels(qtbot: QtBot) -> None:
+    dialog = form(qtbot, [Field("reason", "Why", "text"), Field("who", "Who")])
+    box = dialog.inputs["reason"]
+    box.setFocus()
+    qtbot.keyClick(box, Qt.Key.Key_Tab)
+    assert QApplication.focusWidget() is dialog.inputs["who"]
+    assert dialog.values()["reason"] == ""  # no tab typed into it
+    qtbot.keyClick(dialog.inputs["who"], Qt.Key.Key_Escape)
+    assert dialog.result() == QDialog.DialogCode.Rejected
+
+
+def test_enter_on_an_empty_handover_records_nothing_and_says_what_is_needed(
+    qtbot: QtBot, window: MainWindow, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    play(qtbot, window, "welfare-crisis-team.json")
+    press(qtbot, window, Qt.Key.Key_Return, CTRL)  # accept: a partner lead
+    said: list[str] = []
+
+    def ask(
+        cls: type, parent: Any, title: str, intro: str, fields: list[Field], check: Any = None
+    ) -> Any:
+        dialog = FormDialog(parent, title, intro, fields, check)
+        qtbot.add_widget(dialog)
+        dialog.show()
+        qtbot.keyClick(dialog, Qt.Key.Key_Return)
+        said.append(dialog.problem.text())
+        accepted = dialog.result() == QDialog.DialogCode.Accepted
+        dialog.close()
+        return dialog.values() if accepted else None
+
+    monkeypatch.setattr(FormDialog, "ask", classmethod(ask))
+    notes_before = len(window.session.recorder.notes)
+    press(qtbot, window, Qt.Key.Key_H, CTRL)
+    assert len(window.session.recorder.notes) == notes_before  # nothing recorded
+    assert "who accepted it" in said[0] and "their reference, or why there is none" in said[0]
+    assert "Record the handover" in window.call_page.closure.blockers.text()
