@@ -9,6 +9,8 @@ import pytest
 
 from rcrp_desktop.calls.recorder import CallRecorder
 from rcrp_desktop.cli import main
+from rcrp_desktop.domain.pack.loader import load_pack
+from rcrp_desktop.domain.pack.protocol import Pack
 from rcrp_desktop.domain.training.scenario import RunStep, Scenario
 from rcrp_desktop.domain.training.scenario_lint import load_scenarios, scenario_files
 from rcrp_desktop.paths import examples_dir, forms_dir
@@ -139,6 +141,10 @@ def test_scoring_a_run_as_json_with_its_debrief(
     assert all(d["learning"] for d in result["divergences"])
 
 
+def overdose_pack() -> Pack:
+    return load_pack(forms_dir() / "england" / "rcrp-england.toml")
+
+
 def test_scoring_text_lists_divergences_with_learning_points(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -146,8 +152,9 @@ def test_scoring_text_lists_divergences_with_learning_points(
     assert main(["scenario", "score", "late-overdose-disclosure", "--answers", str(example)]) == 0
     out = capsys.readouterr().out
     assert "Band: low" in out
-    assert "SAFETY-CRITICAL [thr_life]" in out
-    assert "SAFETY-CRITICAL [thr_harm]" in out
+    life, harm = (overdose_pack().question(n).text for n in ("thr_life", "thr_harm"))
+    assert f"SAFETY-CRITICAL: {life}" in out and f"SAFETY-CRITICAL: {harm}" in out
+    assert "thr_life" not in out  # words, never ids
     assert "Timings: not given" in out
     assert "Learning points:" in out
 

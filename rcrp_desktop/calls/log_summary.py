@@ -19,11 +19,11 @@ def log_summary(header: RecordSummary, recorder: CallRecorder) -> str:
         f"Handler: {header.handler}. Started {header.created_utc} UTC.",
     ]
     if advice.code is None:
-        lines.append(f"No recommendation yet: the call is at question '{state.current}'.")
+        lines.append(f"No recommendation yet: the call is at {state.pack.quoted(state.current)}.")
     else:
         status = "Recommendation" if advice.final else "Provisional recommendation"
         partner = f" ({advice.partner_name})" if advice.partner_name else ""
-        lines.append(f"{status}: {MEANINGS[advice.code].title}{partner} [{advice.code.value}].")
+        lines.append(f"{status}: {MEANINGS[advice.code].title}{partner}.")
     if advice.urgent:
         lines.append(f"URGENT: {advice.instruction}")
     decision = state.decision
@@ -36,7 +36,7 @@ def log_summary(header: RecordSummary, recorder: CallRecorder) -> str:
         why = f" because: {reason.rationale}" if reason.rationale else ""
         lines.append(f"- {reason.question} {reason.answer}{why}")
     if advice.rationale_owed:
-        lines.append("Rationale still to write for: " + ", ".join(advice.rationale_owed))
+        lines.append("Rationale still to write for " + state.pack.quoted_all(advice.rationale_owed))
     lines += [describe_note(recorded.note, recorded.local) for recorded in recorder.notes]
     if recorder.closed:
         lines.append("Call closed.")

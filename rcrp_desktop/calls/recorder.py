@@ -318,6 +318,7 @@ class CallRecorder:
             self.state.decision,
             [n.note for n in self.notes],
             professional_referral=self.professional_referral,
+            pack=self.state.pack,
         )
 
     def _refuse_if_closed(self) -> None:

@@ -198,9 +198,8 @@ def score_text(scenario: Scenario, score: Score) -> str:
         lines.append("Where the run diverged:")
     for finding in score.divergences:
         mark = "SAFETY-CRITICAL" if finding.critical else "minor"
-        where = f" [{finding.node}]" if finding.node else ""
         lines += [
-            f"  - {mark}{where} {finding.label}",
+            f"  - {mark}: {finding.label}",
             f"      expected: {finding.expected}",
             f"      given:    {finding.given}",
             f"      learning: {finding.learning}",

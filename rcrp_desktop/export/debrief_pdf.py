@@ -207,12 +207,9 @@ class _Writer:
         story.append(self.para("Items met", self.heading, "a heading"))
         if not done:
             story.append(self.para("None.", self.body, "the debrief"))
-        for finding in done:
-            where = f" [{finding.node}]" if finding.node else ""
+        for finding in done:  # named by its label (the question's words), never by its id
             story.append(
-                self.para(
-                    f"{finding.label}{where} — {finding.given}", self.body, finding.label, "✓"
-                )
+                self.para(f"{finding.label} — {finding.given}", self.body, finding.label, "✓")
             )
         if debrief.learning_points:
             story.append(self.para("Learning points", self.heading, "a heading"))
@@ -233,8 +230,7 @@ class _Writer:
 
     def finding(self, number: int, finding: Finding) -> Flowable:
         mark = "SAFETY-CRITICAL" if finding.critical else "minor"
-        where = f" [{finding.node}]" if finding.node else ""
-        head = f"{number}. {mark}{where}: {finding.label}"
+        head = f"{number}. {mark}: {finding.label}"
         parts: list[Flowable] = [
             self.para(head, self.item, finding.label),
             self.para(finding.expected, self.detail, finding.label, prefix="Expected:"),

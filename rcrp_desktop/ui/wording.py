@@ -15,7 +15,7 @@ from rcrp_desktop.calls.commands import (
 )
 from rcrp_desktop.domain.call.closure import kind_of
 from rcrp_desktop.domain.errors import AnswerError, Refusal
-from rcrp_desktop.domain.pack.protocol import Pack, Question
+from rcrp_desktop.domain.pack.protocol import Pack
 
 NOTE_WORDS = {
     "handover": "the handover",
@@ -49,8 +49,7 @@ REFUSALS = {
 
 def question_words(pack: Pack, node: str) -> str:
     """A question as the handler knows it: its text, in quotes."""
-    found = pack.nodes.get(node)
-    return f"\u201c{found.text}\u201d" if isinstance(found, Question) else "this question"
+    return pack.quoted(node)
 
 
 def command_words(pack: Pack, command: CallCommand | StartCall) -> str:

@@ -121,14 +121,18 @@ def test_closure_waits_for_the_owed_questions(england: Pack) -> None:
     state = engine.complete_rationale(state, "danger_crime", "Hears him smashing the door now")
     state = engine.decide(state, engine.recommend(state).code, "")
     notes = [Deployment("Alpha 21", "immediate")]
-    early = blockers(engine.recommend(state), state.decision, notes, professional_referral=False)
+    early = blockers(
+        engine.recommend(state), state.decision, notes, professional_referral=False, pack=state.pack
+    )
     assert any("questions still owed" in line for line in early)
     done = walk(england, {})  # a calm call, for comparison: nothing is owed there
     assert not engine.recommend(done).questions_owed
     while not state.finished:
         value, rationale = default_answer(england.question(state.current))
         state = engine.answer(state, state.current, value, rationale)
-    late = blockers(engine.recommend(state), state.decision, notes, professional_referral=False)
+    late = blockers(
+        engine.recommend(state), state.decision, notes, professional_referral=False, pack=state.pack
+    )
     assert late == []
 
 
@@ -142,7 +146,13 @@ def test_the_recommendation_moving_on_after_a_decision_asks_for_it_again(england
         state = engine.answer(state, question.id, children.get(question.id, value), rationale)
     advice = engine.recommend(state)
     assert advice.outcome_node == "out_police_s46"
-    missing = blockers(advice, state.decision, [Deployment("A1", "i")], professional_referral=False)
+    missing = blockers(
+        advice,
+        state.decision,
+        [Deployment("A1", "i")],
+        professional_referral=False,
+        pack=state.pack,
+    )
     assert any("changed" in line for line in missing)
 
 

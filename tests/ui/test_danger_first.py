@@ -42,7 +42,7 @@ def test_an_urgent_answer_shows_police_attendance_at_once(
     assert session is not None and session.showing_advice
     assert window.call_stack.currentIndex() == 1, "the recommendation, not another question"
     result = window.call_page.result_view
-    assert result.title.text().endswith("[POLICE_DEPLOY]")
+    assert result.title.text() == "Recommendation: Police deploy"
     assert "Still owed afterwards" in result.text.text()
     assert session.pack.question("danger_crime").text in result.text.text()
     assert window.urgent.isVisible()
@@ -136,3 +136,22 @@ def test_the_urgent_bar_calms_once_deployed_and_goes_once_decided(
     press(qtbot, window, Qt.Key.Key_Return, ctrl)  # decided: nothing left to alarm about
     assert window.session.state.decision is not None
     assert not window.urgent.isVisible()
+
+
+def test_the_handler_sees_question_words_never_ids(qtbot: QtBot, window: MainWindow) -> None:
+    """An urgent answer given without its rationale: owed, and named by its question."""
+    from PySide6.QtWidgets import QApplication as App
+
+    start_call(qtbot, window, "rcrp-england")
+    walk_window_to(qtbot, window, "danger_life")
+    answer_by_keyboard(qtbot, window, "yes", "")
+    pack = window.session.pack
+    words = pack.question("danger_life").text
+    shown = window.call_page.result_view.text.text()
+    assert words in shown and "danger_life" not in shown
+    assert all("danger_life" not in line for line in window.session.recorder.closure_blockers())
+    assert any(words in line for line in window.session.recorder.closure_blockers())
+    press(qtbot, window, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)  # the log summary
+    summary = App.clipboard().text()
+    assert words in summary and "danger_life" not in summary
+    assert "[POLICE_" not in summary

@@ -94,7 +94,8 @@ def test_a_whole_call_by_keyboard_reaches_the_same_recommendation(
     advice = engine.recommend(state)
     assert advice.code is not None
     assert advice.code.value == script.expect["outcome"]
-    assert window.call_page.result_view.title.text().endswith(f"[{advice.code.value}]")
+    assert window.call_page.result_view.title.text() == f"Recommendation: {advice.title}"
+    assert advice.code.value not in window.call_page.result_view.title.text()  # words, no codes
     shown = [
         window.call_page.result_view.table.item(row, 1).text()
         for row in range(window.call_page.result_view.table.rowCount())

@@ -194,7 +194,7 @@ def test_the_log_summary_is_copied_for_the_incident_log(qtbot: QtBot, window: Ma
     press(qtbot, window, Qt.Key.Key_L, CTRL)
     text = QApplication.clipboard().text()
     assert text.startswith("RCRP record 1 | incident INC-TEST-1")
-    assert "PARTNER_LEAD_NO_POLICE" in text
+    assert "Recommendation: Partner lead" in text and "PARTNER_LEAD_NO_POLICE" not in text
     assert "Handler's decision:" in text
     assert "<" not in text  # plain text only
 

@@ -19,6 +19,7 @@ from rcrp_desktop.domain.outcomes import (
     police_attend,
     response,
 )
+from rcrp_desktop.domain.pack.protocol import Pack
 
 HandoverStatus = Literal["accepted", "declined", "no_answer"]
 PARTNER_LEAD = frozenset(
@@ -176,6 +177,7 @@ def blockers(
     notes: Sequence[object],
     *,
     professional_referral: bool,
+    pack: Pack,
 ) -> list[str]:
     """Everything still missing before the call may be closed; empty when it may."""
     if not advice.ready:
@@ -188,7 +190,9 @@ def blockers(
             "answer, and the rest of the record is completed afterwards."
         )
     if advice.rationale_owed:
-        missing.append("Write the rationale still owed for: " + ", ".join(advice.rationale_owed))
+        missing.append(
+            "Write the rationale still owed for " + pack.quoted_all(advice.rationale_owed)
+        )
     if decision is None:
         return [
             *missing,

@@ -212,6 +212,14 @@ class Pack:
             raise KeyError(f"'{node_id}' is not a question")
         return node
 
+    def quoted(self, node_id: str) -> str:
+        """A question as the handler knows it: its text, in quotes (never its id)."""
+        found = self.nodes.get(node_id)
+        return f"\u201c{found.text}\u201d" if isinstance(found, Question) else "this question"
+
+    def quoted_all(self, node_ids: Iterable[str]) -> str:
+        return "; ".join(self.quoted(node_id) for node_id in node_ids)
+
     def section_title(self, section_id: str) -> str:
         for section in self.sections:
             if section.id == section_id:

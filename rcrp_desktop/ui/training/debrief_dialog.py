@@ -69,9 +69,8 @@ def debrief_html(debrief: Debrief) -> str:
 
 def _finding(number: int, finding: Finding) -> str:
     mark = "<span style='color:#b00020'>SAFETY-CRITICAL</span>" if finding.critical else "Minor"
-    where = f" [{_text(finding.node)}]" if finding.node else ""
     return (
-        f"<p><b>{number}. {mark}{where}: {_text(finding.label)}</b><br>"
+        f"<p><b>{number}. {mark}: {_text(finding.label)}</b><br>"
         f"&nbsp;&nbsp;<b>Expected:</b> {_text(finding.expected)}<br>"
         f"&nbsp;&nbsp;<b>Given:</b> {_text(finding.given)}<br>"
         f"&nbsp;&nbsp;<b>Learning point:</b> {_text(finding.learning)}</p>"

@@ -55,7 +55,7 @@ class CallPage(QSplitter):
         if question is None:
             self.progress.show_progress(pack, visited, None)
             owed = [pack.question(n).text for n in advice.questions_owed]
-            self.result_view.show_recommendation(advice, owed)
+            self.result_view.show_recommendation(advice, pack, owed)
             self.result_back.setText(
                 "▶ Answer the questions still owed (Alt+Left)"
                 if owed

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
 )
 
 from rcrp_desktop.domain.call.engine import Recommendation
+from rcrp_desktop.domain.pack.protocol import Pack
 from rcrp_desktop.ui.qt_helpers import named
 
 ROLE_LABELS = {"urgent": "Urgent", "decided": "Decided it", "considered": "Considered"}
@@ -60,9 +61,10 @@ class ResultView(QWidget):
         layout.addWidget(self.table, 1)
         layout.addWidget(self.pack_label)
 
-    def show_recommendation(self, advice: Recommendation, owed: list[str] | None = None) -> None:
-        code = advice.code.value if advice.code else ""
-        self.title.setText(f"Recommendation: {advice.title}  [{code}]")
+    def show_recommendation(
+        self, advice: Recommendation, pack: Pack, owed: list[str] | None = None
+    ) -> None:
+        self.title.setText(f"Recommendation: {advice.title}")
         self.title.setProperty("urgent", advice.urgent)
         self.partner.setText(f"Partner: {advice.partner_name}" if advice.partner_name else "")
         self.partner.setVisible(bool(advice.partner_name))
@@ -75,8 +77,8 @@ class ResultView(QWidget):
             )
         if advice.rationale_owed:
             text += (
-                "\n\nRationale still to write for: "
-                + ", ".join(advice.rationale_owed)
+                "\n\nRationale still to write for "
+                + pack.quoted_all(advice.rationale_owed)
                 + ". Go back (Alt+Left) to each and add it."
             )
         self.text.setText(text)
