@@ -9,14 +9,14 @@ the record lists only whole exports, and every whole export is in the record.
 """
 
 import contextlib
-import getpass
-from dataclasses import asdict, dataclass, replace
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from rcrp_desktop.calls.commands import RecordNote
 from rcrp_desktop.calls.recorder import CallRecorder
 from rcrp_desktop.domain.call.closure import Exported
 from rcrp_desktop.domain.pack.protocol import PackFinder
+from rcrp_desktop.export.errors import RequestError
 from rcrp_desktop.export.handover import (
     STANDARD_OUTPUT,
     TEXT,
@@ -124,5 +124,7 @@ def export_handover_text(
 
 
 def _prepared(request: HandoverRequest) -> HandoverRequest:
-    """The request with who prepared it: as given, else the computer account's name."""
-    return request if request.prepared_by else replace(request, prepared_by=getpass.getuser())
+    """The request, which must name who prepared it (a handover is signed by a person)."""
+    if not request.prepared_by.strip():
+        raise RequestError("A handover names who prepared it: no handler was given.")
+    return request

@@ -61,6 +61,7 @@ def build_parser() -> argparse.ArgumentParser:
     script.add_argument("--json", action="store_true", help="print the result as JSON")
     script.add_argument("--save", action="store_true", help="store the call as a record")
     script.add_argument("--incident", help="incident reference for --save (default: the file)")
+    script.add_argument("--by", metavar="WHO", help=records_cli.BY_HELP + " (with --save)")
     records_cli.add_commands(commands)
     scenario_cli.add_commands(commands)
     return parser

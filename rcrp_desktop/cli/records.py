@@ -1,7 +1,6 @@
 """Command-line access to the decision record: verify, backup, list, show, export, save a script."""
 
 import argparse
-import getpass
 import json
 import logging
 import sys
@@ -21,6 +20,7 @@ from rcrp_desktop.export.handover import HandoverRequest
 from rcrp_desktop.export.source import shipped_pack_finder
 from rcrp_desktop.storage.data import database_path
 from rcrp_desktop.storage.errors import RecordNotFoundError, StorageError
+from rcrp_desktop.storage.identity import load_handler
 from rcrp_desktop.storage.lock import InstanceLock
 from rcrp_desktop.storage.repository import Mode, Store, StoredEvent
 from rcrp_desktop.storage.verify import verify
@@ -69,7 +69,33 @@ def add_export_command(commands: "argparse._SubParsersAction[argparse.ArgumentPa
     export.add_argument(
         "--text", action="store_true", help="plain text, to --out or else standard output"
     )
+    export.add_argument("--by", metavar="WHO", help=BY_HELP)
     export.set_defaults(handler=export_command)
+
+
+BY_HELP = "who is doing this, e.g. 'PC 4821 Sam Example' (default: the handler set in the app)"
+
+
+class NobodyError(Exception):
+    """Nobody is named to stamp the record with: no --by, and no handler set in the app."""
+
+
+def acting_handler(args: argparse.Namespace, data_dir: Path) -> str:
+    """Who the record is stamped with: --by, else the handler set in the app for this data
+    folder (never the computer's account: a shared PC's login is nobody in particular)."""
+    given = (getattr(args, "by", None) or "").strip()
+    if given:
+        return given
+    try:
+        handler = load_handler(data_dir)
+    except StorageError as error:
+        raise NobodyError(f"{error} Pass --by 'PC 1234 Name' instead.") from error
+    if handler is None:
+        raise NobodyError(
+            "nobody is named to stamp the record with: set the handler in the app "
+            "(Ctrl+Shift+I), or pass --by 'PC 1234 Name'."
+        )
+    return handler.stamp()
 
 
 def mode_of(args: argparse.Namespace) -> Mode:
@@ -196,12 +222,17 @@ def export_command(args: argparse.Namespace, data_dir: Path) -> int:
         print("rcrp-desktop: a PDF handover needs --out FILE.pdf (or use --text)", file=sys.stderr)
         return USAGE
     mode = mode_of(args)
+    try:
+        by = acting_handler(args, data_dir)
+    except NobodyError as error:
+        print(f"rcrp-desktop: {error}", file=sys.stderr)
+        return USAGE
     request = HandoverRequest(
         args.recipient,
         marking=args.marking,
         redact=args.redact_third_party,
         lawful_basis=args.basis or "",
-        prepared_by=getpass.getuser(),
+        prepared_by=by,
     )
     find_pack = shipped_pack_finder(args.forms or paths.forms_dir())
     try:
@@ -246,14 +277,14 @@ def exported_line(record_id: int, result: ExportResult) -> str:
     )
 
 
-def save_script(script: Script, pack: Pack, data_dir: Path, mode: Mode, incident_ref: str) -> int:
+def save_script(
+    script: Script, pack: Pack, data_dir: Path, mode: Mode, incident_ref: str, user: str
+) -> int:
     """Store a scripted call as a record, step by step, each committed; the record id."""
     with InstanceLock(data_dir):
         store = Store.open(database_path(data_dir, mode), mode)
         try:
-            recorder = CallRecorder.start(
-                store, pack, incident_ref=incident_ref, user=getpass.getuser()
-            )
+            recorder = CallRecorder.start(store, pack, incident_ref=incident_ref, user=user)
             for number, step in enumerate(script.steps, start=1):
                 try:
                     if step.reason:

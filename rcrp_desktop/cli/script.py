@@ -70,10 +70,14 @@ def run_script_command(args: argparse.Namespace, forms_root: Path, data_dir: Pat
         state = run_script(pack, script)
         if args.save:
             mode = records_cli.mode_of(args)
+            user = records_cli.acting_handler(args, data_dir)
             record_id = records_cli.save_script(
-                script, pack, data_dir, mode, args.incident or script_path.stem
+                script, pack, data_dir, mode, args.incident or script_path.stem, user
             )
             print(f"saved as {mode} record {record_id}", file=sys.stderr)
+    except records_cli.NobodyError as error:
+        print(f"rcrp-desktop: {error}", file=sys.stderr)
+        return Exit.USAGE
     except (ScriptError, PackError) as error:
         print(f"rcrp-desktop: {error}", file=sys.stderr)
         return Exit.PROBLEMS

@@ -1,5 +1,6 @@
 """`rcrp-desktop export`: a recorded handover, one clear line on any problem, never a traceback."""
 
+import getpass
 import subprocess
 import sys
 from pathlib import Path
@@ -9,14 +10,43 @@ import pytest
 from rcrp_desktop.cli import main
 from rcrp_desktop.domain.call.closure import Exported, note_from
 from rcrp_desktop.domain.pack.protocol import Pack
+from rcrp_desktop.storage.identity import Handler, save_handler
 from rcrp_desktop.storage.repository import Store
 
 from .records import CASES, make_record, pages
 
+HANDLER = Handler("PC 4821", "Sam Example", "call handler")
+
 
 @pytest.fixture
-def record(store: Store, packs: dict[str, Pack]) -> int:
+def record(store: Store, packs: dict[str, Pack], data_dir: Path) -> int:
+    save_handler(data_dir, HANDLER)  # the handler set in the app for this data folder
     return make_record(store, packs, CASES["place_of_safety"], incident="INC-CLI-0136")
+
+
+def test_the_export_is_stamped_with_the_handler_never_the_computer_account(
+    record: int, store: Store, data_dir: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "pos.pdf"
+    assert main(["export", str(record), "--recipient", "place_of_safety", "--out", str(out)]) == 0
+    text = " ".join(pages(out)[0].split())
+    assert f"Prepared by {HANDLER.stamp()}" in text
+    assert getpass.getuser() not in text.replace(HANDLER.stamp(), "")
+    assert store.events(record)[-1].user == HANDLER.stamp()
+    by = "Sgt 1180 Alex Example"
+    assert main(["export", str(record), "--recipient", "ambulance", "--text", "--by", by]) == 0
+    assert store.events(record)[-1].user == by
+
+
+def test_with_nobody_named_the_export_is_refused_in_one_line(
+    record: int, store: Store, data_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (data_dir / "handler.json").unlink()
+    before = len(store.events(record))
+    assert main(["export", str(record), "--recipient", "ambulance", "--text"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.count("\n") == 0 and "--by" in err and "handler" in err
+    assert len(store.events(record)) == before
 
 
 def test_export_writes_the_pdf_and_records_it(
@@ -114,6 +144,8 @@ def test_unprintable_text_is_one_line_and_exit_1_in_a_real_process(
             "crisis_team",
             "--out",
             str(tmp_path / "x.pdf"),
+            "--by",
+            HANDLER.stamp(),
         ],
         capture_output=True,
         text=True,

@@ -181,7 +181,7 @@ def test_redacted_third_party_details_are_absent(
         tmp_path / "r.pdf",
     )
     plain = export_handover_text(
-        store, record, HandoverRequest("childrens_services", redact=True)
+        store, record, HandoverRequest("childrens_services", redact=True, prepared_by=USER)
     ).text
     shown = squash("\n".join(pages(tmp_path / "open.pdf")))
     redacted = squash("\n".join(pages(tmp_path / "r.pdf")))

@@ -82,7 +82,7 @@ def test_the_marking_comes_from_configuration_or_the_caller(
     export_handover(
         store,
         record,
-        HandoverRequest("crisis_team", marking="OFFICIAL-SENSITIVE PERSONAL"),
+        HandoverRequest("crisis_team", marking="OFFICIAL-SENSITIVE PERSONAL", prepared_by=USER),
         tmp_path / "m.pdf",
     )
     marked = positions(tmp_path / "m.pdf", "OFFICIAL-SENSITIVE PERSONAL")

@@ -360,7 +360,7 @@ def test_run_script_save_stores_the_call_as_a_record(data_dir: Path, england: Pa
     script = examples_dir() / "welfare-overdose-disclosed-mid-call.json"
     base = [sys.executable, "-m", "rcrp_desktop", "--data-dir", str(data_dir)]
     saved = subprocess.run(
-        [*base, "run-script", str(script), "--save", "--incident", "INC-9"],
+        [*base, "run-script", str(script), "--save", "--incident", "INC-9", "--by", USER],
         capture_output=True,
         text=True,
         check=False,
