@@ -41,8 +41,16 @@ ACTIONS: tuple[Act, ...] = (
     ),
     Act("", ("1 to 9",), "", "Pick an answer (on a checklist: tick or untick)", "keys"),
     Act("", ("Alt+1 to Alt+9",), "", "Pick an answer even while typing a rationale", "keys"),
-    Act("", ("Enter",), "", "Save this answer and move on", "keys"),
-    Act("", ("Shift+Enter",), "", "New line in the rationale", "keys"),
+    Act("", ("Enter",), "", "Save this answer and move on; in a form, save it", "keys"),
+    Act("", ("Shift+Enter",), "", "New line in the rationale or a form's text box", "keys"),
+    Act(
+        "",
+        ("Letters",),
+        "",
+        "Typed on the answers, start the rationale (space never picks an answer)",
+        "keys",
+    ),
+    Act("", ("Escape",), "", "Cancel a form; leave Find for the call", "keys"),
     Act(
         "go_back",
         ("Alt+Left", "Alt+B"),
@@ -133,6 +141,14 @@ ACTIONS: tuple[Act, ...] = (
         "call",
         button=True,
     ),
+    Act(
+        "owed_rationale",
+        ("Ctrl+O",),
+        "Owed rationale",
+        "Jump to an answer whose rationale is still owed; once written, back where you were",
+        "window",
+    ),
+    Act("quit", ("Ctrl+Q",), "Quit", "Quit (asks first if anything is not saved)", "window"),
     Act(
         "retry_saving",
         ("Ctrl+S",),

@@ -302,11 +302,21 @@ class MainWindow(SendingMixin, WindowHost):
         if panel is None:
             panel = self.records_panel = RecordsPanel(self.store, self.packs)
             panel.open_requested.connect(self.resume_call)
+            panel.leave_requested.connect(self._leave_find)
             self.pages.addWidget(panel)
         else:
             panel.refresh()
         self.pages.setCurrentWidget(panel)
         panel.incident.setFocus()
+
+    @Slot()
+    def _leave_find(self) -> None:
+        """Escape on Find: back to the call on screen, or to the start page."""
+        if self.session is not None:
+            self.pages.setCurrentWidget(self.call_page)
+            self.refresh()
+        else:
+            self.show_start_page()
 
     def _show_notice(self, session: "CallSession") -> None:
         """The force profile's notice, and whether this call's RCRP phase is live here."""
@@ -382,6 +392,23 @@ class MainWindow(SendingMixin, WindowHost):
     def go_back(self) -> None:
         if self.session is not None:
             self.session.back()
+
+    @Slot()
+    def owed_rationale(self) -> None:
+        session = self.session
+        if session is None:
+            return
+        if not session.to_owed_rationale():
+            self.statusBar().showMessage("No rationale is owed on this call.", 5000)
+            return
+        viewed = session.viewed()
+        if viewed is not None and viewed.id in session.recommendation().rationale_owed:
+            self.question_view.rationale.setFocus()  # where the handler will type
+
+    @Slot()
+    def quit(self) -> None:
+        """Ctrl+Q: close the window, which asks first if anything is not saved."""
+        self.close()
 
     @Slot()
     def go_forward(self) -> None:

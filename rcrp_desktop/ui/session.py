@@ -47,6 +47,8 @@ class CallSession(QObject):
         # An urgent answer shows the recommendation at once, before the questions still owed;
         # a resumed urgent call that was never decided opens on it too.
         self.showing_advice = self._urgent_undecided()
+        # Where the handler was before jumping to an owed rationale (Ctrl+O), to come back to.
+        self._return_to: tuple[int, bool] | None = None
 
     @property
     def state(self) -> engine.State:
@@ -129,7 +131,12 @@ class CallSession(QObject):
             if isinstance(w.command, AnswerQuestion | ChangeAnswer | CompleteRationale)
         ]
         decided = any(isinstance(w.command, Decide) for w in sent.written)
-        if answered:
+        completed = isinstance(sent.written[-1].command, CompleteRationale)
+        if completed and self._return_to is not None:
+            self.view_index, self.showing_advice = self._return_to  # back where they were
+            self._return_to = None
+            self.changed.emit()
+        elif answered:
             self._show_after(answered[-1])
         elif decided and not self.state.finished:
             # Decided at once on an urgent answer: on to the questions still owed.
@@ -177,6 +184,24 @@ class CallSession(QObject):
             and bool(rationale.strip())
             and _as_value(value) == old.value
         )
+
+    def to_owed_rationale(self) -> bool:
+        """Jump to the first answer whose rationale is still owed (once written, back where the
+        handler was); pressed there, straight back. False when nothing is owed."""
+        questions = self.questions()
+        owed = [n for n in self.recorder.advice.rationale_owed if n in questions]
+        viewed = self.viewed()
+        if viewed is not None and viewed.id in owed and self._return_to is not None:
+            self.view_index, self.showing_advice = self._return_to
+            self._return_to = None
+            self.changed.emit()
+            return True
+        if not owed:
+            return False
+        self._return_to = (self.view_index, self.showing_advice)
+        self.view_index, self.showing_advice = questions.index(owed[0]), False
+        self.changed.emit()
+        return True
 
     def back(self) -> None:
         if self.showing_advice:

@@ -74,3 +74,54 @@ def test_enter_on_an_empty_handover_records_nothing_and_says_what_is_needed(
     assert len(window.session.recorder.notes) == notes_before  # nothing recorded
     assert "who accepted it" in said[0] and "their reference, or why there is none" in said[0]
     assert "Record the handover" in window.call_page.closure.blockers.text()
+
+
+def test_escape_leaves_find_and_ctrl_q_quits_asking_first(
+    qtbot: QtBot, window: MainWindow, store: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tests.ui.test_main_window import answer_by_keyboard, start_call
+
+    start_call(qtbot, window, "rcrp-england")
+    press(qtbot, window, Qt.Key.Key_F, CTRL)
+    assert window.pages.currentWidget() is window.records_panel
+    press(qtbot, window, Qt.Key.Key_Escape)
+    assert window.pages.currentWidget() is window.call_page
+    # Ctrl+Q with an answer waiting to be saved asks first; staying keeps the window open.
+    store.db.execute("PRAGMA query_only = ON")
+    answer_by_keyboard(qtbot, window, "Flat 2, 3 Example Road", "")
+    asked: list[str] = []
+
+    def stay(*args: Any) -> Any:
+        asked.append(str(args[2]))
+        from PySide6.QtWidgets import QMessageBox
+
+        return QMessageBox.StandardButton.Cancel
+
+    monkeypatch.setattr("PySide6.QtWidgets.QMessageBox.warning", stay)
+    press(qtbot, window, Qt.Key.Key_Q, CTRL)
+    assert asked and "NOT been saved" in asked[0]
+    assert window.isVisible()
+    store.db.execute("PRAGMA query_only = OFF")
+    press(qtbot, window, Qt.Key.Key_S, CTRL)  # saved now
+    press(qtbot, window, Qt.Key.Key_Q, CTRL)  # nothing waiting: it quits without asking
+    assert len(asked) == 1 and not window.isVisible()
+
+
+def test_ctrl_o_goes_to_an_owed_rationale_and_back_once_written(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    from tests.ui.test_main_window import answer_by_keyboard, start_call, walk_window_to
+
+    start_call(qtbot, window, "rcrp-england")
+    walk_window_to(qtbot, window, "danger_life")
+    answer_by_keyboard(qtbot, window, "yes", "")  # urgent: the rationale can follow
+    press(qtbot, window, Qt.Key.Key_Left, Qt.KeyboardModifier.AltModifier)  # to the owed questions
+    where = window.question_view.question.id
+    assert where != "danger_life"
+    press(qtbot, window, Qt.Key.Key_O, CTRL)
+    assert window.question_view.question.id == "danger_life"
+    assert QApplication.focusWidget() is window.question_view.rationale
+    qtbot.keyClicks(window.question_view.rationale, "Sister says he has the tablets with him")
+    press(qtbot, window, Qt.Key.Key_Return)
+    assert window.session.recommendation().rationale_owed == ()
+    assert window.question_view.question.id == where  # back where the handler was

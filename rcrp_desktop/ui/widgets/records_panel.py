@@ -5,7 +5,7 @@ from datetime import date
 from itertools import pairwise
 
 from PySide6.QtCore import QDate, QItemSelectionModel, QModelIndex, Qt, QTimer, Signal, Slot
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QAbstractSpinBox,
@@ -130,9 +130,11 @@ class RecordsPanel(QWidget):
 
     Signals:
         open_requested(int): the handler chose a record to open.
+        leave_requested(): Escape: back to the call (or the start page).
     """
 
     open_requested = Signal(int)
+    leave_requested = Signal()
 
     def __init__(
         self, store: Store, packs: Sequence[Pack] = (), parent: QWidget | None = None
@@ -198,6 +200,10 @@ class RecordsPanel(QWidget):
         self.model.failed.connect(self.on_failed)
         self.model.modelReset.connect(self._select_first)
         self.model.rowsInserted.connect(self._select_first)
+
+        leave = QShortcut(QKeySequence(Qt.Key.Key_Escape), self)
+        leave.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        leave.activated.connect(self.leave_requested)
 
         self._lay_out()
         self.search_now()
