@@ -181,7 +181,7 @@ def show_window(
         training=training,
     )
     opener = OpenAfterFirstPaint(window, data_dir, training, forms_root if first else None)
-    window.show()
+    window.show_fitted()
     return opener
 
 

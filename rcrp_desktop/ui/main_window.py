@@ -405,6 +405,18 @@ class MainWindow(SendingMixin, WindowHost):
         if viewed is not None and viewed.id in session.recommendation().rationale_owed:
             self.question_view.rationale.setFocus()  # where the handler will type
 
+    def show_fitted(self) -> None:
+        """Show the window within the screen it opens on: maximised on a small desk (a
+        1366x768 control-room screen), otherwise a comfortable size; never wider or taller
+        than the screen, whatever a page asks for."""
+        available = self.screen().availableGeometry()
+        self.setMaximumSize(available.size())
+        if available.width() < 1600 or available.height() < 900:
+            self.showMaximized()
+            return
+        self.resize(min(1440, available.width() - 80), min(900, available.height() - 80))
+        self.show()
+
     @Slot()
     def quit(self) -> None:
         """Ctrl+Q: close the window, which asks first if anything is not saved."""

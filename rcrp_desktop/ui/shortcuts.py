@@ -2,7 +2,7 @@
 
 from html import escape
 
-from PySide6.QtWidgets import QMessageBox, QWidget
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QTextBrowser, QVBoxLayout, QWidget
 
 from rcrp_desktop.ui.action_table import ACTIONS
 
@@ -13,8 +13,30 @@ def shortcut_rows() -> list[tuple[str, str]]:
 
 
 def show_shortcuts(parent: QWidget) -> None:
-    rows = "".join(
-        f"<tr><td><b>{escape(keys, quote=False)}</b></td><td>{escape(what, quote=False)}</td></tr>"
-        for keys, what in shortcut_rows()
-    )
-    QMessageBox.information(parent, "Keyboard shortcuts", f"<table>{rows}</table>")
+    """F1: the list in a box that scrolls, sized to the screen; Enter or Escape closes it."""
+    ShortcutsDialog(parent).exec()
+
+
+class ShortcutsDialog(QDialog):
+    """Every shortcut, from the action table, in a list that scrolls."""
+
+    def __init__(self, parent: QWidget | None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Keyboard shortcuts")
+        rows = "".join(
+            f"<tr><td style='padding-right:12px'><b>{escape(keys, quote=False)}</b></td>"
+            f"<td>{escape(what, quote=False)}</td></tr>"
+            for keys, what in shortcut_rows()
+        )
+        self.text = QTextBrowser()
+        self.text.setObjectName("shortcutList")
+        self.text.setAccessibleName("Keyboard shortcuts")
+        self.text.setHtml(f"<table>{rows}</table>")
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok)
+        buttons.accepted.connect(self.accept)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.text, 1)
+        layout.addWidget(buttons)
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setFocus()
+        available = self.screen().availableGeometry()
+        self.resize(min(720, available.width() - 40), min(640, available.height() - 80))

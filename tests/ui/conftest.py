@@ -68,6 +68,11 @@ def no_unexpected_dialogs(monkeypatch: pytest.MonkeyPatch) -> None:
         monkeypatch.setattr(QMessageBox, name, refuse)
     for name in ("getText", "getMultiLineText", "getItem", "getInt"):
         monkeypatch.setattr(QInputDialog, name, refuse)
+    from rcrp_desktop.ui.dialogs.forms import FormDialog
+    from rcrp_desktop.ui.shortcuts import ShortcutsDialog
+
+    for dialog in (FormDialog, ShortcutsDialog):  # their exec() would wait for a person
+        monkeypatch.setattr(dialog, "exec", lambda self: refuse(self, self.windowTitle()))
 
 
 @pytest.fixture(autouse=True)

@@ -4,7 +4,7 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from rcrp_desktop.domain.call import engine
@@ -210,12 +210,16 @@ def test_guidance_and_labelled_references_sit_beside_the_question(
 def test_f1_lists_the_shortcuts(
     qtbot: QtBot, window: MainWindow, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    shown: list[str] = []
-    monkeypatch.setattr(QMessageBox, "information", lambda parent, title, text: shown.append(text))
+    from rcrp_desktop.ui.shortcuts import ShortcutsDialog
+
+    shown: list[ShortcutsDialog] = []
+    monkeypatch.setattr(ShortcutsDialog, "exec", lambda dialog: shown.append(dialog) or 0)
     press(qtbot, window, Qt.Key.Key_F1)
     assert shown
-    assert "Ctrl+N" in shown[0]
-    assert "Alt+Left" in shown[0]
+    text = shown[0].text.toPlainText()
+    assert "Ctrl+N" in text and "Alt+Left" in text and "Ctrl+Q" in text
+    # The list scrolls inside a box that fits a 1366x768 screen.
+    assert shown[0].height() <= 640 and shown[0].text.verticalScrollBar().maximum() >= 0
 
 
 def test_one_table_makes_every_key_button_and_help_line(qtbot: QtBot, window: MainWindow) -> None:

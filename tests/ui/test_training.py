@@ -399,8 +399,12 @@ def test_f1_lists_the_trainers_keys_and_every_training_control_is_named(
     scenarios: dict[str, Scenario],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    from rcrp_desktop.ui.shortcuts import ShortcutsDialog
+
     shown: list[str] = []
-    monkeypatch.setattr(QMessageBox, "information", lambda parent, title, text: shown.append(text))
+    monkeypatch.setattr(
+        ShortcutsDialog, "exec", lambda dialog: shown.append(dialog.text.toPlainText()) or 0
+    )
     press(qtbot, trainer_window, Qt.Key.Key_F1)
     for act in of("training"):
         assert act.shown_keys in shown[0] and act.help in shown[0]

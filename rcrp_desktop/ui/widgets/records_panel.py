@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (
     QAbstractSpinBox,
     QComboBox,
     QDateEdit,
+    QGridLayout,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -25,10 +26,20 @@ from rcrp_desktop.calls.records import RecordQuery
 from rcrp_desktop.calls.records import Records as Store
 from rcrp_desktop.domain.outcomes import MEANINGS
 from rcrp_desktop.domain.pack.protocol import Pack
-from rcrp_desktop.ui.models.records_model import RecordIdRole, RecordsModel
+from rcrp_desktop.ui.models.records_model import (
+    CATEGORY,
+    INCIDENT,
+    OUTCOME,
+    RECORD,
+    STARTED,
+    STATUS,
+    RecordIdRole,
+    RecordsModel,
+)
 from rcrp_desktop.ui.qt_helpers import named
 
 SEARCH_DELAY_MS = 250  # typing pauses this long before the search runs
+COLUMN_WIDTHS = {RECORD: 70, INCIDENT: 190, STARTED: 170, CATEGORY: 190, STATUS: 90}
 STATUSES = (("", "Open and closed"), ("open", "Open"), ("closed", "Closed"))
 
 
@@ -185,6 +196,11 @@ class RecordsPanel(QWidget):
         self.table = named(RecordsTable(), "recordsTable")
         self.table.setAccessibleName("Calls on record")
         self.table.setModel(self.model)
+        header = self.table.horizontalHeader()
+        header.setStretchLastSection(False)
+        for column, width in COLUMN_WIDTHS.items():  # what each needs; the outcome takes the rest
+            header.resizeSection(column, width)
+        header.setSectionResizeMode(OUTCOME, QHeaderView.ResizeMode.Stretch)
         self.table.record_chosen.connect(self.on_record_chosen)
 
         self._timer = QTimer(self, singleShot=True, interval=SEARCH_DELAY_MS)
@@ -209,7 +225,14 @@ class RecordsPanel(QWidget):
         self.search_now()
 
     def _lay_out(self) -> None:
-        row = QHBoxLayout()
+        # Two rows of filters, and combo boxes that do not ask for their longest entry's
+        # width: on a 1366-wide screen the page must never push the window past the screen.
+        for combo in (self.category, self.outcome, self.status):
+            combo.setSizeAdjustPolicy(
+                QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+            )
+            combo.setMinimumContentsLength(16)
+        row = QGridLayout()
         controls: list[QWidget] = [
             self.incident,
             self.date_from,
@@ -219,11 +242,14 @@ class RecordsPanel(QWidget):
             self.status,
         ]
         captions = ["&Incident:", "&From:", "&To:", "Cate&gory:", "O&utcome:", "St&atus:"]
-        for caption, control in zip(captions, controls, strict=True):
+        for index, (caption, control) in enumerate(zip(captions, controls, strict=True)):
             label = QLabel(caption)
             label.setBuddy(control)
-            row.addWidget(label)
-            row.addWidget(control, 2 if control is self.incident else 1)
+            line, column = divmod(index, 3)
+            row.addWidget(label, line, 2 * column)
+            row.addWidget(control, line, 2 * column + 1)
+        for column in (1, 3, 5):
+            row.setColumnStretch(column, 1)
         status_row = QHBoxLayout()
         status_row.addWidget(self.summary, 1)
         status_row.addWidget(self.busy)
