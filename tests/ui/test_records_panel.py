@@ -11,6 +11,7 @@ from pytestqt.qtbot import QtBot
 
 from rcrp_desktop.domain.pack.protocol import Pack
 from rcrp_desktop.storage.repository import RecordQuery, Store
+from rcrp_desktop.ui.main_window import MainWindow
 from rcrp_desktop.ui.models.records_model import CategoryRole, OutcomeRole, RecordIdRole
 from rcrp_desktop.ui.widgets.records_panel import OptionalDateEdit, RecordsPanel
 from tests.ui.records_data import incident
@@ -191,3 +192,14 @@ def test_a_date_may_be_any_date(qtbot: QtBot) -> None:
     assert edit.value() == date(2026, 2, 3)
     edit.set_value(None)
     assert edit.text() == "Any date"
+
+
+def test_find_fits_a_1366_wide_screen(
+    qtbot: QtBot, window: MainWindow, store: Store, records: list[int]
+) -> None:
+    """Nothing on Find asks for more width than a 1366x768 desk has (it once asked 1,761)."""
+    window.find_calls()
+    panel = window.records_panel
+    assert panel is not None
+    assert panel.minimumSizeHint().width() <= 1300
+    assert window.minimumSizeHint().width() <= 1366
