@@ -86,6 +86,8 @@ class MainWindow(SendingMixin, WindowHost):
         self.notice = named(QLabel(wordWrap=True), "noticeBanner")
         self.notice.setTextFormat(Qt.TextFormat.PlainText)
         self.notice.hide()
+        # A call stays under the profile it was started under; a new choice is for the next.
+        self.pack_choice.currentIndexChanged.connect(self._profile_changed)
         self.urgent = named(QLabel(wordWrap=True), "urgentBanner")
         self.urgent.setTextFormat(Qt.TextFormat.PlainText)
         self.urgent.setAccessibleName("Urgent")
@@ -318,9 +320,26 @@ class MainWindow(SendingMixin, WindowHost):
         else:
             self.show_start_page()
 
+    @Slot(int)
+    def _profile_changed(self, _index: int) -> None:
+        if self.session is not None:
+            self._show_notice(self.session)
+
     def _show_notice(self, session: "CallSession") -> None:
-        """The force profile's notice, and whether this call's RCRP phase is live here."""
+        """The force profile's notice, whether this call's RCRP phase is live here, and which
+        profile the call is under when another is chosen for the next one."""
         text = notice_text(session.pack, session.state.answers, self.directory)
+        chosen = self.selected_pack()
+        if chosen is not None and chosen.id != session.pack.id:
+            text = "\n".join(
+                line
+                for line in (
+                    f"This call stays under {session.pack.title}. {chosen.title} applies to "
+                    "the next call (Ctrl+N).",
+                    text,
+                )
+                if line
+            )
         self.notice.setText(text)
         self.notice.setVisible(bool(text))
 

@@ -304,3 +304,16 @@ def test_each_question_shows_only_its_own_answers_none_ticked_until_given(
     ticked = [b for b in view.buttons if b.isChecked()]
     if view.question.input is InputKind.CHOICE:
         assert [b.objectName() for b in ticked] == [f"answer_{given.value}"]
+
+
+def test_switching_profile_with_a_call_open_says_the_call_keeps_its_own(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    start_call(qtbot, window, "rcrp-england")
+    window.pack_choice.setCurrentIndex(window.pack_choice.findData("rcrp-wales"))
+    assert window.session.pack.id == "rcrp-england"
+    assert window.notice.isVisible()
+    assert "This call stays under Right Care, Right Person: England" in window.notice.text()
+    assert "applies to the next call (Ctrl+N)" in window.notice.text()
+    start_call(qtbot, window, "rcrp-wales")
+    assert "stays under" not in window.notice.text()
