@@ -8,7 +8,7 @@ migrations = Migrations("rcrp_desktop")
 
 # Stamped into PRAGMA user_version after migrating: one more with every new migration. A
 # database with a higher number was written by a newer app and is refused.
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 
 
 @migrations()
@@ -128,12 +128,15 @@ def refuse_writes_to_closed_records(db: Database) -> None:
 
 @migrations()
 def index_by_one_definition(db: Database) -> None:
-    """The search cache kept by the trigger made from record_index.RULES, and filled afresh by
-    the same rules: the category marked on the events by the recorder, not a node id."""
+    """The search cache's earlier trigger goes: from here the index is kept by the trigger
+    made from record_index.RULES (record_index.rebuild, in the last migration that changed
+    a rule), the category marked on the events by the recorder, not a node id."""
     db.execute("DROP TRIGGER IF EXISTS events_keep_record_index")
-    db.execute(record_index.trigger_sql())
-    db.execute("DELETE FROM record_index")
-    db.execute(
-        f"INSERT INTO record_index (record_id, {', '.join(record_index.COLUMNS)}) "
-        + record_index.recomputed_sql()
-    )
+
+
+@migrations()
+def index_marks_urgent_calls(db: Database) -> None:
+    """The index says whether a call's latest recommendation is urgent, for the lists."""
+    if "urgent" not in db.table("record_index").columns_dict:
+        db.execute("ALTER TABLE record_index ADD COLUMN urgent TEXT NOT NULL DEFAULT ''")
+    record_index.rebuild(db)

@@ -7,6 +7,10 @@ is a cache: it holds nothing the events do not, and is not part of the hash chai
 """
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
 
 # The key an answer or change event carries for the call's category: the answer given at the
 # pack's category node ("" when a change takes that question off the path), or null when the
@@ -72,13 +76,31 @@ RULES = (
         ),
     ),
     Rule("last_utc", sets="1", value="{e}.utc"),
+    Rule(
+        # Whether the call's latest recommendation is urgent: lists mark such calls.
+        "urgent",
+        sets="{e}.kind = 'recommendation'",
+        value=(
+            "CASE WHEN json_valid({e}.payload) AND json_extract({e}.payload, '$.urgent')"
+            " THEN 'urgent' ELSE '' END"
+        ),
+    ),
 )
-COLUMNS = ("category", "recommended", "decided", "outcome", "last_utc")
+COLUMNS = ("category", "recommended", "decided", "outcome", "last_utc", "urgent")
 _RULE = {rule.column: rule for rule in RULES}
 
 
 def _outcome(decided: str, recommended: str) -> str:
     return f"CASE WHEN {decided} != '' THEN {decided} ELSE {recommended} END"
+
+
+def rebuild(db: "Database") -> None:
+    """The index made afresh from RULES: its trigger replaced, its rows filled again. Every
+    migration that changes a rule ends with this, so the trigger is always today's rules."""
+    db.execute("DROP TRIGGER IF EXISTS events_keep_record_index")
+    db.execute(trigger_sql())
+    db.execute("DELETE FROM record_index")
+    db.execute(f"INSERT INTO record_index (record_id, {', '.join(COLUMNS)}) " + recomputed_sql())
 
 
 def trigger_sql() -> str:
@@ -111,9 +133,11 @@ def recomputed_sql() -> str:
               ORDER BY e.seq DESC LIMIT 1), '')"""
         for r in RULES
     }
+    shown = [
+        f"{_outcome('decided', 'recommended')} AS outcome" if c == "outcome" else c for c in COLUMNS
+    ]
     return f"""
-        SELECT id, category, recommended, decided,
-               {_outcome("decided", "recommended")} AS outcome, last_utc
+        SELECT id, {", ".join(shown)}
         FROM (SELECT r.id AS id, {", ".join(f"{latest[c]} AS {c}" for c in _RULE)}
               FROM records r
               WHERE EXISTS (SELECT 1 FROM events e WHERE e.record_id = r.id))"""

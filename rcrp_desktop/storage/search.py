@@ -5,7 +5,7 @@ made from the rules in record_index.py; `verify` checks it against the same rule
 """
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -25,6 +25,7 @@ class RecordRow(RecordSummary):
     category: str
     outcome: str
     last_utc: str
+    urgent: bool = False  # the latest recommendation is urgent
 
 
 @dataclass(frozen=True)
@@ -81,11 +82,15 @@ class RecordSearch:
         columns = ", ".join(f"r.{name}" for name in RECORD_COLUMNS)
         rows = self._query_all(
             f"SELECT {columns}, COALESCE(i.category, ''), COALESCE(i.outcome, ''), "
-            f"COALESCE(i.last_utc, r.created_utc) {_SEARCH_FROM} WHERE {where} "
+            f"COALESCE(i.last_utc, r.created_utc), COALESCE(i.urgent, '') != '' "
+            f"{_SEARCH_FROM} WHERE {where} "
             "ORDER BY r.created_utc DESC, r.id DESC LIMIT ? OFFSET ?",
             [*args, max(limit, 0), max(offset, 0)],
         )
-        return [RecordRow(*row) for row in rows]
+        # SQLite gives 0 or 1 for the urgent mark: made a bool here.
+        return [
+            replace(found, urgent=bool(found.urgent)) for found in (RecordRow(*r) for r in rows)
+        ]
 
     def count(self, criteria: RecordQuery) -> int:
         """How many records of this mode match `criteria`."""

@@ -221,7 +221,9 @@ class MainWindow(SendingMixin, WindowHost):
         unfinished = []
         try:
             if self._store is not None:
-                unfinished = self._store.unfinished()
+                from rcrp_desktop.calls.records import RecordQuery
+
+                unfinished = self._store.search(RecordQuery(status="open"), limit=200)
         except StorageError as error:
             self.not_saved_bar.report(error)
         self.start_page.show_records(self._start_text(), unfinished)

@@ -108,7 +108,10 @@ def test_an_old_database_keeps_its_search_index_under_the_new_rules(data_dir: Pa
             "SELECT sql FROM sqlite_master WHERE name = 'events_keep_record_index'"
         ).fetchone()[0]
         assert trigger != old_trigger  # replaced by the one made from the rules
-        assert store.index_rows() == {rid: tuple(row) for rid, row in before.items()}
+        now = store.index_rows()
+        assert {rid: row[:5] for rid, row in now.items()} == {
+            rid: tuple(row) for rid, row in before.items()
+        }
         assert store.recomputed_index_rows() == store.index_rows()
     finally:
         store.close()

@@ -403,3 +403,12 @@ def test_the_trigger_and_the_rules_agree_on_the_same_events(
         )
     assert store.index_rows() == as_written
     assert verify(store) == []
+
+
+def test_urgent_calls_are_marked_in_the_search(store: Store, england: Pack) -> None:
+    calm = record_call(store, england, "welfare-crisis-team.json")
+    urgent = record_call(store, england, "welfare-overdose-disclosed-mid-call.json", incident="X")
+    marks = {row.id: row.urgent for row in store.search(RecordQuery())}
+    assert marks == {calm.record_id: False, urgent.record_id: True}
+    assert store.index_rows() == store.recomputed_index_rows()
+    assert verify(store) == []

@@ -155,3 +155,24 @@ def test_the_handler_sees_question_words_never_ids(qtbot: QtBot, window: MainWin
     summary = App.clipboard().text()
     assert words in summary and "danger_life" not in summary
     assert "[POLICE_" not in summary
+
+
+def test_the_unfinished_calls_and_find_mark_an_urgent_call(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    start_call(qtbot, window, "rcrp-england")
+    walk_window_to(qtbot, window, "danger_life")
+    answer_by_keyboard(qtbot, window, "yes", "")
+    urgent = window.session.record_id
+    start_call(qtbot, window, "rcrp-england")  # a calm one, left open
+    window.show_start_page()
+    listed = [
+        window.start_page.calls.item(i).text() for i in range(window.start_page.calls.count())
+    ]
+    assert [t.startswith("URGENT") for t in listed] == [False, True]  # newest first
+    assert f"Record {urgent}" in listed[1]
+    window.find_calls()
+    panel = window.records_panel
+    qtbot.waitUntil(lambda: panel.model.rowCount() == 2, timeout=5000)
+    status = [panel.model.index(row, 5).data() for row in range(2)]
+    assert status == ["Open", "Open · URGENT"]

@@ -93,7 +93,8 @@ def test_cells_and_roles(qtbot: QtBot, model: RecordsModel, records: list[int]) 
     assert index.data(CategoryRole) == "welfare"
     assert index.data(OutcomeRole) == "PARTNER_LEAD_NO_POLICE"
     assert index.data(StatusRole) == "closed"
-    assert "PARTNER_LEAD_NO_POLICE" in index.data(Qt.ItemDataRole.ToolTipRole)
+    tip = index.data(Qt.ItemDataRole.ToolTipRole)
+    assert tip == "Partner leads: police not attending"  # words, never the code
     assert model.index(0, STARTED).data(Qt.ItemDataRole.ToolTipRole).endswith("UTC")
     assert b"recordId" in model.roleNames().values()
     search(qtbot, model, RecordQuery(incident_text=incident(4)))  # open, no outcome yet

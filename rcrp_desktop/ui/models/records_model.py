@@ -19,7 +19,7 @@ from PySide6.QtCore import (
 from rcrp_desktop.calls.records import Mode, RecordQuery, RecordRow
 from rcrp_desktop.calls.records import Records as Store
 from rcrp_desktop.domain.outcomes import MEANINGS, OutcomeCode
-from rcrp_desktop.times import parse_utc
+from rcrp_desktop.times import local_minute
 from rcrp_desktop.ui.tasks import run_task
 
 PAGE_SIZE = 200
@@ -237,18 +237,17 @@ class RecordsModel(QAbstractTableModel):
         if column == INCIDENT:
             return record.incident_ref or "(none given)"
         if column == STARTED:
-            return local_time(record.created_utc)
+            return local_minute(record.created_utc)
         if column == CATEGORY:
             return self._labels.get(record.category, record.category) or "—"
         if column == OUTCOME:
             return outcome_title(record.outcome) or "—"
-        return record.status.capitalize()
+        # Urgent is said in words, not by colour alone.
+        return record.status.capitalize() + (" · URGENT" if record.urgent else "")
 
     def _tooltip(self, record: RecordRow, column: int) -> str | None:
-        if column == CATEGORY and record.category:
-            return f"{self._display(record, column)} ({record.category})"
-        if column == OUTCOME and record.outcome:
-            return f"{outcome_title(record.outcome)} ({record.outcome})"
+        if column in (CATEGORY, OUTCOME):
+            return self._display(record, column)
         if column == STARTED:
             return f"{record.created_utc.replace('T', ' ')[:19]} UTC"
         return None
@@ -266,14 +265,6 @@ class RecordsModel(QAbstractTableModel):
             StatusRole: record.status,
             RecordRowRole: record,
         }.get(role)
-
-
-def local_time(utc: str) -> str:
-    """An ISO 8601 UTC time as this machine's local date and time, to the minute."""
-    try:
-        return parse_utc(utc).astimezone().strftime("%Y-%m-%d %H:%M")
-    except ValueError:
-        return utc
 
 
 def outcome_title(code: str) -> str:

@@ -6,10 +6,11 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QLabel, QListWidget, QListWidgetItem, QVBoxLayout, QWidget
 
+from rcrp_desktop.times import local_minute
 from rcrp_desktop.ui.qt_helpers import named
 
 if TYPE_CHECKING:
-    from rcrp_desktop.calls.records import RecordSummary
+    from rcrp_desktop.calls.records import RecordRow
 
 
 class StartPage(QWidget):
@@ -59,16 +60,17 @@ class StartPage(QWidget):
         self._layout.insertWidget(4, calls, 2)
         self._heading, self._calls = heading, calls
 
-    def show_records(self, intro: str, unfinished: "list[RecordSummary]") -> None:
+    def show_records(self, intro: str, unfinished: "list[RecordRow]") -> None:
         self.intro.setText(intro)
         if not unfinished and self._calls is None:
             return
         self.calls.clear()
         for record in unfinished:
-            when = record.created_utc.replace("T", " ")[:16]
             incident = record.incident_ref or "no incident reference"
+            urgent = "URGENT · " if record.urgent else ""
+            started = local_minute(record.created_utc)
             item = QListWidgetItem(
-                f"Record {record.id} · {incident} · started {when} UTC · "
+                f"{urgent}Record {record.id} · {incident} · started {started} · "
                 f"{record.pack_id} {record.pack_version}"
             )
             item.setData(Qt.ItemDataRole.UserRole, record.id)
