@@ -10,14 +10,16 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QEvent, QObject, QTimer, Signal
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from rcrp_desktop import APP_NAME, APP_TITLE, ORG_DOMAIN, ORG_NAME, __version__, paths
+from rcrp_desktop import APP_NAME, APP_TITLE, ORG_DOMAIN, ORG_NAME, __version__
 from rcrp_desktop.domain.pack.loader import check_paths, pack_files
 from rcrp_desktop.domain.pack.protocol import Pack
 from rcrp_desktop.storage.errors import StorageError
 from rcrp_desktop.storage.identity import Handler, load_handler, save_handler
 from rcrp_desktop.storage.lock import InstanceLock
+from rcrp_desktop.storage.settings import load_theme
 from rcrp_desktop.ui.main_window import MainWindow
 from rcrp_desktop.ui.qt_check import references_lost
+from rcrp_desktop.ui.theme import apply_theme, stylesheet
 
 if TYPE_CHECKING:
     from rcrp_desktop.storage.repository import Store
@@ -36,11 +38,6 @@ def default_pack_file(forms_root: Path, pack: str) -> Path | None:
     every shipped pack is); None if there is not exactly one."""
     found = [path for path in pack_files([forms_root], archived=False) if path.stem == pack]
     return found[0] if len(found) == 1 else None
-
-
-def stylesheet() -> str:
-    folder = paths.resources_dir() / "stylesheets"
-    return "\n".join(p.read_text(encoding="utf-8") for p in sorted(folder.glob("*.qss")))
 
 
 def make_application(argv: list[str] | None = None) -> QApplication:
@@ -171,6 +168,8 @@ def show_window(
             "collar number and name are set: start the app again.",
         )
         return None
+    theme = load_theme(data_dir)
+    apply_theme(theme)
     window = MainWindow(
         packs,
         None,
@@ -180,6 +179,7 @@ def show_window(
         data_dir=data_dir,
         training=training,
     )
+    window.theme = theme
     opener = OpenAfterFirstPaint(window, data_dir, training, forms_root if first else None)
     window.show_fitted()
     return opener

@@ -1,4 +1,5 @@
-"""The desk: who is at the keyboard, and the force's partner directory as this PC keeps it.
+"""The desk: who is at the keyboard, the force's partner directory as this PC keeps it, and
+the window's theme.
 
 The handler's identity and the edited directory are files in the data folder; the window reads
 and saves them through here.
@@ -11,14 +12,18 @@ from rcrp_desktop.domain.partners import Directory, DirectoryError, load_directo
 from rcrp_desktop.storage.directory_file import load_local, save_local
 from rcrp_desktop.storage.errors import StorageError
 from rcrp_desktop.storage.identity import ROLES, Handler, load_handler, save_handler
+from rcrp_desktop.storage.settings import THEMES, load_theme, save_theme
 
 __all__ = [
     "ROLES",
+    "THEMES",
     "Handler",
     "load_handler",
+    "load_theme",
     "partner_directory",
     "save_directory",
     "save_handler",
+    "save_theme",
 ]
 
 

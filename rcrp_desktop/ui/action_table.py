@@ -150,6 +150,13 @@ ACTIONS: tuple[Act, ...] = (
     ),
     Act("quit", ("Ctrl+Q",), "Quit", "Quit (asks first if anything is not saved)", "window"),
     Act(
+        "toggle_theme",
+        ("Ctrl+Shift+V",),
+        "Light or dimmed",
+        "Switch between the light and the dimmed control-room look (kept for next time)",
+        "window",
+    ),
+    Act(
         "retry_saving",
         ("Ctrl+S",),
         "Retry saving",

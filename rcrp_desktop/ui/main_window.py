@@ -65,6 +65,7 @@ class MainWindow(SendingMixin, WindowHost):
         self._new_call_waiting = False  # Ctrl+N pressed while the records were still opening
         self.user = user
         self.data_dir = data_dir  # where the handler's details are kept
+        self.theme = "light"  # the look (ui/theme.py); the app sets the one kept
         self.directory: Directory | None = None  # the open call's force partner directory
         self.load_errors = load_errors or []
         self.session: CallSession | None = None
@@ -437,6 +438,20 @@ class MainWindow(SendingMixin, WindowHost):
             return
         self.resize(min(1440, available.width() - 80), min(900, available.height() - 80))
         self.show()
+
+    @Slot()
+    def toggle_theme(self) -> None:
+        """Ctrl+Shift+V: light or dimmed, kept in the data folder for next time."""
+        from rcrp_desktop.calls.desk import THEMES, save_theme
+        from rcrp_desktop.ui.theme import apply_theme
+
+        self.theme = THEMES[(THEMES.index(self.theme) + 1) % len(THEMES)]
+        apply_theme(self.theme)
+        if self.data_dir is not None:
+            try:
+                save_theme(self.data_dir, self.theme)
+            except StorageError as error:
+                self.statusBar().showMessage(str(error), 10000)
 
     @Slot()
     def quit(self) -> None:

@@ -1,5 +1,6 @@
 """The first window, driven from the keyboard the way a handler on a live call would."""
 
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -317,3 +318,34 @@ def test_switching_profile_with_a_call_open_says_the_call_keeps_its_own(
     assert "applies to the next call (Ctrl+N)" in window.notice.text()
     start_call(qtbot, window, "rcrp-wales")
     assert "stays under" not in window.notice.text()
+
+
+CTRL_SHIFT = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
+
+
+def test_the_dimmed_theme_is_a_key_away_and_kept_for_next_time(
+    qtbot: QtBot, window: MainWindow, data_dir: Path, qapp: QApplication
+) -> None:
+    from rcrp_desktop.calls.desk import load_theme
+
+    window.data_dir = data_dir
+    before = qapp.styleSheet()
+    try:
+        press(
+            qtbot,
+            window,
+            Qt.Key.Key_V,
+            Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier,
+        )
+        assert window.theme == "dim" and "#1e1f22" in qapp.styleSheet()
+        assert load_theme(data_dir) == "dim"
+        press(
+            qtbot,
+            window,
+            Qt.Key.Key_V,
+            Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier,
+        )
+        assert window.theme == "light" and "#1e1f22" not in qapp.styleSheet()
+        assert load_theme(data_dir) == "light"
+    finally:
+        qapp.setStyleSheet(before)

@@ -1,7 +1,15 @@
 """The call on screen: section progress, the question or the recommendation, and guidance."""
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QPushButton, QSplitter, QStackedWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QFrame,
+    QPushButton,
+    QScrollArea,
+    QSplitter,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
 from rcrp_desktop.domain.call.engine import Recommendation
 from rcrp_desktop.ui.session import CallSession
@@ -37,9 +45,16 @@ class CallPage(QSplitter):
         result_layout.addWidget(self.result_view, 1)
         result_layout.addWidget(self.closure)
         result_layout.addWidget(result_back, 0, Qt.AlignmentFlag.AlignLeft)
+        # On a 768-high screen the recommendation, its explanation and the closing list do
+        # not all fit: the page scrolls rather than cutting any of them off.
+        result_scroll = QScrollArea()
+        result_scroll.setObjectName("resultScroll")
+        result_scroll.setWidgetResizable(True)
+        result_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        result_scroll.setWidget(result_page)
         self.call_stack = QStackedWidget()
         self.call_stack.addWidget(self.question_view)
-        self.call_stack.addWidget(result_page)
+        self.call_stack.addWidget(result_scroll)
         self.addWidget(self.progress)
         self.addWidget(self.call_stack)
         self.addWidget(self.guidance)

@@ -17,6 +17,7 @@ class ProgressPanel(QListWidget):
         self.setSelectionMode(QListWidget.SelectionMode.NoSelection)
         self.setWordWrap(True)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setMinimumWidth(180)  # section names on a line or two, not one word a line
         self._shown: tuple[object, ...] = ()
 
     def show_progress(self, pack: Pack, visited: list[str], current: str | None) -> None:

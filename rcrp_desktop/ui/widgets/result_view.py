@@ -42,6 +42,7 @@ class ResultView(QWidget):
         self.table.setAccessibleName("Explanation: the answers that decided the recommendation")
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setWordWrap(True)
+        self.table.setMinimumHeight(180)  # a few reasons in view; the page scrolls for the rest
         self.table.verticalHeader().hide()
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
