@@ -105,15 +105,26 @@ class CallActionsMixin:
 
     @Slot()
     def record_caller_informed(self) -> None:
+        from rcrp_desktop.domain.call.closure import Handover
         from rcrp_desktop.ui.dialogs.forms import ask_caller_informed
 
         if self.session is not None:
             state = self.session.state
             advice = self.session.recommendation()
             code = state.decision.code if state.decision else advice.code
+            handovers = [
+                n.note for n in self.session.recorder.notes if isinstance(n.note, Handover)
+            ]
+            accepted = bool(handovers) and handovers[-1].status == "accepted"
             if code is not None:
                 self._record_note(
-                    ask_caller_informed(self._widget, self.session.pack, code, advice.partner)
+                    ask_caller_informed(
+                        self._widget,
+                        self.session.pack,
+                        code,
+                        advice.partner,
+                        handed_over=accepted,
+                    )
                 )
 
     @Slot()

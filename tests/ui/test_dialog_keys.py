@@ -125,3 +125,25 @@ def test_ctrl_o_goes_to_an_owed_rationale_and_back_once_written(
     press(qtbot, window, Qt.Key.Key_Return)
     assert window.session.recommendation().rationale_owed == ()
     assert window.question_view.question.id == where  # back where the handler was
+
+
+def test_the_caller_wording_is_shown_to_read_aloud_and_warns_before_any_handover(
+    qtbot: QtBot, window: MainWindow, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    play(qtbot, window, "welfare-crisis-team.json")
+    press(qtbot, window, Qt.Key.Key_Return, CTRL)  # a partner lead, nothing handed over yet
+    intros: list[str] = []
+
+    def ask(
+        cls: type, parent: Any, title: str, intro: str, fields: list[Field], check: Any = None
+    ) -> Any:
+        intros.append(intro)
+        return None
+
+    monkeypatch.setattr(FormDialog, "ask", classmethod(ask))
+    press(qtbot, window, Qt.Key.Key_T, CTRL)
+    wording = window.session.pack.caller_wording(
+        window.session.recommendation().code, window.session.recommendation().partner
+    )
+    assert f"\u201c{wording}\u201d" in intros[0]  # in the form's own words, not a box to scroll
+    assert intros[0].startswith("No partner has accepted this call yet")

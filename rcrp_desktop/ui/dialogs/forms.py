@@ -72,6 +72,8 @@ class FormDialog(QDialog):
         layout = QVBoxLayout(self)
         if intro:
             note = QLabel(intro, wordWrap=True)
+            note.setObjectName("formIntro")  # large enough to read aloud, never scrolled
+            note.setTextFormat(Qt.TextFormat.PlainText)
             layout.addWidget(note)
         form = QFormLayout()
         for field in self.fields:
@@ -291,23 +293,32 @@ def ask_partner_confirmed(parent: QWidget) -> PartnerConfirmed | None:
 
 
 def ask_caller_informed(
-    parent: QWidget, pack: Pack, code: OutcomeCode, partner: str
+    parent: QWidget, pack: Pack, code: OutcomeCode, partner: str, *, handed_over: bool = True
 ) -> CallerInformed | None:
+    """`handed_over`: a partner has accepted the call (recorded). Until one has, the wording
+    that a partner "will take this on" would promise what is not yet true: the form says so."""
     # Police coming (or owning the call as usual) is what the caller hears as "police will
     # deal with it"; a partner lead, standby or advice is "police will not be coming".
     police_attending = response(code) in (Response.ATTEND, Response.STANDARD)
+    wording = pack.caller_wording(code, partner)
+    intro = f"Read this to the caller:\n\n\u201c{wording}\u201d\n\nThen record what was said (R11)."
+    if not police_attending and not handed_over:
+        intro = (
+            "No partner has accepted this call yet: record the handover first (Ctrl+H), or "
+            "tell the caller only what is arranged so far.\n\n" + intro
+        )
     return ask_note(
         parent,
         CallerInformed,
         "What the caller was told",
-        "Read this to the caller, then record what was said (R11).",
+        intro,
         [
             Field("police_attending", "Told police will attend", "check", default=police_attending),
             Field(
                 "wording",
                 "Wording used",
                 "text",
-                default=pack.caller_wording(code, partner),
+                default=wording,
                 required=True,
             ),
             Field("advice", "Advice given", "text", required=True),
