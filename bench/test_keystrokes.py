@@ -3,8 +3,8 @@ by keyboard in the real window ends closed with everything recorded, in fewer ke
 than the 82 it took before the one keyboard grammar (letters start the rationale, short forms)."""
 
 import pytest
-
 from keystrokes import run  # the script's own folder is on sys.path (and pytest's)
+
 from rcrp_desktop.paths import examples_dir
 
 pytestmark = pytest.mark.long

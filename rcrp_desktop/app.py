@@ -169,7 +169,8 @@ def show_window(
         )
         return None
     theme = load_theme(data_dir)
-    apply_theme(theme)
+    if theme != "light":  # make_application set the light look already: parse it once only
+        apply_theme(theme)
     window = MainWindow(
         packs,
         None,

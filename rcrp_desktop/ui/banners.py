@@ -3,7 +3,6 @@
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from rcrp_desktop.domain.call.closure import Deployment
 from rcrp_desktop.domain.pack.protocol import Pack
 
 if TYPE_CHECKING:
@@ -56,6 +55,8 @@ def urgent_banner(
         if advice.rationale_owed
         else ""
     )
+    from rcrp_desktop.domain.call.closure import Deployment  # only once a call is urgent
+
     sent = [n for n in notes if isinstance(n.note, Deployment)]
     if sent:
         last = sent[-1]

@@ -18,7 +18,6 @@ from rcrp_desktop import APP_TITLE
 from rcrp_desktop.calls.errors import ClosureError, RecordClosedError, StorageError
 from rcrp_desktop.domain.errors import AnswerError
 from rcrp_desktop.ui.qt_helpers import named
-from rcrp_desktop.ui.wording import command_words, refusal
 
 if TYPE_CHECKING:
     from rcrp_desktop.calls.commands import CallCommand, StartCall
@@ -71,7 +70,9 @@ class SaveGuard(QWidget):
 
     @property
     def unsaved(self) -> bool:
-        return bool(self._waiting()) or self.starting is not None
+        boxes = [self.session.outbox] if self.session is not None else []
+        waiting = any(box.waiting for box in [*boxes, *self.elsewhere.values()])
+        return waiting or self.starting is not None
 
     def start(self, command: "StartCall") -> None:
         """Start a call: `started` once its record is made; until then the start waits here."""
@@ -91,6 +92,8 @@ class SaveGuard(QWidget):
             QMessageBox.information(self.window(), APP_TITLE, str(error))
             return None
         except AnswerError as error:
+            from rcrp_desktop.ui.wording import refusal
+
             QMessageBox.information(self.window(), APP_TITLE, refusal(recorder.state.pack, error))
             return None
         finally:
@@ -107,6 +110,13 @@ class SaveGuard(QWidget):
 
     def show_waiting(self) -> None:
         """Say what is waiting, each by what it was for, and why; hide when nothing is."""
+        if not self.unsaved:  # nothing to word (and the wording module stays unloaded)
+            if self.isVisible():
+                self.hide()
+                self.saved.emit()
+            return
+        from rcrp_desktop.ui.wording import command_words
+
         lines = []
         for index, (words, error) in enumerate(self._waiting()):
             lines.append(
@@ -171,6 +181,8 @@ class SaveGuard(QWidget):
 
     def _waiting(self) -> list[tuple[str, StorageError]]:
         """Every command waiting, in words, with why: the call on screen's first."""
+        from rcrp_desktop.ui.wording import command_words
+
         found = []
         boxes = [self.session.outbox] if self.session is not None else []
         for box in [*boxes, *self.elsewhere.values()]:
