@@ -4,7 +4,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, QTimer, Slot
-from PySide6.QtGui import QAction, QCloseEvent, QKeyEvent
+from PySide6.QtGui import QAccessible, QAccessibleEvent, QAction, QCloseEvent, QKeyEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -373,11 +373,15 @@ class MainWindow(SendingMixin, WindowHost):
             preview=preview,
         )
         self.urgent.setText(text)
-        if self.urgent.property("state") != state:
+        changed = self.urgent.property("state") != state
+        if changed:
             self.urgent.setProperty("state", state)
             self.urgent.style().polish(self.urgent)
         self.urgent.setAccessibleDescription(text)
         self.urgent.setVisible(bool(state))
+        if changed and state:
+            # Said aloud when it appears or changes, not only when someone tabs to it.
+            QAccessible.updateAccessibility(QAccessibleEvent(self.urgent, QAccessible.Event.Alert))
 
     @Slot(int)
     def _page_changed(self, _index: int) -> None:

@@ -3,6 +3,7 @@ still owed are a key away, and the decision taken at once stands while they are 
 
 from typing import Any
 
+import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
@@ -176,3 +177,25 @@ def test_the_unfinished_calls_and_find_mark_an_urgent_call(
     qtbot.waitUntil(lambda: panel.model.rowCount() == 2, timeout=5000)
     status = [panel.model.index(row, 5).data() for row in range(2)]
     assert status == ["Open", "Open · URGENT"]
+
+
+def test_the_urgent_bar_is_announced_when_it_appears(
+    qtbot: QtBot, window: MainWindow, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from PySide6.QtGui import QAccessible
+
+    alerts: list[str] = []
+    real = QAccessible.updateAccessibility
+
+    def heard(event: Any) -> None:
+        if event.type() == QAccessible.Event.Alert:
+            alerts.append(event.object().objectName())
+        real(event)
+
+    monkeypatch.setattr(QAccessible, "updateAccessibility", heard)
+    start_call(qtbot, window, "rcrp-england")
+    walk_window_to(qtbot, window, "danger_life")
+    assert alerts == []
+    answer_by_keyboard(qtbot, window, "yes", "")
+    assert alerts == ["urgentBanner"]
+    assert window.urgent.accessibleDescription() == window.urgent.text()
