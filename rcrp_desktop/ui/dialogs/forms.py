@@ -87,7 +87,7 @@ class FormDialog(QDialog):
             self.inputs[field.name] = widget
         layout.addLayout(form)
         self.problem = QLabel(wordWrap=True)
-        self.problem.setStyleSheet("color: #b00020; font-weight: bold")
+        self.problem.setObjectName("formProblem")  # styled with the theme (resources/)
         layout.addWidget(self.problem)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
