@@ -147,3 +147,25 @@ def test_the_caller_wording_is_shown_to_read_aloud_and_warns_before_any_handover
     )
     assert f"\u201c{wording}\u201d" in intros[0]  # in the form's own words, not a box to scroll
     assert intros[0].startswith("No partner has accepted this call yet")
+
+
+def test_the_handover_form_fits_a_1366_wide_screen(
+    qtbot: QtBot, window: MainWindow, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Its directory entries are long: the form must not grow past the screen for them."""
+    play(qtbot, window, "welfare-crisis-team.json")
+    press(qtbot, window, Qt.Key.Key_Return, CTRL)
+    widths: list[int] = []
+
+    def ask(
+        cls: type, parent: Any, title: str, intro: str, fields: list[Field], check: Any = None
+    ) -> Any:
+        dialog = FormDialog(parent, title, intro, fields, check)
+        qtbot.add_widget(dialog)
+        widths.append(dialog.sizeHint().width())
+        return None
+
+    monkeypatch.setattr(FormDialog, "ask", classmethod(ask))
+    window.data_dir = None
+    press(qtbot, window, Qt.Key.Key_H, CTRL)
+    assert widths and widths[0] <= 1300

@@ -18,24 +18,33 @@ from tests.ui.conftest import WindowFactory
 from tests.ui.test_main_window import answer_by_keyboard, press, start_call
 
 SCREENS = artifacts("screens")
+PREFIX = [""]  # the theme and size of the pictures being taken
 
 
 def snap(widget: Any, name: str) -> Path:
     SCREENS.mkdir(parents=True, exist_ok=True)
     QApplication.processEvents()
-    path = SCREENS / f"{name}.png"
+    path = SCREENS / f"{PREFIX[0]}{name}.png"
     assert widget.grab().save(str(path)), name
     return path
 
 
+@pytest.mark.parametrize("theme", ["light", "dim"])
+@pytest.mark.parametrize("size", [(1366, 768), (1920, 1080)], ids=["1366x768", "1920x1080"])
 def test_every_screen_of_a_call(
-    qtbot: QtBot, make_window: WindowFactory, store: Store, monkeypatch: pytest.MonkeyPatch
+    qtbot: QtBot,
+    make_window: WindowFactory,
+    store: Store,
+    monkeypatch: pytest.MonkeyPatch,
+    theme: str,
+    size: tuple[int, int],
 ) -> None:
     qapp = QApplication.instance()
     assert isinstance(qapp, QApplication)
-    qapp.setStyleSheet(stylesheet())  # look as the app looks
+    qapp.setStyleSheet(stylesheet(theme))  # look as the app looks
+    PREFIX[0] = f"{theme}-{size[0]}x{size[1]}-"
     window = make_window(store)
-    window.resize(1366, 800)
+    window.resize(*size)
     shots = [snap(window, "01-start")]
     script = load_script(examples_dir() / "welfare-crisis-team.json")
     start_call(qtbot, window, script.pack)

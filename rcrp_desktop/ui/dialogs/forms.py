@@ -95,6 +95,7 @@ class FormDialog(QDialog):
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
+        self.setMaximumSize(self.screen().availableGeometry().size())  # never past the screen
 
     def values(self) -> dict[str, Any]:
         return {name: _value_of(widget) for name, widget in self.inputs.items()}
@@ -143,6 +144,9 @@ def _input_for(field: Field) -> QWidget:
         return box
     if field.kind == "choice":
         combo = QComboBox()
+        # A long entry (a directory line) must not widen the form past the screen.
+        combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        combo.setMinimumContentsLength(36)
         for value, label in field.choices:
             combo.addItem(label, value)
         combo.setCurrentIndex(max(combo.findData(field.default), 0))
