@@ -1,6 +1,7 @@
 """One keyboard grammar in every form: Enter confirms (Shift+Enter is a new line in a text box),
 Escape cancels; and a form that would record nothing meaningful refuses to."""
 
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -14,6 +15,23 @@ from tests.ui.test_main_window import press
 from tests.ui.test_workflow import CTRL, play
 
 SHIFT = Qt.KeyboardModifier.ShiftModifier
+
+
+def on_each_form(
+    monkeypatch: pytest.MonkeyPatch, qtbot: QtBot, handle: Callable[[FormDialog], Any]
+) -> None:
+    """The real form is made for each form the window asks; `handle` decides what it returns
+    (the dialog is never exec()'d: nobody would answer it)."""
+
+    def ask(
+        cls: type, parent: Any, title: str, intro: str, fields: list[Field], check: Any = None
+    ) -> Any:
+        dialog = FormDialog(parent, title, intro, fields, check)
+        qtbot.add_widget(dialog)
+        dialog.intro_text = intro  # type: ignore[attr-defined]
+        return handle(dialog)
+
+    monkeypatch.setattr(FormDialog, "ask", classmethod(ask))
 
 
 def form(qtbot: QtBot, fields: list[Field], check: Any = None) -> FormDialog:
@@ -56,11 +74,7 @@ def test_enter_on_an_empty_handover_records_nothing_and_says_what_is_needed(
     press(qtbot, window, Qt.Key.Key_Return, CTRL)  # accept: a partner lead
     said: list[str] = []
 
-    def ask(
-        cls: type, parent: Any, title: str, intro: str, fields: list[Field], check: Any = None
-    ) -> Any:
-        dialog = FormDialog(parent, title, intro, fields, check)
-        qtbot.add_widget(dialog)
+    def enter(dialog: FormDialog) -> Any:
         dialog.show()
         qtbot.keyClick(dialog, Qt.Key.Key_Return)
         said.append(dialog.problem.text())
@@ -68,7 +82,7 @@ def test_enter_on_an_empty_handover_records_nothing_and_says_what_is_needed(
         dialog.close()
         return dialog.values() if accepted else None
 
-    monkeypatch.setattr(FormDialog, "ask", classmethod(ask))
+    on_each_form(monkeypatch, qtbot, enter)
     notes_before = len(window.session.recorder.notes)
     press(qtbot, window, Qt.Key.Key_H, CTRL)
     assert len(window.session.recorder.notes) == notes_before  # nothing recorded
@@ -134,13 +148,7 @@ def test_the_caller_wording_is_shown_to_read_aloud_and_warns_before_any_handover
     press(qtbot, window, Qt.Key.Key_Return, CTRL)  # a partner lead, nothing handed over yet
     intros: list[str] = []
 
-    def ask(
-        cls: type, parent: Any, title: str, intro: str, fields: list[Field], check: Any = None
-    ) -> Any:
-        intros.append(intro)
-        return None
-
-    monkeypatch.setattr(FormDialog, "ask", classmethod(ask))
+    on_each_form(monkeypatch, qtbot, lambda dialog: intros.append(dialog.intro_text))
     press(qtbot, window, Qt.Key.Key_T, CTRL)
     wording = window.session.pack.caller_wording(
         window.session.recommendation().code, window.session.recommendation().partner
@@ -157,15 +165,7 @@ def test_the_handover_form_fits_a_1366_wide_screen(
     press(qtbot, window, Qt.Key.Key_Return, CTRL)
     widths: list[int] = []
 
-    def ask(
-        cls: type, parent: Any, title: str, intro: str, fields: list[Field], check: Any = None
-    ) -> Any:
-        dialog = FormDialog(parent, title, intro, fields, check)
-        qtbot.add_widget(dialog)
-        widths.append(dialog.sizeHint().width())
-        return None
-
-    monkeypatch.setattr(FormDialog, "ask", classmethod(ask))
+    on_each_form(monkeypatch, qtbot, lambda dialog: widths.append(dialog.sizeHint().width()))
     window.data_dir = None
     press(qtbot, window, Qt.Key.Key_H, CTRL)
     assert widths and widths[0] <= 1300

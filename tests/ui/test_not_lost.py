@@ -194,30 +194,12 @@ def test_a_partner_confirmation_for_another_call_waits_by_itself_until_saved(
     forms: list[dict[str, Any]],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    from datetime import UTC, datetime, timedelta
+    from tests.ui.test_workflow import half_an_hour_on, handed_over_with_a_recheck
 
-    from rcrp_desktop.calls import followups
-    from tests.ui.test_workflow import play
-
-    play(qtbot, window, "welfare-crisis-team.json")
-    press(qtbot, window, Qt.Key.Key_Return, CTRL)
-    forms.append(
-        {
-            "agency": "Testshire NHS Trust",
-            "contact": "Nurse B. Example",
-            "status": "accepted",
-            "no_reference": "The team gives none by phone",
-            "eta": "within the hour",
-            "recheck_minutes": "30",
-        }
-    )
-    press(qtbot, window, Qt.Key.Key_H, CTRL)
-    first = window.session.record_id
+    first = handed_over_with_a_recheck(qtbot, window, forms)
     start_call(qtbot, window, "rcrp-england")  # another call on screen now
     second = window.session.record_id
-    real = followups.overdue_records
-    later = datetime.now(UTC) + timedelta(minutes=31)
-    monkeypatch.setattr(followups, "overdue_records", lambda store: real(store, later))
+    half_an_hour_on(monkeypatch)
     window.check_overdue()
     assert f"record {first}" in window.overdue_bar.message.text()
     refuse_writes(store, True)

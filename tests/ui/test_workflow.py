@@ -29,6 +29,38 @@ def play(qtbot: QtBot, window: MainWindow, script_name: str) -> None:
         answer_by_keyboard(qtbot, window, step.answer, step.rationale)
 
 
+def handed_over_with_a_recheck(
+    qtbot: QtBot, window: MainWindow, forms: list[dict[str, Any]]
+) -> int:
+    """A welfare call accepted and handed over with a 30-minute re-check; its record id."""
+    play(qtbot, window, "welfare-crisis-team.json")
+    press(qtbot, window, Qt.Key.Key_Return, CTRL)
+    forms.append(
+        {
+            "agency": "Testshire NHS Trust",
+            "contact": "Nurse B. Example",
+            "status": "accepted",
+            "no_reference": "The team gives none by phone",
+            "eta": "within the hour",
+            "recheck_minutes": "30",
+        }
+    )
+    press(qtbot, window, Qt.Key.Key_H, CTRL)
+    assert window.session is not None
+    return window.session.record_id
+
+
+def half_an_hour_on(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The overdue check looks 31 minutes ahead: a 30-minute re-check has passed."""
+    from datetime import UTC, datetime, timedelta
+
+    from rcrp_desktop.calls import followups
+
+    real = followups.overdue_records
+    later = datetime.now(UTC) + timedelta(minutes=31)
+    monkeypatch.setattr(followups, "overdue_records", lambda store: real(store, later))
+
+
 def kinds(store: Store, record_id: int) -> list[str]:
     return [e.kind for e in store.events(record_id)]
 
@@ -227,30 +259,10 @@ def test_an_overdue_partner_is_flagged_and_reassessed_as_a_linked_call(
     forms: list[dict[str, Any]],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    from datetime import UTC, datetime, timedelta
-
-    from rcrp_desktop.calls import followups
-
-    play(qtbot, window, "welfare-crisis-team.json")
-    press(qtbot, window, Qt.Key.Key_Return, CTRL)
-    forms.append(
-        {
-            "agency": "Testshire NHS Trust",
-            "contact": "Nurse B. Example",
-            "status": "accepted",
-            "no_reference": "The team gives none by phone",
-            "eta": "within the hour",
-            "recheck_minutes": "30",
-        }
-    )
-    press(qtbot, window, Qt.Key.Key_H, CTRL)
-    assert window.session is not None
-    first = window.session.record_id
+    first = handed_over_with_a_recheck(qtbot, window, forms)
     window.check_overdue()
     assert not window.overdue_bar.isVisible()
-    real = followups.overdue_records
-    later = datetime.now(UTC) + timedelta(minutes=31)
-    monkeypatch.setattr(followups, "overdue_records", lambda store: real(store, later))
+    half_an_hour_on(monkeypatch)
     window.check_overdue()
     assert window.overdue_bar.isVisible()
     assert window.overdue_bar.window() is window  # in the window, not a stray top-level
