@@ -372,12 +372,13 @@ class MainWindow(SendingMixin, WindowHost):
             closed=recorder.closed,
             preview=preview,
         )
-        self.urgent.setText(text)
         changed = self.urgent.property("state") != state
+        if changed or self.urgent.text() != text:  # every answer refreshes: most change nothing
+            self.urgent.setText(text)
+            self.urgent.setAccessibleDescription(text)
         if changed:
             self.urgent.setProperty("state", state)
             self.urgent.style().polish(self.urgent)
-        self.urgent.setAccessibleDescription(text)
         self.urgent.setVisible(bool(state))
         if changed and state:
             # Said aloud when it appears or changes, not only when someone tabs to it.
@@ -432,15 +433,18 @@ class MainWindow(SendingMixin, WindowHost):
             self.question_view.rationale.setFocus()  # where the handler will type
 
     def show_fitted(self) -> None:
-        """Show the window within the screen it opens on: maximised on a small desk (a
+        """Show the window within the screen it opens on: the whole of a small desk (a
         1366x768 control-room screen), otherwise a comfortable size; never wider or taller
         than the screen, whatever a page asks for."""
         available = self.screen().availableGeometry()
         self.setMaximumSize(available.size())
         if available.width() < 1600 or available.height() < 900:
-            self.showMaximized()
-            return
-        self.resize(min(1440, available.width() - 80), min(900, available.height() - 80))
+            # The window manager fits the frame within the available area; one geometry
+            # before the first paint (maximising after showing costs a second layout).
+            self.setGeometry(available)
+            self.setWindowState(Qt.WindowState.WindowMaximized)
+        else:
+            self.resize(min(1440, available.width() - 80), min(900, available.height() - 80))
         self.show()
 
     @Slot()

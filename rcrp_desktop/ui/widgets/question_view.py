@@ -1,6 +1,7 @@
 """One question on screen: its answers on number keys, a rationale box, Enter to move on."""
 
 import itertools
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
@@ -24,6 +25,35 @@ from rcrp_desktop.domain.pack.protocol import Answer, InputKind, Question
 from rcrp_desktop.ui.qt_helpers import named
 
 DIGIT_KEYS = {getattr(Qt.Key, f"Key_{n}"): n for n in range(1, 10)}
+
+
+KeyHandler = Callable[[QKeyEvent], bool]
+
+
+class AnswerRadio(QRadioButton):
+    """An answer of a one-answer question: a key typed on it goes to `typed` first (typing
+    starts the rationale). Only key presses reach Python: an event filter would have seen
+    every paint too, and cost a frame's worth on a long call."""
+
+    def __init__(self, typed: KeyHandler) -> None:
+        super().__init__()
+        self._typed = typed
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if not self._typed(event):
+            super().keyPressEvent(event)
+
+
+class AnswerCheck(QCheckBox):
+    """An item of a checklist, keys handled as AnswerRadio's."""
+
+    def __init__(self, typed: KeyHandler) -> None:
+        super().__init__()
+        self._typed = typed
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if not self._typed(event):
+            super().keyPressEvent(event)
 
 
 class QuestionView(QWidget):
@@ -153,9 +183,12 @@ class QuestionView(QWidget):
             (self._checks, self._check_group) if multi else (self._radios, self._radio_group)
         )
         while len(kept) < len(question.answers):
-            made: QAbstractButton = QCheckBox() if multi else QRadioButton()
+            made: QAbstractButton = (
+                AnswerCheck(self._typed_on_answers)
+                if multi
+                else AnswerRadio(self._typed_on_answers)
+            )
             made.toggled.connect(self._on_toggled)
-            made.installEventFilter(self)  # typing on the answers goes to the rationale
             group.addButton(made, len(kept) + 1)
             self.answers_box.addWidget(made)
             made.hide()
@@ -274,20 +307,16 @@ class QuestionView(QWidget):
             super().keyPressEvent(event)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if (
-            watched in self.buttons
-            and event.type() == QEvent.Type.KeyPress
-            and isinstance(event, QKeyEvent)
-        ):
-            return self._typed_on_answers(event)
-        # In the rationale box, Enter moves on and Shift+Enter starts a new line.
-        if (
-            watched is self.rationale
-            and event.type() == QEvent.Type.KeyPress
-            and isinstance(event, QKeyEvent)
-            and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
-            and not event.modifiers() & Qt.KeyboardModifier.ShiftModifier
-        ):
-            self.submit()
-            return True
-        return super().eventFilter(watched, event)
+        # Every event of the answers and the rationale passes here (paints too): anything
+        # but a key press leaves at once, before any slower test.
+        if event.type() != QEvent.Type.KeyPress or not isinstance(event, QKeyEvent):
+            return False
+        if watched is self.rationale:
+            # In the rationale box, Enter moves on and Shift+Enter starts a new line.
+            if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and not (
+                event.modifiers() & Qt.KeyboardModifier.ShiftModifier
+            ):
+                self.submit()
+                return True
+            return False
+        return False
