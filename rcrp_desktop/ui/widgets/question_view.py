@@ -307,16 +307,16 @@ class QuestionView(QWidget):
             super().keyPressEvent(event)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        # Every event of the answers and the rationale passes here (paints too): anything
-        # but a key press leaves at once, before any slower test.
-        if event.type() != QEvent.Type.KeyPress or not isinstance(event, QKeyEvent):
-            return False
-        if watched is self.rationale:
-            # In the rationale box, Enter moves on and Shift+Enter starts a new line.
-            if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and not (
-                event.modifiers() & Qt.KeyboardModifier.ShiftModifier
-            ):
-                self.submit()
-                return True
-            return False
-        return False
+        # In the rationale box, Enter moves on and Shift+Enter starts a new line. What is not
+        # handled goes on to Qt's own filter (whose answer is returned, not a literal False:
+        # a literal returned to Qt from an override drained False's references, qt_check.py).
+        if (
+            watched is self.rationale
+            and event.type() == QEvent.Type.KeyPress
+            and isinstance(event, QKeyEvent)
+            and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+            and not event.modifiers() & Qt.KeyboardModifier.ShiftModifier
+        ):
+            self.submit()
+            return True
+        return super().eventFilter(watched, event)
