@@ -48,31 +48,22 @@ def create_records(db: Database) -> None:
 
 @migrations()
 def create_events(db: Database) -> None:
+    columns = {
+        "id": int,
+        "record_id": int,
+        "seq": int,
+        "kind": str,
+        "payload": str,
+        "utc": str,
+        "local": str,
+        "user": str,
+        "prev_hash": str,
+        "hash": str,
+    }
     db.table("events").create(
-        {
-            "id": int,
-            "record_id": int,
-            "seq": int,
-            "kind": str,
-            "payload": str,
-            "utc": str,
-            "local": str,
-            "user": str,
-            "prev_hash": str,
-            "hash": str,
-        },
+        columns,
         pk="id",
-        not_null={
-            "record_id",
-            "seq",
-            "kind",
-            "payload",
-            "utc",
-            "local",
-            "user",
-            "prev_hash",
-            "hash",
-        },
+        not_null=set(columns) - {"id"},
         foreign_keys=[("record_id", "records", "id")],
     )
     db.table("events").create_index(["record_id", "seq"], unique=True)

@@ -3,6 +3,8 @@
 from collections.abc import Sequence
 from typing import TypeVar
 
+from PySide6.QtCore import QEvent, Qt
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QAbstractItemView, QTableWidget, QWidget
 
 W = TypeVar("W", bound=QWidget)
@@ -26,3 +28,14 @@ def row_table(name: str, columns: Sequence[str], accessible_name: str) -> QTable
     table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
     table.setTabKeyNavigation(False)
     return table
+
+
+def plain_enter(event: QEvent) -> bool:
+    """Whether an event is Enter pressed without Shift: "save" in every box of the app
+    (Shift+Enter is a new line)."""
+    return (
+        event.type() == QEvent.Type.KeyPress
+        and isinstance(event, QKeyEvent)
+        and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+        and not event.modifiers() & Qt.KeyboardModifier.ShiftModifier
+    )

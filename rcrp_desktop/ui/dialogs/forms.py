@@ -5,7 +5,6 @@ from dataclasses import dataclass
 from typing import Any, Literal, TypeVar
 
 from PySide6.QtCore import QEvent, QObject, Qt
-from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -32,6 +31,7 @@ from rcrp_desktop.domain.call.closure import (
 from rcrp_desktop.domain.outcomes import MEANINGS, OutcomeCode, Response, response
 from rcrp_desktop.domain.pack.protocol import Pack
 from rcrp_desktop.domain.partners import Partner
+from rcrp_desktop.ui.qt_helpers import plain_enter
 
 Kind = Literal["line", "text", "choice", "check"]
 
@@ -102,13 +102,7 @@ class FormDialog(QDialog):
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         # One grammar in every box: Enter confirms, Shift+Enter starts a new line.
-        if (
-            isinstance(watched, QPlainTextEdit)
-            and event.type() == QEvent.Type.KeyPress
-            and isinstance(event, QKeyEvent)
-            and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
-            and not event.modifiers() & Qt.KeyboardModifier.ShiftModifier
-        ):
+        if isinstance(watched, QPlainTextEdit) and plain_enter(event):
             self.accept()
             return True
         return super().eventFilter(watched, event)

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 
 from rcrp_desktop.domain.call.engine import Given, is_urgent, rationale_required
 from rcrp_desktop.domain.pack.protocol import Answer, InputKind, Question
-from rcrp_desktop.ui.qt_helpers import named
+from rcrp_desktop.ui.qt_helpers import named, plain_enter
 
 DIGIT_KEYS = {getattr(Qt.Key, f"Key_{n}"): n for n in range(1, 10)}
 
@@ -30,30 +30,32 @@ DIGIT_KEYS = {getattr(Qt.Key, f"Key_{n}"): n for n in range(1, 10)}
 KeyHandler = Callable[[QKeyEvent], bool]
 
 
-class AnswerRadio(QRadioButton):
-    """An answer of a one-answer question: a key typed on it goes to `typed` first (typing
-    starts the rationale). Only key presses reach Python: an event filter would have seen
-    every paint too, and cost a frame's worth on a long call."""
+class TypedKeys:
+    """For an answer button: a key typed on it goes to `typed` first (typing starts the
+    rationale). Only key presses reach Python: an event filter would have seen every paint
+    too, and cost a frame's worth on a long call."""
 
-    def __init__(self, typed: KeyHandler) -> None:
-        super().__init__()
-        self._typed = typed
+    _typed: KeyHandler
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         if not self._typed(event):
-            super().keyPressEvent(event)
+            super().keyPressEvent(event)  # type: ignore[misc]
 
 
-class AnswerCheck(QCheckBox):
-    """An item of a checklist, keys handled as AnswerRadio's."""
+class AnswerRadio(TypedKeys, QRadioButton):
+    """An answer of a one-answer question."""
 
     def __init__(self, typed: KeyHandler) -> None:
-        super().__init__()
+        QRadioButton.__init__(self)
         self._typed = typed
 
-    def keyPressEvent(self, event: QKeyEvent) -> None:
-        if not self._typed(event):
-            super().keyPressEvent(event)
+
+class AnswerCheck(TypedKeys, QCheckBox):
+    """An item of a checklist."""
+
+    def __init__(self, typed: KeyHandler) -> None:
+        QCheckBox.__init__(self)
+        self._typed = typed
 
 
 class QuestionView(QWidget):
@@ -310,13 +312,7 @@ class QuestionView(QWidget):
         # In the rationale box, Enter moves on and Shift+Enter starts a new line. What is not
         # handled goes on to Qt's own filter (whose answer is returned, not a literal False:
         # a literal returned to Qt from an override drained False's references, qt_check.py).
-        if (
-            watched is self.rationale
-            and event.type() == QEvent.Type.KeyPress
-            and isinstance(event, QKeyEvent)
-            and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
-            and not event.modifiers() & Qt.KeyboardModifier.ShiftModifier
-        ):
+        if watched is self.rationale and plain_enter(event):
             self.submit()
             return True
         return super().eventFilter(watched, event)
