@@ -19,7 +19,7 @@ from rcrp_desktop.storage.lock import InstanceLock
 from rcrp_desktop.storage.settings import load_theme
 from rcrp_desktop.ui.main_window import MainWindow
 from rcrp_desktop.ui.qt_check import references_lost
-from rcrp_desktop.ui.theme import apply_theme, stylesheet
+from rcrp_desktop.ui.theme import apply_theme, show_within_screen, stylesheet
 
 if TYPE_CHECKING:
     from rcrp_desktop.storage.repository import Store
@@ -182,7 +182,7 @@ def show_window(
     )
     window.theme = theme
     opener = OpenAfterFirstPaint(window, data_dir, training, forms_root if first else None)
-    window.show_fitted()
+    show_within_screen(window)
     return opener
 
 

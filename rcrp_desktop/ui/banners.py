@@ -11,10 +11,23 @@ if TYPE_CHECKING:
     from rcrp_desktop.domain.partners import Directory
 
 
-def notice_text(pack: Pack, answers: Mapping[str, Any], directory: "Directory | None") -> str:
-    """The pack's notice, and whether this call's RCRP phase is live for the force ("" if
-    there is nothing to say)."""
+def notice_text(
+    pack: Pack,
+    answers: Mapping[str, Any],
+    directory: "Directory | None",
+    *,
+    chosen: Pack | None = None,
+) -> str:
+    """The pack's notice, whether this call's RCRP phase is live for the force, and, when
+    another profile is `chosen` for the next call, that this one keeps its own ("" if there
+    is nothing to say)."""
     lines = [pack.notice] if pack.notice else []
+    if chosen is not None and chosen.id != pack.id:
+        lines.insert(
+            0,
+            f"This call stays under {pack.title}. {chosen.title} applies to the next call "
+            "(Ctrl+N).",
+        )
     phase = pack.phase(answers)
     if phase and pack.rcrp_adopted and directory and not directory.is_live(phase):
         title = next((p.title for p in directory.phases if p.id == phase), phase)

@@ -95,7 +95,7 @@ class CallActionsMixin:
 
     @Slot()
     def record_handover(self) -> None:
-        from rcrp_desktop.ui.dialogs.forms import ask_handover
+        from rcrp_desktop.ui.dialogs.handover import ask_handover
 
         if self.session is not None:
             advice = self.session.recommendation()

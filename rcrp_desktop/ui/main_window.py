@@ -4,7 +4,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, QTimer, Slot
-from PySide6.QtGui import QAccessible, QAccessibleEvent, QAction, QCloseEvent, QKeyEvent
+from PySide6.QtGui import QAction, QCloseEvent, QKeyEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 from rcrp_desktop import APP_TITLE
 from rcrp_desktop.calls.errors import StorageError
 from rcrp_desktop.domain.pack.protocol import Pack, exact_pack
-from rcrp_desktop.ui.banners import notice_text, urgent_banner
+from rcrp_desktop.ui.call_banners import CallBannersMixin
 from rcrp_desktop.ui.dialogs import IncidentDialog
 from rcrp_desktop.ui.qt_helpers import named
 from rcrp_desktop.ui.sending import SendingMixin
@@ -35,7 +35,6 @@ if TYPE_CHECKING:
     from rcrp_desktop.calls.commands import StartCall
     from rcrp_desktop.calls.recorder import CallRecorder
     from rcrp_desktop.calls.records import Records as Store
-    from rcrp_desktop.domain.call.engine import Recommendation
     from rcrp_desktop.domain.partners import Directory
     from rcrp_desktop.ui.session import CallSession
     from rcrp_desktop.ui.widgets.call_page import CallPage
@@ -45,7 +44,7 @@ if TYPE_CHECKING:
 OVERDUE_CHECK_MS = 30_000  # how often partner ETAs are checked against the clock
 
 
-class MainWindow(SendingMixin, WindowHost):
+class MainWindow(CallBannersMixin, SendingMixin, WindowHost):
     """Hosts one call at a time; renders the CallSession and forwards intents to it."""
 
     def __init__(
@@ -323,29 +322,6 @@ class MainWindow(SendingMixin, WindowHost):
         else:
             self.show_start_page()
 
-    @Slot(int)
-    def _profile_changed(self, _index: int) -> None:
-        if self.session is not None:
-            self._show_notice(self.session)
-
-    def _show_notice(self, session: "CallSession") -> None:
-        """The force profile's notice, whether this call's RCRP phase is live here, and which
-        profile the call is under when another is chosen for the next one."""
-        text = notice_text(session.pack, session.state.answers, self.directory)
-        chosen = self.selected_pack()
-        if chosen is not None and chosen.id != session.pack.id:
-            text = "\n".join(
-                line
-                for line in (
-                    f"This call stays under {session.pack.title}. {chosen.title} applies to "
-                    "the next call (Ctrl+N).",
-                    text,
-                )
-                if line
-            )
-        self.notice.setText(text)
-        self.notice.setVisible(bool(text))
-
     @Slot()
     def refresh(self) -> None:
         session = self.session
@@ -355,46 +331,6 @@ class MainWindow(SendingMixin, WindowHost):
         self._show_urgent(advice)
         self._show_notice(session)
         self.call_page.show_session(session, advice)
-
-    def _show_urgent(self, advice: "Recommendation", preview: bool = False) -> None:
-        """The urgent banner, on the call page only: an alarm from the saved answers (or the
-        answer selected), calm once police are deployed, gone once decided or closed."""
-        session = self.session
-        if session is None or self.pages.currentWidget() is not self._call_page:
-            self.urgent.hide()
-            return
-        recorder = session.recorder
-        state, text = urgent_banner(
-            session.pack,
-            advice,
-            recorder.notes,
-            decided=session.state.decision is not None,
-            closed=recorder.closed,
-            preview=preview,
-        )
-        changed = self.urgent.property("state") != state
-        if changed or self.urgent.text() != text:  # every answer refreshes: most change nothing
-            self.urgent.setText(text)
-            self.urgent.setAccessibleDescription(text)
-        if changed:
-            self.urgent.setProperty("state", state)
-            self.urgent.style().polish(self.urgent)
-        self.urgent.setVisible(bool(state))
-        if changed and state:
-            # Said aloud when it appears or changes, not only when someone tabs to it.
-            QAccessible.updateAccessibility(QAccessibleEvent(self.urgent, QAccessible.Event.Alert))
-
-    @Slot(int)
-    def _page_changed(self, _index: int) -> None:
-        if self.session is not None:
-            self._show_urgent(self.session.recommendation())
-        else:
-            self.urgent.hide()
-
-    @Slot(bool)
-    def on_urgent_selected(self, urgent: bool) -> None:
-        if self.session is not None:
-            self._show_urgent(self.session.recommendation(), preview=urgent)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if self.not_saved_bar.may_leave():
@@ -431,21 +367,6 @@ class MainWindow(SendingMixin, WindowHost):
         viewed = session.viewed()
         if viewed is not None and viewed.id in session.recommendation().rationale_owed:
             self.question_view.rationale.setFocus()  # where the handler will type
-
-    def show_fitted(self) -> None:
-        """Show the window within the screen it opens on: the whole of a small desk (a
-        1366x768 control-room screen), otherwise a comfortable size; never wider or taller
-        than the screen, whatever a page asks for."""
-        available = self.screen().availableGeometry()
-        self.setMaximumSize(available.size())
-        if available.width() < 1600 or available.height() < 900:
-            # The window manager fits the frame within the available area; one geometry
-            # before the first paint (maximising after showing costs a second layout).
-            self.setGeometry(available)
-            self.setWindowState(Qt.WindowState.WindowMaximized)
-        else:
-            self.resize(min(1440, available.width() - 80), min(900, available.height() - 80))
-        self.show()
 
     @Slot()
     def toggle_theme(self) -> None:

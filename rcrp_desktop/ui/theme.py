@@ -1,6 +1,8 @@
-"""The look: the base stylesheet in resources/stylesheets, and a theme laid over it."""
+"""The look: the base stylesheet in resources/stylesheets, a theme laid over it, and the
+window shown within the screen it opens on."""
 
-from PySide6.QtWidgets import QApplication
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QWidget
 
 from rcrp_desktop import paths
 
@@ -18,3 +20,19 @@ def apply_theme(theme: str) -> None:
     app = QApplication.instance()
     if isinstance(app, QApplication):
         app.setStyleSheet(stylesheet(theme))
+
+
+def show_within_screen(window: QWidget) -> None:
+    """Show a window within the screen it opens on: the whole of a small desk (a 1366x768
+    control-room screen), otherwise a comfortable size; never wider or taller than the
+    screen, whatever a page asks for."""
+    available = window.screen().availableGeometry()
+    window.setMaximumSize(available.size())
+    if available.width() < 1600 or available.height() < 900:
+        # The window manager fits the frame within the available area; one geometry before
+        # the first paint (maximising after showing costs a second layout).
+        window.setGeometry(available)
+        window.setWindowState(Qt.WindowState.WindowMaximized)
+    else:
+        window.resize(min(1440, available.width() - 80), min(900, available.height() - 80))
+    window.show()

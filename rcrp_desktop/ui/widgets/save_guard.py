@@ -85,7 +85,9 @@ class SaveGuard(QWidget):
         outbox, here, until Ctrl+S."""
         from rcrp_desktop.calls.outbox import Outbox
 
-        box = self.elsewhere.setdefault(recorder.record_id, Outbox(recorder))
+        box = self.elsewhere.get(recorder.record_id)
+        if box is None:  # commands already waiting for this record keep their own outbox
+            box = self.elsewhere[recorder.record_id] = Outbox(recorder)
         try:
             sent = box.send(command)
         except (ClosureError, RecordClosedError) as error:
