@@ -21,7 +21,7 @@ from rcrp_desktop.calls.errors import StorageError
 from rcrp_desktop.domain.pack.protocol import Pack, exact_pack
 from rcrp_desktop.ui.call_banners import CallBannersMixin
 from rcrp_desktop.ui.dialogs import IncidentDialog
-from rcrp_desktop.ui.qt_helpers import named
+from rcrp_desktop.ui.qt_helpers import fix_width_for, named
 from rcrp_desktop.ui.sending import SendingMixin
 from rcrp_desktop.ui.widgets.overdue_bar import OverdueBar
 from rcrp_desktop.ui.widgets.save_guard import SaveGuard
@@ -42,6 +42,8 @@ if TYPE_CHECKING:
     from rcrp_desktop.ui.widgets.records_panel import RecordsPanel
 
 OVERDUE_CHECK_MS = 30_000  # how often partner ETAs are checked against the clock
+# The longest the "saved" line gets (digits are as wide as each other in the fonts used).
+SAVED_LABEL_WIDEST = "Record 0000000: saved 00:00:00 (event 000000)"
 
 
 class MainWindow(CallBannersMixin, SendingMixin, WindowHost):
@@ -133,6 +135,7 @@ class MainWindow(CallBannersMixin, SendingMixin, WindowHost):
         self.saved_label = named(QLabel(), "savedLabel")
         self.saved_label.setAccessibleName("Save status")
         self.statusBar().addPermanentWidget(self.saved_label)
+        fix_width_for(self.saved_label, SAVED_LABEL_WIDEST)
         self.call_actions: dict[str, QAction] = {}
         add_window_actions(self, self.call_actions)
         # Trainer mode (R26): small; the scenarios, caller panel and debrief load on first use.

@@ -5,7 +5,7 @@ from typing import TypeVar
 
 from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QAbstractItemView, QTableWidget, QWidget
+from PySide6.QtWidgets import QAbstractItemView, QLabel, QTableWidget, QWidget
 
 W = TypeVar("W", bound=QWidget)
 
@@ -39,3 +39,15 @@ def plain_enter(event: QEvent) -> bool:
         and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
         and not event.modifiers() & Qt.KeyboardModifier.ShiftModifier
     )
+
+
+def fix_width_for(label: QLabel, widest: str) -> None:
+    """Fix a label's size to fit `widest`, its longest text, in its own (styled) font.
+
+    A label whose text changes often (the "saved" line, every answer) would otherwise ask its
+    whole window to be laid out again, and repainted, each time its text changes width.
+    """
+    label.ensurePolished()
+    margins = label.contentsMargins()
+    width = label.fontMetrics().horizontalAdvance(widest) + margins.left() + margins.right()
+    label.setFixedSize(width + 8, label.sizeHint().height())
