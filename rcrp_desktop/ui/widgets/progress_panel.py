@@ -29,16 +29,24 @@ class ProgressPanel(QListWidget):
         shown = (pack.id, pack.version, states)
         # Most answers stay in the same section: then nothing here changes, and rebuilding the
         # list would only lay it out and paint it again (a good part of a frame per answer).
+        # A move to the next section changes two rows: those are set again, in place, so only
+        # they are painted.
         if shown == self._shown:
             return
+        same_pack = self._shown[:2] == shown[:2]
         self._shown = shown
-        self.clear()
-        for section, state in zip(pack.sections, states, strict=True):
+        if not same_pack:
+            self.clear()
+            for section in pack.sections:
+                self.addItem(QListWidgetItem(section.title))
+        for row, (section, state) in enumerate(zip(pack.sections, states, strict=True)):
+            item = self.item(row)
             mark = {"current": "▶", "done": "✓", "todo": "·"}[state]
-            item = QListWidgetItem(f"{mark}  {section.title}")
+            text = f"{mark}  {section.title}"
+            if item.text() == text:
+                continue
+            item.setText(text)
             item.setData(Qt.ItemDataRole.AccessibleTextRole, f"{section.title}: {state}")
-            if state == "current":
-                font = item.font()
-                font.setBold(True)
-                item.setFont(font)
-            self.addItem(item)
+            font = item.font()
+            font.setBold(state == "current")
+            item.setFont(font)
