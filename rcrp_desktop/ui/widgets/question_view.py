@@ -5,7 +5,7 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
-from PySide6.QtGui import QKeyEvent, QTextCursor
+from PySide6.QtGui import QFont, QKeyEvent, QResizeEvent, QTextCursor, QTextLayout
 from PySide6.QtWidgets import (
     QAbstractButton,
     QButtonGroup,
@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QPushButton,
     QRadioButton,
+    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
@@ -33,7 +34,13 @@ KeyHandler = Callable[[QKeyEvent], bool]
 class TypedKeys:
     """For an answer button: a key typed on it goes to `typed` first (typing starts the
     rationale). Only key presses reach Python: an event filter would have seen every paint
-    too, and cost a frame's worth on a long call."""
+    too, and cost a frame's worth on a long call.
+
+    An answer takes the width it is given and its text is wrapped to it (`wrapped_text`): a
+    button does not wrap by itself, and each question's widest answer set the page's minimum
+    width, so the panes beside it jumped narrower and back from question to question (and the
+    whole page was laid out and repainted each time).
+    """
 
     _typed: KeyHandler
 
@@ -48,6 +55,7 @@ class AnswerRadio(TypedKeys, QRadioButton):
     def __init__(self, typed: KeyHandler) -> None:
         QRadioButton.__init__(self)
         self._typed = typed
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
 
 
 class AnswerCheck(TypedKeys, QCheckBox):
@@ -56,6 +64,7 @@ class AnswerCheck(TypedKeys, QCheckBox):
     def __init__(self, typed: KeyHandler) -> None:
         QCheckBox.__init__(self)
         self._typed = typed
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
 
 
 class QuestionView(QWidget):
@@ -83,6 +92,8 @@ class QuestionView(QWidget):
         self._radio_group = QButtonGroup(self)
         self._check_group = QButtonGroup(self)
         self._check_group.setExclusive(False)
+        self._wrapped: dict[tuple[str, int], str] = {}  # (shown text, width) -> with line breaks
+        self._chrome: dict[type, int] = {}  # per kind of button: its size hint less its text
 
         self.section_label = named(QLabel(), "sectionLabel")
         self.text_label = named(QLabel(wordWrap=True), "questionText")
@@ -120,7 +131,7 @@ class QuestionView(QWidget):
         buttons.addWidget(self.back_button)
         buttons.addStretch(1)
         buttons.addWidget(self.next_button)
-        layout = QVBoxLayout(self)
+        layout = self._layout = QVBoxLayout(self)
         layout.addWidget(self.section_label)
         layout.addWidget(self.text_label)
         layout.addSpacing(8)
@@ -132,6 +143,7 @@ class QuestionView(QWidget):
         layout.addWidget(self.error_label)
         layout.addStretch(1)
         layout.addLayout(buttons)
+        self.setMinimumWidth(360)  # answers wrap, but not to a word a line
 
     def show_question(
         self, question: Question, section: str, given: Given | None, can_go_back: bool
@@ -141,7 +153,7 @@ class QuestionView(QWidget):
         self.section_label.setText(section)
         self.text_label.setText(question.text)
         self.text_label.setAccessibleName(f"Question: {question.text}")
-        self._clear_answers()
+        previous, self.buttons = self.buttons, []
         is_text = question.input is InputKind.TEXT
         self.text_input.setVisible(is_text)
         self.rationale.setVisible(not is_text)
@@ -155,6 +167,11 @@ class QuestionView(QWidget):
         self.rationale.setPlainText(given.rationale if given else "")
         if not is_text:
             self._add_answer_buttons(question, given)
+        # Only the buttons this question does not use are hidden: hiding and showing again
+        # the ones it keeps cost more than a millisecond an answer.
+        for button in previous:
+            if button not in self.buttons:
+                button.hide()
         self.back_button.setEnabled(can_go_back)
         self.error_label.hide()
         self._set_tab_order(is_text)
@@ -168,11 +185,6 @@ class QuestionView(QWidget):
         chain += [self.next_button, self.back_button]
         for first, second in itertools.pairwise(chain):
             QWidget.setTabOrder(first, second)
-
-    def _clear_answers(self) -> None:
-        for button in self.buttons:
-            button.hide()
-        self.buttons = []
 
     def _add_answer_buttons(self, question: Question, given: Given | None) -> None:
         multi = question.input is InputKind.MULTI
@@ -191,6 +203,11 @@ class QuestionView(QWidget):
                 else AnswerRadio(self._typed_on_answers)
             )
             made.toggled.connect(self._on_toggled)
+            if type(made) not in self._chrome:
+                made.ensurePolished()
+                made.setText("M")
+                chrome = made.sizeHint().width() - made.fontMetrics().horizontalAdvance("M")
+                self._chrome[type(made)] = chrome
             group.addButton(made, len(kept) + 1)
             self.answers_box.addWidget(made)
             made.hide()
@@ -199,16 +216,50 @@ class QuestionView(QWidget):
         group.setExclusive(False)  # so that every answer can start unticked
         shown = kept[: len(question.answers)]
         for number, (answer, button) in enumerate(zip(question.answers, shown, strict=True), 1):
-            prefix = f"&{number}  " if number < 10 else "    "
             button.blockSignals(True)  # rendering is not the handler choosing
-            button.setText(prefix + answer.label.replace("&", "&&"))
+            button.setText(self._button_text(button, number, answer))
             button.setObjectName(f"answer_{answer.value}")
             button.setAccessibleName(answer.label)
             button.setChecked(answer.value in chosen)
+            _show_chosen(button)
             button.blockSignals(False)
-            button.show()  # now, not at the next layout pass, so it can take focus at once
+            if button.isHidden():
+                button.show()  # now, not at the next layout pass, so it can take focus at once
             self.buttons.append(button)
         group.setExclusive(exclusive)
+
+    def _button_text(self, button: QAbstractButton, number: int, answer: Answer) -> str:
+        """The answer's label wrapped to the button's width, its number key (1 to 9) first
+        and underlined; an "&" in the label shown as itself."""
+        shown = (f"{number}  " if number < 10 else "    ") + answer.label
+        width = self._text_width(button)
+        wrapped = self._wrapped.get((shown, width))
+        if wrapped is None:
+            if len(self._wrapped) > 4000:  # widths seen while resizing: keep it bounded
+                self._wrapped.clear()
+            # Wrapped in bold: a chosen answer is drawn bold and must still fit.
+            font = QFont(button.font())
+            font.setBold(True)
+            wrapped = self._wrapped[(shown, width)] = wrapped_text(shown, font, width)
+        escaped = wrapped.replace("&", "&&")
+        return "&" + escaped if number < 10 else escaped
+
+    def _text_width(self, button: QAbstractButton) -> int:
+        """The width an answer's text has: the answers' column less the button's own parts
+        (indicator, padding, border: what its size hint adds to its text's width)."""
+        outer = self._layout.contentsMargins()
+        column = self.width() - outer.left() - outer.right()
+        # 4: the chosen answer's focus border is wider than the border measured
+        return max(80, column - self._chrome[type(button)] - 4)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        question = self.question
+        if question is None or event.size().width() == event.oldSize().width():
+            return
+        answers = zip(question.answers, self.buttons, strict=True)
+        for number, (answer, button) in enumerate(answers, 1):
+            button.setText(self._button_text(button, number, answer))
 
     def _on_toggled(self, checked: bool) -> None:
         sender = self.sender()
@@ -221,6 +272,7 @@ class QuestionView(QWidget):
                 other = self._answer_of(button)
                 if answer and other and (answer.exclusive or other.exclusive):
                     button.setChecked(False)
+        _show_chosen(sender)  # type: ignore[arg-type]
         self._update_rationale_label()
         urgent = any(b.isChecked() and self._answer_of(b).urgent for b in self.buttons)
         self.urgent_selected.emit(urgent)
@@ -316,3 +368,26 @@ class QuestionView(QWidget):
             self.submit()
             return True
         return super().eventFilter(watched, event)
+
+
+def _show_chosen(button: QAbstractButton) -> None:
+    """A chosen answer in bold (with its box and tint from the stylesheet, whose own
+    `font-weight` in a `:checked` rule Qt does not draw)."""
+    font = button.font()
+    if font.bold() != button.isChecked():
+        font.setBold(button.isChecked())
+        button.setFont(font)
+
+
+def wrapped_text(text: str, font: QFont, width: int) -> str:
+    """`text` with a line break wherever Qt's own line breaking (QTextLayout) ends a line
+    of `width` pixels in `font`."""
+    layout = QTextLayout(text, font)
+    lines = []
+    layout.beginLayout()
+    while (line := layout.createLine()).isValid():
+        line.setLineWidth(width)
+        start = line.textStart()
+        lines.append(text[start : start + line.textLength()].rstrip())
+    layout.endLayout()
+    return "\n".join(lines)
