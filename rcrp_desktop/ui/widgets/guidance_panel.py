@@ -3,6 +3,7 @@
 from html import escape
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QTextDocument
 from PySide6.QtWidgets import QTextBrowser, QWidget
 
 from rcrp_desktop.domain.pack.protocol import Question, RefKind
@@ -19,6 +20,8 @@ class GuidancePanel(QTextBrowser):
 
     A text browser, not a word-wrapped label in a scroll area: it lays its text out once, so
     showing the next question does not re-measure the whole window (the main cost per answer).
+    Each question's guidance is made into a document once and kept: a question seen again
+    (the next call, going back) is shown without parsing and laying out its text again.
     """
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -27,19 +30,31 @@ class GuidancePanel(QTextBrowser):
         self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.setOpenLinks(False)
         self.setAccessibleName("Guidance: why we ask")
+        self._empty = self.document()
+        # id(question) -> the question (kept, so its id is not reused) and its guidance
+        self._documents: dict[int, tuple[Question, QTextDocument]] = {}
 
     def show_question(self, question: Question | None) -> None:
         if question is None:
-            self.clear()
+            self.setDocument(self._empty)
             return
+        kept = self._documents.get(id(question))
+        if kept is None:
+            kept = self._documents[id(question)] = (question, self._document_for(question))
+        self.setDocument(kept[1])
+        self.setAccessibleDescription(question.why)
+
+    def _document_for(self, question: Question) -> QTextDocument:
         parts = ["<h3>Why we ask</h3>", f"<p>{_paragraphs(question.why)}</p>"]
         if question.refs:
             parts.append("<h3>References</h3>")
             for ref in question.refs:
                 note = f"<br/>{escape(ref.note)}" if ref.note else ""
                 parts.append(f"<p><b>[{KIND_LABELS[ref.kind]}]</b> {escape(ref.cite)}{note}</p>")
-        self.setHtml("".join(parts))
-        self.setAccessibleDescription(question.why)
+        document = QTextDocument(self)
+        document.setDefaultFont(self.font())
+        document.setHtml("".join(parts))
+        return document
 
     def text(self) -> str:
         """The guidance as HTML (what the tests and screen readers check)."""
