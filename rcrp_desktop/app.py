@@ -19,7 +19,7 @@ from rcrp_desktop.storage.lock import InstanceLock
 from rcrp_desktop.storage.settings import load_theme
 from rcrp_desktop.ui.main_window import MainWindow
 from rcrp_desktop.ui.qt_check import references_lost
-from rcrp_desktop.ui.theme import apply_theme, show_within_screen, stylesheet
+from rcrp_desktop.ui.theme import apply_theme, show_within_screen
 
 if TYPE_CHECKING:
     from rcrp_desktop.storage.repository import Store
@@ -48,7 +48,7 @@ def make_application(argv: list[str] | None = None) -> QApplication:
     app.setApplicationVersion(__version__)
     app.setOrganizationName(ORG_NAME)
     app.setOrganizationDomain(ORG_DOMAIN)
-    app.setStyleSheet(stylesheet())
+    apply_theme()
     return app
 
 

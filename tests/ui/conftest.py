@@ -76,6 +76,15 @@ def no_unexpected_dialogs(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.fixture(autouse=True)
+def plain_look_after(qapp: QApplication) -> Iterator[None]:
+    """A test that puts on the app's look (`apply_theme`) leaves the next one the plain one."""
+    font, sheet = qapp.font(), qapp.styleSheet()
+    yield
+    qapp.setStyleSheet(sheet)
+    qapp.setFont(font)
+
+
+@pytest.fixture(autouse=True)
 def no_task_left_running(qapp: QApplication) -> Iterator[None]:
     """Every background search finishes inside its own test."""
     yield

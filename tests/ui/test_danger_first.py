@@ -8,10 +8,10 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
-from rcrp_desktop.app import stylesheet
 from rcrp_desktop.domain.outcomes import OutcomeCode
 from rcrp_desktop.storage.repository import Store
 from rcrp_desktop.ui.main_window import MainWindow
+from rcrp_desktop.ui.theme import apply_theme
 from tests.artifacts import artifacts
 from tests.ui.conftest import WindowFactory
 from tests.ui.test_main_window import answer_by_keyboard, press, start_call, walk_window_to
@@ -101,7 +101,7 @@ def test_screens_of_the_danger_screen_and_an_urgent_call(
 ) -> None:
     qapp = QApplication.instance()
     assert isinstance(qapp, QApplication)
-    qapp.setStyleSheet(stylesheet())
+    apply_theme()
     for pack_id, name in (("rcrp-england", "england"), ("btp-standard", "btp")):
         window = make_window(store)
         window.resize(1366, 768)

@@ -8,11 +8,11 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
-from rcrp_desktop.app import stylesheet
 from rcrp_desktop.domain.call.script import load_script
 from rcrp_desktop.paths import examples_dir
 from rcrp_desktop.storage.repository import Store
 from rcrp_desktop.ui.dialogs.forms import Field, FormDialog
+from rcrp_desktop.ui.theme import apply_theme
 from tests.artifacts import artifacts
 from tests.ui.conftest import WindowFactory
 from tests.ui.test_main_window import answer_by_keyboard, press, start_call
@@ -41,7 +41,7 @@ def test_every_screen_of_a_call(
 ) -> None:
     qapp = QApplication.instance()
     assert isinstance(qapp, QApplication)
-    qapp.setStyleSheet(stylesheet(theme))  # look as the app looks
+    apply_theme(theme)  # look as the app looks
     PREFIX[0] = f"{theme}-{size[0]}x{size[1]}-"
     window = make_window(store)
     window.resize(*size)

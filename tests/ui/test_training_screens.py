@@ -8,10 +8,10 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
-from rcrp_desktop.app import stylesheet
 from rcrp_desktop.domain.training.scenario import Scenario
 from rcrp_desktop.storage.repository import Store
 from rcrp_desktop.ui.dialogs import ChangeReasonDialog
+from rcrp_desktop.ui.theme import apply_theme
 from rcrp_desktop.ui.training.start_dialog import ScenarioDialog
 from tests.ui.conftest import WindowFactory
 from tests.ui.test_main_window import answer_by_keyboard, press
@@ -39,7 +39,7 @@ def test_every_training_screen(
 ) -> None:
     qapp = QApplication.instance()
     assert isinstance(qapp, QApplication)
-    qapp.setStyleSheet(stylesheet())
+    apply_theme()
     work(training_store, scenarios["late-overdose-disclosure"], "PC 7002 Ash Sample")
     work(
         training_store,
