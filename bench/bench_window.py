@@ -7,8 +7,9 @@ by side means anything, FLOOR.md):
 
 - app start: a fresh process per start, timed from just before the parent spawns it to the end
   of the main window's first paint (the child prints `time.time()` then). Ours runs `app.run`'s
-  own steps: `make_application`, the data folder's lock, `app.show_window` (packs loaded, the
-  saved handler read, `MainWindow` shown), `app.exec()`. The window takes keys from its first
+  own steps: `make_application`, the data folder's lock, `app.show_window` (the default pack
+  read, the saved handler read, `MainWindow` shown), `app.exec()`. Every pack is checked after
+  the paint, before the records open: that is in the time to the records open. The window takes keys from its first
   paint; the records open on the next turn of the event loop (a key pressed meanwhile waits in
   the queue), and the time to that is reported too (the database made by a warm-up start, so
   each timed start opens an existing one, as at the start of a shift). Floor: FLOOR.md's bare

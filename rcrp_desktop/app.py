@@ -27,9 +27,12 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 
-def load_packs(forms_root: Path) -> tuple[list[Pack], list[str]]:
-    """Every shipped pack that loads, and one line per problem in those that do not."""
-    packs, problems = check_paths([forms_root])
+def load_packs(forms_root: Path, *, checked: bool = True) -> tuple[list[Pack], list[str]]:
+    """Every shipped pack that loads, and one line per problem in those that do not.
+
+    `checked=False` only for the pack on screen before the first paint: every pack is loaded
+    again, checked, before the records open (and so before a call can start)."""
+    packs, problems = check_paths([forms_root], checked=checked)
     return packs, [str(problem) for problem in problems]
 
 
@@ -154,10 +157,11 @@ def show_window(
 
     None if the handler would not give their details (the app cannot take calls without them).
     """
-    # The default pack alone before the first paint (the others extend it or stand beside it);
-    # every pack is loaded, and checked, just after it, before the records open.
+    # The default pack alone before the first paint, read but not yet checked (the others
+    # extend it or stand beside it); every pack is loaded, and checked, just after the paint,
+    # before the records open: no call can start on a pack that has not passed every check.
     first = default_pack_file(forms_root, pack)
-    packs, errors = load_packs(first or forms_root)
+    packs, errors = load_packs(first or forms_root, checked=first is None)
     logger.debug("data folder %s; %d packs loaded", data_dir, len(packs))
     handler = _handler(data_dir)
     if handler is None:

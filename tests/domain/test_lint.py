@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from rcrp_desktop import paths
-from rcrp_desktop.domain.pack.loader import build, check_paths, load_pack
+from rcrp_desktop.domain.pack.loader import build, check_paths, load_pack, pack_files
 from rcrp_desktop.domain.pack.protocol import Question
 from rcrp_desktop.domain.problems import Problem
 
@@ -214,3 +214,20 @@ def test_unreadable_file_is_one_problem(tmp_path: Path, content: bytes | None) -
     _, problems = check_paths([path])
 
     assert len(problems) == 1, "\n".join(map(str, problems))
+
+
+def test_a_pack_read_unchecked_is_the_same_pack_and_only_the_check_refuses_a_bad_route(
+    tmp_path: Path,
+) -> None:
+    """Read without the whole-graph rules (for the pack shown before the first paint), a
+    good pack is exactly the pack the full check gives; one that breaks a safety rule still
+    reads, and only the full check refuses it."""
+    for path in pack_files([paths.forms_dir()], archived=False):
+        assert build(path, checked=False) == build(path)
+    england = tmp_path / "rcrp-england.toml"
+    text = (paths.forms_dir() / "england" / "rcrp-england.toml").read_text(encoding="utf-8")
+    england.write_text(text.replace('urgent_route = "urgent_route"', 'urgent_route = "cat"', 1))
+    unchecked, none = build(england, checked=False)
+    assert unchecked is not None and none == []
+    checked, problems = build(england)
+    assert checked is None and any("urgent" in problem.message for problem in problems)

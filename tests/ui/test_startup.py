@@ -1,6 +1,7 @@
 """Start-up: the window paints first, the records open just after, and nothing is lost meanwhile."""
 
 import json
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -156,3 +157,35 @@ def test_the_first_paint_comes_before_the_database_layer_and_the_dialogs_are_loa
     seen = json.loads(done.stdout.strip().splitlines()[-1])
     assert seen.pop("opened") is True
     assert seen == dict.fromkeys(heavy, False)
+
+
+def test_a_default_pack_shown_before_its_checks_is_never_used_for_a_call_if_it_fails_them(
+    qtbot: QtBot, data_dir: Path, tmp_path: Path, saved_handler: Handler
+) -> None:
+    """Before the first paint the default pack is only read; it is checked with the others
+    before the records open. One that reads but fails a safety rule is then withdrawn."""
+    forms = tmp_path / "forms"
+    shutil.copytree(paths.forms_dir(), forms)
+    england = forms / "england" / "rcrp-england.toml"
+    text = england.read_text(encoding="utf-8")
+    england.write_text(
+        text.replace('urgent_route = "urgent_route"', 'urgent_route = "cat"', 1), encoding="utf-8"
+    )
+    lock = InstanceLock(data_dir).acquire()
+    opener = None
+    try:
+        opener = app.show_window(forms, "rcrp-england", data_dir, training=False)
+        assert opener is not None
+        window = opener.window
+        qtbot.add_widget(window)
+        assert window.pack_choice.currentData() == "rcrp-england"  # read, shown, not checked
+        with qtbot.waitSignal(opener.opened, timeout=5000):
+            pass
+        offered = [window.pack_choice.itemData(i) for i in range(window.pack_choice.count())]
+        assert "rcrp-england" not in offered
+        assert any("rcrp-england.toml" in line for line in window.load_errors)
+        assert window.selected_pack() is None or window.selected_pack().id != "rcrp-england"
+    finally:
+        if opener is not None and opener.store is not None:
+            opener.store.close()
+        lock.release()

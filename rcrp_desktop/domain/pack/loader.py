@@ -12,9 +12,9 @@ from typing import Any
 
 from rcrp_desktop.domain.errors import PackError
 from rcrp_desktop.domain.pack import graph, pack_safety
-from rcrp_desktop.domain.pack.merge import display_name, read_toml, resolve
+from rcrp_desktop.domain.pack.merge import RawPack, display_name, read_toml, resolve
 from rcrp_desktop.domain.pack.pack_meta import check_phases, referral_test
-from rcrp_desktop.domain.pack.protocol import Node, Outcome, Pack, Question
+from rcrp_desktop.domain.pack.protocol import Node, Outcome, Pack, Question, Section
 from rcrp_desktop.domain.pack.schema import (
     JURISDICTIONS,
     PACK_ID_PATTERN,
@@ -42,8 +42,13 @@ def is_archived(path: Path) -> bool:
     return ARCHIVE_FOLDER in path.parts[:-1]
 
 
-def build(path: Path) -> tuple[Pack | None, list[Problem]]:
-    """Load and check one pack file; the pack is None when any problem was found."""
+def build(path: Path, *, checked: bool = True) -> tuple[Pack | None, list[Problem]]:
+    """Load and check one pack file; the pack is None when any problem was found.
+
+    `checked=False` reads the pack (its keys, nodes and references) without the rules over
+    its whole graph (cycles, dead ends, conditions, safety, the danger screen...): only for a
+    pack shown before it is checked, never one a call is taken on.
+    """
     raw = resolve(path)
     problems = list(raw.problems)
     if not raw.pack and problems:  # unreadable: anything more would only be noise
@@ -80,26 +85,50 @@ def build(path: Path) -> tuple[Pack | None, list[Problem]]:
             del nodes[node_id]
     _check_nodes(nodes, sections, raw.partners, report)
     graph.check_references(nodes, report)
+    if checked:
+        _check_routes(path, nodes, start, meta, problems + found, report)
+    problems += found
+    if problems:
+        return None, sorted(set(problems), key=problems.index)
+    return _pack(path, meta, raw, sections, nodes, report), []
+
+
+def _check_routes(
+    path: Path,
+    nodes: dict[str, graph.GraphNode],
+    start: str,
+    meta: Mapping[str, Any],
+    so_far: list[Problem],
+    report: graph.Report,
+) -> None:
+    """The rules over a pack's whole graph: every route ends, safely, danger first."""
     for cycle in graph.find_cycles(nodes, start):
         report(cycle[0], "cycle: " + " -> ".join(cycle))
-    flagged = {p.node for p in problems + found}  # a node's own fault explains the rest
+    flagged = {p.node for p in so_far}  # a node's own fault explains the rest
     for node_id in graph.dead_ends(nodes, nodes):
         if node_id not in flagged:
             report(node_id, "dead end: no route from here reaches an outcome")
     graph.check_conditions(nodes, report)
     graph.check_safety(nodes, report)
     graph.check_every_path(nodes, start, meta.get("every_path", []), report)
-    archived = is_archived(path)
-    if not archived:  # rules learnt after the archived versions were issued
+    if not is_archived(path):  # rules learnt after the archived versions were issued
         pack_safety.check_danger_screen(nodes, start, meta.get("danger_screen", []), report)
         pack_safety.check_urgent_route(nodes, meta.get("urgent_route", ""), report)
         pack_safety.check_outcome_texts(nodes, report)
         pack_safety.check_dead_routes(nodes, start, report)
     referral_test(meta.get("referral"), nodes, report)
     check_phases(meta.get("phases"), nodes, report)
-    problems += found
-    if problems:
-        return None, sorted(set(problems), key=problems.index)
+
+
+def _pack(
+    path: Path,
+    meta: Mapping[str, Any],
+    raw: RawPack,
+    sections: tuple[Section, ...],
+    nodes: dict[str, graph.GraphNode],
+    report: graph.Report,
+) -> Pack:
+    """The Pack made of a file's checked tables."""
     real = {k: v for k, v in nodes.items() if not isinstance(v, graph.Opaque)}
     pack = Pack(
         id=meta["id"],
@@ -108,7 +137,7 @@ def build(path: Path) -> tuple[Pack | None, list[Problem]]:
         jurisdiction=meta["jurisdiction"],
         effective=meta["effective"],
         review_by=meta["review_by"],
-        start=start,
+        start=meta["start"],
         urgent_instruction=meta["urgent_instruction"],
         rcrp_adopted=meta.get("rcrp_adopted", True),
         notice=meta.get("notice", ""),
@@ -129,10 +158,10 @@ def build(path: Path) -> tuple[Pack | None, list[Problem]]:
         wording_remain=meta.get("wording_remain", ""),
         danger_screen=tuple(meta.get("danger_screen", [])),
         urgent_route=meta.get("urgent_route", ""),
-        archived=archived,
+        archived=is_archived(path),
     )
     reach = graph.reach_all(real)
-    return dataclasses.replace(pack, content_hash=content_hash(pack), reach=reach), []
+    return dataclasses.replace(pack, content_hash=content_hash(pack), reach=reach)
 
 
 def _check_meta(
@@ -244,13 +273,15 @@ def pack_files(paths: Iterable[Path], *, archived: bool = True) -> list[Path]:
     return files
 
 
-def check_paths(paths: Iterable[Path]) -> tuple[list[Pack], list[Problem]]:
-    """Lint every pack file under `paths`; the packs that loaded and every problem."""
+def check_paths(paths: Iterable[Path], *, checked: bool = True) -> tuple[list[Pack], list[Problem]]:
+    """Lint every pack file under `paths`; the packs that loaded and every problem.
+
+    `checked=False`: read only, as `build` says (a pack shown before it is checked)."""
     packs: list[Pack] = []
     problems: list[Problem] = []
     for file in pack_files(paths):
         try:
-            pack, found = build(file)
+            pack, found = build(file, checked=checked)
         except Exception as error:
             logger.exception("internal error while checking %s", file)
             pack, found = (
