@@ -9,13 +9,13 @@ by side means anything, FLOOR.md):
   of the main window's first paint (the child prints `time.time()` then). Ours runs `app.run`'s
   own steps: `make_application`, the data folder's lock, `app.show_window` (the default pack
   read, the saved handler read, `MainWindow` shown), `app.exec()`. Every pack is checked after
-  the paint, before the records open: that is in the time to the records open. The window takes keys from its first
-  paint; the records open on the next turn of the event loop (a key pressed meanwhile waits in
-  the queue), and the time to that is reported too (the database made by a warm-up start, so
-  each timed start opens an existing one, as at the start of a shift). Floor: FLOOR.md's bare
-  window, `import PySide6.QtWidgets`, `QApplication`, `QMainWindow().show()`. R rounds, taking
-  turns at going first; target: median within 2x of the floor's. Also reported: the same start
-  with `rcrp_desktop.cli` imported first, as the installed command.
+  the paint, before the records open: that is in the time to the records open. The window takes
+  keys from its first paint; the records open on the next turn of the event loop (a key pressed
+  meanwhile waits in the queue), and the time to that is reported too (the database made by a
+  warm-up start, so each timed start opens an existing one, as at the start of a shift). Floor:
+  FLOOR.md's bare window, `import PySide6.QtWidgets`, `QApplication`, `QMainWindow().show()`. R
+  rounds, taking turns at going first; target: median within 2x of the floor's. Also reported:
+  the same start with `rcrp_desktop.cli` imported first, as the installed command.
 - answer to next question shown: a `MainWindow` on a store in a temporary data folder walks the
   welfare script C times (21 answers a call in the 2.0.0 pack: 20 show a next question, the
   last shows the recommendation and is reported apart). Timed from the Enter key press on the
