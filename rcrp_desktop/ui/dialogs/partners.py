@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
+    QFrame,
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
@@ -20,6 +21,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
+    QScrollArea,
     QTableWidgetItem,
     QVBoxLayout,
     QWidget,
@@ -90,8 +92,21 @@ class PartnerDirectoryDialog(QDialog):
         layout = QVBoxLayout(self)
         edited = f", edited {directory.edited}" if directory.edited else ""
         layout.addWidget(QLabel(f"<b>{directory.title}</b> (version {directory.version}{edited})"))
-        layout.addWidget(self._phase_box())
-        layout.addWidget(self._partner_box())
+        # The phases and the partners scroll, the buttons stay: on a 768-high desk the whole
+        # editor is taller than the screen.
+        content = QWidget()
+        inner = QVBoxLayout(content)
+        inner.setContentsMargins(0, 0, 0, 0)
+        inner.addWidget(self._phase_box())
+        inner.addWidget(self._partner_box())
+        scroll = QScrollArea()
+        scroll.setObjectName("directoryScroll")
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroll.setWidget(content)
+        scroll.setMinimumWidth(content.minimumSizeHint().width())
+        layout.addWidget(scroll, 1)
         self.problems = named(QLabel(wordWrap=True), "directoryProblems")
         self.problems.setAccessibleName("Problems")
         self.problems.hide()
@@ -114,6 +129,14 @@ class PartnerDirectoryDialog(QDialog):
         QShortcut(QKeySequence.StandardKey.Save, self, self.on_save)
         self._fill_table()
         self.table.setFocus()
+        # Never past the screen (a 1366x768 desk): the partner table gives up height first.
+        available = self.screen().availableGeometry().size()
+        self.setMaximumSize(available)
+        wanted = content.sizeHint() + (self.sizeHint() - scroll.sizeHint())
+        self.resize(
+            min(max(wanted.width(), 960), available.width()),  # room for the phases' notes
+            min(wanted.height(), available.height()),
+        )
 
     @classmethod
     def edit(
@@ -159,6 +182,7 @@ class PartnerDirectoryDialog(QDialog):
         box = QGroupBox("Partners")
         self.table = row_table("partnerTable", COLUMNS, "Partners")  # Tab: to the form below
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.table.setMinimumHeight(150)  # a few partners in view; the page scrolls for more
         self.table.currentCellChanged.connect(self._on_row_changed)
         QShortcut(
             QKeySequence.StandardKey.Delete,
