@@ -133,7 +133,7 @@ def test_scoring_a_run_as_json_with_its_debrief(
     # The overdose ticked sends police with the ambulance, but life and harm stay "no".
     assert result["band"] == "low"
     assert result["timed"] is False
-    assert result["outcome_given"].startswith("POLICE_DEPLOY_WITH_PARTNER")
+    assert result["outcome_given"] == "Police deploy with a partner, Ambulance service"
     assert [(d["node"], d["critical"]) for d in result["divergences"]] == [
         ("thr_life", True),
         ("thr_harm", True),

@@ -124,7 +124,7 @@ CASES = {
             )
         ],
         "out_crisis_team",
-        "is not reached by the model run (it reaches POLICE_DEPLOY_WITH_PARTNER",
+        "is not reached by the model run (it reaches Police deploy with a partner",
     ),
     "outcome_node_code_mismatch": (
         [('code = "POLICE_DEPLOY_WITH_PARTNER"', 'code = "ADVICE_AND_CLOSE"')],

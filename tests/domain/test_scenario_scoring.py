@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from rcrp_desktop.domain.call.rationale_rule import substantive
+from rcrp_desktop.domain.outcomes import MEANINGS, OutcomeCode
 from rcrp_desktop.domain.training.findings import Check, Finding
 from rcrp_desktop.domain.training.scenario import Run, RunStep, Scenario
 from rcrp_desktop.domain.training.scenario_run import ScenarioError, load_run, parse_run
@@ -127,8 +128,11 @@ def test_the_wrong_outcome_with_every_critical_answer_right_is_low(
     assert band is Band.LOW
     [outcome] = divergences
     assert outcome.check is Check.OUTCOME
-    assert "ADVICE_AND_CLOSE" in outcome.given
-    assert "decided against the recommended PARTNER_LEAD_NO_POLICE" in outcome.given
+    # Outcomes in words, as the debrief shows them: titles, never codes.
+    assert MEANINGS[OutcomeCode.ADVICE_AND_CLOSE].title in outcome.given
+    recommended = MEANINGS[OutcomeCode.PARTNER_LEAD_NO_POLICE].title
+    assert f"decided against the recommended {recommended}" in outcome.given
+    assert "ADVICE_AND_CLOSE" not in outcome.given and "_" not in outcome.given
 
 
 def test_missing_the_overdose_is_non_compliant(overdose: Scenario) -> None:
@@ -140,7 +144,7 @@ def test_missing_the_overdose_is_non_compliant(overdose: Scenario) -> None:
     band, divergences = score(overdose, steps)
     assert band is Band.NON_COMPLIANT
     by_node = {d.node: d for d in divergences}
-    assert by_node["out_police_ambulance"].given.startswith("PARTNER_LEAD_NO_POLICE")
+    assert by_node["out_police_ambulance"].given.startswith("Partner leads")
     assert by_node["thr_life"].expected == "Yes or Not known"
     assert by_node["thr_life"].given == "No"
     assert by_node["rf_checklist"].given == "None known"
@@ -200,7 +204,8 @@ def test_a_late_urgent_decision_is_minor_and_a_very_late_one_critical(
     band, divergences = score(overdose, steps)
     late = next(d for d in divergences if d.check is Check.URGENT_TIME)
     assert not late.critical
-    assert late.given == "1 min 50 s (at 'danger_medical')"
+    assert late.given == f"1 min 50 s (at {overdose.pack.quoted('danger_medical')})"
+    assert "danger_medical" not in late.given and "physical-health emergency" in late.given
     response = next(d for d in divergences if d.check is Check.RESPONSE)
     assert response.node == "tablets" and not response.critical
     assert len(divergences) == 2
@@ -211,7 +216,7 @@ def test_a_late_urgent_decision_is_minor_and_a_very_late_one_critical(
     band, divergences = score(overdose, steps)
     very_late = next(d for d in divergences if d.check is Check.URGENT_TIME)
     assert very_late.critical
-    assert very_late.given == "4 min 10 s (at 'danger_medical')"
+    assert very_late.given == f"4 min 10 s (at {overdose.pack.quoted('danger_medical')})"
     assert [d.check for d in divergences if d.critical] == [Check.URGENT_TIME]
     assert band is Band.PARTIAL
 
@@ -291,7 +296,7 @@ def test_an_example_script_can_be_scored_as_a_run(overdose: Scenario) -> None:
     result = score_run(overdose, run)
     assert not result.timed
     assert result.band is Band.LOW
-    assert result.outcome_given.startswith("POLICE_DEPLOY_WITH_PARTNER")
+    assert result.outcome_given == "Police deploy with a partner, Ambulance service"
     assert [(d.node, d.given, d.critical) for d in result.divergences] == [
         ("thr_life", "No", True),
         ("thr_harm", "No", True),

@@ -337,7 +337,7 @@ def test_the_trainer_view_lists_runs_by_trainee_opens_a_debrief_and_exports_csv(
     assert [row[0] for row in shown] == ["PC 4521 Sam Example"] * 2 + ["PC 7002 Ash Sample"]
     assert [row[3] for row in shown] == ["high compliance", "partial", "high compliance"]
     assert all(row[4].endswith(" s") for row in shown), "time to the urgent decision"
-    assert shown[0][5] == "✓ POLICE_DEPLOY_WITH_PARTNER"
+    assert shown[0][5] == "✓ Police deploy with a partner, Ambulance service"
 
     view.trainee.setFocus()
     qtbot.keyClick(view.trainee, Qt.Key.Key_End)  # the last trainee

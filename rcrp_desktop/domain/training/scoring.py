@@ -138,8 +138,9 @@ def band_for(findings: list[Finding]) -> Band:
 
 
 def describe_outcome(code: str, partner_name: str = "") -> str:
+    """An outcome in words: its title (never its code), and the partner if there is one."""
     meaning = next((m for c, m in MEANINGS.items() if c.value == code), None)
-    text = f"{code} ({meaning.title})" if meaning else code
+    text = meaning.title if meaning else code
     return f"{text}, {partner_name}" if partner_name else text
 
 
@@ -155,7 +156,8 @@ def _outcome(scenario: Scenario, last: Moment) -> Finding:
     partner = pack.partner_name(want.partner) if want.partner else ""
     given = describe_outcome(code.value, advice.partner_name) if code else "no outcome reached"
     if decision and not decision.accepted:
-        given += f" (decided against the recommended {advice.code})"
+        recommended = describe_outcome(advice.code.value) if advice.code else "outcome"
+        given += f" (decided against the recommended {recommended})"
     return Finding(
         Check.OUTCOME,
         want.node,

@@ -79,7 +79,7 @@ def urgent_time(scenario: Scenario, moments: list[Moment]) -> tuple[Finding, flo
     urgent = None
     if start is not None:
         urgent = next((m for m in moments[start.index :] if m.advice.urgent), None)
-    label = "Time to the urgent decision" + (f" (from inject '{inject.id}')" if inject else "")
+    label = "Time to the urgent decision" + (f" (from \u201c{inject.text}\u201d)" if inject else "")
     wanted = f"within {duration(limits.urgent_within)}"
     learning = URGENT_LEARNING
     if urgent is None:
@@ -87,7 +87,8 @@ def urgent_time(scenario: Scenario, moments: list[Moment]) -> tuple[Finding, flo
     delay = max(0.0, (urgent.at or 0.0) - start_at)
     met = delay <= limits.urgent_within
     critical = delay > limits.urgent_within * VERY_LATE_FACTOR
-    given = duration(delay) + (f" (at '{urgent.step.node}')" if urgent.step else "")
+    at = f" (at {scenario.pack.quoted(urgent.step.node)})" if urgent.step else ""
+    given = duration(delay) + at
     return Finding(Check.URGENT_TIME, "", label, wanted, given, met, critical, learning), delay
 
 

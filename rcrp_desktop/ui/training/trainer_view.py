@@ -51,10 +51,8 @@ def cells(row: RunRow) -> tuple[str, ...]:
     urgent = duration(row.urgent_seconds) if row.urgent_seconds is not None else "not timed"
     outcome = ""
     if row.band:
-        given, expected = (
-            text.split(" ", 1)[0] for text in (row.outcome_given, row.outcome_expected)
-        )
-        met = row.outcome_given == row.outcome_expected
+        given, expected = row.outcome_given, row.outcome_expected  # in words, with the partner
+        met = given == expected
         outcome = f"✓ {given}" if met else f"✗ {given or 'none'} (expected {expected})"
     return (
         row.trainee,
