@@ -41,7 +41,7 @@ from rcrp_desktop.storage.training_runs import (
     score_record,
     time_passed,
 )
-from rcrp_desktop.times import parse_utc
+from rcrp_desktop.times import parse_utc, shown_minute
 
 WIDTH, HEIGHT = A4
 MARGIN = 18 * mm
@@ -322,4 +322,4 @@ def _when(utc: str) -> datetime:
 
 
 def _local(when: datetime) -> str:
-    return when.astimezone().strftime("%d/%m/%Y %H:%M")
+    return shown_minute(when)

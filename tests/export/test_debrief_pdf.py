@@ -181,7 +181,7 @@ def test_debriefs_drawn_to_look_at(training: Store, shipped: dict[str, Scenario]
         for old in PICTURES.glob(f"{name}*"):
             old.unlink()
         debrief: Debrief = debrief_of(training, record, shipped.values())
-        pdf = save_debrief(replace(debrief, generated="01/06/2026 10:00"), PICTURES / f"{name}.pdf")
+        pdf = save_debrief(replace(debrief, generated="2026-06-01 10:00"), PICTURES / f"{name}.pdf")
         subprocess.run(
             ["pdftoppm", "-r", "70", "-png", str(pdf), str(PICTURES / name)],
             check=True,

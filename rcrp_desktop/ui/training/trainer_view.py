@@ -28,7 +28,7 @@ from rcrp_desktop.domain.training.scenario import Scenario
 from rcrp_desktop.export.debrief_pdf import duration
 from rcrp_desktop.export.errors import ExportError
 from rcrp_desktop.export.files import write_atomically
-from rcrp_desktop.times import parse_utc
+from rcrp_desktop.times import parse_utc, shown_minute
 from rcrp_desktop.ui.qt_helpers import named, row_table
 from rcrp_desktop.ui.tasks import run_task
 
@@ -57,7 +57,7 @@ def cells(row: RunRow) -> tuple[str, ...]:
     return (
         row.trainee,
         row.title or row.scenario,
-        started.strftime("%d/%m/%Y %H:%M"),
+        shown_minute(started),
         row.band or f"not scored: {row.note}",
         urgent,
         outcome,

@@ -47,14 +47,15 @@ class OptionalDateEdit(QDateEdit):
     """A date that may be left as "Any date" (shown while the date is at its minimum).
 
     Up or Down from "Any date" starts at today, and typing a date replaces it; Delete goes back
-    to "Any date". Tab leaves the field; Left, Right or "/" move between day, month and year.
+    to "Any date". Tab leaves the field; Left, Right or "-" move between year, month and day. Written
+    year first, as every date the app shows (times.SHOWN_MINUTE).
     """
 
     ANY = QDate(2000, 1, 1)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setDisplayFormat("dd/MM/yyyy")
+        self.setDisplayFormat("yyyy-MM-dd")
         self.setMinimumDate(self.ANY)
         self.setSpecialValueText("Any date")
         self.setDate(self.ANY)
@@ -86,15 +87,15 @@ class OptionalDateEdit(QDateEdit):
             self.setDate(self.ANY)
             return
         if self.date() == self.ANY and event.text().isdigit():
-            # Typing over "Any date": start from today with the day selected, so the digits
-            # typed replace it (and "/" moves on to the month, then the year).
+            # Typing over "Any date": start from today with the year selected, so the digits
+            # typed replace it (and "-" moves on to the month, then the day).
             self.setDate(QDate.currentDate())
-            self.setSelectedSection(QDateEdit.Section.DaySection)
+            self.setSelectedSection(QDateEdit.Section.YearSection)
         super().keyPressEvent(event)
 
     def focusNextPrevChild(self, next: bool) -> bool:
         # Tab leaves the field, as in every other control of the row, instead of walking
-        # day, month and year (three stops even on "Any date"). Left, Right and "/" do that.
+        # year, month and day (three stops even on "Any date"). Left, Right and "-" do that.
         return QWidget.focusNextPrevChild(self, next)
 
 
