@@ -47,8 +47,8 @@ class OptionalDateEdit(QDateEdit):
     """A date that may be left as "Any date" (shown while the date is at its minimum).
 
     Up or Down from "Any date" starts at today, and typing a date replaces it; Delete goes back
-    to "Any date". Tab leaves the field; Left, Right or "-" move between year, month and day. Written
-    year first, as every date the app shows (times.SHOWN_MINUTE).
+    to "Any date". Tab leaves the field; Left, Right or "-" move between year, month and day.
+    Written year first, as every date the app shows (times.SHOWN_MINUTE).
     """
 
     ANY = QDate(2000, 1, 1)
