@@ -42,6 +42,9 @@ def test_the_panes_keep_their_widths_and_every_answer_is_shown_whole(
         assert question is not None and question.id == step.node
         QApplication.processEvents()
         widths.add(tuple(window.call_page.sizes()))
+        scroll = window.call_page.question_scroll.verticalScrollBar()
+        assert scroll.value() == 0, "each question is shown from its text"
+        scroll.setValue(scroll.maximum())  # as if the handler had scrolled down to Next
         for answer, button in zip(question.answers, view.buttons, strict=True):
             assert shown_whole(button), (question.id, answer.value, button.text())
             assert label_of(button) == answer.label

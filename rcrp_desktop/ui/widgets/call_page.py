@@ -52,8 +52,19 @@ class CallPage(QSplitter):
         result_scroll.setWidgetResizable(True)
         result_scroll.setFrameShape(QFrame.Shape.NoFrame)
         result_scroll.setWidget(result_page)
+        # The question scrolls too: a long one (six answers, two lines each) under the training
+        # and notice banners needs more than a 768-high desk has, and must not push the window
+        # past the screen. The scroll area also keeps a question's change of height from
+        # laying out the whole window again.
+        question_scroll = self.question_scroll = QScrollArea()
+        question_scroll.setObjectName("questionScroll")
+        question_scroll.setWidgetResizable(True)
+        question_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        question_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        question_scroll.setWidget(self.question_view)
+        question_scroll.setMinimumWidth(self.question_view.minimumWidth())
         self.call_stack = QStackedWidget()
-        self.call_stack.addWidget(self.question_view)
+        self.call_stack.addWidget(question_scroll)
         self.call_stack.addWidget(result_scroll)
         self.addWidget(self.progress)
         self.addWidget(self.call_stack)
@@ -91,5 +102,6 @@ class CallPage(QSplitter):
             session.state.answers.get(question.id),
             can_go_back=session.view_index > 0,
         )
+        self.question_scroll.verticalScrollBar().setValue(0)  # each question from its text
         self.guidance.show_question(question)
         self.call_stack.setCurrentIndex(QUESTION)
