@@ -1,7 +1,11 @@
-"""The look: the base stylesheet in resources/stylesheets, a theme laid over it, and the
-window shown within the screen it opens on."""
+"""The look: the base stylesheet in resources/stylesheets, a theme laid over it (its
+stylesheet and the palette of what Qt draws itself), and the window shown within the screen it
+opens on."""
+
+import json
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QApplication, QWidget
 
 from rcrp_desktop import paths
@@ -21,14 +25,39 @@ def stylesheet(theme: str = "light") -> str:
     return "\n".join(part.read_text(encoding="utf-8") for part in parts if part.exists())
 
 
+def palette(app: QApplication, theme: str) -> QPalette:
+    """The style's own palette with the theme's colours (resources/themes/THEME.palette.json)
+    over it. A palette, not a `QWidget { background; color }` rule: such a rule sends every
+    widget's painting through the stylesheet's slow path, and leaves what Qt draws itself (an
+    answer's indicator) in the light theme's colours on a dark ground."""
+    colours = app.style().standardPalette()
+    file = paths.resources_dir() / "themes" / f"{theme}.palette.json"
+    if file.exists():
+        data = json.loads(file.read_text(encoding="utf-8"))
+        for group_name, group in (
+            ("active", (QPalette.ColorGroup.Active, QPalette.ColorGroup.Inactive)),
+            ("disabled", (QPalette.ColorGroup.Disabled,)),
+        ):
+            for role, colour in data.get(group_name, {}).items():
+                for which in group:
+                    colours.setColor(which, QPalette.ColorRole[role], QColor(colour))
+        for role, colour in data.get("active", {}).items():  # disabled: what it does not set
+            if role not in data.get("disabled", {}):
+                colours.setColor(
+                    QPalette.ColorGroup.Disabled, QPalette.ColorRole[role], QColor(colour)
+                )
+    return colours
+
+
 def apply_theme(theme: str = "light") -> None:
-    """The body font and the stylesheet of `theme`, for the whole application."""
+    """The body font, the palette and the stylesheet of `theme`, for the whole application."""
     app = QApplication.instance()
     if isinstance(app, QApplication):
         font = app.font()
         if font.pointSize() != BODY_POINT_SIZE:
             font.setPointSize(BODY_POINT_SIZE)
             app.setFont(font)
+        app.setPalette(palette(app, theme))
         app.setStyleSheet(stylesheet(theme))
 
 

@@ -78,9 +78,10 @@ def no_unexpected_dialogs(monkeypatch: pytest.MonkeyPatch) -> None:
 @pytest.fixture(autouse=True)
 def plain_look_after(qapp: QApplication) -> Iterator[None]:
     """A test that puts on the app's look (`apply_theme`) leaves the next one the plain one."""
-    font, sheet = qapp.font(), qapp.styleSheet()
+    font, sheet, colours = qapp.font(), qapp.styleSheet(), qapp.palette()
     yield
     qapp.setStyleSheet(sheet)
+    qapp.setPalette(colours)
     qapp.setFont(font)
 
 

@@ -1,6 +1,7 @@
 """Every text colour the stylesheets set meets WCAG AA (4.5:1) against its background: the
 rule's own background where it sets one, else the theme's surface."""
 
+import json
 import re
 from pathlib import Path
 
@@ -60,3 +61,31 @@ def test_every_text_colour_reads_at_4_5_to_1(sheet: Path, surfaces: tuple[str, .
 
 def test_the_check_can_fail() -> None:
     assert contrast("#777777", "#efefef") < 4.5 < contrast("#44546a", "#efefef")
+
+
+# Text roles on the grounds they are drawn on, in the dimmed theme's palette.
+PALETTE_PAIRS = (
+    ("WindowText", "Window"),
+    ("Text", "Base"),
+    ("PlaceholderText", "Base"),
+    ("ButtonText", "Button"),
+    ("HighlightedText", "Highlight"),
+    ("ToolTipText", "ToolTipBase"),
+    ("Link", "Window"),
+)
+
+
+def test_the_dimmed_palette_reads_at_4_5_to_1() -> None:
+    data = json.loads((paths.resources_dir() / "themes" / "dim.palette.json").read_text())
+    active = data["active"]
+    poor = [
+        f"{text} on {ground}: {contrast(active[text], active[ground]):.2f}:1"
+        for text, ground in PALETTE_PAIRS
+        if contrast(active[text], active[ground]) < 4.5
+    ]
+    poor += [
+        f"disabled {text}: {contrast(colour, active['Window']):.2f}:1"
+        for text, colour in data["disabled"].items()
+        if contrast(colour, active["Window"]) < 4.5
+    ]
+    assert poor == []

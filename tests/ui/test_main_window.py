@@ -5,6 +5,7 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
@@ -329,7 +330,7 @@ def test_the_dimmed_theme_is_a_key_away_and_kept_for_next_time(
     from rcrp_desktop.calls.desk import load_theme
 
     window.data_dir = data_dir
-    before = qapp.styleSheet()
+    window_colour = QPalette.ColorRole.Window
     try:
         press(
             qtbot,
@@ -337,7 +338,8 @@ def test_the_dimmed_theme_is_a_key_away_and_kept_for_next_time(
             Qt.Key.Key_V,
             Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier,
         )
-        assert window.theme == "dim" and "#1e1f22" in qapp.styleSheet()
+        assert window.theme == "dim" and "#23415f" in qapp.styleSheet()
+        assert qapp.palette().color(window_colour).name() == "#1e1f22"  # Qt's own parts too
         assert load_theme(data_dir) == "dim"
         press(
             qtbot,
@@ -345,7 +347,8 @@ def test_the_dimmed_theme_is_a_key_away_and_kept_for_next_time(
             Qt.Key.Key_V,
             Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier,
         )
-        assert window.theme == "light" and "#1e1f22" not in qapp.styleSheet()
+        assert window.theme == "light" and "#23415f" not in qapp.styleSheet()
+        assert qapp.palette().color(window_colour).name() != "#1e1f22"
         assert load_theme(data_dir) == "light"
     finally:
-        qapp.setStyleSheet(before)
+        pass  # the look is put back by the plain_look_after fixture

@@ -86,7 +86,17 @@ def test_every_screen_of_a_call(
     store.db.execute("PRAGMA query_only = OFF")
     press(qtbot, window, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
     assert not window.not_saved_bar.isVisible()
-    qapp.setStyleSheet("")
+    press(qtbot, window, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    panel = window.records_panel
+    assert panel is not None
+    qtbot.waitUntil(lambda: panel.model.rowCount() > 0)  # this call, found
+    shots.append(snap(window, "09-find"))
+    press(qtbot, window, Qt.Key.Key_Escape)
+    from rcrp_desktop.ui.shortcuts import ShortcutsDialog
+
+    shortcuts = ShortcutsDialog(window)
+    qtbot.add_widget(shortcuts)
+    shots.append(snap(shortcuts, "10-f1-shortcuts"))
     assert all(path.stat().st_size > 10_000 for path in shots)
     for path in shots:
         print(path)

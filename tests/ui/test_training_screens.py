@@ -15,7 +15,7 @@ from rcrp_desktop.ui.theme import apply_theme
 from rcrp_desktop.ui.training.start_dialog import ScenarioDialog
 from tests.ui.conftest import WindowFactory
 from tests.ui.test_main_window import answer_by_keyboard, press
-from tests.ui.test_screenshots import snap
+from tests.ui.test_screenshots import PREFIX, snap
 from tests.ui.test_training import (
     CTRL,
     SHIFT,
@@ -30,7 +30,11 @@ from tests.ui.test_training import (
 __all__ = ["scenarios", "training_store"]  # fixtures, used by name
 
 
+@pytest.mark.parametrize("theme", ["light", "dim"])
+@pytest.mark.parametrize("size", [(1366, 768), (1920, 1080)], ids=["1366x768", "1920x1080"])
 def test_every_training_screen(
+    theme: str,
+    size: tuple[int, int],
     qtbot: QtBot,
     make_window: WindowFactory,
     training_store: Store,
@@ -39,7 +43,8 @@ def test_every_training_screen(
 ) -> None:
     qapp = QApplication.instance()
     assert isinstance(qapp, QApplication)
-    apply_theme()
+    apply_theme(theme)
+    PREFIX[0] = f"{theme}-{size[0]}x{size[1]}-"
     work(training_store, scenarios["late-overdose-disclosure"], "PC 7002 Ash Sample")
     work(
         training_store,
@@ -48,7 +53,7 @@ def test_every_training_screen(
         wrong={"thr_life": "no"},
     )
     window = make_window(training_store)
-    window.resize(1366, 800)
+    window.resize(*size)
     shots = [snap(window, "training-01-start-watermark")]
 
     picker = ScenarioDialog(window, list(scenarios.values()))
