@@ -42,6 +42,15 @@ def add_commands(commands: "argparse._SubParsersAction[argparse.ArgumentParser]"
     listing.add_argument("--open", action="store_true", help="unfinished calls only")
     listing.add_argument("--json", action="store_true")
     listing.set_defaults(handler=list_command)
+    restore = commands.add_parser(
+        "restore",
+        help="put a backup in place of a damaged database (the damaged files are kept)",
+        description="Check the backup (it must verify), move the database and any "
+        "write-ahead log beside it aside as NAME.damaged-TIME (never deleted), copy the "
+        "backup in its place and check it. The app must not be running.",
+    )
+    restore.add_argument("backup", type=Path, help="a file made by `rcrp-desktop backup`")
+    restore.set_defaults(handler=restore_command)
     show = commands.add_parser("show", help="one record with its full event history")
     show.add_argument("record", type=int)
     show.add_argument("--json", action="store_true")
@@ -141,6 +150,18 @@ def backup_command(args: argparse.Namespace, data_dir: Path) -> int:
         print(f"FAILED: the backup at {args.destination} does not verify: {faults[0]}")
         return PROBLEMS
     print(f"ok: backup written to {args.destination} and verified")
+    return 0
+
+
+def restore_command(args: argparse.Namespace, data_dir: Path) -> int:
+    from rcrp_desktop.storage.restore import restore
+
+    mode = mode_of(args)
+    with InstanceLock(data_dir):
+        done = restore(args.backup, database_path(data_dir, mode), mode)
+    for kept in done.set_aside:
+        print(f"set aside (kept): {kept}")
+    print(f"ok: {done.database} restored from {args.backup}: {done.records} record(s), verified")
     return 0
 
 

@@ -2,22 +2,17 @@
 
 import os
 import sqlite3
+import stat
 import sys
 from pathlib import Path
 from urllib.parse import quote
 
 from sqlite_utils import Database
 
-from rcrp_desktop.storage.errors import (
-    CorruptDatabaseError,
-    NewerSchemaError,
-    StorageError,
-    classify,
-    corrupt_message,
-)
+from rcrp_desktop.storage.before_open import check_file, check_wal, check_writable, side_file
+from rcrp_desktop.storage.errors import NewerSchemaError, StorageError, classify
 from rcrp_desktop.storage.migrations import SCHEMA_VERSION, migrations
 
-SQLITE_HEADER = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 2000
 
 
@@ -31,19 +26,21 @@ def open_database(
     """The database at `path`, migrated, in WAL mode with synchronous=FULL and foreign keys.
 
     A missing file is created (owner-only) when `create` is set; an existing file that is not
-    a SQLite database is refused and left exactly as it is.
+    a SQLite database, is empty, or has someone else's write-ahead log beside it is refused
+    and left exactly as it is (before_open.py). `readonly` writes nothing, not even on media
+    that cannot be written (a backup on a read-only disc is opened as it is, immutable).
     """
-    if path.exists():
-        _check_header(path)
+    if path.exists() or path.is_symlink():
+        check_file(path)
+        if not readonly:
+            check_writable(path)
+            check_wal(path)
     elif create and not readonly:
         _create_private_file(path)
     else:
         raise StorageError(f"There is no record database at {path}.")
-    mode = "ro" if readonly else "rw"
     try:
-        conn = sqlite3.connect(
-            f"file:{quote(str(path))}?mode={mode}", uri=True, timeout=busy_timeout_ms / 1000
-        )
+        conn = sqlite3.connect(_uri(path, readonly), uri=True, timeout=busy_timeout_ms / 1000)
         # No plugin scan: the app uses no sqlite-utils plugins, and scanning slowed every start.
         db = Database(conn, execute_plugins=False)
         _configure(db, readonly=readonly, busy_timeout_ms=busy_timeout_ms)
@@ -59,16 +56,15 @@ def open_database(
     return db
 
 
-def _check_header(path: Path) -> None:
-    try:
-        with path.open("rb") as handle:
-            header = handle.read(len(SQLITE_HEADER))
-    except OSError as error:
-        raise StorageError(
-            f"The record database {path} cannot be read: {error.strerror or error}"
-        ) from error
-    if header and header != SQLITE_HEADER:
-        raise CorruptDatabaseError(corrupt_message(path, "not a SQLite database"))
+def _uri(path: Path, readonly: bool) -> str:
+    """Read-write; or read-only, and immutable where nothing beside the file can be written
+    (read-only media: SQLite would otherwise need a `-shm` file and refuse to open)."""
+    if not readonly:
+        return f"file:{quote(str(path))}?mode=rw"
+    wal = side_file(path, "wal")
+    has_log = wal.exists() and wal.stat().st_size > 0
+    immutable = not has_log and not os.access(path.parent, os.W_OK)
+    return f"file:{quote(str(path))}?mode=ro" + ("&immutable=1" if immutable else "")
 
 
 def _create_private_file(path: Path) -> None:
@@ -109,9 +105,12 @@ def _check_version(db: Database, path: Path) -> int:
 
 
 def make_owner_only(path: Path) -> None:
-    """Tighten permissions on the database and its WAL files (POSIX only)."""
+    """Take away group and other access from the database and its WAL files (POSIX only);
+    never give any (a file made read-only on purpose stays read-only)."""
     if sys.platform == "win32":
         return
-    for candidate in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+    for candidate in (path, side_file(path, "wal"), side_file(path, "shm")):
         if candidate.exists():
-            candidate.chmod(0o600)
+            mode = stat.S_IMODE(candidate.stat().st_mode)
+            if mode & 0o077:
+                candidate.chmod(mode & 0o700)

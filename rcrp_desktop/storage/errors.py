@@ -75,8 +75,9 @@ def classify(error: sqlite3.Error, path: object) -> StorageError:
 def corrupt_message(path: object, detail: str) -> str:
     return (
         f"The record database {path} is damaged ({detail}). It has not been changed. "
-        "Restore the latest backup: close the app, copy the backup file over this file, "
-        "then run `rcrp-desktop verify`. Tell your supervisor."
+        "Restore the latest backup: close the app, then run `rcrp-desktop restore BACKUP` "
+        "(it checks the backup and moves the damaged files aside, keeping them). "
+        "Tell your supervisor."
     )
 
 

@@ -1,6 +1,7 @@
 """Records and their append-only, hash-chained events: with search.py, the SQL of the app."""
 
 import json
+import os
 import sqlite3
 import uuid
 from collections.abc import Iterator, Sequence
@@ -308,19 +309,40 @@ class Store(RecordSearch):
             raise classify(error, self.path) from error
 
     def backup(self, destination: Path) -> None:
-        """An online backup (consistent while the app runs); the copy is owner-only."""
-        if destination.exists():
+        """An online backup (consistent while the app runs). The copy is made in a new
+        owner-only file beside the destination and takes its name only once complete and on
+        disk: nobody else can read it while it is written, and a failed backup leaves nothing
+        behind (no empty file to make the next attempt fail)."""
+        if destination.exists() or destination.is_symlink():
             raise StorageError(f"{destination} already exists; choose a new file name.")
+        partial = destination.with_name(f".{destination.name}.partial")
         try:
-            destination.parent.mkdir(parents=True, exist_ok=True)
-            target = sqlite3.connect(destination)
+            destination.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+            partial.unlink(missing_ok=True)  # left by a backup that was killed halfway
+            os.close(os.open(partial, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+            target = sqlite3.connect(partial)
             try:
                 self.db.conn.backup(target)
             finally:
                 target.close()
+            descriptor = os.open(partial, os.O_RDONLY)
+            try:
+                os.fsync(descriptor)
+            finally:
+                os.close(descriptor)
+            os.link(partial, destination)  # never over a file that appeared meanwhile
+        except FileExistsError as error:
+            raise StorageError(f"{destination} already exists; choose a new file name.") from error
         except sqlite3.Error as error:
             raise classify(error, destination) from error
-        make_owner_only(destination)
+        except OSError as error:
+            raise StorageError(
+                f"The backup to {destination} failed: {error.strerror or error}. "
+                "Nothing was left behind; the records are unchanged."
+            ) from error
+        finally:
+            for leftover in (partial, Path(f"{partial}-journal")):
+                leftover.unlink(missing_ok=True)
 
     def _query_one(self, sql: str, args: Sequence[Any]) -> tuple[Any, ...] | None:
         rows = self._query_all(sql, args)
