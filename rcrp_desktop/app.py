@@ -207,6 +207,9 @@ def run(forms_root: Path, pack: str, data_dir: Path, *, training: bool = False) 
         opener = show_window(forms_root, pack, data_dir, training)
         if opener is None:
             return 1
+        if lock.notice:  # the data folder was made private: said once the records are open
+            window, notice = opener.window, lock.notice
+            opener.opened.connect(lambda: window.statusBar().showMessage(notice, 30_000))
         code = app.exec()
         return 1 if opener.failed else code
     finally:

@@ -7,6 +7,7 @@ as it was. Callers turn the OSError into their own message.
 """
 
 import contextlib
+import errno
 import os
 import sys
 import tempfile
@@ -14,7 +15,13 @@ from pathlib import Path
 
 
 def write_atomically(path: Path, data: bytes) -> None:
-    """Replace `path` with `data` in one step; raises OSError with nothing changed."""
+    """Replace `path` with `data` in one step; raises OSError with nothing changed. Only a
+    regular file is ever replaced: a device, a folder, a FIFO or a link in its place is
+    refused (a rename over /dev/null would have replaced the device)."""
+    if path.is_symlink() or (path.exists() and not path.is_file()):
+        raise OSError(
+            errno.EINVAL, "it is not a regular file (a device, folder or link); choose a file name"
+        )
     handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
     try:
         with os.fdopen(handle, "wb") as file:  # mkstemp made it owner-only (0600)

@@ -11,6 +11,7 @@ from typing import Any
 from rcrp_desktop import paths
 from rcrp_desktop.calls.exports import ExportResult, export_handover, export_handover_text
 from rcrp_desktop.calls.recorder import CallRecorder
+from rcrp_desktop.cli.exits import record_id, whole_number
 from rcrp_desktop.domain.call.closure import describe_note, note_from
 from rcrp_desktop.domain.call.script import Script
 from rcrp_desktop.domain.errors import ScriptError
@@ -38,7 +39,7 @@ def add_commands(commands: "argparse._SubParsersAction[argparse.ArgumentParser]"
     backup.add_argument("destination", type=Path)
     backup.set_defaults(handler=backup_command)
     listing = commands.add_parser("list", help="the most recent records")
-    listing.add_argument("--limit", type=int, default=50)
+    listing.add_argument("--limit", type=whole_number(1, 100_000, "--limit"), default=50)
     listing.add_argument("--open", action="store_true", help="unfinished calls only")
     listing.add_argument("--json", action="store_true")
     listing.set_defaults(handler=list_command)
@@ -52,7 +53,7 @@ def add_commands(commands: "argparse._SubParsersAction[argparse.ArgumentParser]"
     restore.add_argument("backup", type=Path, help="a file made by `rcrp-desktop backup`")
     restore.set_defaults(handler=restore_command)
     show = commands.add_parser("show", help="one record with its full event history")
-    show.add_argument("record", type=int)
+    show.add_argument("record", type=record_id)
     show.add_argument("--json", action="store_true")
     show.set_defaults(handler=show_command)
     add_export_command(commands)
@@ -67,7 +68,7 @@ def add_export_command(commands: "argparse._SubParsersAction[argparse.ArgumentPa
         "Recipient types: crisis_team, ambulance, hospital, amhp_adult_social_care, "
         "childrens_services, place_of_safety (resources/handover/recipients.toml).",
     )
-    export.add_argument("record", type=int, help="the record id (see `rcrp-desktop list`)")
+    export.add_argument("record", type=record_id, help="the record id (see `rcrp-desktop list`)")
     export.add_argument("--recipient", required=True, metavar="TYPE", help="recipient type")
     export.add_argument("--out", type=Path, metavar="FILE", help="the file to write")
     export.add_argument("--marking", help="protective marking (default: OFFICIAL-SENSITIVE)")
@@ -105,6 +106,12 @@ def acting_handler(args: argparse.Namespace, data_dir: Path) -> str:
             "(Ctrl+Shift+I), or pass --by 'PC 1234 Name'."
         )
     return handler.stamp()
+
+
+def told(lock: InstanceLock) -> None:
+    """What taking the data folder did to it (made private), said on standard error."""
+    if lock.notice:
+        print(f"rcrp-desktop: {lock.notice}", file=sys.stderr)
 
 
 def mode_of(args: argparse.Namespace) -> Mode:
@@ -157,7 +164,8 @@ def restore_command(args: argparse.Namespace, data_dir: Path) -> int:
     from rcrp_desktop.storage.restore import restore
 
     mode = mode_of(args)
-    with InstanceLock(data_dir):
+    with InstanceLock(data_dir) as lock:
+        told(lock)
         done = restore(args.backup, database_path(data_dir, mode), mode)
     for kept in done.set_aside:
         print(f"set aside (kept): {kept}")
@@ -257,7 +265,8 @@ def export_command(args: argparse.Namespace, data_dir: Path) -> int:
     )
     find_pack = shipped_pack_finder(args.forms or paths.forms_dir())
     try:
-        with InstanceLock(data_dir):
+        with InstanceLock(data_dir) as lock:
+            told(lock)
             store = Store.open(database_path(data_dir, mode), mode, create=False)
             try:
                 if args.text:
@@ -302,7 +311,8 @@ def save_script(
     script: Script, pack: Pack, data_dir: Path, mode: Mode, incident_ref: str, user: str
 ) -> int:
     """Store a scripted call as a record, step by step, each committed; the record id."""
-    with InstanceLock(data_dir):
+    with InstanceLock(data_dir) as lock:
+        told(lock)
         store = Store.open(database_path(data_dir, mode), mode)
         try:
             recorder = CallRecorder.start(store, pack, incident_ref=incident_ref, user=user)

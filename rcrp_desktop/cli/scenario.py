@@ -16,6 +16,7 @@ from dataclasses import asdict
 from pathlib import Path
 
 from rcrp_desktop import paths
+from rcrp_desktop.cli.exits import record_id
 from rcrp_desktop.domain.errors import Error
 from rcrp_desktop.domain.problems import Problem
 from rcrp_desktop.domain.training.scenario import Scenario
@@ -58,7 +59,7 @@ def add_commands(commands: "argparse._SubParsersAction[argparse.ArgumentParser]"
     output.add_argument("--json", action="store_true")
     runs.set_defaults(handler=runs_command)
     debrief = actions.add_parser("debrief", help="a training run's debrief as a PDF")
-    debrief.add_argument("record", type=int, metavar="RECORD_ID", help="the run's record")
+    debrief.add_argument("record", type=record_id, metavar="RECORD_ID", help="the run's record")
     debrief.add_argument("--out", type=Path, required=True, help="the PDF to write")
     debrief.set_defaults(handler=debrief_command)
 

@@ -11,6 +11,11 @@ def check_destination(path: Path) -> Path:
     target = path.expanduser().absolute()
     if target.is_dir():
         raise RequestError(f"{path} is a folder: give a file name to save the handover as.")
+    if target.is_symlink() or (target.exists() and not target.is_file()):
+        raise RequestError(
+            f"{path} is not a regular file (a device or a link): give a file name to save "
+            "the handover as. Nothing was written or recorded."
+        )
     if not target.parent.is_dir():
         raise RequestError(f"Cannot save the handover: there is no folder {target.parent}.")
     return target

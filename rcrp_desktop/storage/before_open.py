@@ -34,7 +34,17 @@ def check_file(path: Path) -> None:
     """A regular file that starts as a SQLite database; an empty one is refused, not set up
     as new (an empty records file is a lost one, not a first start)."""
     try:
+        if path.is_symlink():
+            raise StorageError(
+                f"The record database {path} is a link to {os.readlink(path)}, not a file of "
+                "its own: it has not been opened. Live and training records never share a file."
+            )
         info = path.stat()
+        if stat.S_ISREG(info.st_mode) and info.st_nlink > 1:
+            raise StorageError(
+                f"The record database {path} has {info.st_nlink - 1} other name(s) (hard "
+                "links): it has not been opened. Live and training records never share a file."
+            )
         if not stat.S_ISREG(info.st_mode):
             raise StorageError(
                 f"The record database {path} is not a regular file: it has not been opened."

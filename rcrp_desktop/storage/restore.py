@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from rcrp_desktop.files import sync_folder
 from rcrp_desktop.storage.before_open import check_file, side_file
 from rcrp_desktop.storage.errors import StorageError
 from rcrp_desktop.storage.records import Mode
@@ -39,7 +40,7 @@ def restore(backup: Path, database: Path, mode: Mode, now: datetime | None = Non
     try:
         _copy_private(backup, partial)
         os.replace(partial, database)
-        _sync_folder(database.parent)
+        sync_folder(database.parent)
     except OSError as error:
         partial.unlink(missing_ok=True)
         raise StorageError(
@@ -84,12 +85,3 @@ def _copy_private(source: Path, target: Path) -> None:
         shutil.copyfileobj(data, out, 1024 * 1024)
         out.flush()
         os.fsync(out.fileno())
-
-
-def _sync_folder(folder: Path) -> None:
-    if os.name == "posix":
-        descriptor = os.open(folder, os.O_RDONLY)
-        try:
-            os.fsync(descriptor)
-        finally:
-            os.close(descriptor)

@@ -268,3 +268,68 @@ def test_verify_list_and_show_read_a_backup_on_read_only_media_without_writing(
         assert code == 0, (command, out)
     assert "INC-RO" in out or "ctx_location" in out
     assert sorted(p.name for p in data.iterdir()) == before  # not a byte written beside it
+
+
+def test_a_data_folder_open_to_others_is_made_private_and_says_so(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = tmp_path / "shared"
+    folder.mkdir()
+    folder.chmod(0o777)
+    script = REPO / "forms" / "examples" / "welfare-crisis-team.json"
+    code = main(["--data-dir", str(folder), "run-script", str(script), "--save", "--by", "PC 1"])
+    assert code == 0
+    assert stat.S_IMODE(folder.stat().st_mode) == 0o700
+    assert "it is now private (0700)" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("link", ["symbolic", "hard"])
+def test_training_records_never_share_the_live_file(
+    data_dir: Path, england: Pack, link: str
+) -> None:
+    live = database_path(data_dir, "live")
+    store = Store.open(live, "live")
+    CallRecorder.start(store, england, incident_ref="LIVE-1", user="PC 1")
+    store.close()
+    training = database_path(data_dir, "training")
+    (training.symlink_to if link == "symbolic" else training.hardlink_to)(live)
+    with pytest.raises(StorageError, match="never share a file"):
+        Store.open(training, "training")
+
+
+def test_number_arguments_past_what_the_store_holds_get_one_line(
+    data_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    for command in (["show", "99999999999999999999"], ["list", "--limit", "99999999999999999999"]):
+        with pytest.raises(SystemExit) as raised:
+            main(["--data-dir", str(data_dir), *command])
+        assert raised.value.code == 2
+        err = capsys.readouterr().err
+        assert "must be from 1 to" in err and "Traceback" not in err
+
+
+def test_export_onto_a_device_is_refused_and_the_device_kept(
+    data_dir: Path, england: Pack, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    store = Store.open(database_path(data_dir, "live"), "live")
+    recorder = CallRecorder.start(store, england, incident_ref="INC-1", user="PC 1")
+    store.close()
+    fifo = tmp_path / "device"
+    os.mkfifo(fifo)  # stands for a device node: not a regular file
+    code = main(
+        [
+            "--data-dir",
+            str(data_dir),
+            "export",
+            str(recorder.record_id),
+            "--recipient",
+            "crisis_team",
+            "--out",
+            str(fifo),
+            "--by",
+            "PC 1",
+        ]
+    )
+    assert code != 0
+    assert stat.S_ISFIFO(fifo.stat().st_mode)  # still the device, not replaced
+    assert "not a regular file" in capsys.readouterr().err
