@@ -36,6 +36,8 @@ from rcrp_desktop.domain.call.closure import (
     kind_of,
     overdue_handover,
 )
+from rcrp_desktop.domain.errors import AnswerError, Refusal
+from rcrp_desktop.domain.limits import TEXT_LIMIT, too_long
 from rcrp_desktop.domain.outcomes import OutcomeCode
 from rcrp_desktop.domain.pack.protocol import Pack, PackFinder
 from rcrp_desktop.storage.errors import ClosureError, RecordClosedError, StorageError
@@ -239,6 +241,12 @@ class CallRecorder:
     def _record(self, command: CallCommand, note: object) -> Written:
         if kind_of(note) not in FOLLOW_UP_KINDS:
             self._refuse_if_closed()
+        if too_long(asdict(note).values()):  # type: ignore[call-overload]
+            raise AnswerError(
+                f"a {kind_of(note)} note has a text over {TEXT_LIMIT:,} characters",
+                Refusal.TOO_LONG,
+                "",
+            )
         payload = {**asdict(note), COMMAND_KEY: command.command_id}  # type: ignore[call-overload]
         events = self.store.append(self.record_id, [NewEvent(kind_of(note), payload)], self.user)
         event = events[0]

@@ -35,6 +35,7 @@ class Refusal(StrEnum):
     NO_RECOMMENDATION = "no_recommendation"  # a decision before there is anything to decide
     DISAGREEMENT_NEEDS_RATIONALE = "disagreement_needs_rationale"
     BAD_EVENT = "bad_event"  # a stored event that does not replay
+    TOO_LONG = "too_long"  # a text over the one limit (domain/limits.py)
 
 
 class AnswerError(Error):

@@ -15,6 +15,7 @@ from rcrp_desktop.calls.commands import (
 )
 from rcrp_desktop.domain.call.closure import kind_of
 from rcrp_desktop.domain.errors import AnswerError, Refusal
+from rcrp_desktop.domain.limits import TEXT_LIMIT
 from rcrp_desktop.domain.pack.protocol import Pack
 
 NOTE_WORDS = {
@@ -44,6 +45,8 @@ REFUSALS = {
     Refusal.DISAGREEMENT_NEEDS_RATIONALE: "Disagreeing with the recommendation needs a rationale.",
     Refusal.NOT_A_QUESTION: "That is not a question of this protocol.",
     Refusal.BAD_EVENT: "The record does not fit its protocol.",
+    Refusal.TOO_LONG: f"The text for {{q}} is longer than {TEXT_LIMIT:,} characters: shorten "
+    "it (what you typed is still there).",
 }
 
 
@@ -74,6 +77,6 @@ def command_words(pack: Pack, command: CallCommand | StartCall) -> str:
 def refusal(pack: Pack, error: AnswerError) -> str:
     """Why the engine refused a step, in the handler's words."""
     text = REFUSALS.get(error.kind, "{q} could not be recorded.")
-    words = question_words(pack, error.node)
+    words = question_words(pack, error.node) if error.node else "this entry"
     sentence = text.format(q=words)
     return sentence[0].upper() + sentence[1:]

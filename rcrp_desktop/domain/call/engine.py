@@ -25,6 +25,7 @@ from rcrp_desktop.domain.call.walk import (
     walk,
 )
 from rcrp_desktop.domain.errors import AnswerError, Refusal
+from rcrp_desktop.domain.limits import TEXT_LIMIT, too_long
 from rcrp_desktop.domain.outcomes import OutcomeCode
 from rcrp_desktop.domain.pack.protocol import Pack
 
@@ -71,6 +72,7 @@ def answer(state: State, node: str, value: Any, rationale: str = "") -> State:
             Refusal.NOT_CURRENT,
             node,
         )
+    _check_length(node, value, rationale)
     question = question_of(state.pack, node)
     given = Given(node, normalise(question, value), rationale.strip())
     check_rationale(question, given)
@@ -95,6 +97,7 @@ def change(state: State, node: str, value: Any, rationale: str, reason: str) -> 
         raise AnswerError(
             f"a reason is needed to change the answer to '{node}'", Refusal.REASON_NEEDED, node
         )
+    _check_length(node, value, rationale, reason)
     question = question_of(state.pack, node)
     old = state.answers[node]
     given = Given(node, normalise(question, value), rationale.strip())
@@ -134,6 +137,7 @@ def complete_rationale(state: State, node: str, rationale: str) -> State:
         )
     if not rationale.strip():
         raise AnswerError(f"the rationale for '{node}' is empty", Refusal.EMPTY_RATIONALE, node)
+    _check_length(node, rationale)
     answers = {**state.answers, node: replace(given, rationale=rationale.strip())}
     event = Event(len(state.history) + 1, "rationale", node, given.value, rationale.strip())
     return replace(state, answers=MappingProxyType(answers), history=(*state.history, event))
@@ -145,6 +149,7 @@ def decide(state: State, code: OutcomeCode | str, rationale: str) -> State:
     The handler can decide at the outcome, or at once when an answer is urgent: police are
     never kept waiting on the questions still owed.
     """
+    _check_length("", rationale)
     advice = recommend(state)
     if not advice.ready or advice.code is None:
         raise AnswerError(
@@ -188,6 +193,15 @@ def replay(pack: Pack, events: Iterable[Mapping[str, Any] | Event]) -> State:
         except AnswerError as error:
             raise AnswerError(f"event {index}: {error}", error.kind, error.node) from error
     return state
+
+
+def _check_length(node: str, *texts: Any) -> None:
+    if too_long(texts):
+        raise AnswerError(
+            f"a text for '{node or 'the decision'}' is over {TEXT_LIMIT:,} characters",
+            Refusal.TOO_LONG,
+            node,
+        )
 
 
 def _settle(

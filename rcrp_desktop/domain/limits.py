@@ -1,0 +1,16 @@
+"""How much text one entry may hold: one limit for every rationale, typed answer, reason and
+note, so that a record stays one a person can read, and print, in seconds."""
+
+from collections.abc import Iterable
+from typing import Any
+
+TEXT_LIMIT = 20_000  # characters
+
+
+def too_long(values: Iterable[Any]) -> bool:
+    """Whether any text among `values` (lists of texts too) is over the limit."""
+    for value in values:
+        texts = value if isinstance(value, list | tuple) else (value,)
+        if any(isinstance(text, str) and len(text) > TEXT_LIMIT for text in texts):
+            return True
+    return False
