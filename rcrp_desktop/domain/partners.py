@@ -43,8 +43,8 @@ PHASES = {
     "conveyance": "Phase 3: medical incidents and conveyance",
     "s136_handover": "Phase 4: section 136 handover",
 }
-ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
-NUMBER_PATTERN = re.compile(r"^\+?[0-9][0-9 ]*$")
+ID_PATTERN = re.compile(r"[a-z0-9][a-z0-9_-]*")  # matched whole (fullmatch)
+NUMBER_PATTERN = re.compile(r"\+?[0-9][0-9 ]*")
 
 TOP_KEYS = {
     "format": Key(lambda value: type(value) is int, "a whole number"),
@@ -317,7 +317,7 @@ def _partners(raw: list[dict[str, Any]], problems: list[str]) -> tuple[Partner, 
         found = len(problems)
         entry = _table(table, PARTNER_KEYS, where, problems)
         partner_id = entry.get("id", "")
-        if partner_id and not ID_PATTERN.match(partner_id):
+        if partner_id and not ID_PATTERN.fullmatch(partner_id):
             problems.append(f"{where}: id must be lower-case letters, digits, '-' or '_'")
         elif partner_id in first_use:
             problems.append(f"{where}: id '{partner_id}' is also used by {first_use[partner_id]}")
@@ -341,7 +341,7 @@ def _routes(raw: list[dict[str, Any]], where: str, problems: list[str]) -> tuple
         entry = _table(table, ROUTE_KEYS, f"{where} route {index}", problems)
         number = entry.get("number", "0000")
         digits = sum(ch.isdigit() for ch in number)
-        if not NUMBER_PATTERN.match(number) or digits < 3:
+        if not NUMBER_PATTERN.fullmatch(number) or digits < 3:
             problems.append(
                 f"{where} route {index}: '{number}' is not a phone number "
                 "(digits and spaces, optionally a leading +)"

@@ -17,7 +17,9 @@ import pytest
 
 from rcrp_desktop import paths
 from rcrp_desktop.domain.pack.loader import build, check_paths, load_pack, pack_files
+from rcrp_desktop.domain.pack.merge import MAX_PACK_BYTES
 from rcrp_desktop.domain.pack.protocol import Question
+from rcrp_desktop.domain.pack.schema import Reader
 from rcrp_desktop.domain.problems import Problem
 
 FORMS = Path(__file__).parent.parent / "data" / "forms"
@@ -231,3 +233,27 @@ def test_a_pack_read_unchecked_is_the_same_pack_and_only_the_check_refuses_a_bad
     assert unchecked is not None and none == []
     checked, problems = build(england)
     assert checked is None and any("urgent" in problem.message for problem in problems)
+
+
+def test_a_fifo_given_as_a_pack_is_refused_at_once_not_read_for_ever(tmp_path: Path) -> None:
+    fifo = tmp_path / "pack.toml"
+    os.mkfifo(fifo)
+    result = run_cli(fifo)  # would hang reading, before the fix
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "not a regular file" in result.stdout
+    assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("value", ["ctx_caller\n", "ctx caller", "Ctx", "ctx_caller\x00"])
+def test_an_id_matches_its_pattern_whole(value: str) -> None:
+    reader = Reader("pack.toml")
+    reader.check_id(value, "node", "id")
+    assert reader.problems, f"{value!r} was accepted as an id"
+
+
+def test_a_pack_too_large_to_be_one_is_refused_before_it_is_read(tmp_path: Path) -> None:
+    big = tmp_path / "big.toml"
+    with big.open("wb") as handle:
+        handle.truncate(MAX_PACK_BYTES + 1)  # sparse: no disk used
+    packs, problems = check_paths([big])
+    assert packs == [] and "too large" in problems[0].message

@@ -167,7 +167,7 @@ def _pack(
 def _check_meta(
     meta: dict[str, Any], nodes: dict[str, graph.GraphNode], report: graph.Report
 ) -> None:
-    if not PACK_ID_PATTERN.match(meta["id"]):
+    if not PACK_ID_PATTERN.fullmatch(meta["id"]):
         report("", f"pack id '{meta['id']}' must be lower case letters, digits and '-'")
     if meta["jurisdiction"] not in JURISDICTIONS:
         report(

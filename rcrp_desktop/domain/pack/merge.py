@@ -6,6 +6,7 @@ import functools
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
+from stat import S_ISREG
 from typing import Any
 
 import rtoml
@@ -14,6 +15,13 @@ from rcrp_desktop.domain.pack.schema import TOP_KEYS, Reader
 from rcrp_desktop.domain.problems import Problem
 
 MAX_EXTENDS_DEPTH = 8
+# What a pack file may be: read with limits, so a wrong file is one clear problem, never a hang
+# or a crash (a 100,000-node pack is about 20 MB).
+MAX_PACK_BYTES = 64 * 1024 * 1024
+
+
+class PackFileError(ValueError):
+    """A pack file that is not one to read: its problem, in the linter's words."""
 
 
 def display_name(path: Path) -> str:
@@ -39,10 +47,16 @@ class RawPack:
 def read_toml(path: Path, shown: str) -> tuple[dict[str, Any] | None, list[Problem]]:
     try:
         stat = path.stat()
+        if not S_ISREG(stat.st_mode):  # a device (/dev/zero) or a FIFO would never end
+            raise PackFileError("not a regular file (a device, a FIFO or a folder)")
+        if stat.st_size > MAX_PACK_BYTES:
+            raise PackFileError(f"too large ({stat.st_size:,} bytes; at most {MAX_PACK_BYTES:,})")
         # Variants parse their base again and again (Wales and BTP both extend England): parse
         # each file once per version of it on disk, and hand out copies.
         parsed = _parse_toml(path.resolve(), stat.st_mtime_ns, stat.st_size)
         return _copied(parsed), []
+    except PackFileError as error:
+        return None, [Problem(shown, "", str(error))]
     except FileNotFoundError:
         return None, [Problem(shown, "", "file not found")]
     except UnicodeDecodeError as error:
@@ -72,13 +86,20 @@ def _parse_toml(path: Path, mtime_ns: int, size: int) -> dict[str, Any]:
     that does not parse, `tomllib` reads it again: its message says where, in the words the
     linter has always used (and it raises the error `read_toml` reports).
     """
-    text = path.read_bytes().decode("utf-8")
+    with path.open("rb") as handle:
+        data = handle.read(MAX_PACK_BYTES + 1)
+    if len(data) > MAX_PACK_BYTES:
+        raise PackFileError(f"too large (more than {MAX_PACK_BYTES:,} bytes)")
+    text = data.decode("utf-8")
     try:
         parsed: dict[str, Any] = rtoml.loads(text)
     except rtoml.TomlParsingError:
         import tomllib
 
-        return tomllib.loads(text)
+        try:
+            return tomllib.loads(text)
+        except RecursionError:  # rtoml stops at its own depth; tomllib recurses until Python does
+            raise PackFileError("tables or arrays are nested too deeply") from None
     return parsed
 
 
@@ -100,7 +121,11 @@ def resolve(path: Path, chain: tuple[Path, ...] = ()) -> RawPack:
     raw.problems += reader.problems
     pack = data.get("pack")
     extends = pack.get("extends") if isinstance(pack, dict) else None
-    if isinstance(extends, str) and extends:
+    if extends is not None and not (isinstance(extends, str) and extends.strip()):
+        raw.problems.append(
+            Problem(shown, "", f"'extends' must name the base pack's file, not {extends!r}")
+        )
+    elif isinstance(extends, str) and extends:
         base_path = (path.parent / extends).resolve()
         if base_path in chain or base_path == path.resolve():
             raw.problems.append(Problem(shown, "", f"'extends' loops back to '{extends}'"))

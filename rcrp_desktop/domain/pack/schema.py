@@ -1,6 +1,7 @@
 """Read raw pack tables into protocol dataclasses, collecting every fault on the way."""
 
 import re
+import unicodedata
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -23,8 +24,8 @@ from rcrp_desktop.domain.pack.protocol import (
 )
 from rcrp_desktop.domain.problems import Problem
 
-ID_PATTERN = re.compile(r"^[a-z][a-z0-9_]*$")
-PACK_ID_PATTERN = re.compile(r"^[a-z][a-z0-9-]*$")
+ID_PATTERN = re.compile(r"[a-z][a-z0-9_]*")  # whole value (fullmatch): no trailing newline
+PACK_ID_PATTERN = re.compile(r"[a-z][a-z0-9-]*")
 JURISDICTIONS = ("england", "wales", "btp")
 E = TypeVar("E", InputKind, Limb, RefKind)
 
@@ -174,15 +175,39 @@ class Reader:
                     f"'{name}' in {where} must be {key.type_name}, not {_describe(table[name])}",
                 )
                 usable = False
+            elif hidden := hidden_character(table[name]):
+                self.fail(node, f"'{name}' in {where} holds {hidden}: type the text plainly")
+                usable = False
         return usable
 
     def check_id(self, value: str, node: str, what: str) -> None:
-        if not ID_PATTERN.match(value):
+        if not ID_PATTERN.fullmatch(value):
             self.fail(
                 node,
                 f"{what} '{value}' must be lower case letters, digits and '_', "
                 "starting with a letter",
             )
+
+
+# Characters that change what a reader sees without being seen: control characters (a new line
+# and a tab aside) and the bidirectional overrides and isolates that can make text read in an
+# order other than the one stored.
+BIDI_CONTROLS = frozenset(
+    "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\ufeff"
+)
+
+
+def hidden_character(value: Any) -> str:
+    """The first hidden character in a text (or a list of texts), described; "" if none."""
+    texts = value if isinstance(value, list) else [value]
+    for text in texts:
+        if not isinstance(text, str):
+            continue
+        for char in text:
+            if char in BIDI_CONTROLS or (unicodedata.category(char) == "Cc" and char not in "\n\t"):
+                name = unicodedata.name(char, "a control character")
+                return f"a hidden character, U+{ord(char):04X} ({name.lower()})"
+    return ""
 
 
 def _describe(value: Any) -> str:

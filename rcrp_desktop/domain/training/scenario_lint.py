@@ -16,7 +16,7 @@ from typing import Any
 
 from rcrp_desktop.domain.errors import PackError
 from rcrp_desktop.domain.pack.loader import find_pack, load_pack
-from rcrp_desktop.domain.pack.merge import display_name
+from rcrp_desktop.domain.pack.merge import display_name, read_toml
 from rcrp_desktop.domain.pack.protocol import Pack
 from rcrp_desktop.domain.pack.schema import PACK_ID_PATTERN
 from rcrp_desktop.domain.problems import Problem
@@ -75,11 +75,8 @@ def looks_like_scenario(path: Path) -> bool:
     """A file given by name is a scenario if it sits in a scenarios folder or says [scenario]."""
     if is_scenario_file(path):
         return True
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
-        return False
-    return "scenario" in data and "pack" not in data
+    data, _ = read_toml(path, display_name(path))  # with the pack reader's limits
+    return data is not None and "scenario" in data and "pack" not in data
 
 
 def split_targets(paths: Iterable[Path]) -> tuple[list[Path], list[Path]]:
@@ -132,7 +129,7 @@ def load_scenario(path: Path, shelf: PackShelf) -> tuple[Scenario | None, list[P
     ):
         return None, probe.problems
     head = data["scenario"]
-    if not PACK_ID_PATTERN.match(head["id"]):
+    if not PACK_ID_PATTERN.fullmatch(head["id"]):
         probe.fail("", f"scenario id '{head['id']}' must be lower case letters, digits and '-'")
     pack, why = shelf.get(head["pack"])
     if pack is None:
