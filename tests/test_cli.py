@@ -109,7 +109,11 @@ def test_a_wrong_expectation_fails(tmp_path: Path, capsys: pytest.CaptureFixture
     )
 
 
-@pytest.mark.parametrize("content", ["not json", '{"pack": "nope", "steps": []}', "[]"])
+@pytest.mark.parametrize(
+    "content",
+    ["not json", '{"pack": "nope", "steps": []}', "[]", "[" * 100_000 + "]" * 100_000],
+    ids=["not-json", "no-pack", "a-list", "nested-100000-deep"],
+)
 def test_bad_script_files_get_a_message_not_a_traceback(tmp_path: Path, content: str) -> None:
     bad = tmp_path / "bad.json"
     bad.write_text(content)
@@ -117,6 +121,17 @@ def test_bad_script_files_get_a_message_not_a_traceback(tmp_path: Path, content:
     assert result.returncode == 1
     assert "Traceback" not in result.stderr + result.stdout
     assert result.stderr.startswith("rcrp-desktop: ")
+
+
+@pytest.mark.parametrize("kind", ["fifo", "device"])
+def test_a_script_that_is_a_fifo_or_a_device_is_refused_at_once(tmp_path: Path, kind: str) -> None:
+    path = Path("/dev/zero")
+    if kind == "fifo":
+        path = tmp_path / "script.json"
+        os.mkfifo(path)
+    result = run("run-script", str(path))  # read for ever, before: the run's timeout says so
+    assert result.returncode == 1
+    assert "not a regular file" in result.stderr and "Traceback" not in result.stderr
 
 
 def test_no_display_gets_one_clear_line_instead_of_a_qt_abort() -> None:
