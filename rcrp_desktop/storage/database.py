@@ -9,9 +9,17 @@ from urllib.parse import quote
 
 from sqlite_utils import Database
 
+from rcrp_desktop.files import sync_folder
 from rcrp_desktop.storage.before_open import check_file, check_wal, check_writable, side_file
-from rcrp_desktop.storage.errors import NewerSchemaError, StorageError, classify
+from rcrp_desktop.storage.errors import (
+    CorruptDatabaseError,
+    NewerSchemaError,
+    StorageError,
+    classify,
+    corrupt_message,
+)
 from rcrp_desktop.storage.migrations import SCHEMA_VERSION, migrations
+from rcrp_desktop.storage.schema_check import guards_missing
 
 BUSY_TIMEOUT_MS = 2000
 
@@ -36,7 +44,7 @@ def open_database(
             check_writable(path)
             check_wal(path)
     elif create and not readonly:
-        _create_private_file(path)
+        _create_database(path, busy_timeout_ms)
     else:
         raise StorageError(f"There is no record database at {path}.")
     try:
@@ -50,6 +58,11 @@ def open_database(
             # unconditional one made every open cost two more disk syncs.
             migrations.apply(db)
             db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+        if not readonly and (changed := guards_missing(db.conn)):
+            db.close()
+            raise CorruptDatabaseError(
+                corrupt_message(path, "its guard triggers are not the app's: " + "; ".join(changed))
+            )
     except sqlite3.Error as error:
         raise classify(error, path) from error
     assert not db.conn.in_transaction
@@ -67,17 +80,40 @@ def _uri(path: Path, readonly: bool) -> str:
     return f"file:{quote(str(path))}?mode=ro" + ("&immutable=1" if immutable else "")
 
 
-def _create_private_file(path: Path) -> None:
-    """Make the file readable by its owner only, before SQLite writes anything to it."""
+def _create_database(path: Path, busy_timeout_ms: int) -> None:
+    """A new database, made whole under a name of its own and then given its name.
+
+    The file is owner-only before SQLite writes to it, and set up (schema, write-ahead
+    logging) before it is `path`: so a database file that is empty, or not set up, is never
+    one this app was still making when it stopped, and it is refused, not taken for new.
+    """
+    partial = path.with_name(f".{path.name}.new")
     try:
         path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        descriptor = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
-        os.close(descriptor)
+        for leftover in (partial, side_file(partial, "wal"), side_file(partial, "shm")):
+            leftover.unlink(missing_ok=True)  # a creation that was stopped halfway
+        os.close(os.open(partial, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+        db = Database(sqlite3.connect(partial), execute_plugins=False)
+        try:
+            _configure(db, readonly=False, busy_timeout_ms=busy_timeout_ms)
+            migrations.apply(db)
+            db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+        finally:
+            db.close()  # the last connection: its log is written into the file and removed
+        descriptor = os.open(partial, os.O_RDONLY)
+        try:
+            os.fsync(descriptor)
+        finally:
+            os.close(descriptor)
+        os.link(partial, path)  # never over a database that appeared meanwhile
+        partial.unlink()
+        sync_folder(path.parent)
     except FileExistsError:
-        return
-    except OSError as error:
+        partial.unlink(missing_ok=True)
+    except (OSError, sqlite3.Error) as error:
+        partial.unlink(missing_ok=True)
         raise StorageError(
-            f"Cannot create the record database {path}: {error.strerror or error}"
+            f"Cannot create the record database {path}: {getattr(error, 'strerror', None) or error}"
         ) from error
 
 

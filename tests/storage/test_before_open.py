@@ -333,3 +333,19 @@ def test_export_onto_a_device_is_refused_and_the_device_kept(
     assert code != 0
     assert stat.S_ISFIFO(fifo.stat().st_mode)  # still the device, not replaced
     assert "not a regular file" in capsys.readouterr().err
+
+
+def test_a_new_database_takes_its_name_only_when_set_up(tmp_path: Path) -> None:
+    """So an empty database file is never one the app was still making when it stopped: a
+    creation stopped halfway leaves only its own partial file, which the next start replaces."""
+    path = tmp_path / "records.sqlite3"
+    partial = tmp_path / ".records.sqlite3.new"
+    partial.write_bytes(b"")  # a first start killed before SQLite wrote a byte
+    store = Store.open(path, "live")
+    try:
+        assert store.record_rows() == []
+    finally:
+        store.close()
+    assert not partial.exists()
+    assert path.read_bytes()[:16] == b"SQLite format 3\x00"
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
