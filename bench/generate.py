@@ -30,6 +30,7 @@ from typing import Any
 
 from rcrp_desktop import __version__
 from rcrp_desktop.paths import examples_dir
+from rcrp_desktop.storage import anchor_log
 from rcrp_desktop.storage.chain import GENESIS, canonical, event_hash
 from rcrp_desktop.storage.repository import EVENT_COLUMNS, HEADER_FIELDS, Store
 from rcrp_desktop.storage.verify import verify
@@ -281,10 +282,13 @@ def _write(store: Store, records: list[tuple[Any, ...]], rows: list[tuple[Any, .
     # As the app does: a record is open while its events are written and closed by its
     # closure (the store refuses events on a closed record), so the status comes last.
     closed = [(record[0],) for record in records if record[-1] == "closed"]
+    closures = [(row[1], row[2], row[9], row[5]) for row in rows if row[3] == "closure"]
     with store.db.atomic():
         store.db.conn.executemany(RECORD_SQL, [(*record[:-1], "open") for record in records])
         store.db.conn.executemany(EVENT_SQL, rows)
         store.db.conn.executemany("UPDATE records SET status = 'closed' WHERE id = ?", closed)
+        for record_id, seq, digest, utc in closures:  # as the store does on each closure
+            anchor_log.append(store.db.conn, record_id, seq, digest, utc)
     records.clear()
     rows.clear()
 

@@ -24,7 +24,7 @@ from rcrp_desktop.storage.errors import RecordNotFoundError, StorageError
 from rcrp_desktop.storage.identity import load_handler
 from rcrp_desktop.storage.lock import InstanceLock
 from rcrp_desktop.storage.repository import Mode, Store, StoredEvent
-from rcrp_desktop.storage.verify import verify
+from rcrp_desktop.storage.verify import check_anchors, verify
 
 PROBLEMS = 1
 USAGE = 2
@@ -34,6 +34,14 @@ logger = logging.getLogger(__name__)
 def add_commands(commands: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
     """Register the record commands on the main parser."""
     verify_cmd = commands.add_parser("verify", help="check integrity and every hash chain")
+    verify_cmd.add_argument(
+        "--anchors",
+        nargs="+",
+        type=Path,
+        metavar="FILE",
+        help="handover PDFs, or text files of their printed anchor lines, to check the chains "
+        "against: a record cut, deleted or rewritten since they left is caught",
+    )
     verify_cmd.set_defaults(handler=verify_command)
     backup = commands.add_parser("backup", help="online backup of the records, then verified")
     backup.add_argument("destination", type=Path)
@@ -124,9 +132,17 @@ def open_store(data_dir: Path, mode: Mode) -> Store:
 
 
 def verify_command(args: argparse.Namespace, data_dir: Path) -> int:
+    from rcrp_desktop.export.anchors import read_anchors
+
+    try:
+        anchors = [a for path in args.anchors or [] for a in read_anchors(path)]
+    except ExportError as error:
+        print(f"rcrp-desktop: {error}", file=sys.stderr)
+        return USAGE
     store = open_store(data_dir, mode_of(args))
     try:
         faults = verify(store)
+        faults += check_anchors(store, [(a.record_id, a.seq, a.digest, a.source) for a in anchors])
         records = len(store.record_rows())
     finally:
         store.close()
@@ -135,9 +151,10 @@ def verify_command(args: argparse.Namespace, data_dir: Path) -> int:
         for fault in faults[1:]:
             print(f"  also: {fault}")
         return PROBLEMS
+    checked = f"; {len(anchors)} outside anchor(s) match" if anchors else ""
     print(
-        f"ok: {store.path}: {records} record(s); integrity, foreign keys and every hash "
-        "chain verified"
+        f"ok: {store.path}: {records} record(s); integrity, schema, foreign keys and every "
+        f"hash chain verified{checked}"
     )
     return 0
 

@@ -73,6 +73,7 @@ def build_handover(
         anchor_hash=digest,
         protocol=f"{pack.id} {pack.version} (sha256 {pack.content_hash[:12]})",
         generated=f"{moment.isoformat(sep=' ')[:19]} (UTC{_offset(moment)})",
+        log_head=source.log_head,
     )
 
 

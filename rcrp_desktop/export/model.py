@@ -40,6 +40,7 @@ class Handover:
     anchor_hash: str
     protocol: str
     generated: str
+    log_head: tuple[int, str] | None = None  # the anchor log's last entry (anchor_log.py)
 
     @property
     def contents(self) -> str:
@@ -48,3 +49,9 @@ class Handover:
 
     def anchor_line(self) -> str:
         return f"Record {self.record_id}, event {self.anchor_seq}, sha256 {self.anchor_hash}"
+
+    def log_line(self) -> str:
+        """The anchor log's head as printed ("" while no record has been closed)."""
+        if self.log_head is None:
+            return ""
+        return f"Anchor log entry {self.log_head[0]}, sha256 {self.log_head[1]}"

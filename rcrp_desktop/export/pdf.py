@@ -89,7 +89,10 @@ class _Writer:
             else:
                 story.append(self.para(section.empty or "Nothing recorded.", s.note, "a note"))
         story.append(Spacer(1, 4 * mm))
-        story.append(self.para(f"End of handover. {handover.anchor_line()}.", s.note, "the end"))
+        log = f" {handover.log_line()}." if handover.log_head else ""
+        story.append(
+            self.para(f"End of handover. {handover.anchor_line()}.{log}", s.note, "the end")
+        )
         return story
 
     def table(self, section: Section) -> Table:

@@ -25,6 +25,7 @@ def render_text(handover: Handover) -> str:
     lines += [
         "",
         f"Chain anchor: {handover.anchor_line()}",
+        *([f"{handover.log_line()}"] if handover.log_head else []),
         f"Protocol {handover.protocol}; generated {handover.generated}",
         marking,
     ]

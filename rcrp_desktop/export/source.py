@@ -30,6 +30,7 @@ class ExportSource(StoredCall):
     Immutable: safe to hand to a worker."""
 
     advice: engine.Recommendation
+    log_head: tuple[int, str] | None = None  # the anchor log's last entry when it was read
 
     @property
     def record_id(self) -> int:
@@ -75,7 +76,12 @@ def load_source(store: Store, record_id: int, find_pack: PackFinder | None = Non
     except ReplayError as error:
         raise ExportError(str(error)) from error
     return ExportSource(
-        call.header, call.events, call.pack, call.state, engine.recommend(call.state)
+        call.header,
+        call.events,
+        call.pack,
+        call.state,
+        engine.recommend(call.state),
+        store.anchor_log_head(),
     )
 
 

@@ -2,13 +2,13 @@
 
 from sqlite_utils import Database, Migrations
 
-from rcrp_desktop.storage import record_index
+from rcrp_desktop.storage import anchor_log, record_index
 
 migrations = Migrations("rcrp_desktop")
 
 # Stamped into PRAGMA user_version after migrating: one more with every new migration. A
 # database with a higher number was written by a newer app and is refused.
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 
 
 @migrations()
@@ -131,3 +131,31 @@ def index_marks_urgent_calls(db: Database) -> None:
     if "urgent" not in db.table("record_index").columns_dict:
         db.execute("ALTER TABLE record_index ADD COLUMN urgent TEXT NOT NULL DEFAULT ''")
     record_index.rebuild(db)
+
+
+@migrations()
+def anchor_closed_records(db: Database) -> None:
+    """The anchor log (anchor_log.py): each record's closure (its head when it was closed),
+    chained, append-only. Records closed before it are entered now, in the order they were
+    made."""
+    db.execute("""
+        CREATE TABLE anchor_log (
+          id INTEGER PRIMARY KEY,
+          record_id INTEGER NOT NULL UNIQUE REFERENCES records(id),
+          head_seq INTEGER NOT NULL,
+          head_hash TEXT NOT NULL,
+          utc TEXT NOT NULL,
+          prev_hash TEXT NOT NULL,
+          hash TEXT NOT NULL
+        )""")
+    db.execute("""
+        CREATE TRIGGER anchor_log_no_update BEFORE UPDATE ON anchor_log
+        BEGIN SELECT RAISE(ABORT, 'the anchor log is append-only'); END""")
+    db.execute("""
+        CREATE TRIGGER anchor_log_no_delete BEFORE DELETE ON anchor_log
+        BEGIN SELECT RAISE(ABORT, 'the anchor log is append-only'); END""")
+    closed = db.execute(
+        "SELECT record_id, seq, hash, utc FROM events WHERE kind = 'closure' ORDER BY record_id"
+    ).fetchall()
+    for record_id, seq, digest, utc in closed:
+        anchor_log.append(db.conn, record_id, seq, digest, utc)

@@ -13,6 +13,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from rcrp_desktop import __version__
+from rcrp_desktop.storage import anchor_log
 from rcrp_desktop.storage.chain import GENESIS, canonical, event_hash
 from rcrp_desktop.storage.database import BUSY_TIMEOUT_MS, make_owner_only, open_database
 from rcrp_desktop.storage.errors import (
@@ -188,6 +189,7 @@ class Store(RecordSearch):
             prev = digest
             if event.kind == "closure":
                 self.db.execute("UPDATE records SET status = 'closed' WHERE id = ?", [record_id])
+                anchor_log.append(self.db.conn, record_id, seq, digest, utc)
         return written
 
     def command_events(self, record_id: int, command_id: str, key: str) -> list[StoredEvent]:
@@ -305,6 +307,13 @@ class Store(RecordSearch):
             )
             while rows := cursor.fetchmany(5000):
                 yield from rows
+        except sqlite3.Error as error:
+            raise classify(error, self.path) from error
+
+    def anchor_log_head(self) -> tuple[int, str] | None:
+        """The anchor log's last entry (id and hash), printed on handovers; None if empty."""
+        try:
+            return anchor_log.head(self.db.conn)
         except sqlite3.Error as error:
             raise classify(error, self.path) from error
 

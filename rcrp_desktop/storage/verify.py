@@ -1,15 +1,18 @@
-"""Check a record database end to end: SQLite's integrity, every record's hash chain, and the
-search cache (record_index) against the events it is drawn from."""
+"""Check a record database end to end: SQLite's integrity, the schema and its guard triggers,
+every record's hash chain and the anchors its exports printed, and the search cache
+(record_index) against the events it is drawn from."""
 
 import json
 from collections.abc import Iterable
 from itertools import groupby
 from typing import Any
 
+from rcrp_desktop.storage import anchor_log
 from rcrp_desktop.storage.chain import GENESIS, event_hash
 from rcrp_desktop.storage.errors import StorageError
 from rcrp_desktop.storage.records import HEADER_FIELDS, Fault
 from rcrp_desktop.storage.repository import Store
+from rcrp_desktop.storage.schema_check import schema_faults
 
 MAX_FAULTS = 100
 
@@ -19,6 +22,7 @@ def verify(store: Store) -> list[Fault]:
     faults: list[Fault] = []
     try:
         faults += [Fault(f"SQLite integrity: {line}") for line in store.integrity_report()]
+        faults += [Fault(f"schema: {line}") for line in schema_faults(store.db.conn)]
         records = {int(row[0]): row for row in store.record_rows()}
         seen: set[int] = set()
         for record_id, rows in groupby(store.event_rows(), key=lambda row: row[1]):
@@ -30,6 +34,7 @@ def verify(store: Store) -> list[Fault]:
             faults += _check_index(store.index_rows(), store.recomputed_index_rows())
         for record_id in sorted(set(records) - seen):
             faults.append(Fault("has no events: its history is missing", record_id))
+        faults += _check_anchor_log(store, records)
     except (StorageError, TypeError, ValueError) as error:  # damage that stops the reading
         faults.append(Fault(f"the database could not be read to the end: {error}"))
     return faults[:MAX_FAULTS]
@@ -56,6 +61,8 @@ def _check_record(
         return [Fault("events exist for a record that does not", record_id)]
     faults: list[Fault] = []
     prev, expected_seq, closed = GENESIS, 1, False
+    hashes: dict[int, str] = {}  # seq -> hash, for the anchors exports printed
+    anchors: list[tuple[int, Any, Any]] = []  # (export's seq, anchor seq, anchor hash)
     for event_id, _, seq, kind, payload, utc, local, user, prev_hash, digest in rows:
         where = {"record_id": record_id, "seq": seq}
         fields = (kind, payload, utc, local, user, prev_hash, digest)
@@ -80,11 +87,125 @@ def _check_record(
         if seq == 1:
             faults += _check_genesis(store, header, kind, payload, record_id)
         closed = closed or kind == "closure"
+        hashes[seq] = digest
+        if kind == "exported":
+            anchors.append((seq, *_anchor_of(payload)))
         prev, expected_seq = digest, seq + 1
+    for seq, anchor_seq, anchor_hash in anchors:
+        if hashes.get(anchor_seq) != anchor_hash:
+            faults.append(
+                Fault(
+                    f"the export recorded here printed event {anchor_seq} with hash "
+                    f"{str(anchor_hash)[:16]}..., which the chain no longer holds: "
+                    "events were changed or removed after it left",
+                    record_id,
+                    seq,
+                )
+            )
     status = "closed" if closed else "open"
     if header[-1] != status:
         faults.append(Fault(f"status says '{header[-1]}' but its events say '{status}'", record_id))
     return faults
+
+
+def check_anchors(store: Store, anchors: Iterable[tuple[int, int, str, str]]) -> list[Fault]:
+    """Anchors gathered from outside (record, seq, hash, where it was read) against the chain
+    as it stands: a record cut short, deleted or rewritten since the document left is caught
+    here even when its chain is whole again."""
+    faults: list[Fault] = []
+    chains: dict[int, dict[int, str]] = {}
+    log: dict[int, str] | None = None
+    for record_id, seq, digest, source in anchors:
+        if record_id == 0:  # an anchor-log entry (export/anchors.py reads them under 0)
+            if log is None:
+                log = {entry.id: entry.hash for entry in anchor_log.entries(store.db.conn)}
+            if log.get(seq) != digest:
+                faults.append(
+                    Fault(
+                        f"{source} printed anchor log entry {seq}, which the log "
+                        f"{'holds with another hash' if seq in log else 'no longer holds'}: "
+                        "closed records were removed or rewritten since"
+                    )
+                )
+            continue
+        if record_id not in chains:
+            try:
+                chains[record_id] = {row[2]: row[9] for row in store.event_rows(record_id)}
+            except StorageError as error:
+                faults.append(Fault(f"could not be read: {error}", record_id))
+                chains[record_id] = {}
+        held = chains[record_id].get(seq)
+        if held is None:
+            what = "the record is missing" if not chains[record_id] else "the event is missing"
+            faults.append(
+                Fault(f"{source} printed its event {seq}, but {what}: cut or deleted", record_id)
+            )
+        elif held != digest:
+            faults.append(
+                Fault(
+                    f"{source} printed its event {seq} with hash {digest[:16]}..., the chain now "
+                    f"holds {held[:16]}...: rewritten since",
+                    record_id,
+                    seq,
+                )
+            )
+    return faults
+
+
+def _check_anchor_log(store: Store, records: dict[int, tuple[Any, ...]]) -> list[Fault]:
+    """The anchor log chains entry to entry; each entry is a closed record's closure, still in
+    its chain as it was; and every closed record has its entry."""
+    faults: list[Fault] = []
+    prev, expected_id = GENESIS, 1
+    logged: set[int] = set()
+    conn = store.db.conn
+    if not store.db.table(anchor_log.TABLE).exists():
+        return []  # a database of a version before the log, read without migrating
+    for entry in anchor_log.entries(conn):
+        where = f"anchor log entry {entry.id}"
+        if entry.id != expected_id:
+            faults.append(Fault(f"{where}: entries missing before it (log cut)", entry.record_id))
+        digest = anchor_log.entry_hash(
+            entry.id, entry.record_id, entry.head_seq, entry.head_hash, entry.utc, entry.prev_hash
+        )
+        if entry.prev_hash != prev or digest != entry.hash:
+            faults.append(Fault(f"{where}: the log's chain is broken", entry.record_id))
+        held = conn.execute(
+            "SELECT kind, hash FROM events WHERE record_id = ? AND seq = ?",
+            [entry.record_id, entry.head_seq],
+        ).fetchone()
+        if entry.record_id not in records:
+            faults.append(Fault(f"{where}: the record it anchors is gone", entry.record_id))
+        elif held is None or tuple(held) != ("closure", entry.head_hash):
+            faults.append(
+                Fault(
+                    f"{where}: its closure (event {entry.head_seq}) is not in the chain as it "
+                    "was: the record was cut or rewritten after it was closed",
+                    entry.record_id,
+                )
+            )
+        logged.add(entry.record_id)
+        prev, expected_id = entry.hash, entry.id + 1
+    for record_id, header in records.items():
+        if header[-1] == "closed" and record_id not in logged:
+            faults.append(Fault("is closed but not in the anchor log", record_id))
+    return faults
+
+
+def _anchor_of(payload: str) -> tuple[Any, Any]:
+    """The (seq, hash) an export note says its document printed; (None, None) if unreadable."""
+    try:
+        data = json.loads(payload)
+    except ValueError:
+        return None, None
+    return (
+        (data.get("anchor_seq"), data.get("anchor_hash"))
+        if isinstance(data, dict)
+        else (
+            None,
+            None,
+        )
+    )
 
 
 def _check_index(
