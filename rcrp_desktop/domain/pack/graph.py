@@ -1,7 +1,7 @@
 """Whole-pack checks on the node graph: references, reachability, cycles, dead ends, safety."""
 
 from collections import deque
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -80,42 +80,72 @@ def reachable(nodes: Mapping[str, GraphNode], start: str, avoid: str = "") -> li
     return order
 
 
-def reach_all(nodes: Mapping[str, GraphNode]) -> dict[str, frozenset[str]]:
-    """Every node's reachable set (itself included), in one pass over an acyclic graph."""
-    found: dict[str, frozenset[str]] = {}
+class Reach(Mapping[str, frozenset[str]]):
+    """Each node's reachable set (itself included), worked out when first asked for and kept.
 
-    def visit(node_id: str) -> frozenset[str]:
-        if node_id not in found:
-            below = [visit(t) for t in successors(nodes[node_id]) if t in nodes]
-            found[node_id] = frozenset({node_id}).union(*below)
-        return found[node_id]
+    Not all at once: a chain of n questions has sets of 1 to n nodes, so computing every set
+    up front took time and memory growing with the square of the pack (100,000 nodes did not
+    finish in a minute); a call asks for the few nodes it passes."""
 
-    for node_id in nodes:
-        visit(node_id)
-    return found
+    def __init__(self, nodes: Mapping[str, GraphNode]) -> None:
+        self._nodes = nodes
+        self._found: dict[str, frozenset[str]] = {}
+
+    def __getitem__(self, node_id: str) -> frozenset[str]:
+        found = self._found.get(node_id)
+        if found is None:
+            if node_id not in self._nodes:
+                raise KeyError(node_id)
+            found = self._found[node_id] = frozenset(reachable(self._nodes, node_id))
+        return found
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._nodes)
+
+    def __len__(self) -> int:
+        return len(self._nodes)
+
+
+def reach_all(nodes: Mapping[str, GraphNode]) -> Reach:
+    """Every node's reachable set, each worked out on first use (Reach)."""
+    return Reach(nodes)
 
 
 def find_cycles(nodes: Mapping[str, GraphNode], start: str) -> list[list[str]]:
-    """Each distinct cycle reachable from start, as the list of node ids around it."""
+    """Each distinct cycle reachable from start, as the list of node ids around it.
+
+    Depth first with a stack of its own: a pack is data, and a chain of a few hundred
+    questions recursed past Python's limit."""
     cycles: list[list[str]] = []
     state: dict[str, int] = {}  # 1 = on the current path, 2 = finished
     path: list[str] = []
+    on_path: dict[str, int] = {}  # node -> its index in path
+    if start not in nodes:
+        return cycles
+    stack: list[tuple[str, Iterator[str]]] = []
 
-    def visit(node_id: str) -> None:
+    def enter(node_id: str) -> None:
         state[node_id] = 1
+        on_path[node_id] = len(path)
         path.append(node_id)
-        for target in successors(nodes[node_id]):
-            if target not in nodes:
-                continue
-            if state.get(target) == 1:
-                cycles.append([*path[path.index(target) :], target])
-            elif target not in state:
-                visit(target)
-        path.pop()
-        state[node_id] = 2
+        stack.append((node_id, iter(successors(nodes[node_id]))))
 
-    if start in nodes:
-        visit(start)
+    enter(start)
+    while stack:
+        node_id, targets = stack[-1]
+        target = next(targets, None)
+        if target is None:
+            stack.pop()
+            path.pop()
+            del on_path[node_id]
+            state[node_id] = 2
+            continue
+        if target not in nodes:
+            continue
+        if state.get(target) == 1:
+            cycles.append([*path[on_path[target] :], target])
+        elif target not in state:
+            enter(target)
     return cycles
 
 

@@ -150,10 +150,15 @@ def _merge(raw: RawPack, shown: str, data: dict[str, Any]) -> None:
         raw.problems.append(Problem(shown, "", "missing table [pack]"))
     if isinstance(data.get("partners"), dict):
         raw.partners.update(data["partners"])
-    for key, existing in (("sections", raw.sections), ("nodes", None)):
+    for key in ("sections", "nodes"):
         tables = data.get(key, [])
         if not isinstance(tables, list):
             continue
+        # Where each id already is (in the base), so that laying a table over it is one
+        # look-up: a scan of the list for every table took time growing with the square of
+        # the pack (100,000 nodes did not finish in a minute).
+        items: list[Any] = raw.sections if key == "sections" else raw.nodes
+        at = {_id_of(item): index for index, item in enumerate(items)}
         seen: set[str] = set()
         for table in tables:
             if not isinstance(table, dict):
@@ -171,34 +176,32 @@ def _merge(raw: RawPack, shown: str, data: dict[str, Any]) -> None:
                 continue
             if isinstance(table_id, str):
                 seen.add(table_id)
+            index = at.get(table_id) if isinstance(table_id, str) else None
             if key == "nodes" and table.get("patch") is True:
-                _patch(raw, shown, table)
+                # A variant's patch: its keys laid over the base node's (refs, why, text), the
+                # rest kept, so that a variant restates only what it changes.
+                if index is None:
+                    raw.problems.append(
+                        Problem(
+                            shown,
+                            str(table_id or ""),
+                            "patch = true, but the base pack has no such node",
+                        )
+                    )
+                    continue
+                merged = {**raw.nodes[index][1], **{k: v for k, v in table.items() if k != "patch"}}
+                raw.nodes[index] = (shown, merged)
                 continue
-            if existing is not None:
-                _replace_or_add(existing, table, lambda t: t.get("id"))
-            else:
-                _replace_or_add(raw.nodes, (shown, table), lambda pair: pair[1].get("id"))
-
-
-def _patch(raw: RawPack, shown: str, table: dict[str, Any]) -> None:
-    """A variant's `patch = true` node: its keys laid over the base node's (refs, why, text),
-    the rest kept, so that a variant restates only what it changes."""
-    node_id = table.get("id")
-    for index, (_, base) in enumerate(raw.nodes):
-        if base.get("id") == node_id:
-            merged = {**base, **{k: v for k, v in table.items() if k != "patch"}}
-            raw.nodes[index] = (shown, merged)
-            return
-    raw.problems.append(
-        Problem(shown, str(node_id or ""), "patch = true, but the base pack has no such node")
-    )
-
-
-def _replace_or_add(items: list[Any], item: Any, key: Any) -> None:
-    item_id = key(item)
-    if isinstance(item_id, str):
-        for index, existing in enumerate(items):
-            if key(existing) == item_id:
+            item = table if key == "sections" else (shown, table)
+            if index is not None:
                 items[index] = item
-                return
-    items.append(item)
+                continue
+            if isinstance(table_id, str):
+                at[table_id] = len(items)
+            items.append(item)
+
+
+def _id_of(item: Any) -> Any:
+    """The id of a section table, or of a node's (file, table) pair."""
+    table = item[1] if isinstance(item, tuple) else item
+    return table.get("id") if isinstance(table, dict) else None
