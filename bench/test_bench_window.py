@@ -6,6 +6,7 @@ targets: app start within 2x the bare window measured in the same run, and answe
 question p99 within one 60 Hz frame.
 """
 
+import statistics
 import time
 
 import pytest
@@ -16,27 +17,45 @@ from rcrp_desktop.paths import examples_dir
 from bench_window import FRAME_MS, SCRIPT, START_TARGET, Results, run
 
 CALLS = 15
+ATTEMPTS = 3
+PAUSE_S = 10
 STEPS = len(load_script(examples_dir() / SCRIPT).steps)  # 21 answers a call in the 2.0.0 pack
 
 pytestmark = pytest.mark.long
 
 
+# The bare window's own starts spread when the machine is busy with something else (seen in
+# CI right after the everyday suite: 170-285 ms where a quiet run gives 127-132 ms). Such a
+# run says nothing about the app: it is measured again, a pause apart, up to ATTEMPTS times,
+# and the first with a quiet floor (its starts within a quarter of their median) is judged.
+QUIET_START_SPREAD = 0.25
+
+
+def start_spread(results: Results) -> float:
+    assert results.starts is not None
+    bare = results.starts.done["bare"]
+    return (max(bare) - min(bare)) / statistics.median(bare)
+
+
 @pytest.fixture(scope="module")
 def start(tmp_path_factory: pytest.TempPathFactory) -> Results:
-    folder = tmp_path_factory.mktemp("window")
-    results = run(rounds=20, calls=0, only="start", kinds=("bare", "app"), scratch=folder)
-    print("\n" + results.report())
+    for attempt in range(1, ATTEMPTS + 1):
+        folder = tmp_path_factory.mktemp("window")
+        results = run(rounds=20, calls=0, only="start", kinds=("bare", "app"), scratch=folder)
+        print(f"\nattempt {attempt}:\n" + results.report())
+        if start_spread(results) <= QUIET_START_SPREAD:
+            break
+        time.sleep(PAUSE_S)
     return results
 
 
 # The target is absolute (one frame), and a durable commit is the disk's to give: when the disk
 # is busy with something else (seen here after a whole test suite: the bare floor's own p99
-# went from 1.4 to 10-19 ms), the run says nothing about the app. Such a run is measured again,
-# up to ATTEMPTS times, a pause apart; the first with a quiet floor (p99 within half a frame)
-# is judged, else the last; every attempt is printed.
-ATTEMPTS = 3
-QUIET_FLOOR_MS = FRAME_MS / 2
-PAUSE_S = 10
+# went from 1.4 to 10-19 ms, and in CI to 8 ms), the run says nothing about the app. Such a
+# run is measured again, up to ATTEMPTS times, a pause apart; the first with a quiet floor (p99
+# within a quarter of a frame; quiet runs give 2.5-4 ms) is judged, else the last; every
+# attempt is printed.
+QUIET_FLOOR_MS = FRAME_MS / 4
 
 
 def floor_p99(results: Results) -> float:
