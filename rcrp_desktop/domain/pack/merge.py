@@ -18,6 +18,8 @@ MAX_EXTENDS_DEPTH = 8
 # What a pack file may be: read with limits, so a wrong file is one clear problem, never a hang
 # or a crash (a 100,000-node pack is about 20 MB).
 MAX_PACK_BYTES = 64 * 1024 * 1024
+# The shipped packs are tens of kilobytes; a file over this is parsed each time it is read.
+CACHED_PACK_BYTES = 2 * 1024 * 1024
 
 
 class PackFileError(ValueError):
@@ -52,7 +54,10 @@ def read_toml(path: Path, shown: str) -> tuple[dict[str, Any] | None, list[Probl
         if stat.st_size > MAX_PACK_BYTES:
             raise PackFileError(f"too large ({stat.st_size:,} bytes; at most {MAX_PACK_BYTES:,})")
         # Variants parse their base again and again (Wales and BTP both extend England): parse
-        # each file once per version of it on disk, and hand out copies.
+        # each file once per version of it on disk, and hand out copies. A file larger than any
+        # pack a force writes is read afresh instead: a copy of it took as long as reading it.
+        if stat.st_size > CACHED_PACK_BYTES:
+            return _large(path, stat.st_mtime_ns, stat.st_size, keep=False), []
         parsed = _parse_toml(path.resolve(), stat.st_mtime_ns, stat.st_size)
         return _copied(parsed), []
     except PackFileError as error:
@@ -67,6 +72,20 @@ def read_toml(path: Path, shown: str) -> tuple[dict[str, Any] | None, list[Probl
         return None, [Problem(shown, "", f"cannot read: {error.strerror or error}")]
 
 
+def top_level(path: Path) -> dict[str, Any] | None:
+    """A file's top-level tables, read with the same limits, for a look only (never changed):
+    no copy of the whole file is made, which on a large pack took seconds."""
+    try:
+        stat = path.stat()
+        if not S_ISREG(stat.st_mode) or stat.st_size > MAX_PACK_BYTES:
+            return None
+        if stat.st_size > CACHED_PACK_BYTES:
+            return dict(_large(path, stat.st_mtime_ns, stat.st_size, keep=True))
+        return dict(_parse_toml(path.resolve(), stat.st_mtime_ns, stat.st_size))
+    except (PackFileError, ValueError, OSError):  # ValueError: TOML and UTF-8 errors
+        return None
+
+
 def _copied(value: Any) -> Any:
     """A deep copy of parsed TOML: tables and arrays copied, the rest immutable (faster than
     copy.deepcopy, which also keeps a memo of every object)."""
@@ -75,6 +94,23 @@ def _copied(value: Any) -> Any:
     if isinstance(value, list):
         return [_copied(item) for item in value]
     return value
+
+
+# The last large file looked at (a file named to `forms check` is first looked at to see what
+# it is), handed to the one reader that comes next rather than parsed again: never shared.
+_LOOKED_AT: dict[tuple[Path, int, int], dict[str, Any]] = {}
+
+
+def _large(path: Path, mtime_ns: int, size: int, *, keep: bool) -> dict[str, Any]:
+    """A large file's TOML, parsed afresh unless it was just looked at; `keep` to look only."""
+    key = (path.resolve(), mtime_ns, size)
+    parsed = _LOOKED_AT.pop(key, None)
+    if parsed is None:
+        parsed = _parse_toml.__wrapped__(*key)
+    _LOOKED_AT.clear()
+    if keep:
+        _LOOKED_AT[key] = parsed
+    return parsed
 
 
 @functools.lru_cache(maxsize=32)

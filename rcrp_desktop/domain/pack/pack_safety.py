@@ -6,7 +6,6 @@ they were learnt after it was issued, and its content must not change.
 
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from graphlib import CycleError, TopologicalSorter
 
 from rcrp_desktop.domain.outcomes import Response, response
 from rcrp_desktop.domain.pack import graph
@@ -48,7 +47,7 @@ def check_danger_screen(
         return
     if len(screen) > MAX_DANGER_QUESTIONS:
         report("", f"danger_screen has {len(screen)} questions; at most {MAX_DANGER_QUESTIONS}")
-    depth = _questions_up_to(nodes, start)
+    depth = _questions_up_to(nodes, start, screen)
     for node_id in screen:
         node = nodes.get(node_id)
         if not isinstance(node, Question):
@@ -83,24 +82,43 @@ def _check_urgent_choice(node: Question, report: graph.Report) -> None:
             report(node.id, f"danger-screen answer '{answer.value}' {wanted} urgent = true")
 
 
-def _questions_up_to(nodes: Mapping[str, graph.GraphNode], start: str) -> dict[str, int] | None:
-    """For each node, the most questions any path from start meets up to and including it.
+def _questions_up_to(
+    nodes: Mapping[str, graph.GraphNode], start: str, targets: Iterable[str]
+) -> dict[str, int] | None:
+    """For each of `targets` and the nodes before it, the most questions any path from start
+    meets up to and including it.
 
-    None when the graph has a cycle (reported on its own).
+    Only the nodes that lead to a target are ranked (a few, in a sound pack), so the check
+    takes time in proportion to the pack, however long the rest of it is. None when those
+    nodes hold a cycle (reported on its own).
     """
     preds = _predecessors(nodes)
-    try:
-        ranked = list(TopologicalSorter(preds).static_order())
-    except CycleError:
-        return None
+    before_target: set[str] = set()
+    stack = [node_id for node_id in targets if node_id in nodes]
+    while stack:
+        node_id = stack.pop()
+        if node_id not in before_target:
+            before_target.add(node_id)
+            stack += preds[node_id]
+    waiting = {
+        node_id: sum(1 for p in preds[node_id] if p in before_target) for node_id in before_target
+    }
+    ready = [node_id for node_id, count in waiting.items() if count == 0]
     most: dict[str, int] = {}
-    for node_id in ranked:
-        before = [most[p] for p in preds.get(node_id, ()) if p in most]
-        if node_id != start and not before:
-            continue  # not reachable from start
-        own = 1 if isinstance(nodes[node_id], Question) else 0
-        most[node_id] = max(before, default=0) + own
-    return most
+    ranked = 0
+    while ready:
+        node_id = ready.pop()
+        ranked += 1
+        before = [most[p] for p in preds[node_id] if p in most]
+        if node_id == start or before:  # else not reachable from start
+            own = 1 if isinstance(nodes[node_id], Question) else 0
+            most[node_id] = max(before, default=0) + own
+        for target in graph.successors(nodes[node_id]):
+            if target in waiting:
+                waiting[target] -= 1
+                if waiting[target] == 0:
+                    ready.append(target)
+    return most if ranked == len(before_target) else None
 
 
 def _predecessors(nodes: Mapping[str, graph.GraphNode]) -> dict[str, list[str]]:

@@ -103,6 +103,13 @@ class Question:
     def values(self) -> tuple[str, ...]:
         return tuple(a.value for a in self.answers)
 
+    @functools.cached_property
+    def leads_to(self) -> tuple[str, ...]:
+        """The nodes this question can lead to, in declaration order, without repeats."""
+        if self.input is not InputKind.CHOICE:
+            return (self.next,) if self.next else ()
+        return _distinct(answer.next or self.next for answer in self.answers)
+
 
 @dataclass(frozen=True)
 class Test:
@@ -134,6 +141,11 @@ class Condition:
     otherwise: str
     routes: tuple[Route, ...] = ()
 
+    @functools.cached_property
+    def leads_to(self) -> tuple[str, ...]:
+        """The nodes this condition can lead to: its routes in order, then `otherwise`."""
+        return _distinct([*(route.next for route in self.routes), self.otherwise])
+
 
 @dataclass(frozen=True)
 class Outcome:
@@ -145,8 +157,18 @@ class Outcome:
     text: str
     partner: str = ""
 
+    @property
+    def leads_to(self) -> tuple[str, ...]:
+        """An outcome ends the call: it leads nowhere."""
+        return ()
+
 
 Node = Question | Condition | Outcome
+
+
+def _distinct(targets: Iterable[str]) -> tuple[str, ...]:
+    """Targets in order, each once, blanks left out."""
+    return tuple(dict.fromkeys(target for target in targets if target))
 
 
 @dataclass(frozen=True)

@@ -28,6 +28,7 @@ ID_PATTERN = re.compile(r"[a-z][a-z0-9_]*")  # whole value (fullmatch): no trail
 PACK_ID_PATTERN = re.compile(r"[a-z][a-z0-9-]*")
 JURISDICTIONS = ("england", "wales", "btp")
 E = TypeVar("E", InputKind, Limb, RefKind)
+_ABSENT = object()  # a key not in a table (None is no TOML value, but say so plainly)
 
 
 @dataclass(frozen=True)
@@ -160,22 +161,26 @@ class Reader:
     ) -> bool:
         """Report unknown, missing and mistyped keys; True when the table is usable."""
         usable = True
-        for name in table:
-            if name not in keys:
-                allowed = ", ".join(sorted(keys))
-                self.fail(node, f"unknown key '{name}' in {where} (allowed: {allowed})")
+        if not keys.keys() >= table.keys():
+            for name in table:
+                if name not in keys:
+                    allowed = ", ".join(sorted(keys))
+                    self.fail(node, f"unknown key '{name}' in {where} (allowed: {allowed})")
         for name, key in keys.items():
-            if name not in table:
+            value = table.get(name, _ABSENT)
+            if value is _ABSENT:
                 if key.required:
                     self.fail(node, f"missing key '{name}' in {where}")
                     usable = False
-            elif not key.check(table[name]):
+            elif not key.check(value):
                 self.fail(
                     node,
-                    f"'{name}' in {where} must be {key.type_name}, not {_describe(table[name])}",
+                    f"'{name}' in {where} must be {key.type_name}, not {_describe(value)}",
                 )
                 usable = False
-            elif hidden := hidden_character(table[name]):
+            elif (
+                _HIDDEN.search(value) if isinstance(value, str) else isinstance(value, list)
+            ) and (hidden := hidden_character(value)):
                 self.fail(node, f"'{name}' in {where} holds {hidden}: type the text plainly")
                 usable = False
         return usable
@@ -197,16 +202,22 @@ BIDI_CONTROLS = frozenset(
 )
 
 
+# One pattern for all of them: control characters are Unicode category Cc, which is exactly
+# U+0000-U+001F and U+007F-U+009F (a tab and a new line allowed). A search in C, where a loop
+# over every character in Python took seconds on a large pack.
+_HIDDEN = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f" + "".join(sorted(BIDI_CONTROLS)) + "]")
+
+
 def hidden_character(value: Any) -> str:
     """The first hidden character in a text (or a list of texts), described; "" if none."""
     texts = value if isinstance(value, list) else [value]
     for text in texts:
         if not isinstance(text, str):
             continue
-        for char in text:
-            if char in BIDI_CONTROLS or (unicodedata.category(char) == "Cc" and char not in "\n\t"):
-                name = unicodedata.name(char, "a control character")
-                return f"a hidden character, U+{ord(char):04X} ({name.lower()})"
+        if found := _HIDDEN.search(text):
+            char = found.group()
+            name = unicodedata.name(char, "a control character")
+            return f"a hidden character, U+{ord(char):04X} ({name.lower()})"
     return ""
 
 

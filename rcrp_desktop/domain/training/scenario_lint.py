@@ -16,7 +16,7 @@ from typing import Any
 
 from rcrp_desktop.domain.errors import PackError
 from rcrp_desktop.domain.pack.loader import find_pack, load_pack
-from rcrp_desktop.domain.pack.merge import display_name, read_toml
+from rcrp_desktop.domain.pack.merge import display_name, top_level
 from rcrp_desktop.domain.pack.protocol import Pack
 from rcrp_desktop.domain.pack.schema import PACK_ID_PATTERN
 from rcrp_desktop.domain.problems import Problem
@@ -75,7 +75,7 @@ def looks_like_scenario(path: Path) -> bool:
     """A file given by name is a scenario if it sits in a scenarios folder or says [scenario]."""
     if is_scenario_file(path):
         return True
-    data, _ = read_toml(path, display_name(path))  # with the pack reader's limits
+    data = top_level(path)  # with the pack reader's limits
     return data is not None and "scenario" in data and "pack" not in data
 
 
