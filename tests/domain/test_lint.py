@@ -82,7 +82,7 @@ def assert_clean_failure(result: subprocess.CompletedProcess[str]) -> None:
 
 
 def test_there_are_enough_broken_packs() -> None:
-    assert len(BROKEN_FILES) >= 20
+    assert len(BROKEN_FILES) >= 60
     assert MULTI_FAULT in BROKEN_FILES
 
 
@@ -102,6 +102,15 @@ def test_broken_pack_is_reported(path: Path) -> None:
         assert found, f"{path.name}: no problem matches {want}; got:\n{listing}"
         for problem in found:
             assert str(problem).startswith(shown(path) + ": "), str(problem)
+
+
+@pytest.mark.parametrize("name", ["label_zero_width_space", "start_missing_node"])
+def test_one_fault_is_one_problem_not_a_cascade(name: str) -> None:
+    """A faulty answer does not strand the node it leads to; a start that does not exist does
+    not make every node unreachable."""
+    _, problems = check_paths([BROKEN / f"{name}.toml"])
+
+    assert len(problems) == 1, "\n".join(map(str, problems))
 
 
 def test_multi_fault_pack_reports_every_problem_in_one_run() -> None:

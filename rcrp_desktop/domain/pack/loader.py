@@ -13,6 +13,7 @@ from types import MappingProxyType
 from typing import Any
 
 from rcrp_desktop.domain.errors import PackError
+from rcrp_desktop.domain.outcomes import OutcomeCode
 from rcrp_desktop.domain.pack import graph, pack_safety
 from rcrp_desktop.domain.pack.merge import RawPack, display_name, resolve, top_level
 from rcrp_desktop.domain.pack.pack_meta import check_phases, referral_test
@@ -22,6 +23,7 @@ from rcrp_desktop.domain.pack.schema import (
     PACK_ID_PATTERN,
     PACK_KEYS,
     Reader,
+    hidden_character,
     read_node,
     read_sections,
 )
@@ -92,7 +94,8 @@ def _build(path: Path, *, checked: bool) -> tuple[Pack | None, list[Problem]]:
     meta = raw.pack
     _check_meta(meta, nodes, report)
     start = meta["start"]
-    kept = set(graph.reachable(nodes, start))
+    # A start that does not exist is reported on its own: every node would seem unreachable.
+    kept = set(graph.reachable(nodes, start)) if start in nodes else set(nodes)
     for node_id in list(nodes):
         if node_id not in kept:
             if origin[node_id] == raw.top:
@@ -197,6 +200,16 @@ def _check_meta(
         report("", f"start names '{meta['start']}', which does not exist")
 
 
+# Codes that hand the call to a partner, or send police with one: the outcome must say which.
+PARTNER_CODES = frozenset(
+    {
+        OutcomeCode.PARTNER_LEAD_NO_POLICE,
+        OutcomeCode.PARTNER_LEAD_POLICE_STANDBY,
+        OutcomeCode.POLICE_DEPLOY_WITH_PARTNER,
+    }
+)
+
+
 def _check_nodes(
     nodes: dict[str, graph.GraphNode],
     sections: Iterable[Any],
@@ -207,6 +220,8 @@ def _check_nodes(
     for key, name in partners.items():
         if not isinstance(name, str) or not name.strip():
             report("", f"partner '{key}' must have a display name")
+        elif hidden := hidden_character(name):
+            report("", f"partner '{key}' has {hidden} in its name: type the text plainly")
     for node_id, node in nodes.items():
         if isinstance(node, graph.Opaque):
             continue
@@ -214,6 +229,12 @@ def _check_nodes(
             report(node_id, f"section '{node.section}' is not declared in [[sections]]")
         if isinstance(node, Outcome) and node.partner and node.partner not in partners:
             report(node_id, f"partner '{node.partner}' is not declared in [partners]")
+        if isinstance(node, Outcome) and not node.partner and node.code in PARTNER_CODES:
+            report(
+                node_id,
+                f"its code {node.code} involves a partner, but it names none: "
+                "add partner = one of the keys in [partners]",
+            )
         if isinstance(node, Question) and node.limb is not None and not node.rationale_required:
             report(node_id, "threshold limb questions must set rationale_required = true")
 

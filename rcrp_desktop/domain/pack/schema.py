@@ -195,17 +195,21 @@ class Reader:
 
 
 # Characters that change what a reader sees without being seen: control characters (a new line
-# and a tab aside) and the bidirectional overrides and isolates that can make text read in an
-# order other than the one stored.
+# and a tab aside), the bidirectional overrides and isolates that can make text read in an
+# order other than the one stored, and the characters of no width that split or join words
+# unseen ("ye\u200bs" shows as "yes"; no language a pack is written in needs them).
 BIDI_CONTROLS = frozenset(
     "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\ufeff"
 )
+ZERO_WIDTH = frozenset("\u200b\u200c\u200d\u2060")
 
 
 # One pattern for all of them: control characters are Unicode category Cc, which is exactly
 # U+0000-U+001F and U+007F-U+009F (a tab and a new line allowed). A search in C, where a loop
 # over every character in Python took seconds on a large pack.
-_HIDDEN = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f" + "".join(sorted(BIDI_CONTROLS)) + "]")
+_HIDDEN = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f" + "".join(sorted(BIDI_CONTROLS | ZERO_WIDTH)) + "]"
+)
 
 
 def hidden_character(value: Any) -> str:
@@ -279,6 +283,12 @@ def _read_question(reader: Reader, table: dict[str, Any], node: str) -> Question
         if not table["text"].strip():
             reader.fail(node, "question 'text' is empty")
     input_kind = _enum(reader, node, InputKind, table.get("input", "choice"), "input")
+    if table.get("optional") is True and input_kind not in (InputKind.TEXT, None):
+        reader.fail(
+            node,
+            "'optional' applies only to text questions: a choice or a checklist is always "
+            "answered (take the key out, or give an answer such as 'unknown')",
+        )
     limb = _enum(reader, node, Limb, table["limb"], "limb") if "limb" in table else None
     raw_refs = table.get("refs", [])
     read_refs = [
@@ -323,12 +333,18 @@ def _read_answers(
         reader.fail(node, "dead end: a checklist question needs 'next'")
     answers: list[Answer] = []
     seen: set[str] = set()
+    usable = True  # an answer left out would strand the node it leads to: none is left out
     for index, answer in enumerate(raw, start=1):
         where = f"answer #{index}"
         if not reader.check_keys(answer, ANSWER_KEYS, node, where):
+            usable = False
             continue
         value = answer["value"]
         reader.check_id(value, node, "answer value")
+        if not answer["label"].strip():
+            reader.fail(
+                node, f"answer '{value}' has an empty 'label': write what the handler picks"
+            )
         if value in seen:
             reader.fail(node, f"duplicate answer value '{value}'")
             continue
@@ -356,7 +372,7 @@ def _read_answers(
                 rationale_required=answer.get("rationale_required"),
             )
         )
-    return tuple(answers)
+    return tuple(answers) if usable else None
 
 
 def _read_ref(reader: Reader, node: str, table: dict[str, Any], index: int) -> Reference | None:
@@ -410,6 +426,8 @@ def _read_outcome(reader: Reader, table: dict[str, Any], node: str) -> Outcome |
     if not reader.check_keys(table, OUTCOME_KEYS, node, "outcome"):
         return None
     reader.check_id(table["id"], node, "node id")
+    if not table["text"].strip():
+        reader.fail(node, "outcome 'text' is empty: say what the handler does now")
     code = table["code"]
     if code not in OutcomeCode.__members__:
         known = ", ".join(OutcomeCode)
