@@ -1,8 +1,9 @@
 """Check a record database end to end: SQLite's integrity, the schema and its guard triggers,
-every record's hash chain and the anchors its exports printed, and the search cache
-(record_index) against the events it is drawn from."""
+every record's hash chain and the anchors its exports printed, the numbering of records and
+events, and the search cache (record_index) against the events it is drawn from."""
 
 import json
+import sqlite3
 from collections.abc import Iterable
 from itertools import groupby
 from typing import Any
@@ -10,11 +11,22 @@ from typing import Any
 from rcrp_desktop.storage import anchor_log
 from rcrp_desktop.storage.chain import GENESIS, typed_event_hash
 from rcrp_desktop.storage.errors import StorageError
+from rcrp_desktop.storage.migrations import AFTER_CLOSURE
 from rcrp_desktop.storage.records import HEADER_FIELDS, Fault
 from rcrp_desktop.storage.repository import Store
 from rcrp_desktop.storage.schema_check import schema_faults
 
 MAX_FAULTS = 100
+FOLLOW_UPS = frozenset(AFTER_CLOSURE)  # all a closed record takes (its guard trigger's rule)
+# Two queries, not one: each is answered from an index (a count over both scans the table).
+_EVENT_NUMBERS = "SELECT (SELECT COUNT(*) FROM events), (SELECT MAX(id) FROM events)"
+_EVENT_GAPS = """
+    SELECT id, record_id, seq, next, next_record, next_seq FROM (
+      SELECT id, record_id, seq, LEAD(id) OVER w AS next, LEAD(record_id) OVER w AS next_record,
+        LEAD(seq) OVER w AS next_seq
+      FROM events WINDOW w AS (ORDER BY id))
+    WHERE next > id + 1 LIMIT ?"""
+DELETED = "deleted from the file"
 
 
 def verify(store: Store) -> list[Fault]:
@@ -37,8 +49,9 @@ def verify(store: Store) -> list[Fault]:
             faults += _check_index(store.index_rows(), store.recomputed_index_rows())
         for record_id in sorted(set(records) - seen):
             faults.append(Fault("has no events: its history is missing", record_id))
+        faults += _check_numbering(store, records)
         faults += _check_anchor_log(store, records, closures)
-    except (StorageError, TypeError, ValueError) as error:  # damage that stops the reading
+    except (StorageError, sqlite3.Error, TypeError, ValueError) as error:  # stops the reading
         faults.append(Fault(f"the database could not be read to the end: {error}"))
     return faults[:MAX_FAULTS]
 
@@ -110,6 +123,15 @@ def _check_record(
             )
         if seq == 1:
             faults += _check_genesis(store, header, kind, payload, record_id)
+        if closed and kind not in FOLLOW_UPS:
+            faults.append(
+                Fault(
+                    f"a '{kind}' event after its closure (event {closure_seqs[0]}): a closed "
+                    "record takes only follow-ups; added past its guard",
+                    record_id,
+                    seq,
+                )
+            )
         if kind == "closure":
             closed = True
             closure_seqs.append(seq)
@@ -177,6 +199,48 @@ def check_anchors(store: Store, anchors: Iterable[tuple[int, int, str, str]]) ->
                 )
             )
     return faults
+
+
+def _check_numbering(store: Store, records: dict[int, tuple[Any, ...]]) -> list[Fault]:
+    """Records and events are numbered in turn, one past the last (an event's number is in its
+    hash), and never deleted: a number missing below the highest is something deleted from the
+    file, even where every chain left is whole. What was written last leaves no gap: only an
+    anchor printed after it shows it gone. `records`: in the order of their ids."""
+    faults: list[Fault] = []
+    expected = 1
+    for record_id in records:
+        if record_id == expected + 1:
+            faults.append(Fault(f"is missing, though later records are here: {DELETED}", expected))
+        elif record_id > expected:
+            gone = f"records {expected} to {record_id - 1} are missing"
+            faults.append(Fault(f"{gone}, though later ones are here: {DELETED}"))
+        expected = max(expected, record_id + 1)
+    conn = store.db.conn
+    count, last = conn.execute(_EVENT_NUMBERS).fetchone()
+    if last is None or count == last:
+        return faults
+    first, record_id, seq = conn.execute(
+        "SELECT id, record_id, seq FROM events ORDER BY id LIMIT 1"
+    ).fetchone()
+    if first > 1:
+        where = f"written before record {record_id}, event {seq}"
+        faults.append(Fault(f"{_missing(1, first - 1)}, {where}: {DELETED}"))
+    for event_id, record_id, seq, following, next_record, next_seq in conn.execute(
+        _EVENT_GAPS, [MAX_FAULTS]
+    ):
+        where = (
+            f"written between record {record_id}, event {seq} and record {next_record}, "
+            f"event {next_seq}"
+        )
+        gone = _missing(event_id + 1, following - 1)
+        faults.append(Fault(f"{gone}, {where}: {DELETED}"))
+    return faults
+
+
+def _missing(first: int, last: int) -> str:
+    if first == last:
+        return f"the event numbered {first} is missing"
+    return f"the events numbered {first} to {last} are missing"
 
 
 def _check_anchor_log(
