@@ -13,6 +13,7 @@ from rcrp_desktop.files import sync_folder
 from rcrp_desktop.storage.before_open import check_file, check_wal, check_writable, side_file
 from rcrp_desktop.storage.errors import (
     CorruptDatabaseError,
+    DiskFullError,
     NewerSchemaError,
     StorageError,
     classify,
@@ -43,6 +44,7 @@ def open_database(
         if not readonly:
             check_writable(path)
             check_wal(path)
+            _side_files_writable(path)
     elif create and not readonly:
         _create_database(path, busy_timeout_ms)
     else:
@@ -111,10 +113,41 @@ def _create_database(path: Path, busy_timeout_ms: int) -> None:
     except FileExistsError:
         partial.unlink(missing_ok=True)
     except (OSError, sqlite3.Error) as error:
-        partial.unlink(missing_ok=True)
+        for leftover in (partial, side_file(partial, "wal"), side_file(partial, "shm")):
+            leftover.unlink(missing_ok=True)  # on a full disk, room they would keep taken
+        full = isinstance(error, sqlite3.Error) and isinstance(classify(error, path), DiskFullError)
+        reason = "the disk is full. Free some space, then start again" if full else None
         raise StorageError(
-            f"Cannot create the record database {path}: {getattr(error, 'strerror', None) or error}"
+            f"Cannot create the record database {path}: "
+            f"{reason or getattr(error, 'strerror', None) or error}"
         ) from error
+
+
+def _side_files_writable(path: Path) -> None:
+    """Give the owner back write access to the database's `-wal` and `-shm` files.
+
+    SQLite makes them with the database's mode: a read while an administrator had made the
+    database read-only leaves them read-only, and once it is writable again (check_writable
+    passed) they would let it open yet refuse every save. Only the user's own regular files.
+    """
+    if sys.platform == "win32":
+        return
+    for side in (side_file(path, "wal"), side_file(path, "shm")):
+        try:
+            info = side.lstat()
+        except FileNotFoundError:
+            continue
+        except OSError as error:
+            raise StorageError(f"{side} cannot be read: {error.strerror or error}") from error
+        mode = stat.S_IMODE(info.st_mode)
+        if stat.S_ISREG(info.st_mode) and info.st_uid == os.geteuid() and not mode & 0o200:
+            try:
+                side.chmod(mode & 0o700 | 0o600)
+            except OSError as error:
+                raise StorageError(
+                    f"{side} is read-only and cannot be made writable again: "
+                    f"{error.strerror or error}. Nothing was written."
+                ) from error
 
 
 def _configure(db: Database, *, readonly: bool, busy_timeout_ms: int) -> None:

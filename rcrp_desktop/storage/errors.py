@@ -52,7 +52,9 @@ def classify(error: sqlite3.Error, path: object) -> StorageError:
             f"The record database {path} is in use by another program, so nothing was "
             "written. Close the other program and try again."
         )
-    if "full" in text:
+    # SQLite says "disk I/O error" when a full disk stops it growing the -shm file (its docs
+    # give that cause); on a full disk that is what opening, for reading too, meets first.
+    if "full" in text or getattr(error, "sqlite_errorname", "") == "SQLITE_IOERR_SHMSIZE":
         return DiskFullError(
             f"The disk holding {path} is full, so nothing was written. Free some space, then "
             "try again."
