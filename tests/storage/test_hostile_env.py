@@ -187,8 +187,9 @@ def test_a_data_folder_the_user_cannot_write_is_read_and_nothing_is_written(
         assert mode_of(data) == 0o555 and data.stat().st_mtime_ns == folder_time
 
 
-# Run as the user: the partial backup's mode where SQLite starts to write it, and every chmod
-# the command makes, reported on the last line of standard output.
+# Run as the user: the mode of each file SQLite is given to write to (the backup being made; the
+# reads are opened by URI), taken as it starts, and every chmod the command makes, reported on
+# the last line of standard output.
 WATCH_BACKUP = """
 import json, os, stat, sys
 from pathlib import Path
@@ -196,8 +197,8 @@ seen = []
 def hook(event, args):
     if event == "sqlite3.connect" and isinstance(args[0], (str, os.PathLike)):
         target = Path(os.fspath(args[0]))
-        if target.name.endswith(".partial") and target.exists():
-            seen.append(["connect", target.name, stat.S_IMODE(target.stat().st_mode)])
+        if not os.fspath(target).startswith("file:") and target.exists():
+            seen.append(["connect", os.fspath(target), stat.S_IMODE(target.stat().st_mode)])
     elif event == "os.chmod":
         seen.append(["chmod", os.fspath(args[0]), args[1]])
 sys.addaudithook(hook)
@@ -226,7 +227,8 @@ def test_a_backup_is_never_readable_by_another_user_and_a_failed_one_leaves_noth
     assert out == f"ok: backup written to {copy} and verified"
     seen = json.loads(seen_line.removeprefix("SEEN "))
     # Owner-only when SQLite writes its first byte, and never changed after (no chmod at all).
-    assert seen == [["connect", ".backup.sqlite3.partial", 0o600]]
+    [(event, written, mode)] = seen
+    assert event == "connect" and Path(written).parent == backups and mode == 0o600, seen
     assert mode_of(copy) == 0o600 and copy.stat().st_uid == other_user.ids("user")[0]
     left = {entry.name: mode_of(entry) for entry in backups.iterdir()}
     assert "backup.sqlite3" in left and not [n for n in left if n.startswith(".")]
