@@ -5,7 +5,7 @@ import os
 import sqlite3
 import uuid
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -322,9 +322,12 @@ class Store(RecordSearch):
         owner-only file beside the destination and takes its name only once complete and on
         disk: nobody else can read it while it is written, and a failed backup leaves nothing
         behind (no empty file to make the next attempt fail)."""
-        if destination.exists() or destination.is_symlink():
-            raise StorageError(f"{destination} already exists; choose a new file name.")
         partial = destination.with_name(f".{destination.name}.partial")
+        if destination.exists() or destination.is_symlink():
+            with suppress(OSError):
+                if partial.samefile(destination):  # a backup stopped just after it was named:
+                    partial.unlink()  # whole; only its temporary second name was left
+            raise StorageError(f"{destination} already exists; choose a new file name.")
         try:
             destination.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
             partial.unlink(missing_ok=True)  # left by a backup that was killed halfway

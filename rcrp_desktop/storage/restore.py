@@ -25,20 +25,27 @@ class Restored:
 
 
 def restore(backup: Path, database: Path, mode: Mode, now: datetime | None = None) -> Restored:
-    """Check `backup`, move `database` and its `-wal`/`-shm` aside, copy the backup in its
-    place (owner-only, complete before it takes the name), and check the result."""
+    """Check `backup`, copy it beside `database` (owner-only, complete and on disk), set the
+    database and its `-wal`/`-shm` aside, put the copy in its place, and check the result.
+
+    Stopped at any moment (killed, say), the folder holds the old database or the
+    restored one under the database's name, never nothing: the long copy is made while the old
+    files are still in place, and the database is set aside by a second name (a hard link)
+    while it keeps its own until the copy replaces it in one step. In between, it has two
+    names and its log is already aside, so the app refuses to open it (before_open.check_file)
+    rather than read it without its log; running restore again finishes the job."""
     records = _checked(backup, mode, "The backup")
     stamp = (now or datetime.now(UTC)).strftime("%Y%m%dT%H%M%SZ")
     database.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    set_aside = []
-    for current in (database, side_file(database, "wal"), side_file(database, "shm")):
-        if current.exists() or current.is_symlink():
-            kept = _free_name(current.with_name(f"{current.name}.damaged-{stamp}"))
-            current.rename(kept)
-            set_aside.append(kept)
     partial = database.with_name(f".{database.name}.restoring")
+    set_aside: list[Path] = []
     try:
         _copy_private(backup, partial)
+        for current in (database, side_file(database, "wal"), side_file(database, "shm")):
+            if current.exists() or current.is_symlink():
+                kept = _free_name(current.with_name(f"{current.name}.damaged-{stamp}"))
+                _set_aside(current, kept, keep_name=current == database)
+                set_aside.append(kept)
         os.replace(partial, database)
         sync_folder(database.parent)
     except OSError as error:
@@ -75,6 +82,18 @@ def _free_name(path: Path) -> Path:
         number += 1
         candidate = path.with_name(f"{path.name}.{number}")
     return candidate
+
+
+def _set_aside(current: Path, kept: Path, *, keep_name: bool) -> None:
+    """Give `current` the name `kept`; with `keep_name`, as a second name (it keeps its own
+    until it is replaced), unless the file system has no hard links."""
+    if keep_name and current.is_file() and not current.is_symlink():
+        try:
+            os.link(current, kept)
+            return
+        except OSError:
+            pass  # no hard links here (a FAT stick, say): moved instead
+    current.rename(kept)
 
 
 def _copy_private(source: Path, target: Path) -> None:
