@@ -5,6 +5,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from rcrp_desktop.domain.pack.order import reaches_within, topological_rank
 from rcrp_desktop.domain.pack.protocol import (
     URGENT_LIMBS,
     Condition,
@@ -184,9 +185,14 @@ def path_avoiding(nodes: Mapping[str, GraphNode], start: str, avoid: str) -> lis
     return None
 
 
-def check_conditions(nodes: Mapping[str, GraphNode], report: Report) -> None:
-    """A condition tests only questions that can come before it, with values they offer."""
-    after: dict[str, set[str]] = {}  # what each tested question leads to, walked once each
+def check_conditions(
+    nodes: Mapping[str, GraphNode], report: Report, rank: Mapping[str, int] | None = None
+) -> None:
+    """A condition tests only questions that can come before it, with values they offer.
+
+    `rank`: the graph's topological ranks if already made (None: made here if there is no
+    cycle)."""
+    testing: dict[str, list[tuple[str, int]]] = {}  # question -> (condition, route number)
     for node_id, node in nodes.items():
         if not isinstance(node, Condition):
             continue
@@ -211,14 +217,24 @@ def check_conditions(nodes: Mapping[str, GraphNode], report: Report) -> None:
                             f"route #{index} tests '{test.node}' for '{value}', "
                             f"which is not one of its answers",
                         )
-                if test.node not in after:
-                    after[test.node] = set(reachable(nodes, test.node))
-                if node_id not in after[test.node]:
-                    report(
-                        node_id,
-                        f"route #{index} tests '{test.node}', which can never be "
-                        "answered before this node",
-                    )
+                testing.setdefault(test.node, []).append((node_id, index))
+    if not testing:
+        return
+    # From each tested question, walk only as far as the last condition testing it can lie:
+    # a walk over the whole rest of the pack for every tested question took time growing with
+    # the square of the pack.
+    if rank is None:
+        rank = topological_rank(nodes)
+    for question, conditions in testing.items():
+        limit = max(rank[node_id] for node_id, _ in conditions) if rank is not None else 0
+        after = reaches_within(nodes, question, rank, limit)
+        for node_id, index in conditions:
+            if node_id not in after:
+                report(
+                    node_id,
+                    f"route #{index} tests '{question}', which can never be "
+                    "answered before this node",
+                )
 
 
 def check_safety(nodes: Mapping[str, GraphNode], report: Report) -> None:

@@ -9,6 +9,7 @@ from collections.abc import Iterable, Mapping, Sequence
 
 from rcrp_desktop.domain.outcomes import Response, response
 from rcrp_desktop.domain.pack import graph
+from rcrp_desktop.domain.pack.order import Dominators
 from rcrp_desktop.domain.pack.protocol import Condition, InputKind, Outcome, Question, Route
 
 # On every path, every danger-screen question comes within this many questions of the start.
@@ -190,7 +191,7 @@ def check_dead_routes(
     Decided exactly over the answers each tested question can hold (a checklist: any set of its
     items; a question that may not be on the path: also no answer at all).
     """
-    following = {node_id: graph.successors(node) for node_id, node in nodes.items()}
+    dominators: Dominators | None = None  # made only if some route needs it (see below)
     for node_id, node in nodes.items():
         if not isinstance(node, Condition) or not node.routes:
             continue
@@ -198,21 +199,58 @@ def check_dead_routes(
         questions = [nodes.get(n) for n in tested]
         if not all(isinstance(q, Question) and q.input is not InputKind.TEXT for q in questions):
             continue  # reported elsewhere; no verdict on routes over it
-        always = _always_answered(following, start, node_id, tested)
         slot = {n: index for index, n in enumerate(tested)}
-        worlds = [
-            _worlds(q, [t.values for r in node.routes for t in r.tests if t.node == n], n in always)
-            for n, q in zip(tested, questions, strict=True)
-            if isinstance(q, Question)
-        ]
         compiled = [_compiled(r, slot) for r in node.routes]
+
+        # First as if every tested question were answered on every path: fewer answers to
+        # try, and a route that can be taken then can be taken anyway (a question that may be
+        # skipped only adds "no answer" to what it can hold). Only a route that cannot is
+        # decided exactly, over which questions every path truly answers: that needs the
+        # pack's dominators, made once, and a sound pack never needs them.
+        answered = _worlds_of(node, questions, set(tested))
+        exact: list[list[frozenset[str]]] | None = None
         for index, route in enumerate(node.routes):
-            if route.tests and not _satisfiable(worlds, compiled, index):
+            if not route.tests or _satisfiable(answered, compiled, index):
+                continue
+            if exact is None:
+                if dominators is None:
+                    dominators = Dominators(nodes, start)
+                exact = _worlds_of(
+                    node, questions, _always_answered(dominators, start, node_id, tested)
+                )
+            if not _satisfiable(exact, compiled, index):
                 report(
                     node_id,
                     f"route #{index + 1} (to '{route.next}') can never be taken: earlier "
                     "routes already catch every answer it needs",
                 )
+
+
+def _worlds_of(
+    condition: Condition, questions: Sequence[graph.GraphNode | None], always: set[str]
+) -> list[list[frozenset[str]]]:
+    """For each question the condition tests (in `questions`), the answers it can hold."""
+    return [
+        _worlds(
+            q,
+            [t.values for r in condition.routes for t in r.tests if t.node == q.id],
+            q.id in always,
+        )
+        for q in questions
+        if isinstance(q, Question)
+    ]
+
+
+def _always_answered(
+    dominators: Dominators, start: str, condition: str, questions: Iterable[str]
+) -> set[str]:
+    """The questions every path from start to the condition answers (start itself counted as
+    one that may not be, as it always was here)."""
+    return {
+        q
+        for q in questions
+        if q != start and (not dominators.reached(condition) or dominators.dominates(q, condition))
+    }
 
 
 def _satisfiable(
@@ -253,26 +291,6 @@ def _compiled(route: Route, slot: Mapping[str, int]) -> Compiled:
         tuple((slot[t.node], frozenset(t.values)) for t in route.all),
         tuple((slot[t.node], frozenset(t.values)) for t in route.any),
     )
-
-
-def _always_answered(
-    following: Mapping[str, list[str]], start: str, condition: str, questions: Iterable[str]
-) -> set[str]:
-    """The questions every path from start to the condition answers: with the question taken
-    out of the graph, the condition cannot be reached."""
-
-    def reaches_avoiding(avoid: str) -> bool:
-        seen, stack = {start}, [start]
-        while stack:
-            for target in following.get(stack.pop(), ()):
-                if target == condition:
-                    return True
-                if target != avoid and target not in seen:
-                    seen.add(target)
-                    stack.append(target)
-        return False
-
-    return {q for q in questions if q != start and not reaches_avoiding(q)}
 
 
 def _worlds(

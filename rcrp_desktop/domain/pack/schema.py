@@ -28,6 +28,7 @@ ID_PATTERN = re.compile(r"[a-z][a-z0-9_]*")  # whole value (fullmatch): no trail
 PACK_ID_PATTERN = re.compile(r"[a-z][a-z0-9-]*")
 JURISDICTIONS = ("england", "wales", "btp")
 E = TypeVar("E", InputKind, Limb, RefKind)
+N = TypeVar("N", Question, Answer, Condition, Outcome)
 _ABSENT = object()  # a key not in a table (None is no TOML value, but say so plainly)
 
 
@@ -38,6 +39,30 @@ class Key:
     check: Callable[[Any], bool]
     type_name: str
     required: bool = False
+
+
+def made(kind: type[N], **fields: Any) -> N:
+    """A frozen pack dataclass with every field given, made without its generated __init__.
+
+    That __init__ sets each field through object.__setattr__ (frozen), five times slower than
+    this; a large pack makes hundreds of thousands of answers and questions. Every field must
+    be given (a test holds that what is made equals what the constructor makes).
+    """
+    instance = object.__new__(kind)
+    instance.__dict__.update(fields)
+    return instance
+
+
+class Keys(dict[str, Key]):
+    """A table's allowed keys, with the set of required ones made once."""
+
+    def __init__(self, keys: Mapping[str, Key]) -> None:
+        super().__init__(keys)
+        self.required = _required(keys)
+
+
+def _required(keys: Mapping[str, Key]) -> frozenset[str]:
+    return frozenset(name for name, key in keys.items() if key.required)
 
 
 def _is_str(value: Any) -> bool:
@@ -72,77 +97,89 @@ STR_LIST = Key(_is_str_list, "a list of strings")
 TABLES = Key(_is_table_list, "a list of tables")
 TABLE = Key(_is_table, "a table")
 
-TOP_KEYS = {
-    "pack": Key(_is_table, "a table", required=True),
-    "partners": TABLE,
-    "sections": TABLES,
-    "nodes": TABLES,
-}
-PACK_KEYS = {
-    "id": STR_REQ,
-    "version": STR_REQ,
-    "title": STR_REQ,
-    "jurisdiction": STR_REQ,
-    "effective": DATE_REQ,
-    "review_by": DATE_REQ,
-    "start": STR_REQ,
-    "urgent_instruction": STR_REQ,
-    "rcrp_adopted": BOOL,
-    "notice": STR,
-    "every_path": STR_LIST,
-    "extends": STR,
-    "referral": TABLE,
-    "phases": TABLE,
-    "wording_attend": STR,
-    "wording_not_attend": STR,
-    "wording_standard": STR,
-    "wording_escalated": STR,
-    "wording_standby": STR,
-    "wording_remain": STR,
-    "danger_screen": STR_LIST,
-    "urgent_route": STR,
-}
-SECTION_KEYS = {"id": STR_REQ, "title": STR_REQ}
-QUESTION_KEYS = {
-    "id": STR_REQ,
-    "kind": STR_REQ,
-    "section": STR_REQ,
-    "text": STR_REQ,
-    "why": STR_REQ,
-    "input": STR,
-    "answers": TABLES,
-    "next": STR,
-    "refs": TABLES,
-    "limb": STR,
-    "rationale_required": BOOL,
-    "optional": BOOL,
-}
-ANSWER_KEYS = {
-    "value": STR_REQ,
-    "label": STR_REQ,
-    "next": STR,
-    "urgent": BOOL,
-    "exclusive": BOOL,
-    "rationale_required": BOOL,
-}
-REF_KEYS = {"kind": STR_REQ, "cite": STR_REQ, "note": STR}
-CONDITION_KEYS = {
-    "id": STR_REQ,
-    "kind": STR_REQ,
-    "section": STR_REQ,
-    "otherwise": STR_REQ,
-    "routes": TABLES,
-}
-ROUTE_KEYS = {"next": STR_REQ, "all": TABLES, "any": TABLES}
-TEST_KEYS = {"node": STR_REQ, "in": Key(_is_str_list, "a list of strings", required=True)}
-OUTCOME_KEYS = {
-    "id": STR_REQ,
-    "kind": STR_REQ,
-    "section": STR_REQ,
-    "code": STR_REQ,
-    "text": STR_REQ,
-    "partner": STR,
-}
+TOP_KEYS = Keys(
+    {
+        "pack": Key(_is_table, "a table", required=True),
+        "partners": TABLE,
+        "sections": TABLES,
+        "nodes": TABLES,
+    }
+)
+PACK_KEYS = Keys(
+    {
+        "id": STR_REQ,
+        "version": STR_REQ,
+        "title": STR_REQ,
+        "jurisdiction": STR_REQ,
+        "effective": DATE_REQ,
+        "review_by": DATE_REQ,
+        "start": STR_REQ,
+        "urgent_instruction": STR_REQ,
+        "rcrp_adopted": BOOL,
+        "notice": STR,
+        "every_path": STR_LIST,
+        "extends": STR,
+        "referral": TABLE,
+        "phases": TABLE,
+        "wording_attend": STR,
+        "wording_not_attend": STR,
+        "wording_standard": STR,
+        "wording_escalated": STR,
+        "wording_standby": STR,
+        "wording_remain": STR,
+        "danger_screen": STR_LIST,
+        "urgent_route": STR,
+    }
+)
+SECTION_KEYS = Keys({"id": STR_REQ, "title": STR_REQ})
+QUESTION_KEYS = Keys(
+    {
+        "id": STR_REQ,
+        "kind": STR_REQ,
+        "section": STR_REQ,
+        "text": STR_REQ,
+        "why": STR_REQ,
+        "input": STR,
+        "answers": TABLES,
+        "next": STR,
+        "refs": TABLES,
+        "limb": STR,
+        "rationale_required": BOOL,
+        "optional": BOOL,
+    }
+)
+ANSWER_KEYS = Keys(
+    {
+        "value": STR_REQ,
+        "label": STR_REQ,
+        "next": STR,
+        "urgent": BOOL,
+        "exclusive": BOOL,
+        "rationale_required": BOOL,
+    }
+)
+REF_KEYS = Keys({"kind": STR_REQ, "cite": STR_REQ, "note": STR})
+CONDITION_KEYS = Keys(
+    {
+        "id": STR_REQ,
+        "kind": STR_REQ,
+        "section": STR_REQ,
+        "otherwise": STR_REQ,
+        "routes": TABLES,
+    }
+)
+ROUTE_KEYS = Keys({"next": STR_REQ, "all": TABLES, "any": TABLES})
+TEST_KEYS = Keys({"node": STR_REQ, "in": Key(_is_str_list, "a list of strings", required=True)})
+OUTCOME_KEYS = Keys(
+    {
+        "id": STR_REQ,
+        "kind": STR_REQ,
+        "section": STR_REQ,
+        "code": STR_REQ,
+        "text": STR_REQ,
+        "partner": STR,
+    }
+)
 NODE_KINDS = ("question", "condition", "outcome")
 
 
@@ -161,17 +198,13 @@ class Reader:
     ) -> bool:
         """Report unknown, missing and mistyped keys; True when the table is usable."""
         usable = True
-        if not keys.keys() >= table.keys():
-            for name in table:
-                if name not in keys:
-                    allowed = ", ".join(sorted(keys))
-                    self.fail(node, f"unknown key '{name}' in {where} (allowed: {allowed})")
-        for name, key in keys.items():
-            value = table.get(name, _ABSENT)
-            if value is _ABSENT:
-                if key.required:
-                    self.fail(node, f"missing key '{name}' in {where}")
-                    usable = False
+        # The keys the table holds, then the required ones it lacks: a walk over every allowed
+        # key of every table was the largest part of checking a large pack.
+        for name, value in table.items():
+            key = keys.get(name)
+            if key is None:
+                allowed = ", ".join(sorted(keys))
+                self.fail(node, f"unknown key '{name}' in {where} (allowed: {allowed})")
             elif not key.check(value):
                 self.fail(
                     node,
@@ -183,6 +216,11 @@ class Reader:
             ) and (hidden := hidden_character(value)):
                 self.fail(node, f"'{name}' in {where} holds {hidden}: type the text plainly")
                 usable = False
+        required = keys.required if isinstance(keys, Keys) else _required(keys)
+        if not table.keys() >= required:
+            for name in sorted(required - table.keys(), key=list(keys).index):
+                self.fail(node, f"missing key '{name}' in {where}")
+            usable = False
         return usable
 
     def check_id(self, value: str, node: str, what: str) -> None:
@@ -299,7 +337,8 @@ def _read_question(reader: Reader, table: dict[str, Any], node: str) -> Question
     answers = _read_answers(reader, table, node, input_kind)
     if not usable or input_kind is None or answers is None:
         return None
-    return Question(
+    return made(
+        Question,
         id=table["id"],
         section=table["section"],
         text=table["text"],
@@ -363,7 +402,8 @@ def _read_answers(
         if answer.get("exclusive") and input_kind is not InputKind.MULTI:
             reader.fail(node, f"answer '{value}': 'exclusive' applies only to checklists")
         answers.append(
-            Answer(
+            made(
+                Answer,
                 value=value,
                 label=answer["label"],
                 next=answer.get("next", ""),
@@ -405,8 +445,12 @@ def _read_condition(reader: Reader, table: dict[str, Any], node: str) -> Conditi
     if not usable:
         return None
     reader.check_id(table["id"], node, "node id")
-    return Condition(
-        id=table["id"], section=table["section"], otherwise=table["otherwise"], routes=tuple(routes)
+    return made(
+        Condition,
+        id=table["id"],
+        section=table["section"],
+        otherwise=table["otherwise"],
+        routes=tuple(routes),
     )
 
 
@@ -433,7 +477,8 @@ def _read_outcome(reader: Reader, table: dict[str, Any], node: str) -> Outcome |
         known = ", ".join(OutcomeCode)
         reader.fail(node, f"unknown outcome code '{code}' (known: {known})")
         return None
-    return Outcome(
+    return made(
+        Outcome,
         id=table["id"],
         section=table["section"],
         code=OutcomeCode(code),
