@@ -14,6 +14,10 @@ by round (the machines are noisy: only a ratio taken side by side means anything
 - recent 50: `store.recent(50)` against the bare SELECT of the same 50 records. Target <= 3x.
 - history: `store.events(id)` of a record in the middle against the bare SELECT of its events
   in order, fetched. Target <= 3x.
+- verify: the app's whole `verify` (SQLite's integrity check, the schema, every chain, the
+  anchors, the search cache and the anchor log) against reading every event and hashing it
+  bare: one SELECT in chain order on a read-only connection, each row's canonical text
+  SHA-256'd and compared. A few rounds each; target median <= 2x.
 
 Prints a table and exits 1 if any target is missed.
 """
@@ -37,7 +41,9 @@ from rcrp_desktop.calls.recorder import CallRecorder
 from rcrp_desktop.domain.call.script import load_script
 from rcrp_desktop.domain.pack.loader import load_pack
 from rcrp_desktop.paths import examples_dir, forms_dir
+from rcrp_desktop.storage.chain import typed_event_hash
 from rcrp_desktop.storage.repository import RECORD_COLUMNS, Store
+from rcrp_desktop.storage.verify import verify
 
 from generate import generate  # the script's own folder is on sys.path (and pytest's)
 
@@ -46,6 +52,7 @@ CACHE = HERE / ".cache"
 PACK = "england/rcrp-england.toml"
 SCRIPT = "welfare-crisis-team.json"
 TARGET = 3.0
+VERIFY_TARGET = 2.0
 FLOOR_PAYLOAD = "x" * 200  # one ~200-char row, as FLOOR.md's durable commit
 RECENT_SQL = (
     f"SELECT {', '.join(RECORD_COLUMNS)} FROM records ORDER BY created_utc DESC, id DESC LIMIT 50"
@@ -224,6 +231,41 @@ def measure_queries(path: Path, rounds: int, record_id: int) -> tuple[Samples, S
 # -- running it all -----------------------------------------------------------------------------
 
 
+# -- verify -------------------------------------------------------------------------------------
+
+
+def bare_read_and_hash(path: Path) -> int:
+    """Every event read in chain order and its hash worked out and compared: the bad ones."""
+    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        bad = 0
+        for row in conn.execute(
+            "SELECT id, record_id, seq, kind, payload, utc, local, user, prev_hash, hash "
+            "FROM events ORDER BY record_id, seq"
+        ):
+            if typed_event_hash(*row[:9]) != row[9]:
+                bad += 1
+        return bad
+    finally:
+        conn.close()
+
+
+def app_verify(path: Path) -> int:
+    """The app's verify, read-only, as `rcrp-desktop verify` runs it: the faults found."""
+    store = Store.open(path, "live", create=False, readonly=True)
+    try:
+        return len(verify(store))
+    finally:
+        store.close()
+
+
+def measure_verify(path: Path, rounds: int) -> Samples:
+    """verify against the bare read and hash, alternately; both must find nothing wrong."""
+    assert app_verify(path) == 0, "verify finds faults in the generated database"
+    assert bare_read_and_hash(path) == 0, "the generated database has a bad hash"
+    return _alternate(rounds, partial(app_verify, path), partial(bare_read_and_hash, path))
+
+
 def ensure_database(path: Path, events: int) -> Path:
     """The database at `path`, generated first if missing (never a half-made one)."""
     if not path.exists():
@@ -238,18 +280,27 @@ def ensure_database(path: Path, events: int) -> Path:
     return path
 
 
-def run(db: Path, *, rounds: int, calls: int, scratch: Path | None = None) -> list[Row]:
+def run(
+    db: Path, *, rounds: int, calls: int, scratch: Path | None = None, verify_rounds: int = 3
+) -> list[Row]:
     """Every measure; `scratch` holds the answer benchmark's fresh files (default: db's folder)."""
     gc.collect()
     answers = measure_answers(scratch or db.parent, calls)
     opened = measure_open(db, max(20, rounds // 5))
     record_id, events = middle_record(db)
     recent, history = measure_queries(db, rounds, record_id)
+    verified = measure_verify(db, verify_rounds)
     return [
         *answers.rows("answer commit", p99=True),
         *opened.rows("open store"),
         *recent.rows("recent(50)"),
         *history.rows(f"events(record {record_id}: {events} events)"),
+        Row(
+            "verify (whole database)",
+            _median(verified.ours),
+            _median(verified.floor),
+            VERIFY_TARGET,
+        ),
     ]
 
 
