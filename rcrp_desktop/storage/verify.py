@@ -5,14 +5,16 @@ events, and the search cache (record_index) against the events it is drawn from.
 import json
 import sqlite3
 from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
 from itertools import groupby
+from pathlib import Path
 from typing import Any
 
 from rcrp_desktop.storage import anchor_log
 from rcrp_desktop.storage.chain import GENESIS, typed_event_hash
 from rcrp_desktop.storage.errors import StorageError
 from rcrp_desktop.storage.migrations import AFTER_CLOSURE
-from rcrp_desktop.storage.records import HEADER_FIELDS, Fault
+from rcrp_desktop.storage.records import HEADER_FIELDS, Fault, Mode
 from rcrp_desktop.storage.repository import Store
 from rcrp_desktop.storage.schema_check import schema_faults
 
@@ -29,31 +31,69 @@ _EVENT_GAPS = """
 DELETED = "deleted from the file"
 
 
+# SQLite's integrity report, the search cache, and what the cache should hold.
+WholeFileReads = tuple[list[str], dict[int, tuple[str, ...]], dict[int, tuple[str, ...]]]
+
+
 def verify(store: Store) -> list[Fault]:
     """Every fault found (up to MAX_FAULTS); the first names the first broken record and event."""
     faults: list[Fault] = []
-    try:
-        faults += [Fault(f"SQLite integrity: {line}") for line in store.integrity_report()]
-        faults += [Fault(f"schema: {line}") for line in schema_faults(store.db.conn)]
-        records = {int(row[0]): row for row in store.record_rows()}
-        seen: set[int] = set()
-        closures: dict[int, dict[int, str]] = {}
-        for record_id, rows in groupby(store.event_rows(), key=lambda row: row[1]):
-            seen.add(int(record_id))
-            faults += _check_record(
-                store, records.get(int(record_id)), int(record_id), rows, closures
-            )
-            if len(faults) >= MAX_FAULTS:
-                break
-        else:
-            faults += _check_index(store.index_rows(), store.recomputed_index_rows())
-        for record_id in sorted(set(records) - seen):
-            faults.append(Fault("has no events: its history is missing", record_id))
-        faults += _check_numbering(store, records)
-        faults += _check_anchor_log(store, records, closures)
-    except (StorageError, sqlite3.Error, TypeError, ValueError) as error:  # stops the reading
-        faults.append(Fault(f"the database could not be read to the end: {error}"))
+    # SQLite's integrity check and the search cache worked out afresh are whole-file reads done
+    # in C, which lets other Python threads run: they go on a second, read-only connection
+    # beside the chains' walk (Python's work), so verify takes the longer of the two rather
+    # than their sum.
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="verify") as pool:
+        beside = pool.submit(_whole_file_reads, store.path, store.mode)
+        integrity_in = False
+        try:
+            schema = [Fault(f"schema: {line}") for line in schema_faults(store.db.conn)]
+            records = {int(row[0]): row for row in store.record_rows()}
+            seen: set[int] = set()
+            closures: dict[int, dict[int, str]] = {}
+            walked = True
+            for record_id, rows in groupby(store.event_rows(), key=lambda row: row[1]):
+                seen.add(int(record_id))
+                faults += _check_record(
+                    store, records.get(int(record_id)), int(record_id), rows, closures
+                )
+                if len(faults) >= MAX_FAULTS:
+                    walked = False
+                    break
+            reads = beside.result() or _whole_file_reads_on(store)
+            faults = [Fault(f"SQLite integrity: {line}") for line in reads[0]] + schema + faults
+            integrity_in = True
+            if walked:
+                faults += _check_index(reads[1], reads[2])
+            for record_id in sorted(set(records) - seen):
+                faults.append(Fault("has no events: its history is missing", record_id))
+            faults += _check_numbering(store, records)
+            faults += _check_anchor_log(store, records, closures)
+        except (StorageError, sqlite3.Error, TypeError, ValueError) as error:  # stops the reading
+            # SQLite's own report first: it often says why the reading stopped.
+            found = None if integrity_in else beside.result()
+            integrity = [Fault(f"SQLite integrity: {line}") for line in found[0]] if found else []
+            faults = [*integrity, *faults]
+            faults.append(Fault(f"the database could not be read to the end: {error}"))
     return faults[:MAX_FAULTS]
+
+
+def _whole_file_reads(path: Path, mode: Mode) -> WholeFileReads | None:
+    """SQLite's integrity report, the search cache and what it should hold, read on a
+    connection of their own; None if one cannot be opened (then they are read on the store's)."""
+    try:
+        other = Store.open(path, mode, create=False, readonly=True)
+    except (StorageError, sqlite3.Error, OSError):
+        return None
+    try:
+        return _whole_file_reads_on(other)
+    except (StorageError, sqlite3.Error, TypeError, ValueError):
+        return None  # read again on the store's own connection, where a failure is reported
+    finally:
+        other.close()
+
+
+def _whole_file_reads_on(store: Store) -> WholeFileReads:
+    return store.integrity_report(), store.index_rows(), store.recomputed_index_rows()
 
 
 def verify_record(store: Store, record_id: int) -> list[Fault]:
