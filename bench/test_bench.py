@@ -56,6 +56,7 @@ def test_generated_database_verifies(tmp_path: Path) -> None:
         pytest.param("open store p50", id="open"),
         pytest.param("recent(50) p50", id="recent"),
         pytest.param("events(record", id="history"),
+        pytest.param("verify (whole database)", id="verify"),
     ],
 )
 def test_within_target_of_the_floor(results: list[Row], measure: str) -> None:
