@@ -21,8 +21,15 @@ def _made_private(folder: Path) -> str:
         return ""
     info = folder.stat()
     mode = stat.S_IMODE(info.st_mode)
-    if not mode & 0o077 or info.st_uid != os.geteuid():
+    if not mode & 0o077:
         return ""
+    if info.st_uid != os.geteuid():
+        # Only its owner may change it: say so, rather than keep records there in silence.
+        return (
+            f"Warning: the data folder {folder} is open to other users (mode {mode:04o}) and "
+            f"belongs to another account, so it cannot be made private here: others may read, "
+            "replace or delete the records in it. Ask an administrator to make it yours, 0700."
+        )
     folder.chmod(mode & 0o700)
     return (
         f"The data folder {folder} was open to other users (mode {mode:04o}); "

@@ -269,6 +269,23 @@ def test_a_data_folder_open_to_everyone_is_made_private_on_start_and_says_so(
     assert again.stderr.splitlines() == ["saved as live record 2"]  # said once, when done
 
 
+def test_a_data_folder_open_to_everyone_and_owned_by_another_account_is_warned_of(
+    place: Path,
+) -> None:
+    if not other_user.as_root():
+        pytest.skip("a folder owned by another account needs root to make")
+    shared = place / "shared-by-root"
+    shared.mkdir()
+    shared.chmod(0o777)  # root's, open to all: the user cannot make it private
+    saved = other_user.cli("--data-dir", str(shared), *SAVE, cwd=place, umask=0o077)
+    assert saved.returncode == 0, saved.stderr
+    warning, done = saved.stderr.splitlines()
+    assert f"the data folder {shared} is open to other users (mode 0777)" in warning
+    assert "cannot be made private here" in warning
+    assert done == "saved as live record 1"
+    assert mode_of(shared) == 0o777  # left as its owner set it
+
+
 @pytest.mark.parametrize("link", ["symbolic", "hard"])
 def test_training_records_made_a_link_to_the_live_file_are_refused(
     place: Path, england: Pack, link: str
