@@ -27,7 +27,8 @@ pytestmark = pytest.mark.long
 # The bare window's own starts spread when the machine is busy with something else (seen in
 # CI right after the everyday suite: 170-285 ms where a quiet run gives 127-132 ms). Such a
 # run says nothing about the app: it is measured again, a pause apart, up to ATTEMPTS times,
-# and the first with a quiet floor (its starts within a quarter of their median) is judged.
+# and the first with a quiet floor (its starts within a quarter of their median) is judged; if
+# none is, the quietest.
 QUIET_START_SPREAD = 0.25
 
 
@@ -39,22 +40,24 @@ def start_spread(results: Results) -> float:
 
 @pytest.fixture(scope="module")
 def start(tmp_path_factory: pytest.TempPathFactory) -> Results:
+    tried: list[Results] = []
     for attempt in range(1, ATTEMPTS + 1):
         folder = tmp_path_factory.mktemp("window")
         results = run(rounds=20, calls=0, only="start", kinds=("bare", "app"), scratch=folder)
         print(f"\nattempt {attempt}:\n" + results.report())
+        tried.append(results)
         if start_spread(results) <= QUIET_START_SPREAD:
-            break
+            return results
         time.sleep(PAUSE_S)
-    return results
+    return min(tried, key=start_spread)  # none quiet: the quietest
 
 
 # The target is absolute (one frame), and a durable commit is the disk's to give: when the disk
 # is busy with something else (seen here after a whole test suite: the bare floor's own p99
 # went from 1.4 to 10-19 ms, and in CI to 8 ms), the run says nothing about the app. Such a
 # run is measured again, up to ATTEMPTS times, a pause apart; the first with a quiet floor (p99
-# within a quarter of a frame; quiet runs give 2.5-4 ms) is judged, else the last; every
-# attempt is printed.
+# within a quarter of a frame; quiet runs give 2.5-4 ms) is judged, else the one whose floor
+# was quietest; every attempt is printed.
 QUIET_FLOOR_MS = FRAME_MS / 4
 
 
@@ -64,14 +67,16 @@ def floor_p99(results: Results) -> float:
 
 @pytest.fixture(scope="module")
 def answers(tmp_path_factory: pytest.TempPathFactory) -> Results:
+    tried: list[Results] = []
     for attempt in range(1, ATTEMPTS + 1):
         folder = tmp_path_factory.mktemp("window")
         results = run(rounds=0, calls=CALLS, only="answer", scratch=folder)
         print(f"\nattempt {attempt}:\n" + results.report())
+        tried.append(results)
         if floor_p99(results) <= QUIET_FLOOR_MS:
-            break
+            return results
         time.sleep(PAUSE_S)  # let whatever is loading the disk get on with it
-    return results
+    return min(tried, key=floor_p99)  # none quiet: the one whose floor was quietest
 
 
 def test_every_answer_was_timed(answers: Results) -> None:
