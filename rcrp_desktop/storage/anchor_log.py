@@ -66,6 +66,6 @@ def head(conn: sqlite3.Connection) -> tuple[int, str] | None:
 
 
 def entries(conn: sqlite3.Connection) -> Iterator[Entry]:
-    cursor = conn.execute(f"SELECT {', '.join(COLUMNS)} FROM {TABLE} ORDER BY id")
-    while rows := cursor.fetchmany(5000):
-        yield from (Entry(*row) for row in rows)
+    # Row by row: a batch of rows kept alive makes the garbage collector scan them over again.
+    for row in conn.execute(f"SELECT {', '.join(COLUMNS)} FROM {TABLE} ORDER BY id"):
+        yield Entry(*row)

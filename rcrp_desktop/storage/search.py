@@ -134,6 +134,25 @@ class RecordSearch:
         rows = self._query_all(record_index.recomputed_sql(), [])
         return {int(row[0]): tuple(row[1:]) for row in rows}
 
+    def index_out_of_step(self, limit: int) -> list[int]:
+        """The records (up to `limit`, by id) whose search cache row is missing, extra or
+        differs from what their events give. Compared inside SQLite, which answers in one step:
+        verify runs this on a thread beside its own Python walk, and a query that handed back
+        every row would wait for the interpreter between rows."""
+        columns = ", ".join(("record_id", *record_index.COLUMNS))
+        stored = f"SELECT {columns} FROM record_index"
+        expected = record_index.recomputed_sql()
+        # Each EXCEPT in its own subquery: compound operators would otherwise group from the left.
+        rows = self._query_all(
+            f"""WITH stored({columns}) AS MATERIALIZED ({stored}),
+              expected({columns}) AS MATERIALIZED ({expected})
+            SELECT record_id FROM (SELECT * FROM stored EXCEPT SELECT * FROM expected)
+            UNION SELECT record_id FROM (SELECT * FROM expected EXCEPT SELECT * FROM stored)
+            ORDER BY record_id LIMIT ?""",
+            [limit],
+        )
+        return [int(row[0]) for row in rows]
+
 
 _SEARCH_FROM = "FROM records r LEFT JOIN record_index i ON i.record_id = r.id"
 

@@ -7,6 +7,7 @@ import sqlite3
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 from itertools import groupby
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -31,17 +32,17 @@ _EVENT_GAPS = """
 DELETED = "deleted from the file"
 
 
-# SQLite's integrity report, the search cache, and what the cache should hold.
-WholeFileReads = tuple[list[str], dict[int, tuple[str, ...]], dict[int, tuple[str, ...]]]
+# SQLite's integrity report, and the records whose search cache row is out of step.
+WholeFileReads = tuple[list[str], list[int]]
 
 
 def verify(store: Store) -> list[Fault]:
     """Every fault found (up to MAX_FAULTS); the first names the first broken record and event."""
     faults: list[Fault] = []
-    # SQLite's integrity check and the search cache worked out afresh are whole-file reads done
-    # in C, which lets other Python threads run: they go on a second, read-only connection
-    # beside the chains' walk (Python's work), so verify takes the longer of the two rather
-    # than their sum.
+    # SQLite's integrity check and the search cache's comparison with its events are
+    # whole-file reads done in C, each answered in one step that lets other Python threads
+    # run: they go on a second, read-only connection beside the chains' walk (Python's work),
+    # so verify takes the longer of the two rather than their sum.
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="verify") as pool:
         beside = pool.submit(_whole_file_reads, store.path, store.mode)
         integrity_in = False
@@ -51,7 +52,7 @@ def verify(store: Store) -> list[Fault]:
             seen: set[int] = set()
             closures: dict[int, dict[int, str]] = {}
             walked = True
-            for record_id, rows in groupby(store.event_rows(), key=lambda row: row[1]):
+            for record_id, rows in groupby(store.event_rows(), key=itemgetter(1)):
                 seen.add(int(record_id))
                 faults += _check_record(
                     store, records.get(int(record_id)), int(record_id), rows, closures
@@ -63,7 +64,10 @@ def verify(store: Store) -> list[Fault]:
             faults = [Fault(f"SQLite integrity: {line}") for line in reads[0]] + schema + faults
             integrity_in = True
             if walked:
-                faults += _check_index(reads[1], reads[2])
+                faults += [
+                    Fault("search index out of step with events", record_id)
+                    for record_id in reads[1]
+                ]
             for record_id in sorted(set(records) - seen):
                 faults.append(Fault("has no events: its history is missing", record_id))
             faults += _check_numbering(store, records)
@@ -78,8 +82,8 @@ def verify(store: Store) -> list[Fault]:
 
 
 def _whole_file_reads(path: Path, mode: Mode) -> WholeFileReads | None:
-    """SQLite's integrity report, the search cache and what it should hold, read on a
-    connection of their own; None if one cannot be opened (then they are read on the store's)."""
+    """SQLite's integrity report and the search cache's check, read on a connection of their
+    own; None if one cannot be opened (then they are read on the store's)."""
     try:
         other = Store.open(path, mode, create=False, readonly=True)
     except (StorageError, sqlite3.Error, OSError):
@@ -93,7 +97,7 @@ def _whole_file_reads(path: Path, mode: Mode) -> WholeFileReads | None:
 
 
 def _whole_file_reads_on(store: Store) -> WholeFileReads:
-    return store.integrity_report(), store.index_rows(), store.recomputed_index_rows()
+    return store.integrity_report(), store.index_out_of_step(MAX_FAULTS)
 
 
 def verify_record(store: Store, record_id: int) -> list[Fault]:
@@ -344,17 +348,6 @@ def _anchor_of(payload: str) -> tuple[Any, Any]:
             None,
         )
     )
-
-
-def _check_index(
-    stored: dict[int, tuple[str, ...]], expected: dict[int, tuple[str, ...]]
-) -> list[Fault]:
-    """Where the search cache disagrees with the events (a cache: rebuilt, never trusted)."""
-    faults = []
-    for record_id in sorted(set(stored) | set(expected)):
-        if stored.get(record_id) != expected.get(record_id):
-            faults.append(Fault("search index out of step with events", record_id))
-    return faults
 
 
 def _check_genesis(
