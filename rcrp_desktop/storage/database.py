@@ -72,13 +72,23 @@ def open_database(
 
 
 def _uri(path: Path, readonly: bool) -> str:
-    """Read-write; or read-only, and immutable where nothing beside the file can be written
-    (read-only media: SQLite would otherwise need a `-shm` file and refuse to open)."""
+    """Read-write; or read-only, immutable wherever that reads the same and writes nothing.
+
+    A plain read-only connection to a database in write-ahead-log mode makes a `-wal` and a
+    `-shm` beside it and leaves them there; an immutable one makes none. So a database that
+    nothing has open (neither file beside it: a backup, or the app closed) is read immutable,
+    and so is one on media that cannot be written with no log to read (SQLite would otherwise
+    need a `-shm` there and refuse to open). A database in use, or left with its log by a
+    crash, is read through that log and its `-shm`, as SQLite must to see every commit.
+    Immutable assumes nothing writes the file while it is open: the window's own searches,
+    beside its writer, find the writer's `-wal` and `-shm` there, and are never immutable.
+    """
     if not readonly:
         return f"file:{quote(str(path))}?mode=rw"
-    wal = side_file(path, "wal")
+    wal, shm = side_file(path, "wal"), side_file(path, "shm")
     has_log = wal.exists() and wal.stat().st_size > 0
-    immutable = not has_log and not os.access(path.parent, os.W_OK)
+    at_rest = not wal.exists() and not shm.exists()
+    immutable = at_rest or (not has_log and not os.access(path.parent, os.W_OK))
     return f"file:{quote(str(path))}?mode=ro" + ("&immutable=1" if immutable else "")
 
 
