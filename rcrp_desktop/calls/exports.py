@@ -14,6 +14,7 @@ from pathlib import Path
 
 from rcrp_desktop.calls.commands import RecordNote
 from rcrp_desktop.calls.recorder import CallRecorder
+from rcrp_desktop.calls.records import refuse_if_read_only
 from rcrp_desktop.domain.call.closure import Exported
 from rcrp_desktop.domain.pack.protocol import PackFinder
 from rcrp_desktop.export.errors import RequestError
@@ -67,6 +68,7 @@ def record_export(
         anchor_hash=handover.anchor_hash,
     )
     try:
+        refuse_if_read_only(store)  # a StorageError: the file goes, as on any failure here
         if recorder is not None and recorder.record_id == handover.record_id:
             command = RecordNote(record_id=recorder.record_id, note=note)
             event = recorder.execute(command).events[0]
@@ -100,6 +102,7 @@ def export_handover(
     recorder: CallRecorder | None = None,
 ) -> ExportResult:
     """Read the record, build its handover PDF as `request` asks, write it, record the export."""
+    refuse_if_read_only(store)  # an export is recorded, or not made: refused before the file
     request = _prepared(request)
     source = load_source(store, record_id, find_pack)
     built = build_handover_pdf(source, request, out_path)
@@ -117,6 +120,7 @@ def export_handover_text(
     recorder: CallRecorder | None = None,
 ) -> ExportResult:
     """The plain-text handover, saved to `out_path` or returned in `.text`; recorded."""
+    refuse_if_read_only(store)
     request = _prepared(request)
     source = load_source(store, record_id, find_pack)
     built = build_handover_text(source, request, out_path, shown_as=shown_as)

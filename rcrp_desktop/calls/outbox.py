@@ -12,10 +12,11 @@ from dataclasses import dataclass, field
 from rcrp_desktop.calls.commands import CallCommand
 from rcrp_desktop.calls.recorder import CallRecorder, Written
 from rcrp_desktop.domain.errors import AnswerError
-from rcrp_desktop.storage.errors import ClosureError, RecordClosedError, StorageError
+from rcrp_desktop.storage.errors import RefusedError, StorageError
 
-# Refusals, not passing failures: sending again would not help.
-REFUSED = (ClosureError, RecordClosedError)
+# Refusals (a close with something missing, a closed record, records opened read-only), not
+# passing failures: sending again would not help.
+REFUSED = RefusedError
 
 
 @dataclass(frozen=True)
@@ -45,9 +46,10 @@ class Outbox:
         """Send a command: written now, or kept waiting (see `waiting`) if it cannot be saved.
 
         With nothing waiting, a command the engine refuses raises AnswerError (a close that is
-        refused, ClosureError; a closed record, RecordClosedError) and is not kept: the handler
-        corrects it on screen. Behind a waiting command it is only checked once the ones
-        before it are written, and a refusal then is reported in `Sent.refused`.
+        refused, ClosureError; a closed record, RecordClosedError; records opened read-only,
+        OpenedReadOnlyError) and is not kept: the handler corrects it on screen. Behind a
+        waiting command it is only checked once the ones before it are written, and a refusal
+        then is reported in `Sent.refused`.
         """
         if self.waiting:
             self.waiting.append(Waiting(command, self.waiting[0].error))

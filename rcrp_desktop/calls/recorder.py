@@ -27,6 +27,7 @@ from rcrp_desktop.calls.commands import (
     first_sending,
 )
 from rcrp_desktop.calls.events import advice_key, advice_payload, shown_event, step_payload
+from rcrp_desktop.calls.records import refuse_if_read_only
 from rcrp_desktop.domain.call import engine
 from rcrp_desktop.domain.call.closure import (
     FOLLOW_UP_KINDS,
@@ -97,6 +98,7 @@ class CallRecorder:
         scenario: Mapping[str, Any] | None = None,
         uid: str = "",
     ) -> "CallRecorder":
+        refuse_if_read_only(store)
         state = engine.start(pack)
         linked = {"previous": linked_from, **({COMMAND_KEY: command_id} if command_id else {})}
         link = [NewEvent("linked", linked)] if linked_from else []
@@ -153,7 +155,9 @@ class CallRecorder:
         Raises the engine's AnswerError for a step that does not fit (nothing is written),
         ClosureError for a close with something still missing, and StorageError when the
         write failed; in each case the state is unchanged and the command can be sent again.
+        On records opened read-only every command is refused (OpenedReadOnlyError) first.
         """
+        refuse_if_read_only(self.store)
         if command.record_id != self.record_id:
             raise ValueError(f"command for record {command.record_id} sent to {self.record_id}")
         first = first_sending(command.command_id)

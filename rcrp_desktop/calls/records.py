@@ -1,12 +1,15 @@
 """The record database as the window and the CLI use it: opening it, and reading and finding
 records (a call's writes are commands: commands.py, recorder.py).
 
-Opening takes the data folder's one-copy lock, so a second copy of the app is refused.
+Opening to write takes the data folder's one-copy lock, so a second copy of the app is refused.
+Opening read-only (`--read-only`) takes no lock and creates, migrates and writes nothing: every
+use case that would write asks `refuse_if_read_only` first.
 """
 
 from pathlib import Path
 
 from rcrp_desktop.storage.data import database_path
+from rcrp_desktop.storage.errors import OpenedReadOnlyError
 from rcrp_desktop.storage.lock import InstanceLock
 from rcrp_desktop.storage.records import Mode, RecordedNote, RecordSummary
 from rcrp_desktop.storage.repository import RecordQuery, RecordRow, Store
@@ -21,8 +24,10 @@ __all__ = [
     "RecordSummary",
     "RecordedNote",
     "Records",
+    "open_read_only",
     "open_records",
     "open_store",
+    "refuse_if_read_only",
 ]
 
 
@@ -40,3 +45,28 @@ def open_records(data_dir: Path, training: bool) -> tuple[InstanceLock, Records]
     except BaseException:
         lock.release()
         raise
+
+
+def open_read_only(data_dir: Path, training: bool) -> Records:
+    """Open the data folder's record database only to read it, as `list` and `show` do.
+
+    No lock is taken and nothing is created, migrated or written (storage/database.py: on a
+    file at rest or on read-only media, not even a `-wal` or `-shm` beside it). One record is
+    read at once, so a SQLite file that is not this app's is refused here with the line
+    `list` gives, not later by whatever reads it first.
+    """
+    mode: Mode = "training" if training else "live"
+    store = Store.open(database_path(data_dir, mode), mode, create=False, readonly=True)
+    try:
+        store.recent(1)
+    except BaseException:
+        store.close()
+        raise
+    return store
+
+
+def refuse_if_read_only(store: Records) -> None:
+    """Asked first by every use case that writes: records opened read-only take no command,
+    whoever sends it, and say so before the engine is asked or a file is made."""
+    if store.readonly:
+        raise OpenedReadOnlyError(store.path)

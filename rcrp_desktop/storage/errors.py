@@ -35,9 +35,22 @@ class RecordNotFoundError(StorageError):
     """No record has that id."""
 
 
-class RecordClosedError(StorageError):
+class RefusedError(StorageError):
+    """A refusal, not a passing failure: sending the same again will not help (it is said, and
+    never kept waiting to be retried)."""
+
+
+class RecordClosedError(RefusedError):
     """The record is closed: only a follow-up (partner confirmed, re-assessment, export) may be
-    added. A refusal, not a passing failure: trying again will not help."""
+    added."""
+
+
+class OpenedReadOnlyError(RefusedError):
+    """The records were opened only to be read (`--read-only`): nothing may be written."""
+
+    def __init__(self, path: object) -> None:
+        self.path = path
+        super().__init__(f"{path} is open read-only: nothing can be added to it or changed.")
 
 
 class ModeMismatchError(StorageError):
@@ -83,7 +96,7 @@ def corrupt_message(path: object, detail: str) -> str:
     )
 
 
-class ClosureError(StorageError):
+class ClosureError(RefusedError):
     """The call cannot be closed yet; `missing` says what is still to be recorded."""
 
     def __init__(self, missing: list[str]) -> None:

@@ -50,10 +50,11 @@ _INSERT_EVENT = (
 class Store(RecordSearch):
     """Records of one mode (live or training) in one database file. One writer connection."""
 
-    def __init__(self, db: Database, path: Path, mode: Mode) -> None:
+    def __init__(self, db: Database, path: Path, mode: Mode, *, readonly: bool = False) -> None:
         self.db = db
         self.path = path
         self.mode = mode
+        self.readonly = readonly  # opened only to read: the application layer refuses writes
 
     @classmethod
     def open(
@@ -68,7 +69,7 @@ class Store(RecordSearch):
         db = open_database(path, create=create, readonly=readonly, busy_timeout_ms=busy_timeout_ms)
         if not readonly:
             make_owner_only(path)
-        return cls(db, path, mode)
+        return cls(db, path, mode, readonly=readonly)
 
     def close(self) -> None:
         self.db.close()
