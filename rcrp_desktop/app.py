@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from rcrp_desktop import APP_NAME, APP_TITLE, ORG_DOMAIN, ORG_NAME, __version__
 from rcrp_desktop.domain.pack.loader import check_paths, pack_files
 from rcrp_desktop.domain.pack.protocol import Pack
+from rcrp_desktop.storage.data import database_path
 from rcrp_desktop.storage.errors import StorageError
 from rcrp_desktop.storage.identity import Handler, load_handler, save_handler
 from rcrp_desktop.storage.lock import InstanceLock
@@ -77,6 +78,13 @@ def open_store(data_dir: Path, training: bool) -> "Store":
     return open_it(data_dir, training)
 
 
+def open_read_only(data_dir: Path, training: bool) -> "Store":
+    """Open the record database only to read it: no lock, nothing created or written."""
+    from rcrp_desktop.calls.records import open_read_only as open_it
+
+    return open_it(data_dir, training)
+
+
 def open_records(data_dir: Path, training: bool) -> tuple[InstanceLock, "Store"]:
     """Own the data folder (one copy of the app per folder) and open its record database."""
     from rcrp_desktop.calls.records import open_records as open_them
@@ -92,7 +100,8 @@ class OpenAfterFirstPaint(QObject):
 
     The window is on screen and taking keys at once; the database opens on the next turn of the
     event loop, so a key pressed meanwhile waits in the queue and is handled with the records
-    open. If they cannot be opened, the handler is told why and the app quits.
+    open. If they cannot be opened, the handler is told why (the line the command line gives,
+    on standard error too) and the app quits.
     """
 
     opened = Signal()
@@ -103,12 +112,16 @@ class OpenAfterFirstPaint(QObject):
         data_dir: Path,
         training: bool,
         forms_root: Path | None = None,
+        *,
+        read_only: bool = False,
     ) -> None:
-        """`forms_root`: the window has only the default pack; load every pack first."""
+        """`forms_root`: the window has only the default pack; load every pack first.
+        `read_only`: open the records only to read them."""
         super().__init__(window)
         self.window = window
         self.data_dir = data_dir
         self.training = training
+        self.read_only = read_only
         self.forms_root = forms_root
         self.store: Store | None = None
         self.failed = False
@@ -123,10 +136,12 @@ class OpenAfterFirstPaint(QObject):
     def open(self) -> None:
         if self.forms_root is not None:
             self.window.set_packs(*load_packs(self.forms_root))
+        opening = open_read_only if self.read_only else open_store
         try:
-            self.store = open_store(self.data_dir, self.training)
+            self.store = opening(self.data_dir, self.training)
         except StorageError as error:
             self.failed = True
+            sys.stderr.write(f"{APP_NAME}: {error}\n")  # as `list` says it, for a terminal
             QMessageBox.critical(self.window, APP_TITLE, str(error))
             QApplication.exit(1)
             return
@@ -134,14 +149,15 @@ class OpenAfterFirstPaint(QObject):
         self.opened.emit()
 
 
-def _handler(data_dir: Path) -> Handler | None:
-    """The saved handler, or asked for on first start (and saved for next time)."""
+def _handler(data_dir: Path, read_only: bool = False) -> Handler | None:
+    """The saved handler, or asked for on first start (and saved for next time). A read-only
+    window records nothing, so nobody is asked for, and nothing is saved."""
     try:
         handler = load_handler(data_dir)
     except StorageError as error:
         logger.warning("%s", error)
         handler = None
-    if handler is None:
+    if handler is None and not read_only:
         from rcrp_desktop.ui.dialogs.forms import ask_handler  # first start only
 
         handler = ask_handler(None, None)
@@ -151,11 +167,13 @@ def _handler(data_dir: Path) -> Handler | None:
 
 
 def show_window(
-    forms_root: Path, pack: str, data_dir: Path, training: bool
+    forms_root: Path, pack: str, data_dir: Path, training: bool, read_only: bool = False
 ) -> OpenAfterFirstPaint | None:
     """Load the packs, know the handler, show the main window; the records open after it paints.
 
     None if the handler would not give their details (the app cannot take calls without them).
+    `read_only`: the window only reads the records: it is not given the data folder, so it
+    keeps nothing there (handler, theme, partner directory), and asks nobody who they are.
     """
     # The default pack alone before the first paint, read but not yet checked (the others
     # extend it or stand beside it); every pack is loaded, and checked, just after the paint,
@@ -163,8 +181,8 @@ def show_window(
     first = default_pack_file(forms_root, pack)
     packs, errors = load_packs(first or forms_root, checked=first is None)
     logger.debug("data folder %s; %d packs loaded", data_dir, len(packs))
-    handler = _handler(data_dir)
-    if handler is None:
+    handler = _handler(data_dir, read_only)
+    if handler is None and not read_only:
         QMessageBox.critical(
             None,
             APP_TITLE,
@@ -175,22 +193,35 @@ def show_window(
     theme = load_theme(data_dir)
     if theme != "light":  # make_application set the light look already: parse it once only
         apply_theme(theme)
+    records_file = database_path(data_dir, "training" if training else "live")
     window = MainWindow(
         packs,
         None,
-        handler.stamp(),
+        handler.stamp() if handler is not None else "",
         default_pack=pack,
         load_errors=errors,
-        data_dir=data_dir,
+        data_dir=None if read_only else data_dir,
         training=training,
+        read_only=records_file if read_only else None,
     )
     window.theme = theme
-    opener = OpenAfterFirstPaint(window, data_dir, training, forms_root if first else None)
+    opener = OpenAfterFirstPaint(
+        window, data_dir, training, forms_root if first else None, read_only=read_only
+    )
     show_within_screen(window)
     return opener
 
 
-def run(forms_root: Path, pack: str, data_dir: Path, *, training: bool = False) -> int:
+def run(
+    forms_root: Path,
+    pack: str,
+    data_dir: Path,
+    *,
+    training: bool = False,
+    read_only: bool = False,
+) -> int:
+    """The app, to its exit code. Read-only, the data folder is not taken (no lock file: a
+    copy of the app writing there is not kept out) and nothing in it is created or written."""
     app = make_application()
     sys.excepthook = _show_unexpected
     broken = references_lost()
@@ -198,16 +229,16 @@ def run(forms_root: Path, pack: str, data_dir: Path, *, training: bool = False) 
         QMessageBox.critical(None, APP_TITLE, f"Cannot start: {broken}")
         return 1
     try:
-        lock = InstanceLock(data_dir).acquire()
+        lock = None if read_only else InstanceLock(data_dir).acquire()
     except StorageError as error:
         QMessageBox.critical(None, APP_TITLE, str(error))
         return 1
     opener: OpenAfterFirstPaint | None = None
     try:
-        opener = show_window(forms_root, pack, data_dir, training)
+        opener = show_window(forms_root, pack, data_dir, training, read_only)
         if opener is None:
             return 1
-        if lock.notice:  # the data folder was made private: said once the records are open
+        if lock is not None and lock.notice:  # the folder was made private: said once open
             window, notice = opener.window, lock.notice
             opener.opened.connect(lambda: window.statusBar().showMessage(notice, 30_000))
         code = app.exec()
@@ -215,4 +246,5 @@ def run(forms_root: Path, pack: str, data_dir: Path, *, training: bool = False) 
     finally:
         if opener is not None and opener.store is not None:
             opener.store.close()
-        lock.release()
+        if lock is not None:
+            lock.release()

@@ -2,7 +2,8 @@
 
 Start-up order: arguments are parsed first; headless commands (`forms check`, `run-script`)
 never import Qt; `gui` (the default) checks for a display before importing PySide6, so a
-machine with no screen gets one clear line instead of a Qt abort.
+machine with no screen gets one clear line instead of a Qt abort. `--read-only` opens the
+window only to read; a command that writes refuses it rather than write all the same.
 """
 
 import argparse
@@ -34,6 +35,13 @@ def _common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--training", action="store_true", help="use the training database, not live records"
     )
+    parser.add_argument(
+        "--read-only",
+        action="store_true",
+        help="open the records only to read them (a backup, read-only media): no lock taken, "
+        "nothing created or written; in the window, find and read records, nothing else "
+        "(verify, list and show always only read)",
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -49,7 +57,12 @@ def build_parser() -> argparse.ArgumentParser:
     _common(parser)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    commands.add_parser("gui", help="open the app (the default)")
+    commands.add_parser(
+        "gui",
+        help="open the app (the default)",
+        description="Open the app on the data folder's records. What it opens is chosen by "
+        "the options of `rcrp-desktop --help`: --data-dir, --training, --read-only.",
+    )
 
     forms = commands.add_parser("forms", help="protocol pack tools")
     forms_commands = forms.add_subparsers(dest="forms_command", metavar="ACTION", required=True)
@@ -104,7 +117,16 @@ def _main(argv: list[str] | None) -> int:
     forms_root: Path = args.forms or paths.forms_dir()
     data_dir = paths.data_dir(args.data_dir)
     if args.command in (None, "gui"):
-        return gui(forms_root, args.pack, data_dir, training=args.training)
+        return gui(
+            forms_root, args.pack, data_dir, training=args.training, read_only=args.read_only
+        )
+    if args.read_only and (writes := _writes(args)):
+        print(
+            f"rcrp-desktop: {writes} writes to the records, and --read-only writes nothing: "
+            "nothing was done.",
+            file=sys.stderr,
+        )
+        return Exit.USAGE
     from rcrp_desktop.cli import records as records_cli
     from rcrp_desktop.cli import script as script_cli
 
@@ -116,6 +138,15 @@ def _main(argv: list[str] | None) -> int:
         return int(args.handler(args, data_dir))
     except StorageError as error:
         return records_cli.report(error)
+
+
+def _writes(args: argparse.Namespace) -> str:
+    """The command as typed, when it writes to the records (so refuses --read-only), else ""."""
+    if args.command in ("export", "restore"):
+        return f"`{args.command}`"
+    if args.command == "run-script" and args.save:
+        return "`run-script --save`"
+    return ""
 
 
 def display_problem() -> str | None:
@@ -133,7 +164,9 @@ def display_problem() -> str | None:
     return None
 
 
-def gui(forms_root: Path, pack: str, data_dir: Path, *, training: bool = False) -> int:
+def gui(
+    forms_root: Path, pack: str, data_dir: Path, *, training: bool = False, read_only: bool = False
+) -> int:
     problem = display_problem()
     if problem:
         print(problem, file=sys.stderr)
@@ -147,4 +180,10 @@ def gui(forms_root: Path, pack: str, data_dir: Path, *, training: bool = False) 
             file=sys.stderr,
         )
         return Exit.NO_DISPLAY
-    return app.run(forms_root=forms_root, pack=pack, data_dir=data_dir, training=training)
+    return app.run(
+        forms_root=forms_root,
+        pack=pack,
+        data_dir=data_dir,
+        training=training,
+        read_only=read_only,
+    )

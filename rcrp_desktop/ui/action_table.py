@@ -22,6 +22,9 @@ class Act:
     help: str  # the F1 line
     group: Group
     button: bool = False  # shown as a button under the recommendation
+    # Writes to the record or the data folder: off in a read-only window (`--read-only`), and
+    # refused by the application layer if sent all the same.
+    writes: bool = False
 
     @property
     def shown_keys(self) -> str:
@@ -31,7 +34,7 @@ class Act:
 
 
 ACTIONS: tuple[Act, ...] = (
-    Act("new_call", ("Ctrl+N",), "New call", "Start a new call", "window"),
+    Act("new_call", ("Ctrl+N",), "New call", "Start a new call", "window", writes=True),
     Act(
         "find_calls",
         ("Ctrl+F",),
@@ -75,6 +78,7 @@ ACTIONS: tuple[Act, ...] = (
         "Accept the recommendation (at once, on an urgent answer)",
         "call",
         button=True,
+        writes=True,
     ),
     Act(
         "disagree",
@@ -83,8 +87,17 @@ ACTIONS: tuple[Act, ...] = (
         "Disagree with it (asks your decision and why)",
         "call",
         button=True,
+        writes=True,
     ),
-    Act("record_handover", ("Ctrl+H",), "Handover…", "Record the handover", "call", button=True),
+    Act(
+        "record_handover",
+        ("Ctrl+H",),
+        "Handover…",
+        "Record the handover",
+        "call",
+        button=True,
+        writes=True,
+    ),
     Act(
         "record_caller_informed",
         ("Ctrl+T",),
@@ -92,6 +105,7 @@ ACTIONS: tuple[Act, ...] = (
         "Record what the caller was told",
         "call",
         button=True,
+        writes=True,
     ),
     Act(
         "record_referrer_informed",
@@ -100,6 +114,7 @@ ACTIONS: tuple[Act, ...] = (
         "Record that the referring agency was told",
         "call",
         button=True,
+        writes=True,
     ),
     Act(
         "record_deployment",
@@ -108,6 +123,7 @@ ACTIONS: tuple[Act, ...] = (
         "Record a deployment (at any time, urgent calls first)",
         "call",
         button=True,
+        writes=True,
     ),
     Act(
         "record_supervisor",
@@ -116,6 +132,7 @@ ACTIONS: tuple[Act, ...] = (
         "Record the supervisor's review",
         "call",
         button=True,
+        writes=True,
     ),
     Act(
         "copy_summary",
@@ -132,6 +149,7 @@ ACTIONS: tuple[Act, ...] = (
         "Export the handover for a partner: PDF (saved and opened) or plain text",
         "call",
         button=True,
+        writes=True,
     ),
     Act(
         "close_call",
@@ -140,6 +158,7 @@ ACTIONS: tuple[Act, ...] = (
         "Close the call (only when everything needed is recorded)",
         "call",
         button=True,
+        writes=True,
     ),
     Act(
         "owed_rationale",
@@ -162,6 +181,7 @@ ACTIONS: tuple[Act, ...] = (
         "Retry saving",
         "Retry saving what could not be saved",
         "window",
+        writes=True,
     ),
     Act(
         "reassess_overdue",
@@ -169,6 +189,7 @@ ACTIONS: tuple[Act, ...] = (
         "Re-assess",
         "Re-assess a call whose partner has not confirmed (a linked record)",
         "window",
+        writes=True,
     ),
     Act(
         "confirm_overdue",
@@ -176,6 +197,7 @@ ACTIONS: tuple[Act, ...] = (
         "Partner confirmed",
         "Record that the partner confirmed",
         "window",
+        writes=True,
     ),
     Act(
         "edit_partner_directory",
@@ -183,6 +205,7 @@ ACTIONS: tuple[Act, ...] = (
         "Partner directory",
         "Edit the force's partner directory",
         "window",
+        writes=True,
     ),
     Act(
         "change_handler",
@@ -190,6 +213,7 @@ ACTIONS: tuple[Act, ...] = (
         "Change handler",
         "Change the handler at this desk (shift change)",
         "window",
+        writes=True,
     ),
     Act(
         "start_scenario",
@@ -197,6 +221,7 @@ ACTIONS: tuple[Act, ...] = (
         "Start a training scenario",
         "Training: start a scenario (choose it and the trainee; --training only)",
         "training",
+        writes=True,
     ),
     Act(
         "time_passes",
@@ -204,6 +229,7 @@ ACTIONS: tuple[Act, ...] = (
         "Let scenario time pass",
         "Training: let time pass, to the next timed event (else the minutes set)",
         "training",
+        writes=True,
     ),
     Act(
         "minutes",
@@ -232,6 +258,11 @@ ACTIONS: tuple[Act, ...] = (
 
 def of(group: Group) -> tuple[Act, ...]:
     return tuple(a for a in ACTIONS if a.group == group)
+
+
+def writing() -> frozenset[str]:
+    """The names of the actions that write (off in a read-only window)."""
+    return frozenset(a.name for a in ACTIONS if a.writes)
 
 
 def buttons() -> tuple[Act, ...]:

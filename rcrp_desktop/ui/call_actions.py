@@ -35,7 +35,8 @@ class CallActionsMixin:
     if TYPE_CHECKING:  # provided by MainWindow; declared for the type checker only
         session: CallSession | None
         user: str
-        data_dir: Path | None
+        data_dir: Path | None  # None in a read-only window: it keeps nothing in the folder
+        read_only: bool
 
         overdue_bar: OverdueBar
         not_saved_bar: SaveGuard
@@ -221,10 +222,14 @@ class CallActionsMixin:
 
     @Slot()
     def check_overdue(self) -> None:
-        """Partners past their agreed time without confirming (R16): say so, on every screen."""
+        """Partners past their agreed time without confirming (R16): say so, on every screen.
+
+        Not in a read-only window: the bar asks for a re-assessment or a confirmation now, both
+        writes (in a backup, every handover never confirmed would raise it); the record's notes
+        say whether the partner confirmed."""
         from rcrp_desktop.calls.followups import overdue_records
 
-        if not self.records_open:
+        if not self.records_open or self.read_only:
             return
         try:
             self.overdue_bar.show_overdue(overdue_records(self.store))

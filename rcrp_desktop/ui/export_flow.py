@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 from rcrp_desktop import APP_TITLE
 from rcrp_desktop.calls.errors import StorageError
 from rcrp_desktop.calls.exports import ExportResult, record_export
+from rcrp_desktop.calls.records import refuse_if_read_only
 from rcrp_desktop.export.errors import ExportError
 from rcrp_desktop.export.handover import (
     Built,
@@ -151,6 +152,7 @@ class ExportFlow:
             self.say("A handover is still being built: wait for it to finish.")
             return
         try:
+            refuse_if_read_only(self.store)  # before asking anything: every export is recorded
             source = load_source(self.store, record_id, self.find_pack)
         except (ExportError, StorageError) as error:
             QMessageBox.warning(self.parent, APP_TITLE, str(error))

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 from rcrp_desktop import APP_TITLE
 from rcrp_desktop.calls.errors import StorageError
 from rcrp_desktop.domain.pack.protocol import Pack, exact_pack
+from rcrp_desktop.ui import window_mode
 from rcrp_desktop.ui.call_banners import CallBannersMixin
 from rcrp_desktop.ui.dialogs import IncidentDialog
 from rcrp_desktop.ui.qt_helpers import fix_width_for, named
@@ -58,8 +59,10 @@ class MainWindow(CallBannersMixin, SendingMixin, WindowHost):
         load_errors: list[str] | None = None,
         data_dir: Path | None = None,
         training: bool = False,
+        read_only: Path | None = None,
     ) -> None:
-        """`store` None: the window shows at once and `attach_store` opens the records after."""
+        """`store` None: the window shows at once and `attach_store` opens the records after;
+        `read_only`: the records file, when the window is only to read it."""
         super().__init__()
         self.packs = packs
         self._store = store
@@ -71,7 +74,10 @@ class MainWindow(CallBannersMixin, SendingMixin, WindowHost):
         self.load_errors = load_errors or []
         self.session: CallSession | None = None
         training = store.mode == "training" if store is not None else training
-        self.setWindowTitle(f"{APP_TITLE} · TRAINING" if training else APP_TITLE)
+        if store is not None and store.readonly:
+            read_only = store.path
+        self.read_only = read_only is not None
+        self.setWindowTitle(window_mode.window_title(training, read_only))
 
         self.pack_choice = named(QComboBox(), "packChoice")
         self.pack_choice.setAccessibleName("Force profile and protocol pack")
@@ -94,12 +100,7 @@ class MainWindow(CallBannersMixin, SendingMixin, WindowHost):
         self.urgent.setTextFormat(Qt.TextFormat.PlainText)
         self.urgent.setAccessibleName("Urgent")
         self.urgent.hide()
-        self.training_banner = named(QLabel(wordWrap=True), "trainingBanner")
-        self.training_banner.setText(
-            "TRAINING: these calls go to the training database only; "
-            "they never appear among live records."
-        )
-        self.training_banner.setVisible(training)
+        self.training_banner, self.read_only_banner = window_mode.mode_banners(training, read_only)
         self.not_saved_bar = SaveGuard(self._begin_call)
         self.not_saved_bar.started.connect(self._call_started)
         self.not_saved_bar.failed.connect(self.on_not_saved)
@@ -126,6 +127,7 @@ class MainWindow(CallBannersMixin, SendingMixin, WindowHost):
         layout = QVBoxLayout(central)
         layout.addLayout(top)
         layout.addWidget(self.training_banner)
+        layout.addWidget(self.read_only_banner)
         layout.addWidget(self.notice)
         layout.addWidget(self.urgent)
         layout.addWidget(self.not_saved_bar)
@@ -137,12 +139,16 @@ class MainWindow(CallBannersMixin, SendingMixin, WindowHost):
         self.statusBar().addPermanentWidget(self.saved_label)
         fix_width_for(self.saved_label, SAVED_LABEL_WIDEST)
         self.call_actions: dict[str, QAction] = {}
-        add_window_actions(self, self.call_actions)
+        add_window_actions(self, self.call_actions, read_only=self.read_only)
         # Trainer mode (R26): small; the scenarios, caller panel and debrief load on first use.
         from rcrp_desktop.ui.training.actions import TrainingActions
 
-        self.training = TrainingActions(self, training)
-        self.new_call_button.setEnabled(bool(packs))
+        self.training = TrainingActions(self, training, read_only=self.read_only)
+        self.new_call_button.setEnabled(bool(packs) and not self.read_only)
+        self.pack_choice.setEnabled(not self.read_only)  # the profile is for the next new call
+        if self.read_only:  # said in the status bar's corner for as long as the window is open
+            window_mode.say_read_only(self.saved_label)
+            self.start_page.opens = "read it"
         self.resize(1280, 760)
         if store is None:
             self.statusBar().showMessage("Opening the records…")
@@ -163,7 +169,9 @@ class MainWindow(CallBannersMixin, SendingMixin, WindowHost):
     def attach_store(self, store: "Store") -> None:
         """The records are open: list unfinished calls, check partner ETAs, run a waiting Ctrl+N."""
         self._store = store
-        self.statusBar().showMessage(f"Records: {store.path} · handler {self.user}")
+        self.statusBar().showMessage(
+            window_mode.records_line(store.path, self.user, self.read_only)
+        )
         self.show_start_page()
         QTimer.singleShot(0, self, self.check_overdue)  # once the window is up, not before it
         if self._new_call_waiting:
@@ -176,10 +184,11 @@ class MainWindow(CallBannersMixin, SendingMixin, WindowHost):
         if self._call_page is None:
             from rcrp_desktop.ui.widgets.call_page import CallPage
 
-            page = self._call_page = CallPage()
+            page = self._call_page = CallPage(read_only=self.read_only)
             page.back_requested.connect(self.go_back)
             page.question_view.submitted.connect(self.on_submitted)
             page.question_view.back_requested.connect(self.go_back)
+            page.question_view.forward_requested.connect(self.go_forward)
             page.question_view.urgent_selected.connect(self.on_urgent_selected)
             for name, button in page.closure.buttons.items():
                 button.clicked.connect(self.call_actions[name].trigger)
@@ -207,18 +216,8 @@ class MainWindow(CallBannersMixin, SendingMixin, WindowHost):
         selected = self.pack_choice.currentData() or ""
         self.packs, self.load_errors = packs, load_errors
         self._fill_pack_choice(selected)
-        self.new_call_button.setEnabled(bool(packs))
+        self.new_call_button.setEnabled(bool(packs) and not self.read_only)
         self.show_start_page()
-
-    def _start_text(self) -> str:
-        text = (
-            "Choose the force profile, then press Ctrl+N to start a call.\n\n"
-            "You will be asked one question at a time. Number keys pick an answer, "
-            "Enter moves on. F1 lists every shortcut. Every answer is saved as you give it."
-        )
-        if self.load_errors:
-            text += "\n\nSome protocol packs could not be loaded:\n" + "\n".join(self.load_errors)
-        return text
 
     def show_start_page(self) -> None:
         unfinished = []
@@ -229,7 +228,9 @@ class MainWindow(CallBannersMixin, SendingMixin, WindowHost):
                 unfinished = self._store.search(RecordQuery(status="open"), limit=200)
         except StorageError as error:
             self.not_saved_bar.report(error)
-        self.start_page.show_records(self._start_text(), unfinished)
+        self.start_page.show_records(
+            window_mode.start_text(self.read_only, self.load_errors), unfinished
+        )
         self.pages.setCurrentWidget(self.start_page)
         # Keyboard first: focus lands where the next key press is useful.
         (self.start_page.calls if unfinished else self.pack_choice).setFocus()
@@ -294,7 +295,7 @@ class MainWindow(CallBannersMixin, SendingMixin, WindowHost):
         pack = recorder.state.pack
         self.not_saved_bar.follow(self.session)
         self.directory = self.partner_directory(pack.jurisdiction)
-        self.saved_label.setText(f"Record {recorder.record_id}: saved")
+        self.saved_label.setText(window_mode.opened_line(recorder.record_id, self.read_only))
         self.pages.setCurrentWidget(self.call_page)
         self.refresh()
 
@@ -384,6 +385,8 @@ class MainWindow(CallBannersMixin, SendingMixin, WindowHost):
                 save_theme(self.data_dir, self.theme)
             except StorageError as error:
                 self.statusBar().showMessage(str(error), 10000)
+        elif self.read_only:
+            self.statusBar().showMessage("The look is for this window only: it keeps nothing.")
 
     @Slot()
     def quit(self) -> None:

@@ -9,7 +9,7 @@ from PySide6.QtCore import Slot
 from PySide6.QtWidgets import QLabel, QMessageBox, QWidget
 
 from rcrp_desktop import APP_TITLE
-from rcrp_desktop.calls.errors import ClosureError, RecordClosedError
+from rcrp_desktop.calls.errors import RefusedError
 from rcrp_desktop.domain.errors import AnswerError, Refusal
 from rcrp_desktop.ui.dialogs import ChangeReasonDialog
 
@@ -60,6 +60,9 @@ class SendingMixin:
         session = self.session
         try:
             sent = session.submit(value, rationale, reason)
+        except RefusedError as error:  # a closed record, or records opened read-only
+            self.question_view.show_error(f"Not saved: {error}")
+            return
         except AnswerError as error:
             self.question_view.show_error(refusal(session.pack, error))
             if error.kind is Refusal.RATIONALE_NEEDED:
@@ -100,7 +103,7 @@ class SendingMixin:
             return None
         try:
             sent = session.send(command)
-        except (ClosureError, RecordClosedError) as error:
+        except RefusedError as error:  # closing too soon, a closed record, read-only records
             QMessageBox.information(self._widget, APP_TITLE, str(error))
             return None
         except AnswerError as error:

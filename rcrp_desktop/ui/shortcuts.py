@@ -7,9 +7,13 @@ from PySide6.QtWidgets import QDialog, QDialogButtonBox, QTextBrowser, QVBoxLayo
 from rcrp_desktop.ui.action_table import ACTIONS
 
 
-def shortcut_rows() -> list[tuple[str, str]]:
-    """(keys, what they do), in the table's order."""
-    return [(act.shown_keys, act.help) for act in ACTIONS]
+def shortcut_rows(read_only: bool = False) -> list[tuple[str, str]]:
+    """(keys, what they do), in the table's order; in a read-only window, those that write
+    say they are off."""
+    off = " (off: this window is read-only)"
+    return [
+        (act.shown_keys, act.help + (off if read_only and act.writes else "")) for act in ACTIONS
+    ]
 
 
 def show_shortcuts(parent: QWidget) -> None:
@@ -26,7 +30,7 @@ class ShortcutsDialog(QDialog):
         rows = "".join(
             f"<tr><td style='padding-right:12px'><b>{escape(keys, quote=False)}</b></td>"
             f"<td>{escape(what, quote=False)}</td></tr>"
-            for keys, what in shortcut_rows()
+            for keys, what in shortcut_rows(bool(getattr(parent, "read_only", False)))
         )
         self.text = QTextBrowser()
         self.text.setObjectName("shortcutList")

@@ -33,7 +33,7 @@ class TrainingActions(QObject):
     the scenario clock.
     """
 
-    def __init__(self, window: "WindowHost", training: bool) -> None:
+    def __init__(self, window: "WindowHost", training: bool, *, read_only: bool = False) -> None:
         super().__init__(window)
         self.training = training
         self._trainer: Trainer | None = None
@@ -44,6 +44,7 @@ class TrainingActions(QObject):
             action.setShortcuts([QKeySequence(k) for k in act.keys])
             # QAction's default context is the whole window (Qt.WindowShortcut).
             action.triggered.connect(self._slot(name))
+            action.setEnabled(not (read_only and act.writes))  # a run's records read, not made
             window.addAction(action)
             self.actions[name] = action
         if training:
@@ -53,7 +54,8 @@ class TrainingActions(QObject):
             assert central is not None
             self.watermark = Watermark(central)
             banner = window.training_banner
-            banner.setText(f"{banner.text()} Ctrl+Shift+N starts a scenario for a trainee.")
+            if not read_only:  # read-only: runs are read, none is started
+                banner.setText(f"{banner.text()} Ctrl+Shift+N starts a scenario for a trainee.")
             window.installEventFilter(self)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:

@@ -58,6 +58,7 @@ class Trainer(QObject):
         self._session: CallSession | None = None
         self.panel = CallerPanel()
         self.panel.time_passes.clicked.connect(self.time_passes)
+        self.panel.time_passes.setEnabled(not window.read_only)  # letting time pass is recorded
         self.panel.debrief.clicked.connect(self.debrief)
         self.dock = QDockWidget("Caller · training scenario", window)
         self.dock.setObjectName("callerDock")
@@ -310,7 +311,7 @@ class Trainer(QObject):
     def check_overdue(self) -> None:
         """Partners not confirmed by their re-check time, on the scenario clock."""
         window = self.window
-        if not window.records_open:
+        if not window.records_open or window.read_only:  # as the window's own (call_actions.py)
             return
         run = self.run
         try:

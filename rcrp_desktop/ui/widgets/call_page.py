@@ -17,6 +17,7 @@ from rcrp_desktop.ui.widgets.closure_panel import ClosurePanel
 from rcrp_desktop.ui.widgets.guidance_panel import GuidancePanel
 from rcrp_desktop.ui.widgets.progress_panel import ProgressPanel
 from rcrp_desktop.ui.widgets.question_view import QuestionView
+from rcrp_desktop.ui.widgets.read_only_question import ReadOnlyQuestionView
 from rcrp_desktop.ui.widgets.result_view import ResultView
 
 QUESTION, RESULT = 0, 1
@@ -31,13 +32,15 @@ class CallPage(QSplitter):
 
     back_requested = Signal()
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None, *, read_only: bool = False) -> None:
+        """`read_only`: answers are shown as given and cannot be changed; the buttons that
+        record something are off."""
         super().__init__(parent)
         self.progress = ProgressPanel()
-        self.question_view = QuestionView()
+        self.question_view = ReadOnlyQuestionView() if read_only else QuestionView()
         self.guidance = GuidancePanel()
         self.result_view = ResultView()
-        self.closure = ClosurePanel()
+        self.closure = ClosurePanel(read_only=read_only)
         result_back = self.result_back = QPushButton("◀ Back to the questions (Alt+Left)")
         result_back.clicked.connect(lambda: self.back_requested.emit())
         result_page = QWidget()

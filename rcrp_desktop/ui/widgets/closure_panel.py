@@ -7,7 +7,7 @@ from PySide6.QtWidgets import QGridLayout, QLabel, QPushButton, QVBoxLayout, QWi
 
 from rcrp_desktop.domain.call.closure import describe_note
 from rcrp_desktop.domain.outcomes import MEANINGS
-from rcrp_desktop.ui.action_table import button_text, buttons
+from rcrp_desktop.ui.action_table import button_text, buttons, writing
 from rcrp_desktop.ui.qt_helpers import named
 
 if TYPE_CHECKING:
@@ -17,8 +17,10 @@ if TYPE_CHECKING:
 class ClosurePanel(QWidget):
     """Shows the decision, the notes recorded with their times, and the closure blockers."""
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None, *, read_only: bool = False) -> None:
         super().__init__(parent)
+        # Read-only: the buttons that record something stay off, whatever the call's state.
+        self.off = writing() if read_only else frozenset()
         self.decision = named(QLabel(wordWrap=True), "decisionLabel")
         self.decision.setTextFormat(Qt.TextFormat.PlainText)
         self.notes = named(QLabel(wordWrap=True), "notesLabel")
@@ -31,6 +33,7 @@ class ClosurePanel(QWidget):
         for index, (name, text) in enumerate((a.name, button_text(a)) for a in buttons()):
             button = named(QPushButton(text), f"{name}Button")
             button.setAccessibleName(text.split(" (")[0].rstrip("…"))
+            button.setEnabled(name not in self.off)
             self.buttons[name] = button
             grid.addWidget(button, index // 3, index % 3)
         layout = QVBoxLayout(self)
@@ -69,6 +72,10 @@ class ClosurePanel(QWidget):
         else:
             self.blockers.setText("Everything needed is recorded: the call can be closed.")
         self.blockers.setProperty("complete", "yes" if not missing else "no")
-        self.buttons["close_call"].setEnabled(not missing and not recorder.closed)
-        self.buttons["accept_recommendation"].setEnabled(decision is None and not recorder.closed)
-        self.buttons["disagree"].setEnabled(decision is None and not recorder.closed)
+        open_to = {
+            "close_call": not missing and not recorder.closed,
+            "accept_recommendation": decision is None and not recorder.closed,
+            "disagree": decision is None and not recorder.closed,
+        }
+        for name, enabled in open_to.items():
+            self.buttons[name].setEnabled(enabled and name not in self.off)

@@ -73,11 +73,13 @@ class QuestionView(QWidget):
     Signals:
         submitted(object, str): the value (str or list of str) and the rationale.
         back_requested(): the handler asked for the previous question.
+        forward_requested(): the next answer given, asked for (read_only_question.py).
         urgent_selected(bool): whether the answer now selected is urgent (before it is saved).
     """
 
     submitted = Signal(object, str)
     back_requested = Signal()
+    forward_requested = Signal()
     urgent_selected = Signal(bool)
 
     def __init__(self, parent: QWidget | None = None) -> None:

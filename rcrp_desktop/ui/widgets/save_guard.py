@@ -15,7 +15,7 @@ from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QMessageBox, QPushButton, QWidget
 
 from rcrp_desktop import APP_TITLE
-from rcrp_desktop.calls.errors import ClosureError, RecordClosedError, StorageError
+from rcrp_desktop.calls.errors import RefusedError, StorageError
 from rcrp_desktop.domain.errors import AnswerError
 from rcrp_desktop.ui.qt_helpers import named
 
@@ -90,7 +90,7 @@ class SaveGuard(QWidget):
             box = self.elsewhere[recorder.record_id] = Outbox(recorder)
         try:
             sent = box.send(command)
-        except (ClosureError, RecordClosedError) as error:
+        except RefusedError as error:
             QMessageBox.information(self.window(), APP_TITLE, str(error))
             return None
         except AnswerError as error:
@@ -201,6 +201,11 @@ class SaveGuard(QWidget):
             return
         try:
             recorder = begin(command)
+        except RefusedError as error:  # records opened read-only: no call is started, nor waits
+            self.starting, self.start_error = None, None
+            QMessageBox.information(self.window(), APP_TITLE, str(error))
+            self.show_waiting()
+            return
         except StorageError as error:
             self.start_error = error
             self.show_waiting()

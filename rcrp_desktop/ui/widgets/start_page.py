@@ -28,6 +28,7 @@ class StartPage(QWidget):
         self.intro.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self._heading: QLabel | None = None
         self._calls: QListWidget | None = None  # made when there are calls to list
+        self.opens = "resume"  # what Enter does to a call: "read it" in a read-only window
         self._layout = QVBoxLayout(self)
         self._layout.addStretch(1)
         self._layout.addWidget(self.intro)
@@ -50,7 +51,7 @@ class StartPage(QWidget):
     def _make_list(self) -> None:
         if self._calls is not None:
             return
-        heading = QLabel("<b>Unfinished calls</b>: select one and press Enter to resume")
+        heading = QLabel(f"<b>Unfinished calls</b>: select one and press Enter to {self.opens}")
         calls = named(QListWidget(), "unfinishedCalls")
         calls.setAccessibleName("Unfinished calls")
         calls.itemActivated.connect(self._on_activated)
