@@ -282,11 +282,14 @@ def _plain_maker(kind: type) -> Callable[[Any], dict[str, Any]] | None:
     if not names:
         return None
     values_of = operator.attrgetter(*names, names[0])  # two names at least: always a tuple
-    later = _fields_hashed_when_set(kind).items()
-    typed = {"type": kind.__name__} if issubclass(kind, Node) else {}
+    later = tuple(_fields_hashed_when_set(kind).items())
+    typed = kind.__name__ if issubclass(kind, Node) else ""
 
     def plain(value: Any) -> dict[str, Any]:
-        fields = {**typed, **dict(zip(names, values_of(value), strict=False))}
+        # One dict, filled in place: merging two took a quarter of hashing a large pack.
+        fields = dict(zip(names, values_of(value), strict=False))
+        if typed:
+            fields["type"] = typed
         for name, default in later:
             if fields[name] == default:
                 del fields[name]

@@ -36,6 +36,11 @@ def collector_paused() -> Iterator[None]:
     Reading a pack makes hundreds of thousands of small objects at once, none of them in a
     cycle; the collector, woken every few hundred, scanned the growing heap again and again
     (a quarter of checking a 100,000-node pack). It runs as before afterwards.
+
+    What was made meanwhile is handed to the oldest generation unscanned (frozen, then
+    thawed there): woken again with all of it still young, the collector's first pass would
+    scan every object at once, a second on a large pack. The next full collection reaches
+    them as it reaches any long-lived object.
     """
     collecting = gc.isenabled()
     gc.disable()
@@ -43,6 +48,8 @@ def collector_paused() -> Iterator[None]:
         yield
     finally:
         if collecting:
+            gc.freeze()
+            gc.unfreeze()
             gc.enable()
 
 

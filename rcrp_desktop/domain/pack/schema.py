@@ -54,11 +54,16 @@ def made(kind: type[N], **fields: Any) -> N:
 
 
 class Keys(dict[str, Key]):
-    """A table's allowed keys, with the set of required ones made once."""
+    """A table's allowed keys, with the set of required ones and the plain types made once."""
 
     def __init__(self, keys: Mapping[str, Key]) -> None:
         super().__init__(keys)
         self.required = _required(keys)
+        # Keys whose check is one exact type (a string, true or false): checked inline, since
+        # a call to the check for every key of every table was much of reading a large pack.
+        self.plain_type = {
+            name: plain for name, key in keys.items() if (plain := _PLAIN.get(key.check))
+        }
 
 
 def _required(keys: Mapping[str, Key]) -> frozenset[str]:
@@ -88,6 +93,9 @@ def _is_table_list(value: Any) -> bool:
 def _is_table(value: Any) -> bool:
     return isinstance(value, dict)
 
+
+# The checks that are one exact type: a value of that type passes them.
+_PLAIN: dict[Callable[[Any], bool], type] = {_is_str: str, _is_bool: bool}
 
 STR = Key(_is_str, "a string")
 STR_REQ = Key(_is_str, "a string", required=True)
@@ -198,9 +206,13 @@ class Reader:
     ) -> bool:
         """Report unknown, missing and mistyped keys; True when the table is usable."""
         usable = True
+        plain_type = keys.plain_type if isinstance(keys, Keys) else {}
         # The keys the table holds, then the required ones it lacks: a walk over every allowed
         # key of every table was the largest part of checking a large pack.
         for name, value in table.items():
+            kind = type(value)
+            if kind is plain_type.get(name) and (kind is bool or not _HIDDEN.search(value)):
+                continue  # the common case, decided without a call
             key = keys.get(name)
             if key is None:
                 allowed = ", ".join(sorted(keys))
@@ -212,8 +224,8 @@ class Reader:
                 )
                 usable = False
             elif (
-                _HIDDEN.search(value) if isinstance(value, str) else isinstance(value, list)
-            ) and (hidden := hidden_character(value)):
+                _HIDDEN.search(value) if isinstance(value, str) else key.check is _is_str_list
+            ) and (hidden := hidden_character(value)):  # (a list of tables: read at its level)
                 self.fail(node, f"'{name}' in {where} holds {hidden}: type the text plainly")
                 usable = False
         required = keys.required if isinstance(keys, Keys) else _required(keys)
