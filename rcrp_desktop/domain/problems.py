@@ -12,5 +12,13 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
-        where = f"{self.file}: node '{self.node}'" if self.node else self.file
+        where = f"{self.file}: node '{printable(self.node)}'" if self.node else self.file
         return f"{where}: {self.message}"
+
+
+def printable(text: str) -> str:
+    """Text as one line of plain characters: any that would not show (a new line, a control
+    or direction character) written as its escape, so a fault about it is seen, not obeyed."""
+    if text.isprintable():
+        return text
+    return "".join(char if char.isprintable() else repr(char)[1:-1] for char in text)

@@ -198,6 +198,8 @@ def _check_meta(
         report("", "review_by must come after effective")
     if not meta["urgent_instruction"].strip():
         report("", "urgent_instruction is empty")
+    if not meta["title"].strip():
+        report("", "the pack's 'title' is empty: it names the pack to the handler")
     if meta["start"] not in nodes:
         report("", f"start names '{meta['start']}', which does not exist")
 

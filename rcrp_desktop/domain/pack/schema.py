@@ -22,7 +22,7 @@ from rcrp_desktop.domain.pack.protocol import (
     Section,
     Test,
 )
-from rcrp_desktop.domain.problems import Problem
+from rcrp_desktop.domain.problems import Problem, printable
 
 ID_PATTERN = re.compile(r"[a-z][a-z0-9_]*")  # whole value (fullmatch): no trailing newline
 PACK_ID_PATTERN = re.compile(r"[a-z][a-z0-9-]*")
@@ -239,7 +239,7 @@ class Reader:
         if not ID_PATTERN.fullmatch(value):
             self.fail(
                 node,
-                f"{what} '{value}' must be lower case letters, digits and '_', "
+                f"{what} '{printable(value)}' must be lower case letters, digits and '_', "
                 "starting with a letter",
             )
 
@@ -302,6 +302,8 @@ def read_sections(reader: Reader, raw: list[dict[str, Any]]) -> tuple[Section, .
             reader.fail("", f"duplicate section id '{section_id}'")
             continue
         seen.add(section_id)
+        if not table["title"].strip():
+            reader.fail("", f"section '{printable(section_id)}' has an empty 'title'")
         sections.append(Section(id=section_id, title=table["title"]))
     return tuple(sections)
 
