@@ -114,7 +114,7 @@ def _questions_up_to(
         if node_id == start or before:  # else not reachable from start
             own = 1 if isinstance(nodes[node_id], Question) else 0
             most[node_id] = max(before, default=0) + own
-        for target in graph.successors(nodes[node_id]):
+        for target in nodes[node_id].leads_to:
             if target in waiting:
                 waiting[target] -= 1
                 if waiting[target] == 0:
@@ -125,7 +125,7 @@ def _questions_up_to(
 def _predecessors(nodes: Mapping[str, graph.GraphNode]) -> dict[str, list[str]]:
     found: dict[str, list[str]] = {node_id: [] for node_id in nodes}
     for node_id, node in nodes.items():
-        for target in graph.successors(node):
+        for target in node.leads_to:
             if target in found:
                 found[target].append(node_id)
     return found

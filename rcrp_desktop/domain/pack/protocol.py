@@ -105,7 +105,8 @@ class Question:
 
     @functools.cached_property
     def leads_to(self) -> tuple[str, ...]:
-        """The nodes this question can lead to, in declaration order, without repeats."""
+        """The nodes this question can lead to, in declaration order, without repeats (made
+        once: every check of a pack walks its graph again)."""
         if self.input is not InputKind.CHOICE:
             return (self.next,) if self.next else ()
         return _distinct(answer.next or self.next for answer in self.answers)
