@@ -60,7 +60,8 @@ def open_database(
             # unconditional one made every open cost two more disk syncs.
             migrations.apply(db)
             db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
-        if not readonly and (changed := guards_missing(db.conn)):
+        # Nothing is pending by now (applied just above if anything was): compared with today's.
+        if not readonly and (changed := guards_missing(db.conn, pending=())):
             db.close()
             raise CorruptDatabaseError(
                 corrupt_message(path, "its guard triggers are not the app's: " + "; ".join(changed))

@@ -9,8 +9,9 @@ database whose guards are not the app's is never written to.
 import functools
 import re
 import sqlite3
+from collections.abc import Sequence
 
-from sqlite_utils import Database
+from sqlite_utils import Database, Migrations
 
 from rcrp_desktop.storage.migrations import migrations
 
@@ -31,11 +32,15 @@ def expected_schema(stop_before: str | None = None) -> dict[tuple[str, str], str
     return _schema(db.conn)
 
 
-def schema_faults(conn: sqlite3.Connection) -> list[str]:
+def schema_faults(
+    conn: sqlite3.Connection, pending: Sequence[Migrations._Migration] | None = None
+) -> list[str]:
     """What differs from the app's schema, one line each; [] when it is exactly the app's (or,
-    for a database read without migrating, what the app's was at its version)."""
+    for a database read without migrating, what the app's was at its version). `pending`: the
+    migrations not applied, when the caller has just read them (looked up here otherwise)."""
     found = _schema(conn)
-    pending = migrations.pending(Database(conn, execute_plugins=False))
+    if pending is None:
+        pending = migrations.pending(Database(conn, execute_plugins=False))
     want = expected_schema(pending[0].name if pending else None)
     faults = []
     for key in sorted(set(want) | set(found)):
@@ -49,11 +54,20 @@ def schema_faults(conn: sqlite3.Connection) -> list[str]:
     return faults
 
 
-def guards_missing(conn: sqlite3.Connection) -> list[str]:
+def guards_missing(
+    conn: sqlite3.Connection, pending: Sequence[Migrations._Migration] | None = None
+) -> list[str]:
     """The schema faults that concern a trigger: a database with these is never written."""
-    return [fault for fault in schema_faults(conn) if "trigger" in fault]
+    return [fault for fault in schema_faults(conn, pending) if "trigger" in fault]
 
 
 def _schema(conn: sqlite3.Connection) -> dict[tuple[str, str], str]:
     rows = conn.execute(_OURS).fetchall()
-    return {(kind, name): _SPACE.sub(" ", sql or "").strip() for kind, name, sql in rows}
+    return {(kind, name): _normal(sql or "") for kind, name, sql in rows}
+
+
+@functools.lru_cache(maxsize=256)
+def _normal(sql: str) -> str:
+    """SQL with its spacing made plain. Kept: every open compares the same few statements,
+    and normalising them again was a tenth of opening the store."""
+    return _SPACE.sub(" ", sql).strip()
