@@ -266,6 +266,14 @@ def measure_verify(path: Path, rounds: int) -> Samples:
     return _alternate(rounds, partial(app_verify, path), partial(bare_read_and_hash, path))
 
 
+def _events_in(path: Path) -> int:
+    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        return int(conn.execute("SELECT count(*) FROM events").fetchone()[0])
+    finally:
+        conn.close()
+
+
 def ensure_database(path: Path, events: int) -> Path:
     """The database at `path`, generated first if missing (never a half-made one)."""
     if not path.exists():
@@ -281,22 +289,30 @@ def ensure_database(path: Path, events: int) -> Path:
 
 
 def run(
-    db: Path, *, rounds: int, calls: int, scratch: Path | None = None, verify_rounds: int = 3
+    db: Path,
+    *,
+    rounds: int,
+    calls: int,
+    scratch: Path | None = None,
+    verify_rounds: int = 3,
+    verify_db: Path | None = None,
 ) -> list[Row]:
-    """Every measure; `scratch` holds the answer benchmark's fresh files (default: db's folder)."""
+    """Every measure; `scratch` holds the answer benchmark's fresh files (default: db's folder);
+    `verify_db`, the database verify is measured on (default: db)."""
     gc.collect()
     answers = measure_answers(scratch or db.parent, calls)
     opened = measure_open(db, max(20, rounds // 5))
     record_id, events = middle_record(db)
     recent, history = measure_queries(db, rounds, record_id)
-    verified = measure_verify(db, verify_rounds)
+    verified = measure_verify(verify_db or db, verify_rounds)
+    verify_events = _events_in(verify_db or db)
     return [
         *answers.rows("answer commit", p99=True),
         *opened.rows("open store"),
         *recent.rows("recent(50)"),
         *history.rows(f"events(record {record_id}: {events} events)"),
         Row(
-            "verify (whole database)",
+            f"verify (whole database: {verify_events:,} events)",
             _median(verified.ours),
             _median(verified.floor),
             VERIFY_TARGET,
