@@ -9,6 +9,7 @@ the record lists only whole exports, and every whole export is in the record.
 """
 
 import contextlib
+import os
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -28,6 +29,7 @@ from rcrp_desktop.export.handover import (
 )
 from rcrp_desktop.export.recipients import Recipient
 from rcrp_desktop.export.source import load_source
+from rcrp_desktop.storage.before_open import side_file
 from rcrp_desktop.storage.errors import StorageError
 from rcrp_desktop.storage.repository import NewEvent, Store, StoredEvent
 
@@ -52,8 +54,11 @@ def record_export(
     """Record the export in the record (R23); if that fails, the file is removed again.
 
     Pass the record's open `CallRecorder`, if there is one, so that its notes stay current.
+    A read-only copy (calls/export_copy.py) is never recorded: it says so on every page.
     """
     handover = built.handover
+    if handover.copy is not None:
+        raise RequestError("A read-only copy is not a disclosure: it is never recorded.")
     note = Exported(
         document=built.document,
         recipient=handover.recipient.id,
@@ -103,6 +108,7 @@ def export_handover(
 ) -> ExportResult:
     """Read the record, build its handover PDF as `request` asks, write it, record the export."""
     refuse_if_read_only(store)  # an export is recorded, or not made: refused before the file
+    refuse_over_the_records(store, out_path)
     request = _prepared(request)
     source = load_source(store, record_id, find_pack)
     built = build_handover_pdf(source, request, out_path)
@@ -121,10 +127,26 @@ def export_handover_text(
 ) -> ExportResult:
     """The plain-text handover, saved to `out_path` or returned in `.text`; recorded."""
     refuse_if_read_only(store)
+    if out_path is not None:
+        refuse_over_the_records(store, out_path)
     request = _prepared(request)
     source = load_source(store, record_id, find_pack)
     built = build_handover_text(source, request, out_path, shown_as=shown_as)
     return record_export(store, built, request.prepared_by, recorder)
+
+
+def refuse_over_the_records(store: Store, out_path: Path) -> None:
+    """A handover is never saved as the record database or its log: saved whole, it would
+    take the records' place (a name typed wrong, or the backup named twice)."""
+    target = out_path.expanduser().absolute()
+    for kept in (store.path, side_file(store.path, "wal"), side_file(store.path, "shm")):
+        if os.path.realpath(target) == os.path.realpath(kept) or (
+            target.exists() and kept.exists() and target.samefile(kept)
+        ):
+            raise RequestError(
+                f"{out_path} is the record database's own file ({kept}): give the handover "
+                "a file name of its own. Nothing was written."
+            )
 
 
 def _prepared(request: HandoverRequest) -> HandoverRequest:

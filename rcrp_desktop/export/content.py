@@ -13,7 +13,13 @@ from rcrp_desktop.domain.call.walk import answer_label
 from rcrp_desktop.domain.outcomes import MEANINGS
 from rcrp_desktop.domain.pack.protocol import Question
 from rcrp_desktop.export import parts
-from rcrp_desktop.export.model import QUESTION_COLUMNS, TRAIL_COLUMNS, Handover, Section
+from rcrp_desktop.export.model import (
+    QUESTION_COLUMNS,
+    TRAIL_COLUMNS,
+    CopyNotice,
+    Handover,
+    Section,
+)
 from rcrp_desktop.export.recipients import Part, Recipient, Templates
 from rcrp_desktop.export.redaction import Redactor, local_time
 from rcrp_desktop.export.source import ExportSource
@@ -32,8 +38,14 @@ def build_handover(
     lawful_basis: str = "",
     prepared_by: str = "",
     now: datetime | None = None,
+    copy_of: str = "",
 ) -> Handover:
-    """The handover for this recipient: a pure function of the stored record and the options."""
+    """The handover for this recipient: a pure function of the stored record and the options.
+
+    `copy_of`: the database file a read-only copy is made from. The copy names who made it
+    (`prepared_by`) in its copy notice, not as the handover's preparer: it prepares nothing
+    for a partner and is not recorded.
+    """
     redactor = Redactor(templates, redact, recipient.omit)
     handover = _handover_for(source, recipient)
     agency = _agency(source, recipient, handover)
@@ -56,6 +68,8 @@ def build_handover(
         sections.append(build(part) if build else _questions(part, source, redactor))
     seq, digest = source.anchor
     moment = (now or datetime.now(UTC)).astimezone()
+    generated = f"{moment.isoformat(sep=' ')[:19]} (UTC{_offset(moment)})"
+    copy = CopyNotice(copy_of, generated, prepared_by) if copy_of else None
     pack = source.pack
     return Handover(
         record_id=source.record_id,
@@ -67,13 +81,14 @@ def build_handover(
         lawful_basis=basis,
         redacted=redact,
         incident=source.header.incident_ref,
-        header=_header(source, templates, recipient, agency, prepared_by, moment),
+        header=_header(source, templates, recipient, agency, "" if copy else prepared_by, moment),
         sections=tuple(sections),
         anchor_seq=seq,
         anchor_hash=digest,
         protocol=f"{pack.id} {pack.version} (sha256 {pack.content_hash[:12]})",
-        generated=f"{moment.isoformat(sep=' ')[:19]} (UTC{_offset(moment)})",
+        generated=generated,
         log_head=source.log_head,
+        copy=copy,
     )
 
 

@@ -47,7 +47,11 @@ class Built:
 @dataclass(frozen=True)
 class HandoverRequest:
     """What a handover is asked to be: for which recipient type (an id or a Recipient), marked
-    how, whether third parties are left out, on what basis, prepared by whom and when."""
+    how, whether third parties are left out, on what basis, prepared by whom and when.
+
+    `copy_of` names the database file of a read-only copy (calls/export_copy.py): every page
+    then says it is a copy, made from that file, and not a disclosure recorded in the record.
+    """
 
     recipient: Recipient | str
     marking: str | None = None
@@ -55,6 +59,7 @@ class HandoverRequest:
     lawful_basis: str = ""
     prepared_by: str = ""
     now: datetime | None = None
+    copy_of: str = ""
 
 
 def handover_of(
@@ -75,6 +80,7 @@ def handover_of(
         lawful_basis=request.lawful_basis,
         prepared_by=request.prepared_by,
         now=request.now,
+        copy_of=request.copy_of,
     )
 
 

@@ -22,6 +22,23 @@ class Section:
 
 
 @dataclass(frozen=True)
+class CopyNotice:
+    """A handover made read-only, from a record database it does not write to: from which file,
+    when and by whom. Printed on every page: it is never a disclosure recorded in the record."""
+
+    source: str  # the database file the record was read from
+    made: str  # when, as the document's "generated" time
+    by: str = ""  # who made it, when they said
+
+    def line(self) -> str:
+        by = f" by {self.by}" if self.by else ""
+        return (
+            f"READ-ONLY COPY made from {self.source} on {self.made}{by}. Not a disclosure "
+            "recorded in the record: nothing was written to it."
+        )
+
+
+@dataclass(frozen=True)
 class Handover:
     """Everything one handover document says, already redacted and trimmed to its recipient."""
 
@@ -41,6 +58,7 @@ class Handover:
     protocol: str
     generated: str
     log_head: tuple[int, str] | None = None  # the anchor log's last entry (anchor_log.py)
+    copy: CopyNotice | None = None  # made read-only: a copy, not a recorded export
 
     @property
     def contents(self) -> str:

@@ -37,6 +37,8 @@ TOP, BOTTOM = 25 * mm, 27 * mm
 BODY = WIDTH - 2 * MARGIN
 GRID = colors.HexColor("#9a9a9a")
 SHADE = colors.HexColor("#e6e6e6")
+COPY_RULE, COPY_SHADE = colors.HexColor("#1f3f73"), colors.HexColor("#e8eef8")
+COPY_FOOT = 23.5 * mm  # the copy notice's foot, just above the footer's rule
 # Relative column widths by number of columns: label/value, question tables, the trail.
 WIDTHS = {2: (0.26, 0.74), 3: (0.32, 0.30, 0.38), 5: (0.11, 0.12, 0.22, 0.25, 0.30)}
 CELL_SIZE = 8.5
@@ -55,6 +57,8 @@ class _Styles:
         self.label = _style("label", fonts.BOLD, CELL_SIZE)
         # Regular, not italic: every face used is embedded in the file, which costs time.
         self.note = _style("note", fonts.REGULAR, CELL_SIZE, textColor=colors.HexColor("#555555"))
+        self.copy = _style("copy", fonts.BOLD, 9.5)
+        self.copy_foot = _style("copy_foot", fonts.BOLD, 7)
 
 
 class _Writer:
@@ -78,8 +82,11 @@ class _Writer:
         story: list[Flowable] = [
             self.para(handover.title, s.title, "the title"),
             self.para(f"For: {handover.agency}  ·  {recipient}", s.subtitle, "the recipient"),
-            self.table(Section("header", "", ("", ""), handover.header, headed=False)),
         ]
+        if handover.copy is not None:  # under the title, and at the foot of every page
+            notice = self.para(handover.copy.line(), s.copy, "the copy notice")
+            story += [boxed(notice, BODY), Spacer(1, 3 * mm)]
+        story.append(self.table(Section("header", "", ("", ""), handover.header, headed=False)))
         for section in handover.sections:
             # A new page for the appendix; for any other part, not a heading alone at the foot.
             story.append(PageBreak() if section.key == "trail" else CondPageBreak(45 * mm))
@@ -195,6 +202,24 @@ def _cut(paragraph: str, budget: float) -> list[str]:
     return parts
 
 
+def boxed(content: Flowable, width: float) -> Table:
+    """A flowable in a ruled, shaded box the width of the page's text: the copy notice."""
+    box = Table([[content]], colWidths=[width], hAlign="LEFT")
+    box.setStyle(
+        TableStyle(
+            [
+                ("BOX", (0, 0), (-1, -1), 1.2, COPY_RULE),
+                ("BACKGROUND", (0, 0), (-1, -1), COPY_SHADE),
+                ("LEFTPADDING", (0, 0), (-1, -1), 5),
+                ("RIGHTPADDING", (0, 0), (-1, -1), 5),
+                ("TOPPADDING", (0, 0), (-1, -1), 4),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 5),
+            ]
+        )
+    )
+    return box
+
+
 def _measure(text: str) -> float:
     return float(pdfmetrics.stringWidth(text, fonts.REGULAR, CELL_SIZE))
 
@@ -216,15 +241,18 @@ def render_pdf(handover: Handover, *, invariant: bool = False) -> RenderedPdf:
     fonts.register()
     writer = _Writer()
     story = writer.story(handover)
-    decorate = _decoration(handover, writer)
+    notice = _copy_footer(handover, writer)
+    decorate = _decoration(handover, writer, notice)
     if writer.problems:
         raise UnprintableError(handover.record_id, writer.problems)
+    # A copy's notice takes its own lines above the footer: the text ends above them.
+    bottom = BOTTOM if notice is None else COPY_FOOT + notice.height + 3 * mm
     data, pages = build_a4(
         story,
         # Metadata carries no personal data: no names, no incident, no record id (P6).
-        title="RCRP handover to a partner agency",
+        title="RCRP handover to a partner agency" + (" (read-only copy)" if notice else ""),
         subject=handover.marking,
-        margins=(MARGIN, TOP, BOTTOM),
+        margins=(MARGIN, TOP, bottom),
         decorate=decorate,
         invariant=invariant,
         font_size=CELL_SIZE,
@@ -232,8 +260,27 @@ def render_pdf(handover: Handover, *, invariant: bool = False) -> RenderedPdf:
     return RenderedPdf(data, pages)
 
 
-def _decoration(handover: Handover, writer: _Writer) -> Decorate:
-    """Header and footer for page n of m: marking top and bottom, anchor, pack, time (P3, P5)."""
+@dataclass(frozen=True)
+class _Notice:
+    """The copy notice as the foot of every page draws it, wrapped to the text's width."""
+
+    box: Table
+    height: float
+
+
+def _copy_footer(handover: Handover, writer: _Writer) -> _Notice | None:
+    """A read-only copy's notice for the foot of every page, or None for a recorded export."""
+    if handover.copy is None:
+        return None
+    styles = writer.styles
+    box = boxed(writer.para(handover.copy.line(), styles.copy_foot, "the copy notice"), BODY)
+    _, height = box.wrap(BODY, HEIGHT)
+    return _Notice(box, height)
+
+
+def _decoration(handover: Handover, writer: _Writer, notice: _Notice | None = None) -> Decorate:
+    """Header and footer for page n of m: marking top and bottom, anchor, pack, time (P3, P5),
+    and a read-only copy's notice."""
     marking = clean(handover.marking)
     training = "TRAINING RECORD  ·  " if handover.training else ""
     top_left = clean(f"{training}RCRP handover  ·  {handover.recipient.title}")
@@ -266,6 +313,8 @@ def _decoration(handover: Handover, writer: _Writer) -> Decorate:
         canvas.drawString(MARGIN, 14.5 * mm, line)
         canvas.setFont(fonts.BOLD, 8)
         canvas.drawRightString(WIDTH - MARGIN, 14.5 * mm, f"Page {page} of {total}")
+        if notice is not None:
+            notice.box.drawOn(canvas, MARGIN, COPY_FOOT)
         canvas.restoreState()
         if handover.training:  # a training run's handover can never pass for a live one
             draw_training_mark(canvas)

@@ -7,7 +7,8 @@ INDENT = "    "
 
 
 def render_text(handover: Handover) -> str:
-    """The same sections, rows and integrity lines as the PDF, marked at top and bottom.
+    """The same sections, rows and integrity lines as the PDF, marked at top and bottom (and,
+    for a read-only copy, its copy notice at both).
 
     Lines are not wrapped (mail clients wrap); continuation lines of a multi-line value are
     indented under it. Control characters are shown as [U+XXXX], as in the PDF.
@@ -16,6 +17,8 @@ def render_text(handover: Handover) -> str:
     lines = [marking]
     if handover.training:
         lines.append("TRAINING RECORD: not a live record")
+    copy = [clean(handover.copy.line())] if handover.copy else []
+    lines += copy
     title = clean(handover.title)
     lines += [title, "=" * min(len(title), 78), ""]
     lines += _pairs(handover.header)
@@ -27,6 +30,7 @@ def render_text(handover: Handover) -> str:
         f"Chain anchor: {handover.anchor_line()}",
         *([f"{handover.log_line()}"] if handover.log_head else []),
         f"Protocol {handover.protocol}; generated {handover.generated}",
+        *copy,
         marking,
     ]
     return "\n".join(lines) + "\n"
