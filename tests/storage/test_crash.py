@@ -175,6 +175,8 @@ class Expected:
 class _CaptureStore:
     """Stands in for Store to learn exactly what each commit of a call writes, without a disk."""
 
+    readonly = False  # a store opened to write, as the recorder is given
+
     def __init__(self) -> None:
         self.groups: list[list[NewEvent]] = []
 
