@@ -85,6 +85,14 @@ def open_read_only(data_dir: Path, training: bool) -> "Store":
     return open_it(data_dir, training)
 
 
+def open_file_read_only(path: Path, training: bool) -> "Store":
+    """Open a record database named by its own file (`--database`) only to read it; its mode
+    is its records' own."""
+    from rcrp_desktop.calls.records import open_file_read_only as open_it
+
+    return open_it(path, training)
+
+
 def open_records(data_dir: Path, training: bool) -> tuple[InstanceLock, "Store"]:
     """Own the data folder (one copy of the app per folder) and open its record database."""
     from rcrp_desktop.calls.records import open_records as open_them
@@ -114,14 +122,17 @@ class OpenAfterFirstPaint(QObject):
         forms_root: Path | None = None,
         *,
         read_only: bool = False,
+        database: Path | None = None,
     ) -> None:
         """`forms_root`: the window has only the default pack; load every pack first.
-        `read_only`: open the records only to read them."""
+        `read_only`: open the records only to read them; `database`: this file, read-only,
+        rather than the data folder's."""
         super().__init__(window)
         self.window = window
         self.data_dir = data_dir
         self.training = training
-        self.read_only = read_only
+        self.read_only = read_only or database is not None
+        self.database = database
         self.forms_root = forms_root
         self.store: Store | None = None
         self.failed = False
@@ -136,9 +147,12 @@ class OpenAfterFirstPaint(QObject):
     def open(self) -> None:
         if self.forms_root is not None:
             self.window.set_packs(*load_packs(self.forms_root))
-        opening = open_read_only if self.read_only else open_store
         try:
-            self.store = opening(self.data_dir, self.training)
+            if self.database is not None:
+                self.store = open_file_read_only(self.database, self.training)
+            else:
+                opening = open_read_only if self.read_only else open_store
+                self.store = opening(self.data_dir, self.training)
         except StorageError as error:
             self.failed = True
             sys.stderr.write(f"{APP_NAME}: {error}\n")  # as `list` says it, for a terminal
@@ -146,6 +160,9 @@ class OpenAfterFirstPaint(QObject):
             QApplication.exit(1)
             return
         self.window.attach_store(self.store)
+        if self.store.mode == "training" and not self.training:
+            # A file named by --database says it holds training records only once it is read.
+            self.window.training.show_training()
         self.opened.emit()
 
 
@@ -167,14 +184,21 @@ def _handler(data_dir: Path, read_only: bool = False) -> Handler | None:
 
 
 def show_window(
-    forms_root: Path, pack: str, data_dir: Path, training: bool, read_only: bool = False
+    forms_root: Path,
+    pack: str,
+    data_dir: Path,
+    training: bool,
+    read_only: bool = False,
+    database: Path | None = None,
 ) -> OpenAfterFirstPaint | None:
     """Load the packs, know the handler, show the main window; the records open after it paints.
 
     None if the handler would not give their details (the app cannot take calls without them).
     `read_only`: the window only reads the records: it is not given the data folder, so it
     keeps nothing there (handler, theme, partner directory), and asks nobody who they are.
+    `database`: the file to read (`--database`), read-only, instead of the data folder's.
     """
+    read_only = read_only or database is not None
     # The default pack alone before the first paint, read but not yet checked (the others
     # extend it or stand beside it); every pack is loaded, and checked, just after the paint,
     # before the records open: no call can start on a pack that has not passed every check.
@@ -193,7 +217,7 @@ def show_window(
     theme = load_theme(data_dir)
     if theme != "light":  # make_application set the light look already: parse it once only
         apply_theme(theme)
-    records_file = database_path(data_dir, "training" if training else "live")
+    records_file = database or database_path(data_dir, "training" if training else "live")
     window = MainWindow(
         packs,
         None,
@@ -206,7 +230,12 @@ def show_window(
     )
     window.theme = theme
     opener = OpenAfterFirstPaint(
-        window, data_dir, training, forms_root if first else None, read_only=read_only
+        window,
+        data_dir,
+        training,
+        forms_root if first else None,
+        read_only=read_only,
+        database=database,
     )
     show_within_screen(window)
     return opener
@@ -219,9 +248,12 @@ def run(
     *,
     training: bool = False,
     read_only: bool = False,
+    database: Path | None = None,
 ) -> int:
     """The app, to its exit code. Read-only, the data folder is not taken (no lock file: a
-    copy of the app writing there is not kept out) and nothing in it is created or written."""
+    copy of the app writing there is not kept out) and nothing in it is created or written.
+    `database`: one record database file, named by its own name, only read (no lock)."""
+    read_only = read_only or database is not None
     app = make_application()
     sys.excepthook = _show_unexpected
     broken = references_lost()
@@ -235,7 +267,7 @@ def run(
         return 1
     opener: OpenAfterFirstPaint | None = None
     try:
-        opener = show_window(forms_root, pack, data_dir, training, read_only)
+        opener = show_window(forms_root, pack, data_dir, training, read_only, database)
         if opener is None:
             return 1
         if lock is not None and lock.notice:  # the folder was made private: said once open

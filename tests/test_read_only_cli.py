@@ -1,5 +1,6 @@
 """`--read-only` on the command line: it opens the window read-only, `--help` says what it does,
-and a command that writes refuses it in one line rather than writing all the same."""
+a command that writes refuses it in one line rather than writing all the same, and `export`
+makes a read-only copy instead of a recorded export."""
 
 import subprocess
 import sys
@@ -12,7 +13,7 @@ from rcrp_desktop import cli
 from rcrp_desktop.cli import main
 from rcrp_desktop.domain.pack.protocol import Pack
 from rcrp_desktop.paths import examples_dir
-from tests.at_rest import HANDLER, record_calls, snapshot
+from tests.at_rest import record_calls, snapshot
 
 
 @pytest.mark.parametrize(
@@ -60,14 +61,13 @@ def test_help_says_what_it_does() -> None:
 @pytest.mark.parametrize(
     ("command", "said"),
     [
-        (["export", "1", "--recipient", "crisis_team", "--text", "--by", HANDLER], "`export`"),
         (["restore", "elsewhere.sqlite3"], "`restore`"),
         (
             ["run-script", str(examples_dir() / "welfare-crisis-team.json"), "--save"],
             "`run-script --save`",
         ),
     ],
-    ids=["export", "restore", "run-script --save"],
+    ids=["restore", "run-script --save"],
 )
 def test_a_command_that_writes_refuses_it_in_one_line(
     data_dir: Path,
@@ -97,3 +97,33 @@ def test_the_reading_commands_take_it(
         assert main(["--data-dir", str(data_dir), "--read-only", *command]) == 0
     assert "INC-RO-1" in capsys.readouterr().out
     assert snapshot(data_dir) == before
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["--read-only", "export", "1"],
+        ["export", "1", "--read-only"],
+        ["--read-only", "export", "--read-only", "1"],
+    ],
+    ids=["before", "after", "both"],
+)
+def test_export_read_only_makes_a_copy_and_records_nothing(
+    data_dir: Path,
+    england: Pack,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    argv: list[str],
+) -> None:
+    calls = record_calls(data_dir, england)
+    before = snapshot(data_dir)
+    out = tmp_path / "copy.txt"
+    command = [*argv, "--recipient", "crisis_team", "--text", "--out", str(out)]
+    assert main(["--data-dir", str(data_dir), *command]) == 0
+    err = capsys.readouterr().err
+    assert err.startswith(f"copied read-only: handover (plain text) of record {calls.finished} ")
+    assert f"not recorded, nothing written to {calls.database}" in err
+    text = out.read_text(encoding="utf-8")
+    assert text.splitlines()[1].startswith(f"READ-ONLY COPY made from {calls.database} on ")
+    assert "Not a disclosure recorded in the record" in text.splitlines()[-2]
+    assert snapshot(data_dir) == before  # no event, no lock file, no -wal or -shm

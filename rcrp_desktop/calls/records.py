@@ -2,8 +2,8 @@
 records (a call's writes are commands: commands.py, recorder.py).
 
 Opening to write takes the data folder's one-copy lock, so a second copy of the app is refused.
-Opening read-only (`--read-only`) takes no lock and creates, migrates and writes nothing: every
-use case that would write asks `refuse_if_read_only` first.
+Opening read-only (`--read-only`, or a file named by `--database`) takes no lock and creates,
+migrates and writes nothing: every use case that would write asks `refuse_if_read_only` first.
 """
 
 from pathlib import Path
@@ -11,6 +11,7 @@ from pathlib import Path
 from rcrp_desktop.storage.data import database_path
 from rcrp_desktop.storage.errors import OpenedReadOnlyError
 from rcrp_desktop.storage.lock import InstanceLock
+from rcrp_desktop.storage.named_file import open_named_file
 from rcrp_desktop.storage.records import Mode, RecordedNote, RecordSummary
 from rcrp_desktop.storage.repository import RecordQuery, RecordRow, Store
 
@@ -24,6 +25,7 @@ __all__ = [
     "RecordSummary",
     "RecordedNote",
     "Records",
+    "open_file_read_only",
     "open_read_only",
     "open_records",
     "open_store",
@@ -63,6 +65,14 @@ def open_read_only(data_dir: Path, training: bool) -> Records:
         store.close()
         raise
     return store
+
+
+def open_file_read_only(path: Path, training: bool) -> Records:
+    """A record database named by its own file (`--database`: a backup, a copy on read-only
+    media), only to read it, as `list --database` opens it: no lock, nothing created or
+    written. Its mode is its records' own (`training` asks for training records, and a file
+    of live ones is refused)."""
+    return open_named_file(path, training=training).store
 
 
 def refuse_if_read_only(store: Records) -> None:

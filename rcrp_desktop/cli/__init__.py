@@ -3,7 +3,9 @@
 Start-up order: arguments are parsed first; headless commands (`forms check`, `run-script`)
 never import Qt; `gui` (the default) checks for a display before importing PySide6, so a
 machine with no screen gets one clear line instead of a Qt abort. `--read-only` opens the
-window only to read; a command that writes refuses it rather than write all the same.
+window only to read; a command that writes refuses it rather than write all the same, and
+`export` makes a copy that records nothing. `--database FILE` reads one record database by its
+own name (a backup): read-only, for the commands that read and the window, refused by the rest.
 """
 
 import argparse
@@ -39,13 +41,24 @@ def _common(parser: argparse.ArgumentParser) -> None:
         "--read-only",
         action="store_true",
         help="open the records only to read them (a backup, read-only media): no lock taken, "
-        "nothing created or written; in the window, find and read records, nothing else "
-        "(verify, list and show always only read)",
+        "nothing created or written; in the window, find and read records and export "
+        "read-only copies, nothing else (verify, list and show always only read; export "
+        "makes a read-only copy, recorded nowhere)",
+    )
+    parser.add_argument(
+        "--database",
+        type=Path,
+        metavar="FILE",
+        help="read this record database file by its own name (one made by `rcrp-desktop "
+        "backup`, a copy on read-only media) instead of a data folder's: opened read-only "
+        "(implies --read-only), nothing written beside it; live or training as its records "
+        "say. For verify, list, show, export (a read-only copy) and the window",
     )
 
 
 def build_parser() -> argparse.ArgumentParser:
     """Every command (the headless ones' modules are imported here, not to open the window)."""
+    from rcrp_desktop.cli import export as export_cli
     from rcrp_desktop.cli import records as records_cli
     from rcrp_desktop.cli import scenario as scenario_cli
 
@@ -76,6 +89,7 @@ def build_parser() -> argparse.ArgumentParser:
     script.add_argument("--incident", help="incident reference for --save (default: the file)")
     script.add_argument("--by", metavar="WHO", help=records_cli.BY_HELP + " (with --save)")
     records_cli.add_commands(commands)
+    export_cli.add_export_command(commands)
     scenario_cli.add_commands(commands)
     return parser
 
@@ -116,9 +130,28 @@ def _main(argv: list[str] | None) -> int:
     )
     forms_root: Path = args.forms or paths.forms_dir()
     data_dir = paths.data_dir(args.data_dir)
+    if args.database is not None:
+        args.database = args.database.expanduser().absolute()  # named as given, links and all
+        refused = _refuse_database(args)
+        if refused:
+            print(f"rcrp-desktop: {refused}", file=sys.stderr)
+            return Exit.USAGE
+        from rcrp_desktop.storage.before_open import check_named  # no sqlite-utils: cheap
+
+        try:  # before anything opens: a window is not opened on nothing
+            check_named(args.database)
+        except StorageError as error:
+            print(f"rcrp-desktop: {error}", file=sys.stderr)
+            return Exit.PROBLEMS
+        args.read_only = True  # a file named to be read is only read
     if args.command in (None, "gui"):
         return gui(
-            forms_root, args.pack, data_dir, training=args.training, read_only=args.read_only
+            forms_root,
+            args.pack,
+            data_dir,
+            training=args.training,
+            read_only=args.read_only,
+            database=args.database,
         )
     if args.read_only and (writes := _writes(args)):
         print(
@@ -141,12 +174,37 @@ def _main(argv: list[str] | None) -> int:
 
 
 def _writes(args: argparse.Namespace) -> str:
-    """The command as typed, when it writes to the records (so refuses --read-only), else ""."""
-    if args.command in ("export", "restore"):
+    """The command as typed, when it writes to the records (so refuses --read-only), else "".
+    `export` read-only makes a copy and records nothing (calls/export_copy.py)."""
+    if args.command == "restore":
         return f"`{args.command}`"
     if args.command == "run-script" and args.save:
         return "`run-script --save`"
     return ""
+
+
+READS_A_FILE = (None, "gui", "verify", "list", "show", "export")
+
+
+def _refuse_database(args: argparse.Namespace) -> str:
+    """Why `--database` cannot be given here, in one line, or "" when it can: only the
+    commands that read take it (export as a copy), and the window, read-only."""
+    if args.data_dir:
+        return (
+            "--database names the file to read and --data-dir a data folder: give one of "
+            "them. Nothing was done."
+        )
+    if args.command in READS_A_FILE:
+        return ""
+    if writes := _writes(args):
+        return (
+            f"{writes} writes to the records, and --database opens {args.database} only to "
+            "read it: nothing was done."
+        )
+    return (
+        f"`{args.command}` does not read a file named by --database (verify, list, show, export "
+        "and the window do): nothing was done."
+    )
 
 
 def display_problem() -> str | None:
@@ -165,7 +223,13 @@ def display_problem() -> str | None:
 
 
 def gui(
-    forms_root: Path, pack: str, data_dir: Path, *, training: bool = False, read_only: bool = False
+    forms_root: Path,
+    pack: str,
+    data_dir: Path,
+    *,
+    training: bool = False,
+    read_only: bool = False,
+    database: Path | None = None,
 ) -> int:
     problem = display_problem()
     if problem:
@@ -186,4 +250,5 @@ def gui(
         data_dir=data_dir,
         training=training,
         read_only=read_only,
+        database=database,
     )

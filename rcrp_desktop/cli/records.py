@@ -1,4 +1,5 @@
-"""Command-line access to the decision record: verify, backup, list, show, export, save a script."""
+"""Command-line access to the decision record: verify, backup, restore, list, show, save a script
+(`export` is export.py)."""
 
 import argparse
 import json
@@ -8,19 +9,15 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
-from rcrp_desktop import paths
-from rcrp_desktop.calls.exports import ExportResult, export_handover, export_handover_text
 from rcrp_desktop.calls.recorder import CallRecorder
 from rcrp_desktop.cli.exits import record_id, whole_number
 from rcrp_desktop.domain.call.closure import describe_note, note_from
 from rcrp_desktop.domain.call.script import Script
 from rcrp_desktop.domain.errors import ScriptError
 from rcrp_desktop.domain.pack.protocol import Pack
-from rcrp_desktop.export.errors import ExportError, RequestError
-from rcrp_desktop.export.handover import HandoverRequest
-from rcrp_desktop.export.source import shipped_pack_finder
+from rcrp_desktop.export.errors import ExportError
 from rcrp_desktop.storage.data import database_path
-from rcrp_desktop.storage.errors import RecordNotFoundError, StorageError
+from rcrp_desktop.storage.errors import StorageError
 from rcrp_desktop.storage.identity import load_handler
 from rcrp_desktop.storage.lock import InstanceLock
 from rcrp_desktop.storage.repository import Mode, Store, StoredEvent
@@ -64,31 +61,6 @@ def add_commands(commands: "argparse._SubParsersAction[argparse.ArgumentParser]"
     show.add_argument("record", type=record_id)
     show.add_argument("--json", action="store_true")
     show.set_defaults(handler=show_command)
-    add_export_command(commands)
-
-
-def add_export_command(commands: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
-    export = commands.add_parser(
-        "export",
-        help="a record's handover for a partner agency (PDF, or --text), recorded in the record",
-        description="Make a record's handover document for one recipient type and record the "
-        "export in the record (what, to whom, when, the lawful basis and the file's SHA-256). "
-        "Recipient types: crisis_team, ambulance, hospital, amhp_adult_social_care, "
-        "childrens_services, place_of_safety (resources/handover/recipients.toml).",
-    )
-    export.add_argument("record", type=record_id, help="the record id (see `rcrp-desktop list`)")
-    export.add_argument("--recipient", required=True, metavar="TYPE", help="recipient type")
-    export.add_argument("--out", type=Path, metavar="FILE", help="the file to write")
-    export.add_argument("--marking", help="protective marking (default: OFFICIAL-SENSITIVE)")
-    export.add_argument(
-        "--redact-third-party", action="store_true", help="leave out third-party details"
-    )
-    export.add_argument("--basis", help="the lawful basis, if not the recipient type's own")
-    export.add_argument(
-        "--text", action="store_true", help="plain text, to --out or else standard output"
-    )
-    export.add_argument("--by", metavar="WHO", help=BY_HELP)
-    export.set_defaults(handler=export_command)
 
 
 BY_HELP = "who is doing this, e.g. 'PC 4821 Sam Example' (default: the handler set in the app)"
@@ -131,6 +103,19 @@ def open_store(data_dir: Path, mode: Mode) -> Store:
     return Store.open(path, mode, create=False, readonly=True)
 
 
+def read_store(args: argparse.Namespace, data_dir: Path, *, say: bool = True) -> Store:
+    """The records a reading command reads, read-only: the file `--database` names (and, if
+    `say`, which records it holds, on standard error), else the data folder's."""
+    if args.database is None:
+        return open_store(data_dir, mode_of(args))
+    from rcrp_desktop.storage.named_file import open_named_file
+
+    named = open_named_file(args.database, training=args.training)
+    if say:
+        print(f"rcrp-desktop: {named.line()}", file=sys.stderr)
+    return named.store
+
+
 def verify_command(args: argparse.Namespace, data_dir: Path) -> int:
     from rcrp_desktop.export.anchors import read_anchors
 
@@ -139,7 +124,7 @@ def verify_command(args: argparse.Namespace, data_dir: Path) -> int:
     except ExportError as error:
         print(f"rcrp-desktop: {error}", file=sys.stderr)
         return USAGE
-    store = open_store(data_dir, mode_of(args))
+    store = read_store(args, data_dir)
     try:
         faults = verify(store)
         faults += check_anchors(store, [(a.record_id, a.seq, a.digest, a.source) for a in anchors])
@@ -191,7 +176,7 @@ def restore_command(args: argparse.Namespace, data_dir: Path) -> int:
 
 
 def list_command(args: argparse.Namespace, data_dir: Path) -> int:
-    store = open_store(data_dir, mode_of(args))
+    store = read_store(args, data_dir)
     try:
         rows = store.unfinished(args.limit) if args.open else store.recent(args.limit)
     finally:
@@ -211,7 +196,7 @@ def list_command(args: argparse.Namespace, data_dir: Path) -> int:
 
 
 def show_command(args: argparse.Namespace, data_dir: Path) -> int:
-    store = open_store(data_dir, mode_of(args))
+    store = read_store(args, data_dir)
     try:
         header = store.record(args.record)
         events = store.events(args.record)
@@ -260,68 +245,6 @@ def summarise(event: StoredEvent) -> str:
         note = describe_note(note_from(event.kind, data), event.local)
         return note.removeprefix(f"{event.local[11:19]}  ")
     return json.dumps(data, ensure_ascii=False)[:120]
-
-
-def export_command(args: argparse.Namespace, data_dir: Path) -> int:
-    """Export and record a handover; one line on any failure (exit 2: the request is wrong)."""
-    if not args.text and args.out is None:
-        print("rcrp-desktop: a PDF handover needs --out FILE.pdf (or use --text)", file=sys.stderr)
-        return USAGE
-    mode = mode_of(args)
-    try:
-        by = acting_handler(args, data_dir)
-    except NobodyError as error:
-        print(f"rcrp-desktop: {error}", file=sys.stderr)
-        return USAGE
-    request = HandoverRequest(
-        args.recipient,
-        marking=args.marking,
-        redact=args.redact_third_party,
-        lawful_basis=args.basis or "",
-        prepared_by=by,
-    )
-    find_pack = shipped_pack_finder(args.forms or paths.forms_dir())
-    try:
-        with InstanceLock(data_dir) as lock:
-            told(lock)
-            store = Store.open(database_path(data_dir, mode), mode, create=False)
-            try:
-                if args.text:
-                    result = export_handover_text(
-                        store, args.record, request, args.out, find_pack=find_pack
-                    )
-                else:
-                    result = export_handover(
-                        store, args.record, request, args.out, find_pack=find_pack
-                    )
-            finally:
-                store.close()
-    except (RequestError, RecordNotFoundError) as error:
-        print(f"rcrp-desktop: {error}", file=sys.stderr)
-        return USAGE
-    except ExportError as error:
-        print(f"rcrp-desktop: {error}", file=sys.stderr)
-        return PROBLEMS
-    except (StorageError, KeyboardInterrupt):
-        raise
-    except Exception as error:  # a fault of ours: one line here, the traceback with --debug
-        logger.debug("export of record %s failed", args.record, exc_info=True)
-        print(f"rcrp-desktop: the handover could not be made ({error!r}).", file=sys.stderr)
-        return PROBLEMS
-    if args.text and args.out is None:
-        sys.stdout.write(result.text)
-        sys.stdout.flush()
-    print(exported_line(args.record, result), file=sys.stderr)
-    return 0
-
-
-def exported_line(record_id: int, result: ExportResult) -> str:
-    what = f"PDF, {result.pages} page(s)" if result.pages else "plain text"
-    where = str(result.path) if result.path is not None else result.note.file
-    return (
-        f"exported: handover ({what}) for {result.agency} [{result.recipient.id}] to {where}; "
-        f"sha256 {result.sha256}; recorded as event {result.event.seq} of record {record_id}"
-    )
 
 
 def save_script(

@@ -30,6 +30,16 @@ def side_file(path: Path, end: str) -> Path:
     return path.with_name(f"{path.name}-{end}")
 
 
+def check_named(path: Path) -> None:
+    """A file named to be read by its own name (`--database`): there, and a database file of
+    its own (check_file). Cheap, and before any open: a window is not opened for nothing."""
+    if not (path.exists() or path.is_symlink()):
+        raise StorageError(
+            f"There is no record database at {path}: check the file name given to --database."
+        )
+    check_file(path)
+
+
 def check_file(path: Path) -> None:
     """A regular file that starts as a SQLite database; an empty one is refused, not set up
     as new (an empty records file is a lost one, not a first start)."""

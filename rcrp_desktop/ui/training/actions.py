@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QMessageBox
 
 from rcrp_desktop import APP_TITLE
 from rcrp_desktop.ui.action_table import of
+from rcrp_desktop.ui.window_mode import window_title
 
 if TYPE_CHECKING:
     from rcrp_desktop.ui.training.controller import Trainer
@@ -36,6 +37,7 @@ class TrainingActions(QObject):
     def __init__(self, window: "WindowHost", training: bool, *, read_only: bool = False) -> None:
         super().__init__(window)
         self.training = training
+        self.read_only = read_only
         self._trainer: Trainer | None = None
         self.actions: dict[str, QAction] = {}
         for act in of("training"):  # declared once, with F1's text, in ui/action_table.py
@@ -48,15 +50,33 @@ class TrainingActions(QObject):
             window.addAction(action)
             self.actions[name] = action
         if training:
-            from rcrp_desktop.ui.training.watermark import Watermark
-
-            central = window.centralWidget()
-            assert central is not None
-            self.watermark = Watermark(central)
-            banner = window.training_banner
-            if not read_only:  # read-only: runs are read, none is started
-                banner.setText(f"{banner.text()} Ctrl+Shift+N starts a scenario for a trainee.")
+            self._mark_training()
             window.installEventFilter(self)
+
+    def _mark_training(self) -> None:
+        """The watermark over the window, and what the TRAINING banner says to do."""
+        from rcrp_desktop.ui.training.watermark import Watermark
+
+        window = self.window
+        central = window.centralWidget()
+        assert central is not None
+        self.watermark = Watermark(central)
+        banner = window.training_banner
+        if not self.read_only:  # read-only: runs are read, none is started
+            banner.setText(f"{banner.text()} Ctrl+Shift+N starts a scenario for a trainee.")
+
+    def show_training(self) -> None:
+        """The records opened are training ones, though the window was not started as such (a
+        file named by `--database`, whose records say so once read): it says TRAINING as a
+        window started with --training does, and the trainer is made. Once they are open."""
+        if self.training:
+            return
+        self.training = True
+        window = self.window
+        window.setWindowTitle(window_title(True, window.store.path if self.read_only else None))
+        window.training_banner.show()
+        self._mark_training()
+        QTimer.singleShot(0, self, lambda: self.trainer)  # as after a training window's paint
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if watched is self.window and event.type() == QEvent.Type.Paint:
