@@ -25,6 +25,14 @@ class Act:
     # Writes to the record or the data folder: off in a read-only window (`--read-only`), and
     # refused by the application layer if sent all the same.
     writes: bool = False
+    # What it does instead in a read-only window, writing nothing there (an export is made as
+    # a copy, recorded nowhere): its title and F1 line there. Empty: off there, if it writes.
+    read_only_title: str = ""
+    read_only_help: str = ""
+
+    @property
+    def off_when_read_only(self) -> bool:
+        return self.writes and not self.read_only_title
 
     @property
     def shown_keys(self) -> str:
@@ -150,6 +158,9 @@ ACTIONS: tuple[Act, ...] = (
         "call",
         button=True,
         writes=True,
+        read_only_title="Export a read-only copy…",
+        read_only_help="Export a read-only copy of the handover (PDF or plain text): every "
+        "page says it is a copy, and nothing is recorded",
     ),
     Act(
         "close_call",
@@ -261,8 +272,19 @@ def of(group: Group) -> tuple[Act, ...]:
 
 
 def writing() -> frozenset[str]:
-    """The names of the actions that write (off in a read-only window)."""
+    """The names of the actions that write (in a read-only window, off or made to write
+    nothing: `off_in_read_only`)."""
     return frozenset(a.name for a in ACTIONS if a.writes)
+
+
+def off_in_read_only() -> frozenset[str]:
+    """The names of the actions that are off in a read-only window."""
+    return frozenset(a.name for a in ACTIONS if a.off_when_read_only)
+
+
+def title_in(act: Act, read_only: bool) -> str:
+    """The action's title, as a read-only window shows it where that differs."""
+    return act.read_only_title if read_only and act.read_only_title else act.title
 
 
 def buttons() -> tuple[Act, ...]:
@@ -270,5 +292,5 @@ def buttons() -> tuple[Act, ...]:
     return tuple(a for a in ACTIONS if a.button)
 
 
-def button_text(act: Act) -> str:
-    return f"{act.title} ({act.shown_keys})"
+def button_text(act: Act, read_only: bool = False) -> str:
+    return f"{title_in(act, read_only)} ({act.shown_keys})"

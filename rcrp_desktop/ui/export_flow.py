@@ -2,7 +2,8 @@
 
 The record is read on the GUI thread (its connection lives there), the PDF is built and written
 in a pool thread (`tasks.run_task`), and the export is recorded back on the GUI thread, after the
-file is whole on disk (`export.handover`'s three steps).
+file is whole on disk (`export.handover`'s three steps). On records opened read-only it is made
+as a read-only copy (calls/export_copy.py): every page says so, and nothing is recorded.
 """
 
 from collections.abc import Callable
@@ -16,8 +17,8 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
 from rcrp_desktop import APP_TITLE
 from rcrp_desktop.calls.errors import StorageError
-from rcrp_desktop.calls.exports import ExportResult, record_export
-from rcrp_desktop.calls.records import refuse_if_read_only
+from rcrp_desktop.calls.export_copy import as_copy, copied
+from rcrp_desktop.calls.exports import ExportResult, record_export, refuse_over_the_records
 from rcrp_desktop.export.errors import ExportError
 from rcrp_desktop.export.handover import (
     Built,
@@ -50,8 +51,23 @@ class ExportChoice:
         return cast(Recipient, self.request.recipient)
 
 
+COPY_TEXT = (
+    "Only what the chosen recipient needs is included. This window is read-only, so this is a "
+    "read-only copy: every page says so, and it is not recorded in the record."
+)
+
+
 def ask_export(parent: QWidget, source: ExportSource) -> ExportChoice | None:
     """The recipient types that fit the record, and how to send it; None if cancelled."""
+    return _ask(parent, source, copy=False)
+
+
+def ask_copy(parent: QWidget, source: ExportSource) -> ExportChoice | None:
+    """The same, for a read-only copy (the form says it is one, recorded nowhere)."""
+    return _ask(parent, source, copy=True)
+
+
+def _ask(parent: QWidget, source: ExportSource, *, copy: bool) -> ExportChoice | None:
     templates = load_templates()
     fitting = recipients_for(source, templates)
     if not fitting:
@@ -64,8 +80,11 @@ def ask_export(parent: QWidget, source: ExportSource) -> ExportChoice | None:
         return None
     values = FormDialog.ask(
         parent,
-        f"Export the handover for record {source.record_id}",
-        "Only what the chosen recipient needs is included. The export is recorded in the "
+        f"Export {'a read-only copy of ' if copy else ''}the handover for record "
+        f"{source.record_id}",
+        COPY_TEXT
+        if copy
+        else "Only what the chosen recipient needs is included. The export is recorded in the "
         "record: what, to whom, when and on what basis.",
         [
             Field(
@@ -151,24 +170,29 @@ class ExportFlow:
         if self.busy:
             self.say("A handover is still being built: wait for it to finish.")
             return
+        copy = self.store.readonly  # read-only records: a copy, recorded nowhere
         try:
-            refuse_if_read_only(self.store)  # before asking anything: every export is recorded
             source = load_source(self.store, record_id, self.find_pack)
         except (ExportError, StorageError) as error:
             QMessageBox.warning(self.parent, APP_TITLE, str(error))
             return
-        choice = ask_export(self.parent, source)
+        choice = (ask_copy if copy else ask_export)(self.parent, source)
         if choice is None:
             return
         if choice.form == TEXT_CLIPBOARD:
             self._text(source, choice, recorder, done)
             return
-        suggested = default_folder() / f"rcrp-{record_id}-{choice.recipient.id}.pdf"
-        path = ask_pdf_path(self.parent, suggested)
+        name = f"rcrp-{record_id}-{choice.recipient.id}{'-copy' if copy else ''}.pdf"
+        path = ask_pdf_path(self.parent, default_folder() / name)
         if path is None:
             return
         if path.suffix.lower() != ".pdf":  # a name typed without it
             path = path.with_name(path.name + ".pdf")
+        try:
+            refuse_over_the_records(self.store, path)
+        except ExportError as error:
+            QMessageBox.warning(self.parent, APP_TITLE, f"No handover was made: {error}")
+            return
         self.busy = True
         self.say(f"Building the handover for {choice.recipient.title}…")
         run_task(
@@ -179,7 +203,8 @@ class ExportFlow:
         )
 
     def _request(self, choice: ExportChoice) -> HandoverRequest:
-        return replace(choice.request, prepared_by=self.user)
+        request = replace(choice.request, prepared_by=self.user)
+        return as_copy(self.store, request) if self.store.readonly else request
 
     def _text(
         self,
@@ -190,6 +215,13 @@ class ExportFlow:
     ) -> None:
         try:
             built = build_handover_text(source, self._request(choice), shown_as="clipboard")
+            if built.handover.copy is not None:
+                QGuiApplication.clipboard().setText(copied(built).text)
+                self.say(
+                    f"A read-only copy of the handover for {built.handover.agency} copied as "
+                    "text; nothing was recorded."
+                )
+                return
             result = record_export(self.store, built, self.user, recorder)
         except (ExportError, StorageError) as error:
             self._failed(error)
@@ -202,6 +234,14 @@ class ExportFlow:
         self, built: Built, recorder: "CallRecorder | None", done: Callable[[], None]
     ) -> None:
         self.busy = False
+        if built.handover.copy is not None:
+            made = copied(built)
+            assert made.path is not None
+            self.say(
+                f"Read-only copy saved: {made.path} ({_pages(made.pages)}); nothing was recorded."
+            )
+            open_document(made.path)
+            return
         try:
             result: ExportResult = record_export(self.store, built, self.user, recorder)
         except StorageError as error:  # record_export has removed the file again
@@ -212,10 +252,7 @@ class ExportFlow:
             )
             return
         assert result.path is not None
-        self.say(
-            f"Handover saved: {result.path} ({result.pages} page"
-            f"{'s' if result.pages != 1 else ''}); the export is recorded."
-        )
+        self.say(f"Handover saved: {result.path} ({_pages(result.pages)}); the export is recorded.")
         done()
         open_document(result.path)
 
@@ -225,3 +262,7 @@ class ExportFlow:
             QMessageBox.warning(self.parent, APP_TITLE, f"No handover was made: {error}")
             return
         raise error
+
+
+def _pages(count: int) -> str:
+    return f"{count} page{'s' if count != 1 else ''}"

@@ -4,16 +4,22 @@ from html import escape
 
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QTextBrowser, QVBoxLayout, QWidget
 
-from rcrp_desktop.ui.action_table import ACTIONS
+from rcrp_desktop.ui.action_table import ACTIONS, Act
 
 
 def shortcut_rows(read_only: bool = False) -> list[tuple[str, str]]:
     """(keys, what they do), in the table's order; in a read-only window, those that write
-    say they are off."""
+    say they are off, or what they do there instead."""
     off = " (off: this window is read-only)"
-    return [
-        (act.shown_keys, act.help + (off if read_only and act.writes else "")) for act in ACTIONS
-    ]
+
+    def does(act: Act) -> str:
+        if not read_only or not act.writes:
+            return act.help
+        if act.off_when_read_only:
+            return act.help + off
+        return act.read_only_help or act.help
+
+    return [(act.shown_keys, does(act)) for act in ACTIONS]
 
 
 def show_shortcuts(parent: QWidget) -> None:

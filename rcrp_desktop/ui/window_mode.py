@@ -35,7 +35,7 @@ def read_only_line(path: Path) -> str:
     can be done in it."""
     return (
         f"READ-ONLY: {path} — nothing can be changed. Ctrl+F finds records and Enter opens "
-        "one to read; nothing can be recorded in this window."
+        "one to read; Ctrl+E makes a read-only copy of its handover, recorded nowhere."
     )
 
 

@@ -25,7 +25,7 @@ from rcrp_desktop.domain.call.closure import Deployment
 from rcrp_desktop.domain.pack.protocol import Pack
 from rcrp_desktop.storage.data import database_path
 from rcrp_desktop.storage.lock import InstanceLock
-from rcrp_desktop.ui.action_table import ACTIONS, writing
+from rcrp_desktop.ui.action_table import ACTIONS, off_in_read_only, title_in, writing
 from rcrp_desktop.ui.dialogs import ChangeReasonDialog
 from rcrp_desktop.ui.main_window import MainWindow
 from rcrp_desktop.ui.widgets.read_only_question import ReadOnlyQuestionView
@@ -106,20 +106,23 @@ def test_the_window_says_it_is_read_only_and_which_file(
 def test_every_writing_control_is_off_and_the_rest_on(
     qtbot: QtBot, window: MainWindow, calls: Calls
 ) -> None:
-    by_title = {act.title: act for act in ACTIONS if act.name}
+    by_title = {title_in(act, True): act for act in ACTIONS if act.name}
     acts = [(action, by_title[action.text()]) for action in window.actions()]
     assert {act.name for _, act in acts} >= writing()
     for action, act in acts:
-        assert action.isEnabled() is not act.writes, act.name
-    assert {"new_call", "accept_recommendation", "export_handover", "close_call"} <= writing()
+        assert action.isEnabled() is not act.off_when_read_only, act.name
+    assert {"new_call", "accept_recommendation", "close_call"} <= off_in_read_only()
+    # Export writes (it is recorded), but here it makes a copy recorded nowhere: it stays on.
+    assert "export_handover" in writing() - off_in_read_only()
     assert not window.new_call_button.isEnabled() and not window.pack_choice.isEnabled()
 
     window.resume_call(calls.finished)
     assert window.saved_label.text() == f"Record {calls.finished}: read-only"
     closure = window.call_page.closure
     for name, button in closure.buttons.items():
-        assert button.isEnabled() is (name not in writing()), name
+        assert button.isEnabled() is (name not in off_in_read_only()), name
     assert closure.buttons["copy_summary"].isEnabled()
+    assert closure.buttons["export_handover"].text() == "Export a read-only copy… (Ctrl+E)"
 
     qtbot.keyClick(window, Qt.Key.Key_Left, Qt.KeyboardModifier.AltModifier)
     view = window.question_view
@@ -144,6 +147,7 @@ def test_f1_says_which_keys_are_off(window: MainWindow, monkeypatch: pytest.Monk
     window.show_help()
     text = shown[0].text.toPlainText()
     assert "Start a new call (off: this window is read-only)" in text
+    assert "Export a read-only copy of the handover (PDF or plain text)" in text
     finding = [line for line in text.splitlines() if line.startswith("Find calls")]
     assert finding and "(off" not in finding[0]
 
@@ -167,9 +171,7 @@ def test_what_is_sent_all_the_same_is_refused_by_the_core(
     window.accept_recommendation()
     window.close_call()
     assert not window.send(RecordNote(record_id=calls.finished, note=Deployment("Unit 1", "now")))
-    window.export_handover()
     assert said[1:4] == [refusal] * 3
-    assert said[4].endswith(refusal)  # the export, refused before anything was asked
     window.retry_saving()  # nothing waits: a refusal is never kept to be tried again
     assert not window.not_saved_bar.isVisible() and not window.not_saved_bar.unsaved
 

@@ -1,5 +1,6 @@
 """The window on a record database named by its own file (`--database`: a backup where it lies):
-read-only, the file named in its title and bar, TRAINING when its records are."""
+read-only, the file named in its title and bar, TRAINING when its records are; and Export in a
+read-only window, made as a copy that says so on every page and records nothing."""
 
 import json
 import os
@@ -8,18 +9,28 @@ import sys
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
+from pypdf import PdfReader
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from rcrp_desktop import app, paths
+from rcrp_desktop.calls.records import Records, open_file_read_only
 from rcrp_desktop.cli import main
 from rcrp_desktop.domain.pack.protocol import Pack
+from rcrp_desktop.ui import export_flow
+from rcrp_desktop.ui.main_window import MainWindow
 from rcrp_desktop.ui.window_mode import read_only_line
 from tests import other_user
 from tests.at_rest import Calls, record_calls, snapshot
 from tests.other_user import give
+from tests.ui.test_main_window import press
+from tests.ui.test_workflow import CTRL
+
+NOTICE = "READ-ONLY COPY made from "
 
 
 def backed_up(data_dir: Path, pack: Pack, folder: Path, mode: str = "live") -> Calls:
@@ -68,6 +79,79 @@ def test_the_window_opens_a_backup_by_its_name(
             opener.store.close()
     assert snapshot(calls.database.parent) == before
     assert not nowhere.exists()  # no data folder made, no lock, nothing kept
+
+
+@pytest.fixture
+def copy_window(
+    qtbot: QtBot, data_dir: Path, england: Pack, packs: dict[str, Pack], tmp_path: Path
+) -> Iterator[tuple[MainWindow, Calls, Records]]:
+    calls = backed_up(data_dir, england, tmp_path / "backups")
+    records = open_file_read_only(calls.database, training=False)
+    window = MainWindow(list(packs.values()), records, "", default_pack="rcrp-england")
+    qtbot.add_widget(window)
+    with qtbot.wait_active(window):
+        window.show()
+        window.activateWindow()
+    window.resume_call(calls.finished)
+    yield window, calls, records
+    records.close()
+
+
+@pytest.fixture
+def opened(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
+    shown: list[Path] = []
+    monkeypatch.setattr(export_flow, "open_document", shown.append)
+    return shown
+
+
+def test_export_in_a_read_only_window_saves_a_copy_and_records_nothing(
+    qtbot: QtBot,
+    copy_window: tuple[MainWindow, Calls, Records],
+    forms: list[dict[str, Any]],
+    opened: list[Path],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    window, calls, records = copy_window
+    before, events = snapshot(calls.database.parent), records.events(calls.finished)
+    target = tmp_path / "out" / "copy"
+    target.parent.mkdir()
+    asked: list[Path] = []
+    monkeypatch.setattr(
+        export_flow, "ask_pdf_path", lambda parent, suggested: asked.append(suggested) or target
+    )
+    forms.append({"recipient": "crisis_team", "form": "pdf"})
+    press(qtbot, window, Qt.Key.Key_E, CTRL)
+    qtbot.waitUntil(lambda: bool(opened), timeout=20000)
+    saved = target.with_suffix(".pdf")
+    assert opened == [saved] and asked[0].name.endswith("-copy.pdf")
+    pages = [" ".join((page.extract_text() or "").split()) for page in PdfReader(saved).pages]
+    assert pages and all(f"{NOTICE}{calls.database} on " in page for page in pages)
+    assert all("Not a disclosure recorded in the record" in page for page in pages)
+    message = window.statusBar().currentMessage()
+    assert (
+        message.startswith(f"Read-only copy saved: {saved} (") and "nothing was recorded" in message
+    )
+    assert records.events(calls.finished) == events
+    assert snapshot(calls.database.parent) == before
+
+
+def test_a_text_copy_goes_to_the_clipboard_saying_what_it_is(
+    qtbot: QtBot,
+    copy_window: tuple[MainWindow, Calls, Records],
+    forms: list[dict[str, Any]],
+    opened: list[Path],
+) -> None:
+    window, calls, records = copy_window
+    before, events = snapshot(calls.database.parent), records.events(calls.finished)
+    forms.append({"recipient": "crisis_team", "form": "text"})
+    press(qtbot, window, Qt.Key.Key_E, CTRL)
+    lines = QApplication.clipboard().text().splitlines()
+    assert lines[1].startswith(f"{NOTICE}{calls.database} on ") and lines[-2] == lines[1]
+    assert "nothing was recorded" in window.statusBar().currentMessage()
+    assert not opened
+    assert records.events(calls.finished) == events
+    assert snapshot(calls.database.parent) == before
 
 
 # Run as the normal user: the app's own start on a file named as `--database` names it; what

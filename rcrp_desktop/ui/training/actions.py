@@ -46,7 +46,7 @@ class TrainingActions(QObject):
             action.setShortcuts([QKeySequence(k) for k in act.keys])
             # QAction's default context is the whole window (Qt.WindowShortcut).
             action.triggered.connect(self._slot(name))
-            action.setEnabled(not (read_only and act.writes))  # a run's records read, not made
+            action.setEnabled(not (read_only and act.off_when_read_only))  # runs read, not made
             window.addAction(action)
             self.actions[name] = action
         if training:

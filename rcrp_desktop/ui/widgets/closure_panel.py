@@ -7,7 +7,7 @@ from PySide6.QtWidgets import QGridLayout, QLabel, QPushButton, QVBoxLayout, QWi
 
 from rcrp_desktop.domain.call.closure import describe_note
 from rcrp_desktop.domain.outcomes import MEANINGS
-from rcrp_desktop.ui.action_table import button_text, buttons, writing
+from rcrp_desktop.ui.action_table import button_text, buttons, off_in_read_only
 from rcrp_desktop.ui.qt_helpers import named
 
 if TYPE_CHECKING:
@@ -19,8 +19,9 @@ class ClosurePanel(QWidget):
 
     def __init__(self, parent: QWidget | None = None, *, read_only: bool = False) -> None:
         super().__init__(parent)
-        # Read-only: the buttons that record something stay off, whatever the call's state.
-        self.off = writing() if read_only else frozenset()
+        # Read-only: the buttons that record something stay off, whatever the call's state
+        # (Export makes a copy there, recorded nowhere, and stays on).
+        self.off = off_in_read_only() if read_only else frozenset()
         self.decision = named(QLabel(wordWrap=True), "decisionLabel")
         self.decision.setTextFormat(Qt.TextFormat.PlainText)
         self.notes = named(QLabel(wordWrap=True), "notesLabel")
@@ -30,7 +31,9 @@ class ClosurePanel(QWidget):
         self.blockers.setAccessibleName("Before the call can be closed")
         self.buttons: dict[str, QPushButton] = {}
         grid = QGridLayout()
-        for index, (name, text) in enumerate((a.name, button_text(a)) for a in buttons()):
+        for index, (name, text) in enumerate(
+            (a.name, button_text(a, read_only)) for a in buttons()
+        ):
             button = named(QPushButton(text), f"{name}Button")
             button.setAccessibleName(text.split(" (")[0].rstrip("…"))
             button.setEnabled(name not in self.off)
