@@ -82,7 +82,8 @@ def _uri(path: Path, readonly: bool) -> str:
     need a `-shm` there and refuse to open). A database in use, or left with its log by a
     crash, is read through that log and its `-shm`, as SQLite must to see every commit.
     Immutable assumes nothing writes the file while it is open: the window's own searches,
-    beside its writer, find the writer's `-wal` and `-shm` there, and are never immutable.
+    beside its writer, find the writer's `-wal` and `-shm` there, and are never immutable; a
+    reader opened at rest opens again through the log once the file is in use (connection.py).
     """
     if not readonly:
         return f"file:{quote(str(path))}?mode=rw"

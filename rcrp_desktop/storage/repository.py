@@ -15,6 +15,7 @@ from sqlite_utils import Database
 from rcrp_desktop import __version__
 from rcrp_desktop.storage import anchor_log
 from rcrp_desktop.storage.chain import GENESIS, canonical, event_hash
+from rcrp_desktop.storage.connection import Connection, RestMark, rest_mark
 from rcrp_desktop.storage.database import BUSY_TIMEOUT_MS, make_owner_only, open_database
 from rcrp_desktop.storage.errors import (
     ModeMismatchError,
@@ -47,12 +48,13 @@ _INSERT_EVENT = (
 )
 
 
-class Store(RecordSearch):
+class Store(Connection, RecordSearch):
     """Records of one mode (live or training) in one database file. One writer connection."""
 
-    def __init__(self, db: Database, path: Path, mode: Mode, *, readonly: bool = False) -> None:
-        self.db = db
-        self.path = path
+    def __init__(
+        self, db: Database, path: Path, mode: Mode, *, readonly: bool = False, rest: RestMark = None
+    ) -> None:
+        super().__init__(db, path, rest)
         self.mode = mode
         self.readonly = readonly  # opened only to read: the application layer refuses writes
 
@@ -66,13 +68,11 @@ class Store(RecordSearch):
         readonly: bool = False,
         busy_timeout_ms: int = BUSY_TIMEOUT_MS,
     ) -> "Store":
+        rest = rest_mark(path) if readonly else None  # read immutable: see Connection
         db = open_database(path, create=create, readonly=readonly, busy_timeout_ms=busy_timeout_ms)
         if not readonly:
             make_owner_only(path)
-        return cls(db, path, mode, readonly=readonly)
-
-    def close(self) -> None:
-        self.db.close()
+        return cls(db, path, mode, readonly=readonly, rest=rest)
 
     @contextmanager
     def _writing(self) -> Iterator[None]:

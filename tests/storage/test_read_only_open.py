@@ -45,3 +45,38 @@ def test_a_database_in_use_is_read_through_its_log(data_dir: Path, england: Pack
             reader.close()
     finally:
         writer.close()
+
+
+def test_a_reader_opened_at_rest_reads_through_the_log_once_the_file_is_in_use(
+    data_dir: Path, england: Pack
+) -> None:
+    # A read-only window left open on the data folder, then the app started on it: the
+    # reader, opened immutable, must not go on reading the file as it lay.
+    calls = record_calls(data_dir, england)
+    reader = Store.open(calls.database, "live", create=False, readonly=True)
+    try:
+        assert [row.id for row in reader.recent(5)] == [calls.begun, calls.finished]
+        writer = Store.open(calls.database, "live")
+        try:
+            later = CallRecorder.start(writer, england, incident_ref="INC-LATER", user=HANDLER)
+            assert reader.record(later.record_id).incident_ref == "INC-LATER"
+            assert reader.recent(5)[0].id == later.record_id
+        finally:
+            writer.close()  # the app closed again
+        assert reader.record(later.record_id).incident_ref == "INC-LATER"  # at rest again
+    finally:
+        reader.close()
+
+
+def test_a_reader_of_a_file_that_stays_at_rest_keeps_its_one_connection(
+    data_dir: Path, england: Pack
+) -> None:
+    calls = record_calls(data_dir, england)
+    reader = Store.open(calls.database, "live", create=False, readonly=True)
+    try:
+        first = reader.db
+        for _ in range(3):
+            reader.recent(5)
+        assert reader.db is first
+    finally:
+        reader.close()
