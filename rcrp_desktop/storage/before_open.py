@@ -40,6 +40,21 @@ def check_named(path: Path) -> None:
     check_file(path)
 
 
+def _refuse_backup_stopped_while_named(path: Path) -> None:
+    """A backup stopped in the moment between taking its name and giving up its temporary one
+    (repository.Store.backup) is whole, with a second name beside it: say so, not "links"."""
+    partial = path.with_name(f".{path.name}.partial")
+    try:
+        same = partial.samefile(path)
+    except OSError:
+        return
+    if same:
+        raise StorageError(
+            f"{path} is a whole backup whose temporary second name {partial} is still beside it "
+            "(the backup was stopped as it finished): delete that second name and try again."
+        )
+
+
 def check_file(path: Path) -> None:
     """A regular file that starts as a SQLite database; an empty one is refused, not set up
     as new (an empty records file is a lost one, not a first start)."""
@@ -51,6 +66,7 @@ def check_file(path: Path) -> None:
             )
         info = path.stat()
         if stat.S_ISREG(info.st_mode) and info.st_nlink > 1:
+            _refuse_backup_stopped_while_named(path)
             raise StorageError(
                 f"The record database {path} has {info.st_nlink - 1} other name(s) (hard "
                 "links): it has not been opened. Live and training records never share a file."

@@ -203,6 +203,26 @@ def test_restore_on_the_command_line_says_what_it_did(
     assert [r[1] for r in events_of(path)] == ["INC-1"]
 
 
+def test_a_backup_stopped_as_it_took_its_name_is_named_so_by_restore(
+    tmp_path: Path, data_dir: Path, england: Pack, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = database_path(data_dir, "live")
+    store = Store.open(path, "live")
+    CallRecorder.start(store, england, incident_ref="INC-1", user="PC 1")
+    backup = tmp_path / "backup.sqlite3"
+    store.backup(backup)
+    store.close()
+    # Stopped between giving the backup its name and dropping its temporary one.
+    os.link(backup, tmp_path / ".backup.sqlite3.partial")
+    code = main(["--data-dir", str(data_dir), "restore", str(backup)])
+    err = capsys.readouterr().err
+    assert code != 0
+    assert "whole backup" in err and ".backup.sqlite3.partial" in err, err
+    assert "hard links" not in err
+    (tmp_path / ".backup.sqlite3.partial").unlink()  # as the line says
+    assert main(["--data-dir", str(data_dir), "restore", str(backup)]) == 0
+
+
 def test_a_backup_is_private_from_its_first_byte_and_a_failed_one_leaves_nothing(
     tmp_path: Path, england: Pack, monkeypatch: pytest.MonkeyPatch
 ) -> None:
