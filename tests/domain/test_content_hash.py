@@ -5,12 +5,17 @@ import dataclasses
 import json
 from datetime import date
 
-import orjson
 from hypothesis import given
 from hypothesis import strategies as st
 
 from rcrp_desktop import paths
-from rcrp_desktop.domain.pack.loader import _CANONICAL, _plain_data, canonical_pack, check_paths
+from rcrp_desktop.domain.pack.loader import (
+    ORJSON_FROM_NODES,
+    _plain_data,
+    canonical_pack,
+    check_paths,
+    orjson_canonical,
+)
 from rcrp_desktop.domain.pack.protocol import Answer, Pack
 
 
@@ -27,6 +32,21 @@ def test_every_shipped_pack_current_and_archived_hashes_the_same_text() -> None:
     for pack in packs:
         bare = dataclasses.replace(pack, source="", content_hash="", reach={}, archived=False)
         assert canonical_pack(pack) == standard_json(bare), pack.source
+        assert orjson_canonical(bare) == standard_json(bare), pack.source  # as a large pack's
+
+
+def test_a_large_pack_is_written_by_orjson_to_the_same_bytes() -> None:
+    packs, _ = check_paths([paths.forms_dir()])
+    pack = max(packs, key=lambda p: len(p.nodes))
+    assert len(pack.nodes) < ORJSON_FROM_NODES  # the shipped ones: the standard library's
+    nodes = dict(pack.nodes)
+    first = next(iter(nodes.values()))
+    for number in range(ORJSON_FROM_NODES):  # grown past the line, with copies of one node
+        copy = dataclasses.replace(first, id=f"copy_{number}")
+        nodes[copy.id] = copy
+    large = dataclasses.replace(pack, nodes=nodes)
+    bare = dataclasses.replace(large, source="", content_hash="", reach={}, archived=False)
+    assert canonical_pack(large) == standard_json(bare)
 
 
 # Any text a pack could hold (no lone surrogates: TOML and UTF-8 cannot carry them), as a label,
@@ -40,7 +60,7 @@ def test_any_text_is_written_as_the_standard_library_writes_it(
 ) -> None:
     answer = Answer(value="yes", label=label, next="n")
     pack_like = {"answers": [answer], "partners": {key: label, "z": "1"}, "effective": day}
-    ours = orjson.dumps(pack_like, default=_plain_data, option=_CANONICAL)
+    ours = orjson_canonical(pack_like)
     assert ours == standard_json(pack_like)
 
 

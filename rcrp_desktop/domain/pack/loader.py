@@ -3,14 +3,13 @@
 import dataclasses
 import functools
 import hashlib
+import json
 import logging
 import operator
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
-
-import orjson
 
 from rcrp_desktop.domain.errors import PackError
 from rcrp_desktop.domain.outcomes import OutcomeCode
@@ -243,13 +242,13 @@ def _check_nodes(
             report(node_id, "threshold limb questions must set rationale_required = true")
 
 
-# orjson writes the canonical JSON the standard library's json.dumps(sort_keys=True,
-# ensure_ascii=False, separators=(",", ":")) writes, byte for byte (a test holds it to that on
-# every shipped pack and on any text), in a third of the time: hashing was a quarter of
-# checking a 100,000-node pack. Dataclasses and dates come to _plain_data, as they always did.
-_CANONICAL = (
-    orjson.OPT_SORT_KEYS | orjson.OPT_PASSTHROUGH_DATACLASS | orjson.OPT_PASSTHROUGH_DATETIME
-)
+# The canonical JSON is the standard library's json.dumps(sort_keys=True, ensure_ascii=False,
+# separators=(",", ":")), dataclasses and dates through _plain_data, as it always was. orjson
+# writes the same bytes (a test holds it to that on every shipped pack and on any text) in a
+# third of the time, which counts on a large pack (hashing was a quarter of checking 100,000
+# nodes); importing it costs more than it saves on a pack the size of a shipped one, before the
+# window's first paint, so it is loaded only for a large one.
+ORJSON_FROM_NODES = 2_000
 
 
 def content_hash(pack: Pack) -> str:
@@ -260,7 +259,19 @@ def content_hash(pack: Pack) -> str:
 def canonical_pack(pack: Pack) -> bytes:
     """The pack's canonical JSON (sorted keys, no spaces, UTF-8 as is), as content_hash hashes."""
     bare = dataclasses.replace(pack, source="", content_hash="", reach={}, archived=False)
-    return orjson.dumps(bare, default=_plain_data, option=_CANONICAL)
+    if len(pack.nodes) < ORJSON_FROM_NODES:
+        return _standard().encode(bare).encode("utf-8")
+    return orjson_canonical(bare)
+
+
+def orjson_canonical(value: Any) -> bytes:
+    """`value`'s canonical JSON, written by orjson (imported here: see above)."""
+    import orjson
+
+    options = (
+        orjson.OPT_SORT_KEYS | orjson.OPT_PASSTHROUGH_DATACLASS | orjson.OPT_PASSTHROUGH_DATETIME
+    )
+    return orjson.dumps(value, default=_plain_data, option=options)
 
 
 def _plain_data(value: Any) -> Any:
@@ -272,6 +283,14 @@ def _plain_data(value: Any) -> Any:
     if isinstance(value, Mapping):
         return dict(value)
     return str(value)  # dates, in ISO form
+
+
+@functools.cache
+def _standard() -> json.JSONEncoder:
+    """The standard library's encoder with the canonical options, made once."""
+    return json.JSONEncoder(
+        sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=_plain_data
+    )
 
 
 @functools.cache
