@@ -3,15 +3,22 @@
 A temporary file beside the target (created 0600), written, flushed and fsynced, renamed over
 the target, then the folder fsynced so the rename itself survives a power cut (POSIX; Windows
 has no folder handles to sync). On any failure the temporary file is removed and the target is
-as it was. Callers turn the OSError into their own message.
+as it was; one left by a write that was killed is removed by a later write of the same file.
+Callers turn the OSError into their own message.
 """
 
 import contextlib
 import errno
+import glob
 import os
 import sys
 import tempfile
+import time
 from pathlib import Path
+
+# A temporary file this old was left by a write that was killed (a write takes seconds): its
+# contents, a handover, say, are not left lying in the folder.
+STALE_AFTER_S = 3600
 
 
 def write_atomically(path: Path, data: bytes) -> None:
@@ -22,6 +29,7 @@ def write_atomically(path: Path, data: bytes) -> None:
         raise OSError(
             errno.EINVAL, "it is not a regular file (a device, folder or link); choose a file name"
         )
+    _remove_stale_parts(path)
     handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
     try:
         with os.fdopen(handle, "wb") as file:  # mkstemp made it owner-only (0600)
@@ -34,6 +42,15 @@ def write_atomically(path: Path, data: bytes) -> None:
             os.unlink(temporary)
         raise
     sync_folder(path.parent)
+
+
+def _remove_stale_parts(path: Path) -> None:
+    """The temporary files that writes of `path` killed long ago left beside it, removed."""
+    cutoff = time.time() - STALE_AFTER_S
+    for left in path.parent.glob(f".{glob.escape(path.name)}.*.part"):
+        with contextlib.suppress(OSError):
+            if left.is_file() and not left.is_symlink() and left.stat().st_mtime < cutoff:
+                left.unlink()
 
 
 def sync_folder(folder: Path) -> None:
