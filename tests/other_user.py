@@ -16,8 +16,13 @@ import stat
 import subprocess
 import sys
 import sysconfig
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
+
+import pytest
 
 import rcrp_desktop
 
@@ -140,3 +145,22 @@ def run(
 def cli(*args: str, cwd: Path, umask: int = 0o022) -> "subprocess.CompletedProcess[str]":
     """`rcrp-desktop ARGS` run as the normal user."""
     return run([sys.executable, "-m", "rcrp_desktop", *args], cwd=cwd, umask=umask)
+
+
+@contextmanager
+def reachable_folder(prefix: str) -> Iterator[Path]:
+    """A folder the normal user can reach (tmp_path's parents are root's own): under /tmp,
+    0755, removed afterwards whatever modes a test left inside it. Skips the test, with the
+    reason, where no command can be run as a normal user here."""
+    why = problem()
+    if why:
+        pytest.skip(why)
+    folder = Path(tempfile.mkdtemp(prefix=prefix, dir="/tmp"))
+    folder.chmod(0o755)
+    try:
+        yield folder
+    finally:
+        for parent, names, _ in os.walk(folder):
+            for name in names:  # folders a test made unwritable, so they can be removed
+                Path(parent, name).chmod(0o700)
+        shutil.rmtree(folder)

@@ -14,7 +14,6 @@ import shutil
 import stat
 import subprocess
 import sys
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -117,18 +116,8 @@ def root_cli(*args: str) -> "subprocess.CompletedProcess[str]":
 @pytest.fixture
 def place() -> Iterator[Path]:
     """A folder the normal user can reach (tmp_path's parents are root's own): under /tmp, 0755."""
-    problem = other_user.problem()
-    if problem:
-        pytest.skip(problem)
-    folder = Path(tempfile.mkdtemp(prefix="rcrp-hostile-", dir="/tmp"))
-    folder.chmod(0o755)
-    try:
+    with other_user.reachable_folder("rcrp-hostile-") as folder:
         yield folder
-    finally:
-        for parent, names, _ in os.walk(folder):
-            for name in names:  # folders a test made unwritable, so they can be removed
-                Path(parent, name).chmod(0o700)
-        shutil.rmtree(folder)
 
 
 def user_folder(place: Path, pack: Pack, calls: int = 1) -> tuple[Path, Path]:

@@ -3,11 +3,9 @@ may not write (as a normal user: tests/other_user.py) and read-only media (a tmp
 read-only, which needs root). verify, list, show and a read-only export work; not a byte
 changes beside the file, or in it; each refusal is one line with no traceback."""
 
-import os
 import shutil
 import subprocess
 import sys
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -57,18 +55,8 @@ def one_line(done: "subprocess.CompletedProcess[str]") -> str:
 @pytest.fixture
 def place() -> Iterator[Path]:
     """A folder the normal user can reach: under /tmp, 0755 (tmp_path's parents are root's)."""
-    problem = other_user.problem()
-    if problem:
-        pytest.skip(problem)
-    folder = Path(tempfile.mkdtemp(prefix="rcrp-named-", dir="/tmp"))
-    folder.chmod(0o755)
-    try:
+    with other_user.reachable_folder("rcrp-named-") as folder:
         yield folder
-    finally:
-        for parent, names, _ in os.walk(folder):
-            for name in names:
-                Path(parent, name).chmod(0o700)
-        shutil.rmtree(folder)
 
 
 def test_a_backup_in_a_folder_the_user_cannot_write_is_read_by_name(

@@ -7,7 +7,6 @@ import os
 import shutil
 import subprocess
 import sys
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -262,18 +261,8 @@ if opener.store is not None:
 @pytest.fixture
 def place() -> Iterator[Path]:
     """A folder the normal user can reach: under /tmp, 0755 (tmp_path's parents are root's)."""
-    problem = other_user.problem()
-    if problem:
-        pytest.skip(problem)
-    folder = Path(tempfile.mkdtemp(prefix="rcrp-read-only-", dir="/tmp"))
-    folder.chmod(0o755)
-    try:
+    with other_user.reachable_folder("rcrp-read-only-") as folder:
         yield folder
-    finally:
-        for parent, names, _ in os.walk(folder):
-            for name in names:
-                Path(parent, name).chmod(0o700)
-        shutil.rmtree(folder)
 
 
 def test_a_folder_the_user_cannot_write_opens_and_nothing_is_written(

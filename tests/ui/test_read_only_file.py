@@ -3,10 +3,7 @@ read-only, the file named in its title and bar, TRAINING when its records are; a
 read-only window, made as a copy that says so on every page and records nothing."""
 
 import json
-import os
-import shutil
 import sys
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -184,18 +181,8 @@ if opener.store is not None:
 @pytest.fixture
 def place() -> Iterator[Path]:
     """A folder the normal user can reach: under /tmp, 0755 (tmp_path's parents are root's)."""
-    problem = other_user.problem()
-    if problem:
-        pytest.skip(problem)
-    folder = Path(tempfile.mkdtemp(prefix="rcrp-named-window-", dir="/tmp"))
-    folder.chmod(0o755)
-    try:
+    with other_user.reachable_folder("rcrp-named-window-") as folder:
         yield folder
-    finally:
-        for parent, names, _ in os.walk(folder):
-            for name in names:
-                Path(parent, name).chmod(0o700)
-        shutil.rmtree(folder)
 
 
 def test_a_backup_in_a_folder_the_user_cannot_write_opens_in_the_window(
