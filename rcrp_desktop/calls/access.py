@@ -1,0 +1,121 @@
+"""Who is signed in and what they may do: the application layer asks before every action, so a
+hidden button is never the only guard, and every refusal is written to the account log."""
+
+import math
+from dataclasses import dataclass
+from datetime import datetime
+
+from rcrp_desktop.domain.access.roles import Roles
+from rcrp_desktop.domain.access.secrets import SecretRules, next_try
+from rcrp_desktop.storage.accounts import Account, AccountStore
+from rcrp_desktop.storage.errors import RefusedError
+from rcrp_desktop.storage.records import Mode
+from rcrp_desktop.times import parse_utc
+
+
+class NotPermittedError(RefusedError):
+    """The person signed in may not do this (their roles, or the database, do not allow it)."""
+
+
+class SignInError(RefusedError):
+    """Sign-in refused: a wrong number or secret (never said which), a wait, or a disabled
+    account."""
+
+
+@dataclass(frozen=True)
+class Session:
+    """One person signed in, to one of the databases."""
+
+    account: Account
+    database: Mode
+
+
+class Access:
+    """Accounts, roles and the force's rules for secrets, as the window and the CLI use them."""
+
+    def __init__(self, store: AccountStore, roles: Roles, rules: SecretRules | None = None):
+        self.store = store
+        self.roles = roles
+        self.rules = rules or SecretRules()
+
+    def first_start(self) -> bool:
+        """True while there is no account: the first one made is an administrator."""
+        return not self.store.accounts()
+
+    def create_first_administrator(
+        self, number: str, name: str, secret: str, kind: str, *, now: datetime
+    ) -> Account:
+        if not self.first_start():
+            raise NotPermittedError("The first administrator exists already: sign in.")
+        self._check_secret(secret, kind)
+        return self.store.add(number, name, ("administrator",), secret, kind, by=number, now=now)
+
+    def sign_in(self, number: str, secret: str, database: Mode, *, now: datetime) -> Session:
+        account = self.store.account(number)
+        if account is not None and account.failures:
+            last = parse_utc(account.last_failure) if account.last_failure else None
+            allowed = next_try(account.failures, last)
+            if allowed is not None and now < allowed:
+                seconds = math.ceil((allowed - now).total_seconds())
+                self.store.log(number, number, "sign-in refused", f"waiting {seconds} s", now=now)
+                raise SignInError(f"Too many failed tries: try again in {seconds} seconds.")
+        if not self.store.secret_matches(number, secret):
+            if account is not None:
+                self.store.count_failure(number, now=now)
+            else:
+                self.store.log(number, number, "sign-in failed", "no such account", now=now)
+            raise SignInError("That number and passphrase do not match an account.")
+        assert account is not None
+        if account.disabled:
+            self.store.log(number, number, "sign-in refused", "account disabled", now=now)
+            raise SignInError(f"The account {number} is disabled: ask an administrator.")
+        if not any(
+            database in self.roles.roles[r].databases
+            for r in account.roles
+            if r in self.roles.roles
+        ):
+            self.store.log(number, number, "sign-in refused", f"no role in {database}", now=now)
+            raise SignInError(f"The account {number} has no role in the {database} records.")
+        self.store.signed_in(number, now=now)
+        return Session(self.store.account(number) or account, database)
+
+    def sign_out(self, session: Session, *, now: datetime) -> None:
+        number = session.account.number
+        self.store.log(number, number, "signed out", "", now=now)
+
+    def may(self, session: Session, action: str) -> bool:
+        return self.roles.allows(session.account.roles, action, session.database)
+
+    def require(self, session: Session, action: str, *, now: datetime) -> None:
+        """Refuse (and log the refusal) unless the person signed in may do `action`."""
+        if self.may(session, action):
+            return
+        number = session.account.number
+        self.store.log(number, number, "refused", action, now=now)
+        raise NotPermittedError(self.roles.refusal(session.account.roles, action))
+
+    def add_account(
+        self,
+        session: Session,
+        number: str,
+        name: str,
+        roles: tuple[str, ...],
+        secret: str,
+        kind: str,
+        *,
+        now: datetime,
+    ) -> Account:
+        self.require(session, "accounts.manage", now=now)
+        unknown = [role for role in roles if role not in self.roles.roles]
+        if unknown or not roles:
+            raise NotPermittedError(
+                f"Unknown role(s): {', '.join(unknown) or 'none given'} "
+                f"(the roles: {', '.join(self.roles.roles)})."
+            )
+        self._check_secret(secret, kind)
+        return self.store.add(number, name, roles, secret, kind, by=session.account.number, now=now)
+
+    def _check_secret(self, secret: str, kind: str) -> None:
+        fault = self.rules.fault(secret, kind)
+        if fault:
+            raise NotPermittedError(fault)
