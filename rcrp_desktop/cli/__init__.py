@@ -58,6 +58,7 @@ def _common(parser: argparse.ArgumentParser) -> None:
 
 def build_parser() -> argparse.ArgumentParser:
     """Every command (the headless ones' modules are imported here, not to open the window)."""
+    from rcrp_desktop.cli import accounts as accounts_cli
     from rcrp_desktop.cli import export as export_cli
     from rcrp_desktop.cli import records as records_cli
     from rcrp_desktop.cli import scenario as scenario_cli
@@ -91,6 +92,7 @@ def build_parser() -> argparse.ArgumentParser:
     records_cli.add_commands(commands)
     export_cli.add_export_command(commands)
     scenario_cli.add_commands(commands)
+    accounts_cli.add_commands(commands)
     return parser
 
 

@@ -1,0 +1,134 @@
+"""Command-line accounts: the first administrator, adding accounts, listing them, the log.
+
+    rcrp-desktop accounts init NUMBER --name NAME           the first administrator (once)
+    rcrp-desktop accounts add NUMBER --name NAME --role R.. --as ADMIN [--pin]
+    rcrp-desktop accounts list --as NUMBER
+    rcrp-desktop accounts log --as NUMBER
+
+A secret is never an argument (it would sit in the shell's history and the process list): it
+is asked for without echo, or read from a protected environment for scripted use,
+RCRP_PASSPHRASE for the person signing in and RCRP_NEW_SECRET for a new account's.
+"""
+
+import argparse
+import getpass
+import os
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+
+from rcrp_desktop.calls.access import Access, NotPermittedError, Session
+from rcrp_desktop.domain.access.roles import shipped_roles
+from rcrp_desktop.storage.accounts import PRODUCTION, AccountStore, ArgonCost
+
+SIGN_IN_ENV = "RCRP_PASSPHRASE"
+NEW_SECRET_ENV = "RCRP_NEW_SECRET"
+COST: ArgonCost = PRODUCTION  # the force's Argon2 cost (tests set a cheap one)
+
+
+def add_commands(commands: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
+    """Register `accounts` and its actions on the main parser."""
+    accounts = commands.add_parser("accounts", help="local accounts: first administrator, add")
+    actions = accounts.add_subparsers(dest="accounts_command", metavar="ACTION", required=True)
+    init = actions.add_parser("init", help="make the first administrator (no account yet)")
+    init.add_argument("number", help="collar or staff number")
+    init.add_argument("--name", required=True)
+    init.set_defaults(handler=init_command)
+    add = actions.add_parser("add", help="add an account (an administrator's action)")
+    add.add_argument("number", help="the new account's collar or staff number")
+    add.add_argument("--name", required=True)
+    add.add_argument("--role", action="append", required=True, help="a role; give one or more")
+    add.add_argument("--pin", action="store_true", help="a PIN, where the force allows PINs")
+    add.add_argument("--as", dest="signed_in", required=True, metavar="NUMBER", help="you")
+    add.set_defaults(handler=add_command)
+    listing = actions.add_parser("list", help="every account and its roles")
+    listing.add_argument("--as", dest="signed_in", required=True, metavar="NUMBER", help="you")
+    listing.set_defaults(handler=list_command)
+    log = actions.add_parser("log", help="sign-ins, failures, refusals and account changes")
+    log.add_argument("--as", dest="signed_in", required=True, metavar="NUMBER", help="you")
+    log.set_defaults(handler=log_command)
+
+
+def init_command(args: argparse.Namespace, data_dir: Path) -> int:
+    with _access(data_dir) as access:
+        secret = _new_secret("passphrase")
+        made = access.create_first_administrator(
+            args.number, args.name, secret, "passphrase", now=_now()
+        )
+    print(f"The first administrator is {made.stamp()}.")
+    return 0
+
+
+def add_command(args: argparse.Namespace, data_dir: Path) -> int:
+    with _access(data_dir) as access:
+        session = _sign_in(access, args.signed_in)
+        kind = "pin" if args.pin else "passphrase"
+        made = access.add_account(
+            session, args.number, args.name, tuple(args.role), _new_secret(kind), kind, now=_now()
+        )
+    print(f"Added {made.stamp()}: {', '.join(made.roles)}.")
+    return 0
+
+
+def list_command(args: argparse.Namespace, data_dir: Path) -> int:
+    with _access(data_dir) as access:
+        session = _sign_in(access, args.signed_in)
+        access.require(session, "accounts.manage", now=_now())
+        for account in access.store.accounts():
+            state = " (disabled)" if account.disabled else ""
+            print(f"{account.number}\t{account.name}\t{', '.join(account.roles)}{state}")
+    return 0
+
+
+def log_command(args: argparse.Namespace, data_dir: Path) -> int:
+    with _access(data_dir) as access:
+        session = _sign_in(access, args.signed_in)
+        access.require(session, "access_log.read", now=_now())
+        for utc, account, by, kind, detail in access.store.log_entries():
+            print("\t".join((utc, account, by, kind, detail)).rstrip())
+    return 0
+
+
+@contextmanager
+def _access(data_dir: Path) -> Iterator[Access]:
+    """The data folder's accounts, open for one command."""
+    store = AccountStore.open(data_dir, cost=COST)
+    try:
+        yield Access(store, shipped_roles())
+    finally:
+        store.close()
+
+
+def _sign_in(access: Access, number: str) -> Session:
+    if access.first_start():
+        raise NotPermittedError(
+            "There is no account yet: make the first administrator with `rcrp-desktop "
+            "accounts init NUMBER --name NAME`."
+        )
+    secret = _secret(f"Passphrase for {number}: ", SIGN_IN_ENV)
+    return access.sign_in(number, secret, "live", now=_now())
+
+
+def _new_secret(kind: str) -> str:
+    if NEW_SECRET_ENV in os.environ:
+        return os.environ[NEW_SECRET_ENV]
+    first = _secret(f"New {kind}: ", "")
+    if sys.stdin.isatty() and getpass.getpass(f"The same {kind} again: ") != first:
+        raise NotPermittedError(f"The two {kind}s differ: nothing was changed.")
+    return first
+
+
+def _secret(prompt: str, env: str) -> str:
+    """From the environment variable `env` if set, else asked without echo (or, with no
+    terminal, one line of standard input)."""
+    if env and env in os.environ:
+        return os.environ[env]
+    if sys.stdin.isatty():
+        return getpass.getpass(prompt)
+    return sys.stdin.readline().rstrip("\n")
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
