@@ -75,7 +75,7 @@ def test_first_administrator_then_a_handler_who_cannot_add_accounts(
     assert "H200\tHandler Example\thandler" in listed and "H201" not in listed
     assert run(data, monkeypatch, "log", "--as", "A100", secret=ADMIN_SECRET) == 0
     log = capsys.readouterr().out
-    assert "\tH200\tH200\trefused\taccounts.manage" in log
+    assert "\tH200\tH200\trefused\t-\taccounts.manage" in log
     assert ADMIN_SECRET.encode() not in (data / FILE_NAME).read_bytes()
 
 

@@ -86,9 +86,14 @@ def log_command(args: argparse.Namespace, data_dir: Path) -> int:
     with _access(data_dir) as access:
         session = _sign_in(access, args.signed_in)
         access.require(session, "access_log.read", now=_now())
-        for utc, account, by, kind, detail in access.store.log_entries():
-            print("\t".join((utc, account, by, kind, detail)).rstrip())
-    return 0
+        faults = access.store.log_faults()
+        for entry in access.store.log_entries():
+            record = str(entry.record_id) if entry.record_id else "-"
+            fields = (entry.utc, entry.account, entry.by, entry.kind, record, entry.detail)
+            print("\t".join(fields).rstrip())
+        for fault in faults:
+            print(f"rcrp-desktop: {fault}", file=sys.stderr)
+    return 1 if faults else 0
 
 
 @contextmanager

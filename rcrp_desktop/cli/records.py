@@ -16,10 +16,12 @@ from rcrp_desktop.domain.call.script import Script
 from rcrp_desktop.domain.errors import ScriptError
 from rcrp_desktop.domain.pack.protocol import Pack
 from rcrp_desktop.export.errors import ExportError
+from rcrp_desktop.storage.accounts import access_log_faults
 from rcrp_desktop.storage.data import database_path
 from rcrp_desktop.storage.errors import StorageError
 from rcrp_desktop.storage.identity import load_handler
 from rcrp_desktop.storage.lock import InstanceLock
+from rcrp_desktop.storage.records import Fault
 from rcrp_desktop.storage.repository import Mode, Store, StoredEvent
 from rcrp_desktop.storage.verify import check_anchors, verify
 
@@ -131,6 +133,8 @@ def verify_command(args: argparse.Namespace, data_dir: Path) -> int:
         records = len(store.record_rows())
     finally:
         store.close()
+    if args.database is None:  # the data folder's access log beside its records
+        faults += [Fault(f"access log: {line}") for line in access_log_faults(data_dir)]
     if faults:
         print(f"FAILED: {faults[0]}")
         for fault in faults[1:]:

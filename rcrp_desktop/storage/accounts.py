@@ -1,6 +1,6 @@
 """Local accounts: a collar or staff number, a name, roles and a passphrase or PIN kept only
 as an Argon2id hash; every sign-in, failure, refusal and change written to a log that is only
-ever added to (its triggers refuse any change or deletion, whoever writes)."""
+ever added to and chained entry to entry (access_log.py)."""
 
 import json
 import os
@@ -13,6 +13,8 @@ from argon2 import PasswordHasher, Type
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 from sqlite_utils import Database
 
+from rcrp_desktop.storage import access_log
+from rcrp_desktop.storage.database import read_only_uri
 from rcrp_desktop.storage.errors import StorageError, classify
 from rcrp_desktop.times import utc_text
 
@@ -54,15 +56,25 @@ _SCHEMA = (
         number TEXT PRIMARY KEY, name TEXT NOT NULL, roles TEXT NOT NULL, kind TEXT NOT NULL,
         secret TEXT NOT NULL, disabled INTEGER NOT NULL DEFAULT 0,
         failures INTEGER NOT NULL DEFAULT 0, last_failure TEXT NOT NULL DEFAULT '')""",
-    """CREATE TABLE IF NOT EXISTS account_events (
-        id INTEGER PRIMARY KEY, utc TEXT NOT NULL, account TEXT NOT NULL, by TEXT NOT NULL,
-        kind TEXT NOT NULL, detail TEXT NOT NULL)""",
-    """CREATE TRIGGER IF NOT EXISTS account_events_kept BEFORE UPDATE ON account_events
-        BEGIN SELECT RAISE(ABORT, 'the account log is only added to'); END""",
-    """CREATE TRIGGER IF NOT EXISTS account_events_not_deleted BEFORE DELETE ON account_events
-        BEGIN SELECT RAISE(ABORT, 'the account log is only added to'); END""",
+    *access_log.SCHEMA,
 )
 _COLUMNS = "number, name, roles, kind, disabled, failures, last_failure"
+
+
+def access_log_faults(folder: Path) -> list[str]:
+    """Where the data folder's access log is broken, read without writing a byte; [] when it
+    is whole or there are no accounts yet."""
+    path = folder / FILE_NAME
+    if not path.exists():
+        return []
+    try:
+        conn = sqlite3.connect(read_only_uri(path), uri=True)
+        try:
+            return access_log.faults(conn)
+        finally:
+            conn.close()
+    except sqlite3.Error as error:
+        return [f"the access log in {path} cannot be read: {error}"]
 
 
 class AccountStore:
@@ -188,23 +200,38 @@ class AccountStore:
             )
             self._log(number, number, "signed in", "", now)
 
-    def log(self, account: str, by: str, kind: str, detail: str, *, now: datetime) -> None:
-        """One entry in the account log (sign-out, a refusal, a break-glass with its reason)."""
+    def log(
+        self,
+        account: str,
+        by: str,
+        kind: str,
+        detail: str,
+        *,
+        now: datetime,
+        record_id: int = access_log.NO_RECORD,
+    ) -> None:
+        """One entry in the access log (a sign-out, a refusal, a record consulted and why)."""
         with self._writing():
-            self._log(account, by, kind, detail, now)
+            self._log(account, by, kind, detail, now, record_id)
 
-    def log_entries(self) -> list[tuple[str, str, str, str, str]]:
-        """(utc, account, by, kind, detail), oldest first."""
-        rows = self.db.execute(
-            "SELECT utc, account, by, kind, detail FROM account_events ORDER BY id"
-        ).fetchall()
-        return [tuple(str(v) for v in row) for row in rows]  # type: ignore[misc]
+    def log_entries(self) -> list[access_log.Entry]:
+        """The access log, oldest first."""
+        return access_log.entries(self.db.conn)
 
-    def _log(self, account: str, by: str, kind: str, detail: str, now: datetime) -> None:
-        self.db.execute(
-            "INSERT INTO account_events (utc, account, by, kind, detail) VALUES (?, ?, ?, ?, ?)",
-            [utc_text(now), account, by, kind, detail],
-        )
+    def log_faults(self) -> list[str]:
+        """Where the access log's chain is broken; [] when it is whole."""
+        return access_log.faults(self.db.conn)
+
+    def _log(
+        self,
+        account: str,
+        by: str,
+        kind: str,
+        detail: str,
+        now: datetime,
+        record_id: int = access_log.NO_RECORD,
+    ) -> None:
+        access_log.append(self.db.conn, utc_text(now), account, by, kind, record_id, detail)
 
     def _known(self, number: str) -> None:
         if self.account(number) is None:

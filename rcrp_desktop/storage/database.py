@@ -72,6 +72,11 @@ def open_database(
     return db
 
 
+def read_only_uri(path: Path) -> str:
+    """How any of the app's databases is opened only to read: see _uri."""
+    return _uri(path, True)
+
+
 def _uri(path: Path, readonly: bool) -> str:
     """Read-write; or read-only, immutable wherever that reads the same and writes nothing.
 

@@ -60,9 +60,9 @@ def test_each_action_is_refused_for_a_role_that_lacks_it_and_the_refusal_logged(
         access.add_account(
             handler, "H201", "Other", ("handler",), HANDLER_SECRET, "passphrase", now=NOW
         )
-    refusals = [e for e in access.store.log_entries() if e[3] == "refused"]
-    assert {e[4] for e in refusals} >= {"accounts.manage", "record.review", "store.restore"}
-    assert all(e[1] == "H200" for e in refusals)
+    refusals = [e for e in access.store.log_entries() if e.kind == "refused"]
+    assert {e.detail for e in refusals} >= {"accounts.manage", "record.review", "store.restore"}
+    assert all(e.account == e.by == "H200" for e in refusals)
     # An administrator takes no live calls unless also a handler.
     with pytest.raises(NotPermittedError):
         access.require(admin, "call.take", now=NOW)
@@ -98,7 +98,7 @@ def test_failed_sign_ins_wait_longer_and_never_say_which_part_was_wrong(access: 
     assert "try again in 3 seconds" in str(waiting.value)
     later = NOW + timedelta(seconds=6)
     assert access.sign_in("A100", ADMIN_SECRET, "live", now=later).account.failures == 0
-    kinds = [entry[3] for entry in access.store.log_entries()]
+    kinds = [entry.kind for entry in access.store.log_entries()]
     assert kinds.count("sign-in failed") == 4 and kinds.count("sign-in refused") == 2
     assert kinds[-1] == "signed in"
 
@@ -138,6 +138,6 @@ def test_secrets_are_kept_only_as_argon2id_hashes_and_the_log_only_grows(
     raw = b"".join(p.read_bytes() for p in (tmp_path / "data").iterdir() if p.is_file())
     assert ADMIN_SECRET.encode() not in raw
     assert (tmp_path / "data" / FILE_NAME).stat().st_mode & 0o777 == 0o600
-    for statement in ("UPDATE account_events SET kind = 'x'", "DELETE FROM account_events"):
+    for statement in ("UPDATE access_log SET kind = 'x'", "DELETE FROM access_log"):
         with pytest.raises(Exception, match="only added to"):
             access.store.db.execute(statement)
