@@ -73,9 +73,22 @@ def test_first_administrator_then_a_handler_who_cannot_add_accounts(
     assert run(data, monkeypatch, "list", "--as", "A100", secret=ADMIN_SECRET) == 0
     listed = capsys.readouterr().out
     assert "H200\tHandler Example\thandler" in listed and "H201" not in listed
-    assert run(data, monkeypatch, "log", "--as", "A100", secret=ADMIN_SECRET) == 0
+    monkeypatch.setenv(accounts_cli.SIGN_IN_ENV, ADMIN_SECRET)
+    assert main(["--data-dir", str(data), "access-log", "--as", "A100"]) == 0
     log = capsys.readouterr().out
     assert "\tH200\tH200\trefused\t-\taccounts.manage" in log
+    assert main(["--data-dir", str(data), "access-log", "--as", "A100", "--account", "H200"]) == 0
+    only = capsys.readouterr().out.splitlines()
+    assert only and all("\tH200\t" in line for line in only)
+    assert main(["--data-dir", str(data), "access-log", "--as", "A100", "--record", "7"]) == 0
+    assert capsys.readouterr().out == ""
+    assert (
+        main(["--data-dir", str(data), "access-log", "--as", "A100", "--since", "2999-01-01"]) == 0
+    )
+    assert capsys.readouterr().out == ""
+    with pytest.raises(SystemExit):
+        main(["--data-dir", str(data), "access-log", "--as", "A100", "--since", "yesterday"])
+    assert "a day is YYYY-MM-DD" in capsys.readouterr().err
     assert ADMIN_SECRET.encode() not in (data / FILE_NAME).read_bytes()
 
 

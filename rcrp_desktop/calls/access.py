@@ -94,6 +94,45 @@ class Access:
         self.store.log(number, number, "refused", action, now=now)
         raise NotPermittedError(self.roles.refusal(session.account.roles, action))
 
+    def consult(
+        self, session: Session, record_id: int, taken_by: str, *, reason: str, now: datetime
+    ) -> None:
+        """Before a record is shown: the person may read records here, and one they did not
+        take needs a reason. Logged either way, with the reason (s.62: a consultation is logged
+        with its justification). `taken_by`: the stamp on the record's first event."""
+        self.require(session, "record.read", now=now)
+        own = taken_by.split(" ", 1)[0] == session.account.number
+        if not own and not reason.strip():
+            raise NotPermittedError(
+                f"Record {record_id} was taken by {taken_by}: say why you are opening it "
+                "(the access log keeps the reason)."
+            )
+        number = session.account.number
+        detail = reason.strip() or "own record"
+        self.store.log(number, number, "record consulted", detail, now=now, record_id=record_id)
+
+    def break_glass(
+        self, session: Session, action: str, record_id: int, *, reason: str, now: datetime
+    ) -> None:
+        """A supervisor doing what their roles do not otherwise allow, in an emergency: only with
+        a typed reason, and written to the log with it."""
+        self.require(session, "access.break_glass", now=now)
+        if not reason.strip():
+            raise NotPermittedError("Breaking the glass needs a reason, typed in full.")
+        number = session.account.number
+        detail = f"{action}: {reason.strip()}"
+        self.store.log(number, number, "break-glass", detail, now=now, record_id=record_id)
+
+    def disclose(
+        self, session: Session, record_id: int, recipient: str, basis: str, *, now: datetime
+    ) -> None:
+        """Before a handover leaves: the person may export, and the disclosure is logged with
+        its recipient and lawful basis."""
+        self.require(session, "record.export", now=now)
+        number = session.account.number
+        detail = f"to {recipient}; lawful basis: {basis}"
+        self.store.log(number, number, "record disclosed", detail, now=now, record_id=record_id)
+
     def add_account(
         self,
         session: Session,

@@ -1,9 +1,10 @@
-"""Command-line accounts: the first administrator, adding accounts, listing them, the log.
+"""Command-line accounts: the first administrator, adding accounts, listing them, the access
+log.
 
     rcrp-desktop accounts init NUMBER --name NAME           the first administrator (once)
     rcrp-desktop accounts add NUMBER --name NAME --role R.. --as ADMIN [--pin]
     rcrp-desktop accounts list --as NUMBER
-    rcrp-desktop accounts log --as NUMBER
+    rcrp-desktop access-log --as NUMBER [--record ID] [--account N] [--since YYYY-MM-DD]
 
 A secret is never an argument (it would sit in the shell's history and the process list): it
 is asked for without echo, or read from a protected environment for scripted use,
@@ -16,10 +17,11 @@ import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 from rcrp_desktop.calls.access import Access, NotPermittedError, Session
+from rcrp_desktop.cli.exits import record_id
 from rcrp_desktop.domain.access.roles import shipped_roles
 from rcrp_desktop.storage.accounts import PRODUCTION, AccountStore, ArgonCost
 
@@ -46,9 +48,17 @@ def add_commands(commands: "argparse._SubParsersAction[argparse.ArgumentParser]"
     listing = actions.add_parser("list", help="every account and its roles")
     listing.add_argument("--as", dest="signed_in", required=True, metavar="NUMBER", help="you")
     listing.set_defaults(handler=list_command)
-    log = actions.add_parser("log", help="sign-ins, failures, refusals and account changes")
-    log.add_argument("--as", dest="signed_in", required=True, metavar="NUMBER", help="you")
-    log.set_defaults(handler=log_command)
+    access_log = commands.add_parser(
+        "access-log",
+        help="who signed in, was refused, changed an account, or consulted a record, and why",
+    )
+    access_log.add_argument("--record", type=record_id, help="only entries about this record")
+    access_log.add_argument("--account", metavar="NUMBER", help="only this account's entries")
+    access_log.add_argument(
+        "--since", type=_day, metavar="YYYY-MM-DD", help="only entries from this day on (UTC)"
+    )
+    access_log.add_argument("--as", dest="signed_in", required=True, metavar="NUMBER", help="you")
+    access_log.set_defaults(handler=log_command)
 
 
 def init_command(args: argparse.Namespace, data_dir: Path) -> int:
@@ -88,6 +98,12 @@ def log_command(args: argparse.Namespace, data_dir: Path) -> int:
         access.require(session, "access_log.read", now=_now())
         faults = access.store.log_faults()
         for entry in access.store.log_entries():
+            if (
+                (args.record is not None and entry.record_id != args.record)
+                or (args.account is not None and args.account not in (entry.account, entry.by))
+                or (args.since is not None and entry.utc[:10] < args.since)
+            ):
+                continue
             record = str(entry.record_id) if entry.record_id else "-"
             fields = (entry.utc, entry.account, entry.by, entry.kind, record, entry.detail)
             print("\t".join(fields).rstrip())
@@ -133,6 +149,14 @@ def _secret(prompt: str, env: str) -> str:
     if sys.stdin.isatty():
         return getpass.getpass(prompt)
     return sys.stdin.readline().rstrip("\n")
+
+
+def _day(text: str) -> str:
+    """A YYYY-MM-DD day, as the log's UTC times begin; else one clear line."""
+    try:
+        return date.fromisoformat(text).isoformat()
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"a day is YYYY-MM-DD, not {text!r}") from None
 
 
 def _now() -> datetime:

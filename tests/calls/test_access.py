@@ -141,3 +141,55 @@ def test_secrets_are_kept_only_as_argon2id_hashes_and_the_log_only_grows(
     for statement in ("UPDATE access_log SET kind = 'x'", "DELETE FROM access_log"):
         with pytest.raises(Exception, match="only added to"):
             access.store.db.execute(statement)
+
+
+def test_a_record_someone_else_took_is_opened_only_with_a_reason_and_both_are_logged(
+    access: Access,
+) -> None:
+    admin = admin_session(access)
+    for number in ("H200", "S300"):
+        role = "handler" if number == "H200" else "supervisor"
+        access.add_account(
+            admin, number, f"{role} example", (role,), HANDLER_SECRET, "passphrase", now=NOW
+        )
+    handler = access.sign_in("H200", HANDLER_SECRET, "live", now=NOW)
+    supervisor = access.sign_in("S300", HANDLER_SECRET, "live", now=NOW)
+    access.consult(handler, 7, "H200 Handler Example", reason="", now=NOW)
+    with pytest.raises(NotPermittedError, match="say why"):
+        access.consult(supervisor, 7, "H200 Handler Example", reason="  ", now=NOW)
+    access.consult(
+        supervisor, 7, "H200 Handler Example", reason="review of a declined call", now=NOW
+    )
+    access.disclose(handler, 7, "crisis team", "DPA 2018 s.35", now=NOW)
+    with pytest.raises(NotPermittedError):  # an administrator does not read records
+        access.consult(admin, 7, "H200 Handler Example", reason="curious", now=NOW)
+    about = [(e.by, e.kind, e.detail) for e in access.store.log_entries() if e.record_id == 7]
+    assert about == [
+        ("H200", "record consulted", "own record"),
+        ("S300", "record consulted", "review of a declined call"),
+        ("H200", "record disclosed", "to crisis team; lawful basis: DPA 2018 s.35"),
+    ]
+    assert access.store.log_faults() == []
+
+
+def test_breaking_the_glass_needs_the_role_and_a_reason_and_is_logged(access: Access) -> None:
+    admin = admin_session(access)
+    access.add_account(
+        admin, "S300", "Supervisor", ("supervisor",), HANDLER_SECRET, "passphrase", now=NOW
+    )
+    access.add_account(
+        admin, "H200", "Handler", ("handler",), HANDLER_SECRET, "passphrase", now=NOW
+    )
+    supervisor = access.sign_in("S300", HANDLER_SECRET, "live", now=NOW)
+    handler = access.sign_in("H200", HANDLER_SECRET, "live", now=NOW)
+    with pytest.raises(NotPermittedError):
+        access.break_glass(handler, "call.unlock", 9, reason="in a hurry", now=NOW)
+    with pytest.raises(NotPermittedError, match="needs a reason"):
+        access.break_glass(supervisor, "call.unlock", 9, reason=" ", now=NOW)
+    access.break_glass(supervisor, "call.unlock", 9, reason="handler taken ill mid-call", now=NOW)
+    (entry,) = [e for e in access.store.log_entries() if e.kind == "break-glass"]
+    assert (entry.by, entry.record_id, entry.detail) == (
+        "S300",
+        9,
+        "call.unlock: handler taken ill mid-call",
+    )
