@@ -5,6 +5,7 @@ ever added to and chained entry to entry (access_log.py)."""
 import json
 import os
 import sqlite3
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -16,6 +17,7 @@ from sqlite_utils import Database
 from rcrp_desktop.storage import access_log
 from rcrp_desktop.storage.database import read_only_uri
 from rcrp_desktop.storage.errors import StorageError, classify
+from rcrp_desktop.storage.transaction import writing
 from rcrp_desktop.times import utc_text
 
 FILE_NAME = "accounts.sqlite3"
@@ -237,29 +239,8 @@ class AccountStore:
         if self.account(number) is None:
             raise StorageError(f"There is no account numbered {number}.")
 
-    def _writing(self) -> "_Transaction":
-        return _Transaction(self.db.conn, self.path)
-
-
-class _Transaction:
-    """BEGIN IMMEDIATE ... COMMIT, rolled back on any failure; SQLite's errors as StorageError."""
-
-    def __init__(self, conn: sqlite3.Connection, path: Path) -> None:
-        self.conn, self.path = conn, path
-
-    def __enter__(self) -> None:
-        try:
-            self.conn.execute("BEGIN IMMEDIATE")
-        except sqlite3.Error as error:
-            raise classify(error, self.path) from error
-
-    def __exit__(self, kind: object, error: object, _tb: object) -> None:
-        try:
-            self.conn.execute("ROLLBACK" if kind is not None else "COMMIT")
-        except sqlite3.Error as failure:
-            if self.conn.in_transaction:
-                self.conn.execute("ROLLBACK")
-            raise classify(failure, self.path) from failure
+    def _writing(self) -> AbstractContextManager[None]:
+        return writing(self.db.conn, self.path)
 
 
 class _Decoys:

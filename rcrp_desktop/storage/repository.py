@@ -5,7 +5,7 @@ import os
 import sqlite3
 import uuid
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager, suppress
+from contextlib import AbstractContextManager, suppress
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -34,6 +34,7 @@ from rcrp_desktop.storage.records import (
     StoredEvent,
 )
 from rcrp_desktop.storage.search import RecordQuery, RecordRow, RecordSearch
+from rcrp_desktop.storage.transaction import writing
 from rcrp_desktop.times import utc_text
 
 _BEFORE_APPEND = """
@@ -74,29 +75,8 @@ class Store(Connection, RecordSearch):
             make_owner_only(path)
         return cls(db, path, mode, readonly=readonly, rest=rest)
 
-    @contextmanager
-    def _writing(self) -> Iterator[None]:
-        """One transaction; any SQLite failure becomes a StorageError; never left open.
-
-        BEGIN IMMEDIATE rather than sqlite-utils' atomic() (a plain BEGIN): the write lock is
-        taken at the start, so another writer makes this wait out the busy timeout instead of
-        failing halfway when a read would have to become a write.
-        """
-        try:
-            self.db.conn.execute("BEGIN IMMEDIATE")
-            try:
-                yield
-            except BaseException:
-                if self.db.conn.in_transaction:
-                    self.db.conn.rollback()
-                raise
-            self.db.conn.execute("COMMIT")
-        except sqlite3.Error as error:
-            if self.db.conn.in_transaction:
-                self.db.conn.rollback()
-            raise classify(error, self.path) from error
-        finally:
-            assert not self.db.conn.in_transaction, "a unit of work left a transaction open"
+    def _writing(self) -> AbstractContextManager[None]:
+        return writing(self.db.conn, self.path)
 
     def create_record(
         self,
