@@ -8,7 +8,7 @@ from types import TracebackType
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, QTimer, Signal
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication
 
 from rcrp_desktop import APP_NAME, APP_TITLE, ORG_DOMAIN, ORG_NAME, __version__
 from rcrp_desktop.domain.pack.loader import check_paths, pack_files
@@ -19,6 +19,7 @@ from rcrp_desktop.storage.identity import Handler, load_handler, save_handler
 from rcrp_desktop.storage.lock import InstanceLock
 from rcrp_desktop.storage.settings import load_theme
 from rcrp_desktop.ui.main_window import MainWindow
+from rcrp_desktop.ui.message_box import message_box
 from rcrp_desktop.ui.qt_check import references_lost
 from rcrp_desktop.ui.theme import apply_theme, show_within_screen
 
@@ -61,7 +62,7 @@ def _show_unexpected(
 ) -> None:
     """Last resort: log the traceback, show the handler a plain message, keep running."""
     logger.error("unexpected error\n%s", "".join(traceback.format_exception(kind, error, tb)))
-    QMessageBox.critical(
+    message_box().critical(
         None,
         APP_TITLE,
         "Something went wrong inside the app "
@@ -156,7 +157,7 @@ class OpenAfterFirstPaint(QObject):
         except StorageError as error:
             self.failed = True
             sys.stderr.write(f"{APP_NAME}: {error}\n")  # as `list` says it, for a terminal
-            QMessageBox.critical(self.window, APP_TITLE, str(error))
+            message_box().critical(self.window, APP_TITLE, str(error))
             QApplication.exit(1)
             return
         self.window.attach_store(self.store)
@@ -207,7 +208,7 @@ def show_window(
     logger.debug("data folder %s; %d packs loaded", data_dir, len(packs))
     handler = _handler(data_dir, read_only)
     if handler is None and not read_only:
-        QMessageBox.critical(
+        message_box().critical(
             None,
             APP_TITLE,
             "Calls can only be taken once the handler's "
@@ -258,12 +259,12 @@ def run(
     sys.excepthook = _show_unexpected
     broken = references_lost()
     if broken:
-        QMessageBox.critical(None, APP_TITLE, f"Cannot start: {broken}")
+        message_box().critical(None, APP_TITLE, f"Cannot start: {broken}")
         return 1
     try:
         lock = None if read_only else InstanceLock(data_dir).acquire()
     except StorageError as error:
-        QMessageBox.critical(None, APP_TITLE, str(error))
+        message_box().critical(None, APP_TITLE, str(error))
         return 1
     opener: OpenAfterFirstPaint | None = None
     try:

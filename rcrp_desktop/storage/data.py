@@ -3,12 +3,10 @@
 from pathlib import Path
 from typing import Literal
 
-from rcrp_desktop.storage.records import Mode
-
 LIVE_FILE = "records.sqlite3"
 TRAINING_FILE = "training.sqlite3"
 
 
-def database_path(folder: Path, mode: Mode | Literal["live", "training"]) -> Path:
+def database_path(folder: Path, mode: Literal["live", "training"]) -> Path:
     """The database file for this mode inside a data folder."""
     return folder / (TRAINING_FILE if mode == "training" else LIVE_FILE)

@@ -5,11 +5,12 @@ from typing import TYPE_CHECKING, cast
 
 from PySide6.QtCore import Slot
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QMessageBox, QStatusBar, QWidget
+from PySide6.QtWidgets import QStatusBar, QWidget
 
 from rcrp_desktop import APP_TITLE
 from rcrp_desktop.calls.errors import StorageError
 from rcrp_desktop.domain.pack.protocol import Pack
+from rcrp_desktop.ui.message_box import message_box
 from rcrp_desktop.ui.widgets.overdue_bar import OverdueBar
 
 # The commands, the dialogs and the storage layer are imported where they are first needed,
@@ -176,7 +177,7 @@ class CallActionsMixin:
         try:
             save_handler(self.data_dir, handler)
         except StorageError as error:
-            QMessageBox.warning(self._widget, APP_TITLE, str(error))
+            message_box().warning(self._widget, APP_TITLE, str(error))
             return
         self.user = handler.stamp()
         if self.session is not None:
@@ -247,7 +248,7 @@ class CallActionsMixin:
         try:
             return CallRecorder.resume(self.store, item.record.id, self.find_pack, self.user)
         except StorageError as error:
-            QMessageBox.warning(self._widget, APP_TITLE, str(error))
+            message_box().warning(self._widget, APP_TITLE, str(error))
             return None
 
     @Slot()

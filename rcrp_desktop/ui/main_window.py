@@ -9,7 +9,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
     QLabel,
-    QMessageBox,
     QPushButton,
     QStackedWidget,
     QVBoxLayout,
@@ -22,6 +21,7 @@ from rcrp_desktop.domain.pack.protocol import Pack, exact_pack
 from rcrp_desktop.ui import window_mode
 from rcrp_desktop.ui.call_banners import CallBannersMixin
 from rcrp_desktop.ui.dialogs import IncidentDialog
+from rcrp_desktop.ui.message_box import message_box
 from rcrp_desktop.ui.qt_helpers import fix_width_for, named
 from rcrp_desktop.ui.sending import SendingMixin
 from rcrp_desktop.ui.widgets.overdue_bar import OverdueBar
@@ -280,7 +280,7 @@ class MainWindow(CallBannersMixin, SendingMixin, WindowHost):
         try:
             recorder = CallRecorder.resume(self.store, record_id, self.find_pack, self.user)
         except StorageError as error:
-            QMessageBox.warning(self, APP_TITLE, str(error))
+            message_box().warning(self, APP_TITLE, str(error))
             return
         self._open_session(recorder)
 

@@ -1,11 +1,10 @@
 """Small typed helpers for building widgets."""
 
-from collections.abc import Sequence
 from typing import TypeVar
 
 from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QAbstractItemView, QLabel, QTableWidget, QWidget
+from PySide6.QtWidgets import QLabel, QWidget
 
 W = TypeVar("W", bound=QWidget)
 
@@ -16,18 +15,6 @@ def named(widget: W, name: str, tooltip: str = "") -> W:
     if tooltip:
         widget.setToolTip(tooltip)
     return widget
-
-
-def row_table(name: str, columns: Sequence[str], accessible_name: str) -> QTableWidget:
-    """A read-only table picked by whole rows, one at a time; Tab leaves it (keyboard first)."""
-    table = named(QTableWidget(0, len(columns)), name)
-    table.setAccessibleName(accessible_name)
-    table.setHorizontalHeaderLabels(list(columns))
-    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    table.setTabKeyNavigation(False)
-    return table
 
 
 def plain_enter(event: QEvent) -> bool:

@@ -6,12 +6,13 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Slot
-from PySide6.QtWidgets import QLabel, QMessageBox, QWidget
+from PySide6.QtWidgets import QLabel, QWidget
 
 from rcrp_desktop import APP_TITLE
 from rcrp_desktop.calls.errors import RefusedError
 from rcrp_desktop.domain.errors import AnswerError, Refusal
 from rcrp_desktop.ui.dialogs import ChangeReasonDialog
+from rcrp_desktop.ui.message_box import message_box
 
 if TYPE_CHECKING:
     from rcrp_desktop.calls.commands import CallCommand
@@ -104,10 +105,10 @@ class SendingMixin:
         try:
             sent = session.send(command)
         except RefusedError as error:  # closing too soon, a closed record, read-only records
-            QMessageBox.information(self._widget, APP_TITLE, str(error))
+            message_box().information(self._widget, APP_TITLE, str(error))
             return None
         except AnswerError as error:
-            QMessageBox.information(self._widget, APP_TITLE, refusal(session.pack, error))
+            message_box().information(self._widget, APP_TITLE, refusal(session.pack, error))
             return None
         self._after_send(sent)
         return sent
@@ -121,7 +122,7 @@ class SendingMixin:
         if session is not None:
             for command, error in sent.refused:
                 reason = refusal(session.pack, error) if isinstance(error, AnswerError) else error
-                QMessageBox.warning(
+                message_box().warning(
                     self._widget,
                     APP_TITLE,
                     f"Not saved: {command_words(session.pack, command)}. {reason} Enter it again.",

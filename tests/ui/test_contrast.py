@@ -63,29 +63,50 @@ def test_the_check_can_fail() -> None:
     assert contrast("#777777", "#efefef") < 4.5 < contrast("#44546a", "#efefef")
 
 
-# Text roles on the grounds they are drawn on, in the dimmed theme's palette.
+# Text roles on the grounds they are drawn on, in each theme's palette.
 PALETTE_PAIRS = (
     ("WindowText", "Window"),
     ("Text", "Base"),
+    ("Text", "AlternateBase"),
     ("PlaceholderText", "Base"),
     ("ButtonText", "Button"),
     ("HighlightedText", "Highlight"),
     ("ToolTipText", "ToolTipBase"),
     ("Link", "Window"),
+    ("LinkVisited", "Window"),
 )
+THEMES = ("light", "dim")
 
 
-def test_the_dimmed_palette_reads_at_4_5_to_1() -> None:
-    data = json.loads((paths.resources_dir() / "themes" / "dim.palette.json").read_text())
+def palette_data(theme: str) -> dict[str, dict[str, str]]:
+    return json.loads((paths.resources_dir() / "themes" / f"{theme}.palette.json").read_text())
+
+
+@pytest.mark.parametrize("theme", THEMES)
+def test_every_palette_reads_at_4_5_to_1(theme: str) -> None:
+    data = palette_data(theme)
     active = data["active"]
+    disabled = {**active, **data["disabled"]}
     poor = [
         f"{text} on {ground}: {contrast(active[text], active[ground]):.2f}:1"
         for text, ground in PALETTE_PAIRS
         if contrast(active[text], active[ground]) < 4.5
     ]
+    # A control that is off is still read (what it would do, why it is off): its text too.
     poor += [
-        f"disabled {text}: {contrast(colour, active['Window']):.2f}:1"
-        for text, colour in data["disabled"].items()
-        if contrast(colour, active["Window"]) < 4.5
+        f"disabled {text} on {ground}: {contrast(disabled[text], disabled[ground]):.2f}:1"
+        for text, ground in PALETTE_PAIRS
+        if contrast(disabled[text], disabled[ground]) < 4.5
     ]
     assert poor == []
+
+
+@pytest.mark.parametrize("theme", THEMES)
+def test_every_palette_sets_every_role(theme: str) -> None:
+    """Nothing is left to the platform's palette (a desktop in dark mode) or the style's."""
+    from PySide6.QtGui import QPalette
+
+    roles = {role.name for role in QPalette.ColorRole} - {"NoRole", "NColorRoles"}
+    data = palette_data(theme)
+    assert set(data["active"]) == roles
+    assert set(data["disabled"]) <= roles

@@ -40,7 +40,8 @@ from rcrp_desktop.domain.partners import (
     parse_routes,
     validate,
 )
-from rcrp_desktop.ui.qt_helpers import named, row_table
+from rcrp_desktop.ui.qt_helpers import named
+from rcrp_desktop.ui.row_table import row_table
 
 COLUMNS = ("Agency type", "Agency", "Team", "Phone routes", "Hours")
 

@@ -9,10 +9,10 @@ from typing import TYPE_CHECKING, cast
 
 from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QMessageBox
 
 from rcrp_desktop import APP_TITLE
 from rcrp_desktop.ui.action_table import of
+from rcrp_desktop.ui.message_box import message_box
 from rcrp_desktop.ui.window_mode import window_title
 
 if TYPE_CHECKING:
@@ -113,6 +113,6 @@ class TrainingActions(QObject):
             window.statusBar().showMessage("The records are still opening: try again.", 5000)
             return False
         if window.store.mode != "training":
-            QMessageBox.warning(window, APP_TITLE, LIVE_REFUSAL)
+            message_box().warning(window, APP_TITLE, LIVE_REFUSAL)
             return False
         return True

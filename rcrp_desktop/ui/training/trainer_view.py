@@ -29,7 +29,8 @@ from rcrp_desktop.export.debrief_pdf import duration
 from rcrp_desktop.export.errors import ExportError
 from rcrp_desktop.export.files import write_atomically
 from rcrp_desktop.times import parse_utc, shown_minute
-from rcrp_desktop.ui.qt_helpers import named, row_table
+from rcrp_desktop.ui.qt_helpers import named
+from rcrp_desktop.ui.row_table import row_table
 from rcrp_desktop.ui.tasks import run_task
 
 COLUMNS = ("Trainee", "Scenario", "Started", "Band", "Time to urgent decision", "Outcome")

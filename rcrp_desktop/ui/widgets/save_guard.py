@@ -12,11 +12,12 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal, Slot
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QMessageBox, QPushButton, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QWidget
 
 from rcrp_desktop import APP_TITLE
 from rcrp_desktop.calls.errors import RefusedError, StorageError
 from rcrp_desktop.domain.errors import AnswerError
+from rcrp_desktop.ui.message_box import message_box
 from rcrp_desktop.ui.qt_helpers import named
 
 if TYPE_CHECKING:
@@ -91,12 +92,12 @@ class SaveGuard(QWidget):
         try:
             sent = box.send(command)
         except RefusedError as error:
-            QMessageBox.information(self.window(), APP_TITLE, str(error))
+            message_box().information(self.window(), APP_TITLE, str(error))
             return None
         except AnswerError as error:
             from rcrp_desktop.ui.wording import refusal
 
-            QMessageBox.information(self.window(), APP_TITLE, refusal(recorder.state.pack, error))
+            message_box().information(self.window(), APP_TITLE, refusal(recorder.state.pack, error))
             return None
         finally:
             if not box.waiting:
@@ -158,21 +159,20 @@ class SaveGuard(QWidget):
         """Whether the call may be left: asks first when anything is waiting to be saved."""
         if not self.unsaved:
             return True
-        choice = QMessageBox.warning(
+        box = message_box()
+        choice = box.warning(
             self.window(),
             APP_TITLE,
             "Something you entered has NOT been saved yet:\n"
             + self.message.text()
             + "\n\nTry saving again, leave it unsaved (it will be lost), or stay?",
-            QMessageBox.StandardButton.Retry
-            | QMessageBox.StandardButton.Discard
-            | QMessageBox.StandardButton.Cancel,
-            QMessageBox.StandardButton.Retry,
+            box.StandardButton.Retry | box.StandardButton.Discard | box.StandardButton.Cancel,
+            box.StandardButton.Retry,
         )
-        if choice == QMessageBox.StandardButton.Retry:
+        if choice == box.StandardButton.Retry:
             self.retry()
             return not self.unsaved
-        if choice == QMessageBox.StandardButton.Discard:
+        if choice == box.StandardButton.Discard:
             if self.session is not None:
                 self.session.outbox.discard()
             self.elsewhere.clear()
@@ -203,7 +203,7 @@ class SaveGuard(QWidget):
             recorder = begin(command)
         except RefusedError as error:  # records opened read-only: no call is started, nor waits
             self.starting, self.start_error = None, None
-            QMessageBox.information(self.window(), APP_TITLE, str(error))
+            message_box().information(self.window(), APP_TITLE, str(error))
             self.show_waiting()
             return
         except StorageError as error:
