@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from rcrp_desktop.cli import accounts as accounts_cli
-from rcrp_desktop.cli import main
+from rcrp_desktop.cli import main, signing
 from rcrp_desktop.storage.accounts import FILE_NAME, TEST
 
 ADMIN_SECRET = "copper kettle winter"
@@ -15,16 +15,16 @@ HANDLER_SECRET = "lantern meadow seven"
 
 @pytest.fixture(autouse=True)
 def cheap_cost(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(accounts_cli, "COST", TEST)  # never the production cost in tests
+    monkeypatch.setattr(signing, "COST", TEST)  # never the production cost in tests
 
 
 def run(
     data_dir: Path, monkeypatch: pytest.MonkeyPatch, *args: str, secret: str = "", new: str = ""
 ) -> int:
-    monkeypatch.delenv(accounts_cli.SIGN_IN_ENV, raising=False)
+    monkeypatch.delenv(signing.SIGN_IN_ENV, raising=False)
     monkeypatch.delenv(accounts_cli.NEW_SECRET_ENV, raising=False)
     if secret:
-        monkeypatch.setenv(accounts_cli.SIGN_IN_ENV, secret)
+        monkeypatch.setenv(signing.SIGN_IN_ENV, secret)
     if new:
         monkeypatch.setenv(accounts_cli.NEW_SECRET_ENV, new)
     return main(["--data-dir", str(data_dir), "accounts", *args])
@@ -73,7 +73,7 @@ def test_first_administrator_then_a_handler_who_cannot_add_accounts(
     assert run(data, monkeypatch, "list", "--as", "A100", secret=ADMIN_SECRET) == 0
     listed = capsys.readouterr().out
     assert "H200\tHandler Example\thandler" in listed and "H201" not in listed
-    monkeypatch.setenv(accounts_cli.SIGN_IN_ENV, ADMIN_SECRET)
+    monkeypatch.setenv(signing.SIGN_IN_ENV, ADMIN_SECRET)
     assert main(["--data-dir", str(data), "access-log", "--as", "A100"]) == 0
     log = capsys.readouterr().out
     assert "\tH200\tH200\trefused\t-\taccounts.manage" in log

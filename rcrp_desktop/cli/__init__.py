@@ -62,6 +62,7 @@ def build_parser() -> argparse.ArgumentParser:
     from rcrp_desktop.cli import export as export_cli
     from rcrp_desktop.cli import records as records_cli
     from rcrp_desktop.cli import scenario as scenario_cli
+    from rcrp_desktop.cli import signing
 
     parser = argparse.ArgumentParser(
         prog="rcrp-desktop",
@@ -93,6 +94,7 @@ def build_parser() -> argparse.ArgumentParser:
     export_cli.add_export_command(commands)
     scenario_cli.add_commands(commands)
     accounts_cli.add_commands(commands)
+    signing.add_who_to(commands)
     return parser
 
 
@@ -164,15 +166,25 @@ def _main(argv: list[str] | None) -> int:
         return Exit.USAGE
     from rcrp_desktop.cli import records as records_cli
     from rcrp_desktop.cli import script as script_cli
+    from rcrp_desktop.cli import signing
 
     if args.command == "forms":
         return script_cli.forms_check(args.paths or [forms_root], forms_root)
+    # Once the data folder has accounts, whoever runs a command on its records signs in and
+    # may do it (a file named by --database is read by its own name, beside no accounts).
+    action = signing.action_of(args) if args.database is None else None
+    args.signed = None
     try:
+        if action is not None:
+            args.signed = signing.sign_in_for(args, data_dir, action)
         if args.command == "run-script":
             return script_cli.run_script_command(args, forms_root, data_dir)
         return int(args.handler(args, data_dir))
     except StorageError as error:
         return records_cli.report(error)
+    finally:
+        if args.signed is not None:
+            args.signed.close()
 
 
 def _writes(args: argparse.Namespace) -> str:

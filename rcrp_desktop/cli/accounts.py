@@ -6,9 +6,10 @@ log.
     rcrp-desktop accounts list --as NUMBER
     rcrp-desktop access-log --as NUMBER [--record ID] [--account N] [--since YYYY-MM-DD]
 
-A secret is never an argument (it would sit in the shell's history and the process list): it
-is asked for without echo, or read from a protected environment for scripted use,
-RCRP_PASSPHRASE for the person signing in and RCRP_NEW_SECRET for a new account's.
+`--as` may come from $RCRP_ACCOUNT. A secret is never an argument (it would sit in the shell's
+history and the process list): it is asked for without echo, or read from a protected
+environment for scripted use, RCRP_PASSPHRASE for the person signing in and RCRP_NEW_SECRET for
+a new account's.
 """
 
 import argparse
@@ -21,13 +22,13 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 from rcrp_desktop.calls.access import Access, NotPermittedError, Session
+from rcrp_desktop.cli import signing
 from rcrp_desktop.cli.exits import record_id
+from rcrp_desktop.cli.signing import ACCOUNT_ENV, SIGN_IN_ENV, SignInNeededError, add_who
 from rcrp_desktop.domain.access.roles import shipped_roles
-from rcrp_desktop.storage.accounts import PRODUCTION, AccountStore, ArgonCost
+from rcrp_desktop.storage.accounts import AccountStore
 
-SIGN_IN_ENV = "RCRP_PASSPHRASE"
 NEW_SECRET_ENV = "RCRP_NEW_SECRET"
-COST: ArgonCost = PRODUCTION  # the force's Argon2 cost (tests set a cheap one)
 
 
 def add_commands(commands: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
@@ -43,10 +44,10 @@ def add_commands(commands: "argparse._SubParsersAction[argparse.ArgumentParser]"
     add.add_argument("--name", required=True)
     add.add_argument("--role", action="append", required=True, help="a role; give one or more")
     add.add_argument("--pin", action="store_true", help="a PIN, where the force allows PINs")
-    add.add_argument("--as", dest="signed_in", required=True, metavar="NUMBER", help="you")
+    add_who(add)
     add.set_defaults(handler=add_command)
     listing = actions.add_parser("list", help="every account and its roles")
-    listing.add_argument("--as", dest="signed_in", required=True, metavar="NUMBER", help="you")
+    add_who(listing)
     listing.set_defaults(handler=list_command)
     access_log = commands.add_parser(
         "access-log",
@@ -57,7 +58,7 @@ def add_commands(commands: "argparse._SubParsersAction[argparse.ArgumentParser]"
     access_log.add_argument(
         "--since", type=_day, metavar="YYYY-MM-DD", help="only entries from this day on (UTC)"
     )
-    access_log.add_argument("--as", dest="signed_in", required=True, metavar="NUMBER", help="you")
+    add_who(access_log)
     access_log.set_defaults(handler=log_command)
 
 
@@ -115,33 +116,38 @@ def log_command(args: argparse.Namespace, data_dir: Path) -> int:
 @contextmanager
 def _access(data_dir: Path) -> Iterator[Access]:
     """The data folder's accounts, open for one command."""
-    store = AccountStore.open(data_dir, cost=COST)
+    store = AccountStore.open(data_dir, cost=signing.COST)
     try:
         yield Access(store, shipped_roles())
     finally:
         store.close()
 
 
-def _sign_in(access: Access, number: str) -> Session:
+def _sign_in(access: Access, given: str | None) -> Session:
     if access.first_start():
         raise NotPermittedError(
             "There is no account yet: make the first administrator with `rcrp-desktop "
             "accounts init NUMBER --name NAME`."
         )
-    secret = _secret(f"Passphrase for {number}: ", SIGN_IN_ENV)
-    return access.sign_in(number, secret, "live", now=_now())
+    number = (given or os.environ.get(ACCOUNT_ENV, "")).strip()
+    if not number:
+        raise SignInNeededError(
+            f"Say who you are with --as NUMBER (or set {ACCOUNT_ENV}). Nothing was done."
+        )
+    passphrase = secret(f"Passphrase for {number}: ", SIGN_IN_ENV)
+    return access.sign_in(number, passphrase, "live", now=_now())
 
 
 def _new_secret(kind: str) -> str:
     if NEW_SECRET_ENV in os.environ:
         return os.environ[NEW_SECRET_ENV]
-    first = _secret(f"New {kind}: ", "")
+    first = secret(f"New {kind}: ", "")
     if sys.stdin.isatty() and getpass.getpass(f"The same {kind} again: ") != first:
         raise NotPermittedError(f"The two {kind}s differ: nothing was changed.")
     return first
 
 
-def _secret(prompt: str, env: str) -> str:
+def secret(prompt: str, env: str) -> str:
     """From the environment variable `env` if set, else asked without echo (or, with no
     terminal, one line of standard input)."""
     if env and env in os.environ:

@@ -11,6 +11,7 @@ from typing import Any
 
 from rcrp_desktop.calls.recorder import CallRecorder
 from rcrp_desktop.cli.exits import record_id, whole_number
+from rcrp_desktop.cli.signing import now, refuse_by, signed_of
 from rcrp_desktop.domain.call.closure import describe_note, note_from
 from rcrp_desktop.domain.call.script import Script
 from rcrp_desktop.domain.errors import ScriptError
@@ -62,6 +63,12 @@ def add_commands(commands: "argparse._SubParsersAction[argparse.ArgumentParser]"
     show = commands.add_parser("show", help="one record with its full event history")
     show.add_argument("record", type=record_id)
     show.add_argument("--json", action="store_true")
+    show.add_argument(
+        "--reason",
+        default="",
+        help="why you are reading a record someone else took (kept in the access log; asked "
+        "for only where the data folder has accounts)",
+    )
     show.set_defaults(handler=show_command)
 
 
@@ -75,6 +82,10 @@ class NobodyError(Exception):
 def acting_handler(args: argparse.Namespace, data_dir: Path) -> str:
     """Who the record is stamped with: --by, else the handler set in the app for this data
     folder (never the computer's account: a shared PC's login is nobody in particular)."""
+    signed = signed_of(args)
+    if signed is not None:
+        refuse_by(args, signed)
+        return signed.stamp()
     given = (getattr(args, "by", None) or "").strip()
     if given:
         return given
@@ -135,6 +146,8 @@ def verify_command(args: argparse.Namespace, data_dir: Path) -> int:
         store.close()
     if args.database is None:  # the data folder's access log beside its records
         faults += [Fault(f"access log: {line}") for line in access_log_faults(data_dir)]
+    if (signed := signed_of(args)) is not None:
+        signed.log("store verified", f"{records} record(s); {len(faults)} fault(s)")
     if faults:
         print(f"FAILED: {faults[0]}")
         for fault in faults[1:]:
@@ -159,6 +172,8 @@ def backup_command(args: argparse.Namespace, data_dir: Path) -> int:
         faults = verify(copy)
     finally:
         copy.close()
+    if (signed := signed_of(args)) is not None:
+        signed.log("backup made", f"{args.destination}; {len(faults)} fault(s)")
     if faults:
         print(f"FAILED: the backup at {args.destination} does not verify: {faults[0]}")
         return PROBLEMS
@@ -173,6 +188,8 @@ def restore_command(args: argparse.Namespace, data_dir: Path) -> int:
     with InstanceLock(data_dir) as lock:
         told(lock)
         done = restore(args.backup, database_path(data_dir, mode), mode)
+    if (signed := signed_of(args)) is not None:
+        signed.log("database restored", f"{done.database} from {args.backup}")
     for kept in done.set_aside:
         print(f"set aside (kept): {kept}")
     print(f"ok: {done.database} restored from {args.backup}: {done.records} record(s), verified")
@@ -185,6 +202,10 @@ def list_command(args: argparse.Namespace, data_dir: Path) -> int:
         rows = store.unfinished(args.limit) if args.open else store.recent(args.limit)
     finally:
         store.close()
+    signed = signed_of(args)
+    if signed is not None:
+        which = "unfinished" if args.open else "most recent"
+        signed.log("records listed", f"{len(rows)} {which} (limit {args.limit})")
     if args.json:
         print(json.dumps([asdict(row) for row in rows], indent=2, ensure_ascii=False))
         return 0
@@ -203,6 +224,11 @@ def show_command(args: argparse.Namespace, data_dir: Path) -> int:
     store = read_store(args, data_dir)
     try:
         header = store.record(args.record)
+        signed = signed_of(args)
+        if signed is not None:  # before anything of it is shown: logged, with the reason
+            signed.access.consult(
+                signed.session, header.id, header.handler, reason=args.reason, now=now()
+            )
         events = store.events(args.record)
     finally:
         store.close()
