@@ -5,7 +5,7 @@ import sys
 import traceback
 from pathlib import Path
 from types import TracebackType
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 from PySide6.QtCore import QEvent, QObject, QTimer, Signal
 from PySide6.QtWidgets import QApplication
@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QApplication
 from rcrp_desktop import APP_NAME, APP_TITLE, ORG_DOMAIN, ORG_NAME, __version__
 from rcrp_desktop.domain.pack.loader import check_paths, pack_files
 from rcrp_desktop.domain.pack.protocol import Pack
-from rcrp_desktop.storage.data import database_path
+from rcrp_desktop.storage.data import ACCOUNTS_FILE, database_path
 from rcrp_desktop.storage.errors import StorageError
 from rcrp_desktop.storage.identity import Handler, load_handler, save_handler
 from rcrp_desktop.storage.lock import InstanceLock
@@ -24,6 +24,8 @@ from rcrp_desktop.ui.qt_check import references_lost
 from rcrp_desktop.ui.theme import apply_theme, show_within_screen
 
 if TYPE_CHECKING:
+    from rcrp_desktop.calls.gate import Gate
+    from rcrp_desktop.storage.records import Mode
     from rcrp_desktop.storage.repository import Store
 
 logger = logging.getLogger(__name__)
@@ -124,10 +126,12 @@ class OpenAfterFirstPaint(QObject):
         *,
         read_only: bool = False,
         database: Path | None = None,
+        gate: "Gate | None" = None,
     ) -> None:
         """`forms_root`: the window has only the default pack; load every pack first.
         `read_only`: open the records only to read them; `database`: this file, read-only,
-        rather than the data folder's."""
+        rather than the data folder's. `gate`: the person signed in, whose every action on
+        the records the application layer checks and logs."""
         super().__init__(window)
         self.window = window
         self.data_dir = data_dir
@@ -135,6 +139,8 @@ class OpenAfterFirstPaint(QObject):
         self.read_only = read_only or database is not None
         self.database = database
         self.forms_root = forms_root
+        self.gate = gate
+        window.gate = gate
         self.store: Store | None = None
         self.failed = False
         window.installEventFilter(self)
@@ -160,6 +166,10 @@ class OpenAfterFirstPaint(QObject):
             message_box().critical(self.window, APP_TITLE, str(error))
             QApplication.exit(1)
             return
+        if self.gate is not None:
+            from rcrp_desktop.calls import gate as gates
+
+            gates.attach(self.store, self.gate)
         self.window.attach_store(self.store)
         if self.store.mode == "training" and not self.training:
             # A file named by --database says it holds training records only once it is read.
@@ -184,6 +194,36 @@ def _handler(data_dir: Path, read_only: bool = False) -> Handler | None:
     return handler
 
 
+def _signed_in(data_dir: Path, training: bool) -> "Gate | Literal[False] | None":
+    """The person at the desk, signed in, where the data folder has accounts; None where it
+    has none yet (the saved handler, as before); False if nobody signed in."""
+    # Imported here: the accounts store is SQLite (sqlite-utils), only for a folder with one.
+    from rcrp_desktop.calls import gate as gates
+    from rcrp_desktop.calls.access import SignInError
+
+    access = gates.accounts_of(data_dir)
+    if access is None:
+        return None
+    from rcrp_desktop.ui.dialogs.sign_in import SignInDialog
+
+    mode: Mode = "training" if training else "live"
+    signed: list[Gate] = []
+
+    def attempt(number: str, secret: str) -> str | None:
+        try:
+            signed.append(gates.sign_in(access, number, secret, mode))
+        except SignInError as error:
+            return str(error)
+        return None
+
+    intro = f"Sign in to the {mode} records. Everything you record is stamped with your account."
+    if SignInDialog.ask(None, intro, attempt) and signed:
+        return signed[0]
+    access.store.close()
+    message_box().critical(None, APP_TITLE, "Nobody signed in: the records stay closed.")
+    return False
+
+
 def show_window(
     forms_root: Path,
     pack: str,
@@ -206,8 +246,13 @@ def show_window(
     first = default_pack_file(forms_root, pack)
     packs, errors = load_packs(first or forms_root, checked=first is None)
     logger.debug("data folder %s; %d packs loaded", data_dir, len(packs))
-    handler = _handler(data_dir, read_only)
-    if handler is None and not read_only:
+    signed: Gate | Literal[False] | None = None
+    if database is None and (data_dir / ACCOUNTS_FILE).exists():
+        signed = _signed_in(data_dir, training)
+        if signed is False:
+            return None
+    handler = None if signed else _handler(data_dir, read_only)
+    if not signed and handler is None and not read_only:
         message_box().critical(
             None,
             APP_TITLE,
@@ -222,7 +267,7 @@ def show_window(
     window = MainWindow(
         packs,
         None,
-        handler.stamp() if handler is not None else "",
+        signed.stamp if signed else handler.stamp() if handler is not None else "",
         default_pack=pack,
         load_errors=errors,
         data_dir=None if read_only else data_dir,
@@ -237,9 +282,22 @@ def show_window(
         forms_root if first else None,
         read_only=read_only,
         database=database,
+        gate=signed or None,
     )
     show_within_screen(window)
     return opener
+
+
+def _sign_out(window: MainWindow) -> None:
+    """The person at the desk when the app closes: signed out in the log, accounts closed."""
+    from rcrp_desktop.calls import gate as gates
+
+    if window.gate is not None:
+        try:
+            gates.sign_out(window.gate)
+        except StorageError as error:
+            logger.warning("signing out: %s", error)
+        window.gate.access.store.close()
 
 
 def run(
@@ -277,6 +335,8 @@ def run(
         code = app.exec()
         return 1 if opener.failed else code
     finally:
+        if opener is not None and opener.gate is not None:
+            _sign_out(opener.window)
         if opener is not None and opener.store is not None:
             opener.store.close()
         if lock is not None:

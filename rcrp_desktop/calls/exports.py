@@ -13,6 +13,7 @@ import os
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from rcrp_desktop.calls import gate
 from rcrp_desktop.calls.commands import RecordNote
 from rcrp_desktop.calls.recorder import CallRecorder
 from rcrp_desktop.calls.records import refuse_if_read_only
@@ -74,6 +75,7 @@ def record_export(
     )
     try:
         refuse_if_read_only(store)  # a StorageError: the file goes, as on any failure here
+        gate.require(store, "record.export")  # so does a refusal (logged)
         if recorder is not None and recorder.record_id == handover.record_id:
             command = RecordNote(record_id=recorder.record_id, note=note)
             event = recorder.execute(command).events[0]
@@ -84,6 +86,9 @@ def record_export(
             with contextlib.suppress(OSError):
                 built.path.unlink()
         raise
+    signed = gate.gate_of(store)
+    if signed is not None:  # s.62: the disclosure in the access log, with its lawful basis
+        signed.disclose(handover.record_id, handover.recipient.id, handover.lawful_basis)
     text = built.data.decode("utf-8") if built.document == TEXT else ""
     return ExportResult(
         built.path,
@@ -108,6 +113,7 @@ def export_handover(
 ) -> ExportResult:
     """Read the record, build its handover PDF as `request` asks, write it, record the export."""
     refuse_if_read_only(store)  # an export is recorded, or not made: refused before the file
+    gate.require(store, "record.export")
     refuse_over_the_records(store, out_path)
     request = _prepared(request)
     source = load_source(store, record_id, find_pack)
@@ -127,6 +133,7 @@ def export_handover_text(
 ) -> ExportResult:
     """The plain-text handover, saved to `out_path` or returned in `.text`; recorded."""
     refuse_if_read_only(store)
+    gate.require(store, "record.export")
     if out_path is not None:
         refuse_over_the_records(store, out_path)
     request = _prepared(request)

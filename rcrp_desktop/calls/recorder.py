@@ -13,6 +13,7 @@ from dataclasses import asdict, dataclass
 from datetime import datetime
 from typing import Any
 
+from rcrp_desktop.calls import gate
 from rcrp_desktop.calls.commands import (
     AnswerQuestion,
     CallCommand,
@@ -99,6 +100,7 @@ class CallRecorder:
         uid: str = "",
     ) -> "CallRecorder":
         refuse_if_read_only(store)
+        gate.require(store, "call.take")
         state = engine.start(pack)
         linked = {"previous": linked_from, **({COMMAND_KEY: command_id} if command_id else {})}
         link = [NewEvent("linked", linked)] if linked_from else []
@@ -138,6 +140,8 @@ class CallRecorder:
         cls, store: Store, record_id: int, find_pack: PackFinder, user: str
     ) -> "CallRecorder":
         """Rebuild the call exactly by replaying its stored engine events."""
+        if not store.readonly:  # taking the call up again to work it
+            gate.require(store, "call.take")
         try:
             call = read_call(store, record_id, find_pack)
         except PackNotInstalledError as error:

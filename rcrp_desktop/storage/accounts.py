@@ -15,12 +15,13 @@ from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatc
 from sqlite_utils import Database
 
 from rcrp_desktop.storage import access_log
+from rcrp_desktop.storage.data import ACCOUNTS_FILE
 from rcrp_desktop.storage.database import read_only_uri
 from rcrp_desktop.storage.errors import StorageError, classify
 from rcrp_desktop.storage.transaction import writing
 from rcrp_desktop.times import utc_text
 
-FILE_NAME = "accounts.sqlite3"
+FILE_NAME = ACCOUNTS_FILE
 KINDS = ("passphrase", "pin")
 
 

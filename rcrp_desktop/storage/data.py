@@ -5,6 +5,7 @@ from typing import Literal
 
 LIVE_FILE = "records.sqlite3"
 TRAINING_FILE = "training.sqlite3"
+ACCOUNTS_FILE = "accounts.sqlite3"  # the accounts and the access log (storage/accounts.py)
 
 
 def database_path(folder: Path, mode: Literal["live", "training"]) -> Path:

@@ -18,6 +18,7 @@ from rcrp_desktop.ui.widgets.overdue_bar import OverdueBar
 # bench/bench_window.py).
 if TYPE_CHECKING:
     from rcrp_desktop.calls.commands import CallCommand
+    from rcrp_desktop.calls.gate import Gate
     from rcrp_desktop.calls.recorder import CallRecorder, Written
     from rcrp_desktop.calls.records import Records as Store
     from rcrp_desktop.domain.partners import Directory
@@ -36,6 +37,7 @@ class CallActionsMixin:
     if TYPE_CHECKING:  # provided by MainWindow; declared for the type checker only
         session: CallSession | None
         user: str
+        gate: Gate | None
         data_dir: Path | None  # None in a read-only window: it keeps nothing in the folder
         read_only: bool
 
@@ -160,7 +162,11 @@ class CallActionsMixin:
 
     @Slot()
     def change_handler(self) -> None:
-        """A shift change: from now on events carry the new handler (earlier ones keep theirs)."""
+        """A shift change: from now on events carry the new handler (earlier ones keep theirs).
+        Where the folder has accounts, the next person signs in; open calls stay open."""
+        if self.gate is not None:
+            self._switch_account()
+            return
         if self.data_dir is None:
             return
         from rcrp_desktop.calls.desk import load_handler, save_handler
@@ -184,6 +190,39 @@ class CallActionsMixin:
             self.session.recorder.user = self.user
         if self.records_open:
             self.statusBar().showMessage(f"Records: {self.store.path} · handler {self.user}")
+
+    def _switch_account(self) -> None:
+        from rcrp_desktop.calls import gate as gates
+        from rcrp_desktop.calls.access import SignInError
+        from rcrp_desktop.ui.dialogs.sign_in import SignInDialog
+
+        current = self.gate
+        assert current is not None
+        signed: list[gates.Gate] = []
+
+        def attempt(number: str, secret: str) -> str | None:
+            try:
+                signed.append(
+                    gates.sign_in(current.access, number, secret, current.session.database)
+                )
+            except SignInError as error:
+                return str(error)
+            return None
+
+        intro = (
+            f"Signed in: {current.stamp}. The next person signs in here; the calls open stay "
+            "open, and what is recorded from now on is stamped with their account."
+        )
+        if not SignInDialog.ask(self._widget, intro, attempt) or not signed:
+            return
+        gates.sign_out(current)
+        self.gate = signed[0]
+        self.user = self.gate.stamp
+        if self.records_open:
+            gates.attach(self.store, self.gate)
+            self.statusBar().showMessage(f"Records: {self.store.path} · handler {self.user}")
+        if self.session is not None:
+            self.session.recorder.user = self.user
 
     @Slot()
     def copy_summary(self) -> None:

@@ -34,6 +34,7 @@ from rcrp_desktop.ui.window_host import WindowHost
 # after the window's first paint, and the records list when it is first asked for.
 if TYPE_CHECKING:
     from rcrp_desktop.calls.commands import StartCall
+    from rcrp_desktop.calls.gate import Gate
     from rcrp_desktop.calls.recorder import CallRecorder
     from rcrp_desktop.calls.records import Records as Store
     from rcrp_desktop.domain.partners import Directory
@@ -68,6 +69,7 @@ class MainWindow(CallBannersMixin, SendingMixin, WindowHost):
         self._store = store
         self._new_call_waiting = False  # Ctrl+N pressed while the records were still opening
         self.user = user
+        self.gate: Gate | None = None  # the person signed in, where the folder has accounts
         self.data_dir = data_dir  # where the handler's details are kept
         self.theme = "light"  # the look (ui/theme.py); the app sets the one kept
         self.directory: Directory | None = None  # the open call's force partner directory

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from rcrp_desktop.cli import main
+from rcrp_desktop.cli import main, signing
 from rcrp_desktop.storage.accounts import FILE_NAME, TEST, AccountStore, access_log_faults
 from rcrp_desktop.storage.data import database_path
 from rcrp_desktop.storage.repository import Store
@@ -37,6 +37,13 @@ def logged(folder: Path) -> Path:
     return folder / FILE_NAME
 
 
+def verify_as_admin(data: Path, monkeypatch: pytest.MonkeyPatch) -> int:
+    """`verify` run by the administrator (signing in is logged, after what is checked)."""
+    monkeypatch.setattr(signing, "COST", TEST)
+    monkeypatch.setenv(signing.SIGN_IN_ENV, "copper kettle winter")
+    return main(["--data-dir", str(data), "verify", "--as", "A100"])
+
+
 def tamper(path: Path, *statements: str) -> None:
     conn = sqlite3.connect(path)
     conn.execute("DROP TRIGGER access_log_kept")
@@ -64,18 +71,22 @@ def tamper(path: Path, *statements: str) -> None:
     ids=["edited", "removed", "forged"],
 )
 def test_a_tampered_access_log_is_named(
-    tmp_path: Path, statements: list[str], named: str, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path,
+    statements: list[str],
+    named: str,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     data = tmp_path / "data"
     path = logged(data)
     tamper(path, *statements)
     assert any(named in fault for fault in access_log_faults(data)), access_log_faults(data)
-    assert main(["--data-dir", str(data), "verify"]) == 1
+    assert verify_as_admin(data, monkeypatch) == 1
     assert "access log: access log " + named in capsys.readouterr().out
 
 
 def test_a_whole_log_verifies_and_is_read_without_a_byte_written(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     data = tmp_path / "data"
     path = logged(data)
@@ -83,7 +94,7 @@ def test_a_whole_log_verifies_and_is_read_without_a_byte_written(
     assert access_log_faults(data) == []
     assert path.read_bytes() == before
     assert FILE_NAME in {p.name for p in data.iterdir()}
-    assert main(["--data-dir", str(data), "verify"]) == 0, capsys.readouterr()
+    assert verify_as_admin(data, monkeypatch) == 0, capsys.readouterr()
 
 
 def test_the_log_refuses_changes_while_its_guards_stand(tmp_path: Path) -> None:

@@ -1,0 +1,90 @@
+"""Who is signed in to an open record database: the use cases ask it before they act, so the
+window's buttons are never the only guard, and what it refuses is logged.
+
+A gate is attached to the records the window opened for a person who signed in; records of a
+data folder with no account yet have none, and the use cases act as they did.
+"""
+
+import weakref
+from datetime import UTC, datetime
+from pathlib import Path
+
+from rcrp_desktop.calls.access import Access, Session
+from rcrp_desktop.domain.access.roles import shipped_roles
+from rcrp_desktop.storage.accounts import FILE_NAME, PRODUCTION, AccountStore, ArgonCost
+from rcrp_desktop.storage.records import Mode
+from rcrp_desktop.storage.repository import Store
+
+COST: ArgonCost = PRODUCTION  # the force's Argon2 cost (tests set a cheap one)
+
+
+class Gate:
+    """One person signed in, and the accounts store their actions are checked and logged in."""
+
+    def __init__(self, access: Access, session: Session) -> None:
+        self.access = access
+        self.session = session
+
+    @property
+    def stamp(self) -> str:
+        return self.session.account.stamp()
+
+    def require(self, action: str) -> None:
+        """Refuse (NotPermittedError, logged) unless this person may do `action` here."""
+        self.access.require(self.session, action, now=_now())
+
+    def consult(self, record_id: int, taken_by: str, reason: str) -> None:
+        """A record about to be shown: allowed, and logged with the reason where one is due."""
+        self.access.consult(self.session, record_id, taken_by, reason=reason, now=_now())
+
+    def owns(self, taken_by: str) -> bool:
+        """Whether the record stamped `taken_by` was taken by this person (no reason asked)."""
+        return taken_by.split(" ", 1)[0] == self.session.account.number
+
+    def disclose(self, record_id: int, recipient: str, basis: str) -> None:
+        self.access.disclose(self.session, record_id, recipient, basis, now=_now())
+
+
+def accounts_of(data_dir: Path) -> Access | None:
+    """The data folder's accounts, open, if it has any (none: the folder works as it did)."""
+    if not (data_dir / FILE_NAME).exists():
+        return None  # looked for, never made: a folder without accounts gets no file
+    store = AccountStore.open(data_dir, cost=COST)
+    access = Access(store, shipped_roles())
+    if access.first_start():
+        store.close()
+        return None
+    return access
+
+
+def sign_in(access: Access, number: str, secret: str, database: Mode) -> Gate:
+    """A person signed in to `database` (SignInError, logged, if refused)."""
+    return Gate(access, access.sign_in(number.strip(), secret, database, now=_now()))
+
+
+def sign_out(gate: Gate) -> None:
+    gate.access.sign_out(gate.session, now=_now())
+
+
+_GATES: "weakref.WeakKeyDictionary[Store, Gate]" = weakref.WeakKeyDictionary()
+
+
+def attach(store: Store, gate: Gate) -> None:
+    """From now on, what is done on `store` is done by the person `gate` signed in."""
+    _GATES[store] = gate
+
+
+def gate_of(store: Store) -> Gate | None:
+    return _GATES.get(store)
+
+
+def require(store: Store, action: str) -> None:
+    """Asked first by a use case: refused unless the person signed in may do `action`; a
+    store with no gate (a data folder without accounts) refuses nothing."""
+    gate = _GATES.get(store)
+    if gate is not None:
+        gate.require(action)
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)

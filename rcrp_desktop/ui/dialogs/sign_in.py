@@ -1,0 +1,78 @@
+"""Signing in at the desk: a collar or staff number and a passphrase, checked by the
+application layer; a refusal is said in the dialog, and the person tries again."""
+
+from collections.abc import Callable
+
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from rcrp_desktop import APP_TITLE
+from rcrp_desktop.ui.qt_helpers import named
+
+# Tries a number and a secret: None when signed in, else the line saying why not.
+Attempt = Callable[[str, str], str | None]
+
+
+class SignInDialog(QDialog):
+    """Number, passphrase, Sign in (Enter) or Cancel (Escape). The passphrase is never shown,
+    and is cleared after a refusal."""
+
+    def __init__(self, parent: QWidget | None, intro: str, attempt: Attempt) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(f"Sign in - {APP_TITLE}")
+        self._attempt = attempt
+        layout = QVBoxLayout(self)
+        said = QLabel(intro)
+        said.setWordWrap(True)
+        layout.addWidget(said)
+        form = QFormLayout()
+        self.number = named(QLineEdit(), "signInNumber")
+        self.number.setAccessibleName("Collar or staff number")
+        self.secret = named(QLineEdit(), "signInSecret")
+        self.secret.setEchoMode(QLineEdit.EchoMode.Password)
+        self.secret.setAccessibleName("Passphrase or PIN")
+        form.addRow("Collar or staff &number", self.number)
+        form.addRow("&Passphrase or PIN", self.secret)
+        layout.addLayout(form)
+        self.problem = named(QLabel(""), "signInProblem")
+        self.problem.setWordWrap(True)
+        self.problem.hide()
+        layout.addWidget(self.problem)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Sign in")
+        buttons.accepted.connect(self.try_sign_in)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+        self.number.setFocus()
+
+    def try_sign_in(self) -> None:
+        number, secret = self.number.text().strip(), self.secret.text()
+        if not number or not secret:
+            self._say("Type your collar or staff number and your passphrase.")
+            return
+        problem = self._attempt(number, secret)
+        self.secret.clear()
+        if problem is None:
+            self.accept()
+            return
+        self._say(problem)
+        self.secret.setFocus()
+
+    def _say(self, text: str) -> None:
+        self.problem.setText(text)
+        self.problem.setAccessibleDescription(text)
+        self.problem.show()
+
+    @classmethod
+    def ask(cls, parent: QWidget | None, intro: str, attempt: Attempt) -> bool:
+        """True once someone has signed in; False if they cancelled."""
+        return cls(parent, intro, attempt).exec() == QDialog.DialogCode.Accepted
