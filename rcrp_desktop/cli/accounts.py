@@ -24,7 +24,13 @@ from pathlib import Path
 from rcrp_desktop.calls.access import Access, NotPermittedError, Session
 from rcrp_desktop.cli import signing
 from rcrp_desktop.cli.exits import record_id
-from rcrp_desktop.cli.signing import ACCOUNT_ENV, SIGN_IN_ENV, SignInNeededError, add_who
+from rcrp_desktop.cli.signing import (
+    ACCOUNT_ENV,
+    SIGN_IN_ENV,
+    SignInNeededError,
+    add_who,
+    secret,
+)
 from rcrp_desktop.domain.access.roles import shipped_roles
 from rcrp_desktop.storage.accounts import AccountStore
 
@@ -145,16 +151,6 @@ def _new_secret(kind: str) -> str:
     if sys.stdin.isatty() and getpass.getpass(f"The same {kind} again: ") != first:
         raise NotPermittedError(f"The two {kind}s differ: nothing was changed.")
     return first
-
-
-def secret(prompt: str, env: str) -> str:
-    """From the environment variable `env` if set, else asked without echo (or, with no
-    terminal, one line of standard input)."""
-    if env and env in os.environ:
-        return os.environ[env]
-    if sys.stdin.isatty():
-        return getpass.getpass(prompt)
-    return sys.stdin.readline().rstrip("\n")
 
 
 def _day(text: str) -> str:

@@ -9,7 +9,9 @@ made (`rcrp-desktop accounts init`, or the window's first start).
 """
 
 import argparse
+import getpass
 import os
+import sys
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -134,9 +136,17 @@ def sign_in_for(args: argparse.Namespace, data_dir: Path, action: str) -> Signed
 
 def ask_secret(number: str) -> str:
     """The passphrase of the person signing in: $RCRP_PASSPHRASE if set, else asked."""
-    from rcrp_desktop.cli.accounts import secret
-
     return secret(f"Passphrase for {number}: ", SIGN_IN_ENV)
+
+
+def secret(prompt: str, env: str) -> str:
+    """From the environment variable `env` if set, else asked without echo (or, with no
+    terminal, one line of standard input)."""
+    if env and env in os.environ:
+        return os.environ[env]
+    if sys.stdin.isatty():
+        return getpass.getpass(prompt)
+    return sys.stdin.readline().rstrip("\n")
 
 
 def refuse_by(args: argparse.Namespace, signed: SignedIn) -> None:
