@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 
+from rcrp_desktop.calls import gate as gates
 from rcrp_desktop.cli import accounts as accounts_cli
 from rcrp_desktop.cli import main, signing
 from rcrp_desktop.storage.accounts import FILE_NAME, TEST
@@ -15,7 +16,7 @@ HANDLER_SECRET = "lantern meadow seven"
 
 @pytest.fixture(autouse=True)
 def cheap_cost(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(signing, "COST", TEST)  # never the production cost in tests
+    monkeypatch.setattr(gates, "COST", TEST)  # never the production cost in tests
 
 
 def run(

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from rcrp_desktop.calls import gate as gates
 from rcrp_desktop.cli import accounts as accounts_cli
 from rcrp_desktop.cli import main, signing
 from rcrp_desktop.paths import examples_dir
@@ -24,7 +25,7 @@ ROLES = {"H200": "handler", "S300": "supervisor", "T400": "trainer", "U500": "au
 
 @pytest.fixture(autouse=True)
 def cheap_cost(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(signing, "COST", TEST)  # never the production cost in tests
+    monkeypatch.setattr(gates, "COST", TEST)  # never the production cost in tests
     monkeypatch.delenv(signing.ACCOUNT_ENV, raising=False)
     monkeypatch.delenv(signing.SIGN_IN_ENV, raising=False)
 

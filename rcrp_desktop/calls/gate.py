@@ -44,6 +44,15 @@ class Gate:
     def disclose(self, record_id: int, recipient: str, basis: str) -> None:
         self.access.disclose(self.session, record_id, recipient, basis, now=_now())
 
+    def log(self, kind: str, detail: str) -> None:
+        """Into the access log, as this person (s.62: consultation, disclosure, alteration)."""
+        number = self.session.account.number
+        self.access.store.log(number, number, kind, detail, now=_now())
+
+    def close(self) -> None:
+        """Close the accounts store the person signed in through."""
+        self.access.store.close()
+
 
 def accounts_of(data_dir: Path) -> Access | None:
     """The data folder's accounts, open, if it has any (none: the folder works as it did)."""

@@ -21,8 +21,8 @@ from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from pathlib import Path
 
+from rcrp_desktop.calls import gate as gates
 from rcrp_desktop.calls.access import Access, NotPermittedError, Session
-from rcrp_desktop.cli import signing
 from rcrp_desktop.cli.exits import record_id
 from rcrp_desktop.cli.signing import (
     ACCOUNT_ENV,
@@ -122,7 +122,7 @@ def log_command(args: argparse.Namespace, data_dir: Path) -> int:
 @contextmanager
 def _access(data_dir: Path) -> Iterator[Access]:
     """The data folder's accounts, open for one command."""
-    store = AccountStore.open(data_dir, cost=signing.COST)
+    store = AccountStore.open(data_dir, cost=gates.COST)
     try:
         yield Access(store, shipped_roles())
     finally:

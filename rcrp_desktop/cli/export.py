@@ -9,11 +9,12 @@ from pathlib import Path
 from typing import TypeVar
 
 from rcrp_desktop import paths
+from rcrp_desktop.calls import gate
 from rcrp_desktop.calls.export_copy import CopyResult, copy_handover
 from rcrp_desktop.calls.exports import ExportResult, export_handover, export_handover_text
 from rcrp_desktop.cli.exits import Exit, record_id
 from rcrp_desktop.cli.records import BY_HELP, NobodyError, acting_handler, mode_of, read_store, told
-from rcrp_desktop.cli.signing import now, signed_of
+from rcrp_desktop.cli.signing import signed_of
 from rcrp_desktop.domain.pack.protocol import PackFinder
 from rcrp_desktop.export.errors import ExportError, RequestError
 from rcrp_desktop.export.handover import HandoverRequest
@@ -88,6 +89,8 @@ def export_command(args: argparse.Namespace, data_dir: Path) -> int:
         with InstanceLock(data_dir) as lock:
             told(lock)
             store = Store.open(database_path(data_dir, mode), mode, create=False)
+            if (signed := signed_of(args)) is not None:  # the use case checks and logs it
+                gate.attach(store, signed)
             try:
                 if args.text:
                     return export_handover_text(
@@ -100,14 +103,6 @@ def export_command(args: argparse.Namespace, data_dir: Path) -> int:
     result = _said(args.record, export)
     if isinstance(result, int):
         return result
-    if (signed := signed_of(args)) is not None:  # s.62: a disclosure, with its lawful basis
-        signed.access.disclose(
-            signed.session,
-            args.record,
-            args.recipient,
-            args.basis or "the recipient type's own",
-            now=now(),
-        )
     _show(args, result.text)
     print(exported_line(args.record, result), file=sys.stderr)
     return Exit.OK

@@ -11,7 +11,7 @@ from typing import Any
 
 from rcrp_desktop.calls.recorder import CallRecorder
 from rcrp_desktop.cli.exits import record_id, whole_number
-from rcrp_desktop.cli.signing import now, refuse_by, signed_of
+from rcrp_desktop.cli.signing import refuse_by, signed_of
 from rcrp_desktop.domain.call.closure import describe_note, note_from
 from rcrp_desktop.domain.call.script import Script
 from rcrp_desktop.domain.errors import ScriptError
@@ -85,7 +85,7 @@ def acting_handler(args: argparse.Namespace, data_dir: Path) -> str:
     signed = signed_of(args)
     if signed is not None:
         refuse_by(args, signed)
-        return signed.stamp()
+        return signed.stamp
     given = (getattr(args, "by", None) or "").strip()
     if given:
         return given
@@ -226,9 +226,7 @@ def show_command(args: argparse.Namespace, data_dir: Path) -> int:
         header = store.record(args.record)
         signed = signed_of(args)
         if signed is not None:  # before anything of it is shown: logged, with the reason
-            signed.access.consult(
-                signed.session, header.id, header.handler, reason=args.reason, now=now()
-            )
+            signed.consult(header.id, header.handler, args.reason)
         events = store.events(args.record)
     finally:
         store.close()

@@ -12,49 +12,26 @@ import argparse
 import getpass
 import os
 import sys
-from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 
-from rcrp_desktop.calls.access import Access, NotPermittedError, Session
-from rcrp_desktop.domain.access.roles import shipped_roles
-from rcrp_desktop.storage.accounts import PRODUCTION, AccountStore, ArgonCost
+from rcrp_desktop.calls import gate as gates
+from rcrp_desktop.calls.access import NotPermittedError
+from rcrp_desktop.calls.gate import Gate
 from rcrp_desktop.storage.errors import RefusedError
 from rcrp_desktop.storage.records import Mode
 
 ACCOUNT_ENV = "RCRP_ACCOUNT"
 SIGN_IN_ENV = "RCRP_PASSPHRASE"
-COST: ArgonCost = PRODUCTION  # the force's Argon2 cost (tests set a cheap one)
 
 
 class SignInNeededError(RefusedError):
     """The data folder has accounts and the command was not told who is running it."""
 
 
-@dataclass
-class SignedIn:
-    """One person signed in for one command, with the accounts store open to log what they do."""
-
-    access: Access
-    session: Session
-
-    def stamp(self) -> str:
-        """What the records are stamped with: the account, never a name typed in."""
-        return self.session.account.stamp()
-
-    def log(self, kind: str, detail: str) -> None:
-        """Into the access log, as this person (s.62: consultation, disclosure, alteration)."""
-        number = self.session.account.number
-        self.access.store.log(number, number, kind, detail, now=now())
-
-    def close(self) -> None:
-        self.access.store.close()
-
-
-def signed_of(args: argparse.Namespace) -> "SignedIn | None":
+def signed_of(args: argparse.Namespace) -> Gate | None:
     """The person signed in for this command, if the data folder has accounts."""
     signed = getattr(args, "signed", None)
-    return signed if isinstance(signed, SignedIn) else None
+    return signed if isinstance(signed, Gate) else None
 
 
 def add_who(parser: argparse.ArgumentParser) -> None:
@@ -109,29 +86,25 @@ def database_of(args: argparse.Namespace) -> Mode:
     return "training" if args.training else "live"
 
 
-def sign_in_for(args: argparse.Namespace, data_dir: Path, action: str) -> SignedIn | None:
+def sign_in_for(args: argparse.Namespace, data_dir: Path, action: str) -> Gate | None:
     """The person running the command, signed in and allowed `action` (refused and logged
     otherwise); None where the data folder has no account yet."""
-    if not (data_dir / "accounts.sqlite3").exists():
-        return None  # not made here: a folder without accounts gets no accounts file
-    store = AccountStore.open(data_dir, cost=COST)
-    access = Access(store, shipped_roles())
+    access = gates.accounts_of(data_dir)
+    if access is None:
+        return None
     try:
-        if access.first_start():
-            store.close()
-            return None
         number = (getattr(args, "signed_in", None) or os.environ.get(ACCOUNT_ENV, "")).strip()
         if not number:
             raise SignInNeededError(
                 f"This data folder has accounts: say who you are with --as NUMBER (or set "
                 f"{ACCOUNT_ENV}). Nothing was done."
             )
-        session = access.sign_in(number, ask_secret(number), database_of(args), now=now())
-        access.require(session, action, now=now())
+        signed = gates.sign_in(access, number, ask_secret(number), database_of(args))
+        signed.require(action)
     except BaseException:
-        store.close()
+        access.store.close()
         raise
-    return SignedIn(access, session)
+    return signed
 
 
 def ask_secret(number: str) -> str:
@@ -149,15 +122,11 @@ def secret(prompt: str, env: str) -> str:
     return sys.stdin.readline().rstrip("\n")
 
 
-def refuse_by(args: argparse.Namespace, signed: SignedIn) -> None:
+def refuse_by(args: argparse.Namespace, signed: Gate) -> None:
     """`--by` names someone to stamp the record with; signed in, the stamp is the account's."""
     given = (getattr(args, "by", None) or "").strip()
-    if given and given != signed.stamp():
+    if given and given != signed.stamp:
         raise NotPermittedError(
-            f"Signed in as {signed.stamp()}, records are stamped with your account: leave "
+            f"Signed in as {signed.stamp}, records are stamped with your account: leave "
             "out --by. Nothing was done."
         )
-
-
-def now() -> datetime:
-    return datetime.now(UTC)

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from rcrp_desktop.calls import gate as gates
 from rcrp_desktop.cli import main, signing
 from rcrp_desktop.storage.accounts import FILE_NAME, TEST, AccountStore, access_log_faults
 from rcrp_desktop.storage.data import database_path
@@ -39,7 +40,7 @@ def logged(folder: Path) -> Path:
 
 def verify_as_admin(data: Path, monkeypatch: pytest.MonkeyPatch) -> int:
     """`verify` run by the administrator (signing in is logged, after what is checked)."""
-    monkeypatch.setattr(signing, "COST", TEST)
+    monkeypatch.setattr(gates, "COST", TEST)
     monkeypatch.setenv(signing.SIGN_IN_ENV, "copper kettle winter")
     return main(["--data-dir", str(data), "verify", "--as", "A100"])
 

@@ -28,6 +28,7 @@ class SignInDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle(f"Sign in - {APP_TITLE}")
         self._attempt = attempt
+        self.setMinimumWidth(520)  # the intro and a refusal read on one or two lines
         layout = QVBoxLayout(self)
         said = QLabel(intro)
         said.setWordWrap(True)
