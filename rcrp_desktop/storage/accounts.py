@@ -15,6 +15,7 @@ from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatc
 from sqlite_utils import Database
 
 from rcrp_desktop.storage import access_log
+from rcrp_desktop.storage.cipher import DB_ERRORS
 from rcrp_desktop.storage.data import ACCOUNTS_FILE
 from rcrp_desktop.storage.database import read_only_uri
 from rcrp_desktop.storage.errors import StorageError, classify
@@ -76,7 +77,7 @@ def access_log_faults(folder: Path) -> list[str]:
             return access_log.faults(conn)
         finally:
             conn.close()
-    except sqlite3.Error as error:
+    except DB_ERRORS as error:
         return [f"the access log in {path} cannot be read: {error}"]
 
 
@@ -110,7 +111,7 @@ class AccountStore:
                     db.execute(statement)
         except OSError as error:
             raise StorageError(f"The accounts in {path} cannot be opened: {error}") from error
-        except sqlite3.Error as error:
+        except DB_ERRORS as error:
             raise classify(error, path) from error
         return cls(db, path, cost)
 

@@ -17,6 +17,8 @@ import struct
 from pathlib import Path
 from urllib.parse import quote
 
+from rcrp_desktop.storage.cipher import DATABASE_ERRORS, DB_ERRORS, connect
+from rcrp_desktop.storage.data import KEYRING_FILE
 from rcrp_desktop.storage.errors import CorruptDatabaseError, StorageError, corrupt_message
 
 SQLITE_HEADER = b"SQLite format 3\x00"
@@ -55,9 +57,10 @@ def _refuse_backup_stopped_while_named(path: Path) -> None:
         )
 
 
-def check_file(path: Path) -> None:
-    """A regular file that starts as a SQLite database; an empty one is refused, not set up
-    as new (an empty records file is a lost one, not a first start)."""
+def check_file(path: Path, *, keyed: bool = False) -> None:
+    """A regular file that starts as a SQLite database, or, `keyed`, as an encrypted one (no
+    header to read: SQLCipher checks it page by page); an empty one is refused, not set up as
+    new (an empty records file is a lost one, not a first start)."""
     try:
         if path.is_symlink():
             raise StorageError(
@@ -85,7 +88,18 @@ def check_file(path: Path) -> None:
         raise CorruptDatabaseError(
             corrupt_message(path, "it is empty (0 bytes), so it holds no records")
         )
-    if header != SQLITE_HEADER:
+    if keyed and header == SQLITE_HEADER:
+        raise StorageError(
+            f"The record database {path} is not encrypted, yet this folder's records are: it "
+            "has not been opened. A file put in the place of the encrypted one is refused; "
+            f"{RESTORE_HINT}."
+        )
+    if not keyed and header != SQLITE_HEADER:
+        if (path.parent / KEYRING_FILE).exists():
+            raise StorageError(
+                f"The record database {path} is encrypted: it opens only for someone signed "
+                "in (or with the force recovery key). Nothing was read or changed."
+            )
         raise CorruptDatabaseError(corrupt_message(path, "not a SQLite database"))
 
 
@@ -107,7 +121,7 @@ def check_writable(path: Path) -> None:
         )
 
 
-def check_wal(path: Path) -> None:
+def check_wal(path: Path, key: bytes | None = None) -> None:
     """A write-ahead log beside the database is its own, or it is refused, untouched."""
     wal = side_file(path, "wal")
     try:
@@ -116,7 +130,7 @@ def check_wal(path: Path) -> None:
         raise StorageError(f"{wal} cannot be read: {error.strerror or error}") from error
     if size == 0:
         return
-    problem = _wal_header_problem(path, wal) or _wal_content_problem(path)
+    problem = _wal_header_problem(path, wal, key is not None) or _wal_content_problem(path, key)
     if problem:
         raise CorruptDatabaseError(
             f"The record database {path} has a write-ahead log beside it ({wal.name}) that "
@@ -125,7 +139,7 @@ def check_wal(path: Path) -> None:
         )
 
 
-def _wal_header_problem(path: Path, wal: Path) -> str:
+def _wal_header_problem(path: Path, wal: Path, keyed: bool) -> str:
     with wal.open("rb") as handle:
         head = handle.read(WAL_HEADER.size)
     with path.open("rb") as handle:
@@ -135,6 +149,8 @@ def _wal_header_problem(path: Path, wal: Path) -> str:
     magic, _, page_size, *_ = WAL_HEADER.unpack(head)
     if magic not in WAL_MAGIC:
         return "it is not a SQLite write-ahead log"
+    if keyed:
+        return ""  # the page size is inside the encrypted header: the content check reads it
     db_page = struct.unpack(">H", db_head[16:18])[0]
     db_page = 65536 if db_page == 1 else db_page
     if page_size != db_page:
@@ -142,7 +158,7 @@ def _wal_header_problem(path: Path, wal: Path) -> str:
     return ""
 
 
-def _wal_content_problem(path: Path) -> str:
+def _wal_content_problem(path: Path, key: bytes | None) -> str:
     """The database read through the log, without applying it, against the main file alone.
 
     Records and events are only ever added: a log of this database can add rows, never lose or
@@ -151,26 +167,26 @@ def _wal_content_problem(path: Path) -> str:
     log, which is whole, is checked."""
     plain = f"file:{quote(str(path))}"
     try:
-        alone = sqlite3.connect(f"{plain}?mode=ro&immutable=1", uri=True)
-        through = sqlite3.connect(f"{plain}?mode=ro", uri=True)
-    except sqlite3.Error as error:
+        alone = connect(f"{plain}?mode=ro&immutable=1", key, uri=True)
+        through = connect(f"{plain}?mode=ro", key, uri=True)
+    except DB_ERRORS as error:
         return f"it cannot be read ({error})"
     try:
         try:
             check = through.execute("PRAGMA quick_check").fetchone()[0]
-        except sqlite3.DatabaseError as error:
+        except DATABASE_ERRORS as error:
             return f"the database read through it is damaged ({error})"
         if check != "ok":
             return f"the database read through it is damaged ({check})"
         for table, columns in (("records", "id, uid"), ("events", "id, record_id, seq, hash")):
             try:
                 kept = _holds_all(alone, through, table, columns)
-            except sqlite3.DatabaseError:
+            except DATABASE_ERRORS:
                 return ""  # the main file alone is mid-checkpoint: the log completes it
             if not kept:
                 return f"read through it, {table} the database holds are missing or changed"
         return ""
-    except sqlite3.Error as error:
+    except DB_ERRORS as error:
         return f"it does not fit the database ({error})"
     finally:
         alone.close()

@@ -35,8 +35,11 @@ class Connection:
     store closes: a read already under way finishes on it.
     """
 
-    def __init__(self, db: Database, path: Path, rest: RestMark = None) -> None:
+    def __init__(
+        self, db: Database, path: Path, rest: RestMark = None, key: bytes | None = None
+    ) -> None:
         self._db = db
+        self.key = key  # the data key it was opened with (None: a plain file)
         self._rest = rest
         self._retired: list[Database] = []
         self.path = path
@@ -49,7 +52,7 @@ class Connection:
 
     def _open_again(self) -> None:
         rest = rest_mark(self.path)
-        fresh = open_database(self.path, create=False, readonly=True)
+        fresh = open_database(self.path, create=False, readonly=True, key=self.key)
         self._retired.append(self._db)
         self._db, self._rest = fresh, rest
 

@@ -6,6 +6,7 @@ from typing import Literal
 LIVE_FILE = "records.sqlite3"
 TRAINING_FILE = "training.sqlite3"
 ACCOUNTS_FILE = "accounts.sqlite3"  # the accounts and the access log (storage/accounts.py)
+KEYRING_FILE = "keyring.json"  # there: the folder's databases are encrypted (storage/keys.py)
 
 
 def database_path(folder: Path, mode: Literal["live", "training"]) -> Path:

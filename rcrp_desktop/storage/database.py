@@ -1,7 +1,6 @@
 """Open the record database safely: never create over a damaged file, refuse newer schemas."""
 
 import os
-import sqlite3
 import stat
 import sys
 from pathlib import Path
@@ -10,7 +9,14 @@ from urllib.parse import quote
 from sqlite_utils import Database
 
 from rcrp_desktop.files import sync_folder
-from rcrp_desktop.storage.before_open import check_file, check_wal, check_writable, side_file
+from rcrp_desktop.storage.before_open import (
+    RESTORE_HINT,
+    check_file,
+    check_wal,
+    check_writable,
+    side_file,
+)
+from rcrp_desktop.storage.cipher import DB_ERRORS, WrongKeyError, connect, why_unreadable
 from rcrp_desktop.storage.errors import (
     CorruptDatabaseError,
     DiskFullError,
@@ -23,6 +29,7 @@ from rcrp_desktop.storage.migrations import SCHEMA_VERSION, migrations
 from rcrp_desktop.storage.schema_check import guards_missing
 
 BUSY_TIMEOUT_MS = 2000
+_MAKING_ERRORS: tuple[type[Exception], ...] = (OSError, *DB_ERRORS)
 
 
 def open_database(
@@ -31,6 +38,7 @@ def open_database(
     create: bool = True,
     readonly: bool = False,
     busy_timeout_ms: int = BUSY_TIMEOUT_MS,
+    key: bytes | None = None,
 ) -> Database:
     """The database at `path`, migrated, in WAL mode with synchronous=FULL and foreign keys.
 
@@ -38,19 +46,21 @@ def open_database(
     a SQLite database, is empty, or has someone else's write-ahead log beside it is refused
     and left exactly as it is (before_open.py). `readonly` writes nothing, not even on media
     that cannot be written (a backup on a read-only disc is opened as it is, immutable).
+    `key`: the folder's data key; the file is encrypted with it (SQLCipher), and a plain one
+    is refused.
     """
     if path.exists() or path.is_symlink():
-        check_file(path)
+        check_file(path, keyed=key is not None)
         if not readonly:
             check_writable(path)
-            check_wal(path)
+            check_wal(path, key)
             _side_files_writable(path)
     elif create and not readonly:
-        _create_database(path, busy_timeout_ms)
+        _create_database(path, busy_timeout_ms, key)
     else:
         raise StorageError(f"There is no record database at {path}.")
     try:
-        conn = sqlite3.connect(_uri(path, readonly), uri=True, timeout=busy_timeout_ms / 1000)
+        conn = connect(_uri(path, readonly), key, uri=True, timeout=busy_timeout_ms / 1000)
         # No plugin scan: the app uses no sqlite-utils plugins, and scanning slowed every start.
         db = Database(conn, execute_plugins=False)
         _configure(db, readonly=readonly, busy_timeout_ms=busy_timeout_ms)
@@ -66,10 +76,27 @@ def open_database(
             raise CorruptDatabaseError(
                 corrupt_message(path, "its guard triggers are not the app's: " + "; ".join(changed))
             )
-    except sqlite3.Error as error:
-        raise classify(error, path) from error
+    except DB_ERRORS as error:
+        raise _not_opened(error, path, key) from error
     assert not db.conn.in_transaction
     return db
+
+
+def _not_opened(error: Exception, path: Path, key: bytes | None) -> StorageError:
+    """What stopped an open: for an encrypted file that reads as no database, whether the key
+    is another one (a file from another folder, or from before a rekey) or the file is
+    damaged; SQLCipher says the same for both."""
+    classified = classify(error, path)
+    if key is None or not isinstance(classified, CorruptDatabaseError):
+        return classified
+    why = why_unreadable(path, key, read_only_uri(path))
+    if why == "damaged":
+        return classified
+    return WrongKeyError(
+        f"The record database {path} does not open with this folder's key ({why}): it was "
+        "encrypted with another key, a file from another folder or from before a rekey. It "
+        f"has not been changed. {RESTORE_HINT}."
+    )
 
 
 def read_only_uri(path: Path) -> str:
@@ -99,7 +126,7 @@ def _uri(path: Path, readonly: bool) -> str:
     return f"file:{quote(str(path))}?mode=ro" + ("&immutable=1" if immutable else "")
 
 
-def _create_database(path: Path, busy_timeout_ms: int) -> None:
+def _create_database(path: Path, busy_timeout_ms: int, key: bytes | None) -> None:
     """A new database, made whole under a name of its own and then given its name.
 
     The file is owner-only before SQLite writes to it, and set up (schema, write-ahead
@@ -112,7 +139,7 @@ def _create_database(path: Path, busy_timeout_ms: int) -> None:
         for leftover in (partial, side_file(partial, "wal"), side_file(partial, "shm")):
             leftover.unlink(missing_ok=True)  # a creation that was stopped halfway
         os.close(os.open(partial, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
-        db = Database(sqlite3.connect(partial), execute_plugins=False)
+        db = Database(connect(partial, key), execute_plugins=False)
         try:
             _configure(db, readonly=False, busy_timeout_ms=busy_timeout_ms)
             migrations.apply(db)
@@ -129,10 +156,10 @@ def _create_database(path: Path, busy_timeout_ms: int) -> None:
         sync_folder(path.parent)
     except FileExistsError:
         partial.unlink(missing_ok=True)
-    except (OSError, sqlite3.Error) as error:
+    except _MAKING_ERRORS as error:
         for leftover in (partial, side_file(partial, "wal"), side_file(partial, "shm")):
             leftover.unlink(missing_ok=True)  # on a full disk, room they would keep taken
-        full = isinstance(error, sqlite3.Error) and isinstance(classify(error, path), DiskFullError)
+        full = isinstance(error, DB_ERRORS) and isinstance(classify(error, path), DiskFullError)
         reason = "the disk is full. Free some space, then start again" if full else None
         raise StorageError(
             f"Cannot create the record database {path}: "

@@ -1,7 +1,5 @@
 """Storage errors, each with a message a handler can act on."""
 
-import sqlite3
-
 
 class StorageError(Exception):
     """Base class: something stopped the record being read or written."""
@@ -57,8 +55,8 @@ class ModeMismatchError(StorageError):
     """A training record was offered to the live store, or the other way round."""
 
 
-def classify(error: sqlite3.Error, path: object) -> StorageError:
-    """Turn a sqlite3 error into the storage error the handler needs to hear about."""
+def classify(error: Exception, path: object) -> StorageError:
+    """Turn a SQLite (or SQLCipher) error into the storage error the handler needs to hear."""
     text = str(error).lower()
     if "locked" in text or "busy" in text:
         return DatabaseLockedError(

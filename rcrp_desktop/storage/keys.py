@@ -28,12 +28,13 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from rcrp_desktop import files
 from rcrp_desktop.storage.accounts import ArgonCost
+from rcrp_desktop.storage.cipher import KEY_BYTES
+from rcrp_desktop.storage.data import KEYRING_FILE
 from rcrp_desktop.storage.errors import RefusedError, StorageError
 
-FILE_NAME = "keyring.json"
+FILE_NAME = KEYRING_FILE
 FORMAT = "rcrp-desktop keyring"
 VERSION = 1
-KEY_BYTES = 32
 
 _SALT_BYTES = 16
 _NONCE_BYTES = 12

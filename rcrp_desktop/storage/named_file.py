@@ -11,6 +11,7 @@ import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
+from rcrp_desktop.storage.cipher import DB_ERRORS
 from rcrp_desktop.storage.database import open_database
 from rcrp_desktop.storage.errors import StorageError, classify
 from rcrp_desktop.storage.records import Mode
@@ -39,7 +40,7 @@ class NamedFile:
         return f"reading {self.store.path} read-only (nothing is written): {self.found}"
 
 
-def open_named_file(path: Path, *, training: bool = False) -> NamedFile:
+def open_named_file(path: Path, *, training: bool = False, key: bytes | None = None) -> NamedFile:
     """The record database at `path` (its own name, not a data folder), only to read it.
 
     Its mode is its records' own. `training` asks for training records: a file of live
@@ -47,13 +48,13 @@ def open_named_file(path: Path, *, training: bool = False) -> NamedFile:
     as training. A missing file, a folder, a link, or a file that is not SQLite is refused by
     the checks every open makes (before_open.py), with the same line.
     """
-    db = open_database(path, create=False, readonly=True)
+    db = open_database(path, create=False, readonly=True, key=key)
     try:
         mode, found = _mode(db.conn, path, training)
     except BaseException:
         db.close()
         raise
-    return NamedFile(Store(db, path, mode, readonly=True), found)
+    return NamedFile(Store(db, path, mode, readonly=True, key=key), found)
 
 
 def _mode(conn: sqlite3.Connection, path: Path, training: bool) -> tuple[Mode, str]:
@@ -73,7 +74,7 @@ def _mode(conn: sqlite3.Connection, path: Path, training: bool) -> tuple[Mode, s
             str(row[0])
             for row in conn.execute("SELECT mode FROM records GROUP BY mode ORDER BY MIN(id)")
         ]
-    except sqlite3.Error as error:
+    except DB_ERRORS as error:
         raise classify(error, path) from error
     if not modes:
         mode: Mode = "training" if training else "live"

@@ -2,7 +2,6 @@
 
 import json
 import os
-import sqlite3
 import uuid
 from collections.abc import Iterator, Sequence
 from contextlib import AbstractContextManager, suppress
@@ -15,6 +14,7 @@ from sqlite_utils import Database
 from rcrp_desktop import __version__
 from rcrp_desktop.storage import anchor_log
 from rcrp_desktop.storage.chain import GENESIS, canonical, event_hash
+from rcrp_desktop.storage.cipher import DB_ERRORS, connect
 from rcrp_desktop.storage.connection import Connection, RestMark, rest_mark
 from rcrp_desktop.storage.database import BUSY_TIMEOUT_MS, make_owner_only, open_database
 from rcrp_desktop.storage.errors import (
@@ -53,9 +53,16 @@ class Store(Connection, RecordSearch):
     """Records of one mode (live or training) in one database file. One writer connection."""
 
     def __init__(
-        self, db: Database, path: Path, mode: Mode, *, readonly: bool = False, rest: RestMark = None
+        self,
+        db: Database,
+        path: Path,
+        mode: Mode,
+        *,
+        readonly: bool = False,
+        rest: RestMark = None,
+        key: bytes | None = None,
     ) -> None:
-        super().__init__(db, path, rest)
+        super().__init__(db, path, rest, key)
         self.mode = mode
         self.readonly = readonly  # opened only to read: the application layer refuses writes
 
@@ -68,12 +75,16 @@ class Store(Connection, RecordSearch):
         create: bool = True,
         readonly: bool = False,
         busy_timeout_ms: int = BUSY_TIMEOUT_MS,
+        key: bytes | None = None,
     ) -> "Store":
+        """`key`: the data key of an encrypted folder (None: a plain database)."""
         rest = rest_mark(path) if readonly else None  # read immutable: see Connection
-        db = open_database(path, create=create, readonly=readonly, busy_timeout_ms=busy_timeout_ms)
+        db = open_database(
+            path, create=create, readonly=readonly, busy_timeout_ms=busy_timeout_ms, key=key
+        )
         if not readonly:
             make_owner_only(path)
-        return cls(db, path, mode, readonly=readonly, rest=rest)
+        return cls(db, path, mode, readonly=readonly, rest=rest, key=key)
 
     def _writing(self) -> AbstractContextManager[None]:
         return writing(self.db.conn, self.path)
@@ -290,14 +301,14 @@ class Store(Connection, RecordSearch):
             # at once, and the garbage collector then scans them again and again (verify ran
             # a third slower for it).
             yield from cursor
-        except sqlite3.Error as error:
+        except DB_ERRORS as error:
             raise classify(error, self.path) from error
 
     def anchor_log_head(self) -> tuple[int, str] | None:
         """The anchor log's last entry (id and hash), printed on handovers; None if empty."""
         try:
             return anchor_log.head(self.db.conn)
-        except sqlite3.Error as error:
+        except DB_ERRORS as error:
             raise classify(error, self.path) from error
 
     def backup(self, destination: Path) -> None:
@@ -315,7 +326,7 @@ class Store(Connection, RecordSearch):
             destination.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
             partial.unlink(missing_ok=True)  # left by a backup that was killed halfway
             os.close(os.open(partial, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
-            target = sqlite3.connect(partial)
+            target = connect(partial, self.key)  # encrypted with the same key, or plain
             try:
                 self.db.conn.backup(target)
             finally:
@@ -328,7 +339,7 @@ class Store(Connection, RecordSearch):
             os.link(partial, destination)  # never over a file that appeared meanwhile
         except FileExistsError as error:
             raise StorageError(f"{destination} already exists; choose a new file name.") from error
-        except sqlite3.Error as error:
+        except DB_ERRORS as error:
             raise classify(error, destination) from error
         except OSError as error:
             raise StorageError(
@@ -346,7 +357,7 @@ class Store(Connection, RecordSearch):
     def _query_all(self, sql: str, args: Sequence[Any]) -> list[tuple[Any, ...]]:
         try:
             return list(self.db.execute(sql, list(args)).fetchall())
-        except sqlite3.Error as error:
+        except DB_ERRORS as error:
             raise classify(error, self.path) from error
 
 

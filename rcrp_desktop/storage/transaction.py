@@ -4,6 +4,7 @@ import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+from rcrp_desktop.storage.cipher import DB_ERRORS
 from rcrp_desktop.storage.errors import classify
 
 
@@ -24,7 +25,7 @@ def writing(conn: sqlite3.Connection, path: object) -> Iterator[None]:
                 conn.rollback()
             raise
         conn.execute("COMMIT")
-    except sqlite3.Error as error:
+    except DB_ERRORS as error:
         if conn.in_transaction:
             conn.rollback()
         raise classify(error, path) from error

@@ -3,7 +3,6 @@ every record's hash chain and the anchors its exports printed, the numbering of 
 events, and the search cache (record_index) against the events it is drawn from."""
 
 import json
-import sqlite3
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 from itertools import groupby
@@ -13,6 +12,7 @@ from typing import Any
 
 from rcrp_desktop.storage import anchor_log
 from rcrp_desktop.storage.chain import GENESIS, typed_event_hash
+from rcrp_desktop.storage.cipher import DB_ERRORS
 from rcrp_desktop.storage.errors import StorageError
 from rcrp_desktop.storage.migrations import AFTER_CLOSURE
 from rcrp_desktop.storage.records import HEADER_FIELDS, Fault, Mode
@@ -30,6 +30,8 @@ _EVENT_GAPS = """
       FROM events WINDOW w AS (ORDER BY id))
     WHERE next > id + 1 LIMIT ?"""
 DELETED = "deleted from the file"
+_READING_STOPPED: tuple[type[Exception], ...] = (StorageError, *DB_ERRORS, TypeError, ValueError)
+_NOT_OPENED: tuple[type[Exception], ...] = (StorageError, *DB_ERRORS, OSError)
 
 
 # SQLite's integrity report, and the records whose search cache row is out of step.
@@ -44,7 +46,7 @@ def verify(store: Store) -> list[Fault]:
     # run: they go on a second, read-only connection beside the chains' walk (Python's work),
     # so verify takes the longer of the two rather than their sum.
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="verify") as pool:
-        beside = pool.submit(_whole_file_reads, store.path, store.mode)
+        beside = pool.submit(_whole_file_reads, store.path, store.mode, store.key)
         integrity_in = False
         try:
             schema = [Fault(f"schema: {line}") for line in schema_faults(store.db.conn)]
@@ -72,7 +74,7 @@ def verify(store: Store) -> list[Fault]:
                 faults.append(Fault("has no events: its history is missing", record_id))
             faults += _check_numbering(store, records)
             faults += _check_anchor_log(store, records, closures)
-        except (StorageError, sqlite3.Error, TypeError, ValueError) as error:  # stops the reading
+        except _READING_STOPPED as error:  # stops the reading
             # SQLite's own report first: it often says why the reading stopped.
             found = None if integrity_in else beside.result()
             integrity = [Fault(f"SQLite integrity: {line}") for line in found[0]] if found else []
@@ -81,16 +83,16 @@ def verify(store: Store) -> list[Fault]:
     return faults[:MAX_FAULTS]
 
 
-def _whole_file_reads(path: Path, mode: Mode) -> WholeFileReads | None:
+def _whole_file_reads(path: Path, mode: Mode, key: bytes | None) -> WholeFileReads | None:
     """SQLite's integrity report and the search cache's check, read on a connection of their
     own; None if one cannot be opened (then they are read on the store's)."""
     try:
-        other = Store.open(path, mode, create=False, readonly=True)
-    except (StorageError, sqlite3.Error, OSError):
+        other = Store.open(path, mode, create=False, readonly=True, key=key)
+    except _NOT_OPENED:
         return None
     try:
         return _whole_file_reads_on(other)
-    except (StorageError, sqlite3.Error, TypeError, ValueError):
+    except _READING_STOPPED:
         return None  # read again on the store's own connection, where a failure is reported
     finally:
         other.close()

@@ -16,6 +16,7 @@ import pytest
 from rcrp_desktop.calls.recorder import CallRecorder
 from rcrp_desktop.cli import main
 from rcrp_desktop.domain.pack.protocol import Pack
+from rcrp_desktop.storage import cipher
 from rcrp_desktop.storage.before_open import side_file
 from rcrp_desktop.storage.data import database_path
 from rcrp_desktop.storage.errors import CorruptDatabaseError, StorageError
@@ -229,13 +230,13 @@ def test_a_backup_is_private_from_its_first_byte_and_a_failed_one_leaves_nothing
     store = Store.open(tmp_path / "records.sqlite3", "live")
     CallRecorder.start(store, england, incident_ref="INC-1", user="PC 1")
     seen: list[int] = []
-    real_connect = __import__("sqlite3").connect
+    real_connect = cipher.connect
 
-    def watching(target: object, *args: object, **kwargs: object) -> object:
+    def watching(target: Path, key: bytes | None, **kwargs: object) -> object:
         seen.append(stat.S_IMODE(Path(str(target)).stat().st_mode))  # made before SQLite
-        return real_connect(target, *args, **kwargs)
+        return real_connect(target, key, **kwargs)
 
-    monkeypatch.setattr("rcrp_desktop.storage.repository.sqlite3.connect", watching)
+    monkeypatch.setattr("rcrp_desktop.storage.repository.connect", watching)
     destination = tmp_path / "out" / "backup.sqlite3"
     store.backup(destination)
     assert seen == [0o600]
