@@ -46,15 +46,23 @@ def _refuse_backup_stopped_while_named(path: Path) -> None:
     """A backup stopped in the moment between taking its name and giving up its temporary one
     (repository.Store.backup) is whole, with a second name beside it: say so, not "links"."""
     partial = path.with_name(f".{path.name}.partial")
-    try:
-        same = partial.samefile(path)
-    except OSError:
-        return
-    if same:
+    if _same(partial, path):
         raise StorageError(
             f"{path} is a whole backup whose temporary second name {partial} is still beside it "
             "(the backup was stopped as it finished): delete that second name and try again."
         )
+    if _same(path.with_name(f".{path.name}.plain"), path):  # storage/encrypt.py's swap
+        raise StorageError(
+            f"{path} is whole and still plain: encrypting it was stopped before the swap. "
+            "Run `rcrp-desktop encrypt` again to finish; nothing was lost."
+        )
+
+
+def _same(other: Path, path: Path) -> bool:
+    try:
+        return other.samefile(path)
+    except OSError:
+        return False
 
 
 def check_file(path: Path, *, keyed: bool = False) -> None:

@@ -16,6 +16,36 @@ KEY_BYTES = 32  # 256 bits, random: the folder's data key
 CIPHER_MAJOR = "4."  # the file format this app writes and reads; 3.x files are another layout
 
 
+# The data keys unlocked in this process, by data folder, and how many sign-ins hold each: a
+# database opened in a folder that is unlocked is opened with its key, wherever it is opened
+# from (the window's background readers too), and a plain one is refused there.
+_UNLOCKED: dict[Path, tuple[bytes, int]] = {}
+
+
+def unlock_folder(folder: Path, key: bytes) -> None:
+    """`key` opens the databases in `folder` until as many lock_folder calls as unlocks."""
+    where = folder.resolve()
+    held = _UNLOCKED.get(where)
+    _UNLOCKED[where] = (key, held[1] + 1 if held and held[0] == key else 1)
+
+
+def lock_folder(folder: Path) -> None:
+    where = folder.resolve()
+    held = _UNLOCKED.get(where)
+    if held is None:
+        return
+    if held[1] > 1:
+        _UNLOCKED[where] = (held[0], held[1] - 1)
+    else:
+        del _UNLOCKED[where]
+
+
+def folder_key(path: Path) -> bytes | None:
+    """The key of the folder a database at `path` is in, if someone signed in unlocked it."""
+    held = _UNLOCKED.get(path.parent.resolve())
+    return held[0] if held else None
+
+
 class WrongKeyError(StorageError):
     """An encrypted database that this key does not open: every page fails its check."""
 

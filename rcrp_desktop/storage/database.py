@@ -17,6 +17,7 @@ from rcrp_desktop.storage.before_open import (
     side_file,
 )
 from rcrp_desktop.storage.cipher import DB_ERRORS, WrongKeyError, connect, why_unreadable
+from rcrp_desktop.storage.data import KEYRING_FILE
 from rcrp_desktop.storage.errors import (
     CorruptDatabaseError,
     DiskFullError,
@@ -56,6 +57,11 @@ def open_database(
             check_wal(path, key)
             _side_files_writable(path)
     elif create and not readonly:
+        if key is None and (path.parent / KEYRING_FILE).exists():
+            raise StorageError(
+                f"The records in {path.parent} are encrypted: sign in to open them. No plain "
+                f"database was made in their place."
+            )
         _create_database(path, busy_timeout_ms, key)
     else:
         raise StorageError(f"There is no record database at {path}.")

@@ -11,7 +11,7 @@ import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
-from rcrp_desktop.storage.cipher import DB_ERRORS
+from rcrp_desktop.storage.cipher import DB_ERRORS, folder_key
 from rcrp_desktop.storage.database import open_database
 from rcrp_desktop.storage.errors import StorageError, classify
 from rcrp_desktop.storage.records import Mode
@@ -48,6 +48,7 @@ def open_named_file(path: Path, *, training: bool = False, key: bytes | None = N
     as training. A missing file, a folder, a link, or a file that is not SQLite is refused by
     the checks every open makes (before_open.py), with the same line.
     """
+    key = key if key is not None else folder_key(path)
     db = open_database(path, create=False, readonly=True, key=key)
     try:
         mode, found = _mode(db.conn, path, training)

@@ -14,7 +14,7 @@ from sqlite_utils import Database
 from rcrp_desktop import __version__
 from rcrp_desktop.storage import anchor_log
 from rcrp_desktop.storage.chain import GENESIS, canonical, event_hash
-from rcrp_desktop.storage.cipher import DB_ERRORS, connect
+from rcrp_desktop.storage.cipher import DB_ERRORS, connect, folder_key
 from rcrp_desktop.storage.connection import Connection, RestMark, rest_mark
 from rcrp_desktop.storage.database import BUSY_TIMEOUT_MS, make_owner_only, open_database
 from rcrp_desktop.storage.errors import (
@@ -77,7 +77,9 @@ class Store(Connection, RecordSearch):
         busy_timeout_ms: int = BUSY_TIMEOUT_MS,
         key: bytes | None = None,
     ) -> "Store":
-        """`key`: the data key of an encrypted folder (None: a plain database)."""
+        """`key`: the data key of an encrypted database (by default its folder's, once
+        unlocked: cipher.py; none, a plain database)."""
+        key = key if key is not None else folder_key(path)
         rest = rest_mark(path) if readonly else None  # read immutable: see Connection
         db = open_database(
             path, create=create, readonly=readonly, busy_timeout_ms=busy_timeout_ms, key=key

@@ -13,6 +13,7 @@ from rcrp_desktop.domain.pack.protocol import Pack
 from rcrp_desktop.paths import examples_dir
 from rcrp_desktop.storage.cipher import WrongKeyError
 from rcrp_desktop.storage.data import KEYRING_FILE
+from rcrp_desktop.storage.encrypt import encrypt_in_place
 from rcrp_desktop.storage.errors import CorruptDatabaseError, StorageError
 from rcrp_desktop.storage.named_file import open_named_file
 from rcrp_desktop.storage.repository import Store
@@ -145,3 +146,64 @@ def test_an_encrypted_file_is_private_and_a_new_one_is_made_whole(tmp_path: Path
     store.close()
     assert oct(os.stat(tmp_path / "records.sqlite3").st_mode & 0o777) == "0o600"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["records.sqlite3"]
+
+
+def test_a_plain_database_is_encrypted_in_place_and_the_plain_copy_destroyed(
+    tmp_path: Path, england: Pack
+) -> None:
+    path = tmp_path / "records.sqlite3"
+    plain = Store.open(path, "live")
+    record_id = call_with_rationales(plain, england)
+    before = [e.hash for e in plain.events(record_id)]
+    plain.close()
+    done = encrypt_in_place(path, "live", KEY)
+    assert done.was_plain and done.records == 1
+    assert files_holding(tmp_path, MARK) == []
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["records.sqlite3"]
+    store = Store.open(path, "live", key=KEY)
+    try:
+        assert [e.hash for e in store.events(record_id)] == before
+        assert verify(store) == []
+    finally:
+        store.close()
+    again = encrypt_in_place(path, "live", KEY)  # run twice: nothing more to do
+    assert not again.was_plain and again.records == 1
+
+
+def test_encrypting_stopped_before_the_swap_leaves_the_plain_database_as_it_was(
+    tmp_path: Path, england: Pack, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "records.sqlite3"
+    plain = Store.open(path, "live")
+    call_with_rationales(plain, england)
+    plain.close()
+
+    def stopped(*args: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr("rcrp_desktop.storage.encrypt.os.replace", stopped)
+    with pytest.raises(StorageError, match="The plain database is unchanged"):
+        encrypt_in_place(path, "live", KEY)
+    monkeypatch.undo()
+    assert files_holding(tmp_path, MARK) != []  # still plain, still whole
+    store = Store.open(path, "live")
+    assert verify(store) == []
+    store.close()
+    encrypt_in_place(path, "live", KEY)
+    assert files_holding(tmp_path, MARK) == []
+
+
+def test_encrypting_killed_between_naming_and_swapping_is_finished_by_running_it_again(
+    tmp_path: Path, england: Pack
+) -> None:
+    path = tmp_path / "records.sqlite3"
+    plain = Store.open(path, "live")
+    call_with_rationales(plain, england)
+    plain.close()
+    os.link(path, tmp_path / ".records.sqlite3.plain")  # as a kill right after the link
+    with pytest.raises(StorageError, match="encrypting it was stopped before the swap"):
+        Store.open(path, "live")
+    encrypt_in_place(path, "live", KEY)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["records.sqlite3"]
+    assert files_holding(tmp_path, MARK) == []
+    Store.open(path, "live", key=KEY).close()
