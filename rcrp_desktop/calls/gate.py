@@ -12,6 +12,7 @@ from pathlib import Path
 from rcrp_desktop.calls.access import Access, Session
 from rcrp_desktop.domain.access.roles import shipped_roles
 from rcrp_desktop.storage.accounts import FILE_NAME, PRODUCTION, AccountStore, ArgonCost
+from rcrp_desktop.storage.force_settings import load_force_settings
 from rcrp_desktop.storage.records import Mode
 from rcrp_desktop.storage.repository import Store
 
@@ -58,8 +59,9 @@ def accounts_of(data_dir: Path) -> Access | None:
     """The data folder's accounts, open, if it has any (none: the folder works as it did)."""
     if not (data_dir / FILE_NAME).exists():
         return None  # looked for, never made: a folder without accounts gets no file
+    rules = load_force_settings(data_dir).secret_rules()  # a bad file: refused, nothing opened
     store = AccountStore.open(data_dir, cost=COST)
-    access = Access(store, shipped_roles())
+    access = Access(store, shipped_roles(), rules)
     if access.first_start():
         store.close()
         return None

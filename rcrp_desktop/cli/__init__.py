@@ -62,6 +62,7 @@ def build_parser() -> argparse.ArgumentParser:
     from rcrp_desktop.cli import export as export_cli
     from rcrp_desktop.cli import records as records_cli
     from rcrp_desktop.cli import scenario as scenario_cli
+    from rcrp_desktop.cli import settings as settings_cli
     from rcrp_desktop.cli import signing
 
     parser = argparse.ArgumentParser(
@@ -94,6 +95,7 @@ def build_parser() -> argparse.ArgumentParser:
     export_cli.add_export_command(commands)
     scenario_cli.add_commands(commands)
     accounts_cli.add_commands(commands)
+    settings_cli.add_commands(commands)
     signing.add_who_to(commands)
     return parser
 
