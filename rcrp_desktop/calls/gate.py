@@ -25,6 +25,10 @@ class Gate:
     def __init__(self, access: Access, session: Session) -> None:
         self.access = access
         self.session = session
+        # Why this person is reading each record someone else took, as they said it during
+        # this sign-in: the record opened again (a call resumed from Find, from the overdue
+        # bar) is logged again with it, not asked for twice. The next person starts with none.
+        self.reasons: dict[int, str] = {}
 
     @property
     def stamp(self) -> str:
@@ -34,9 +38,17 @@ class Gate:
         """Refuse (NotPermittedError, logged) unless this person may do `action` here."""
         self.access.require(self.session, action, now=_now())
 
+    def may(self, action: str) -> bool:
+        """Whether this person may do `action` here (nothing is logged: see `require`)."""
+        return self.access.may(self.session, action)
+
     def consult(self, record_id: int, taken_by: str, reason: str) -> None:
-        """A record about to be shown: allowed, and logged with the reason where one is due."""
+        """A record about to be shown: allowed, and logged with the reason where one is due
+        (given now, or for the same record earlier in this sign-in)."""
+        reason = reason.strip() or self.reasons.get(record_id, "")
         self.access.consult(self.session, record_id, taken_by, reason=reason, now=_now())
+        if reason and not self.owns(taken_by):
+            self.reasons[record_id] = reason
 
     def owns(self, taken_by: str) -> bool:
         """Whether the record stamped `taken_by` was taken by this person (no reason asked)."""
@@ -95,6 +107,37 @@ def require(store: Store, action: str) -> None:
     gate = _GATES.get(store)
     if gate is not None:
         gate.require(action)
+
+
+def reason_due(store: Store, record_id: int) -> str:
+    """Before a record is opened to be read: refused (NotPermittedError, logged) unless the
+    person signed in may read records here. Who took the record where the person must say why
+    they are opening it; "" where they need not (no gate, their own record, or a reason given
+    for it already in this sign-in)."""
+    gate = _GATES.get(store)
+    if gate is None:
+        return ""
+    gate.require("record.read")
+    taken_by = store.record(record_id).handler  # the stamp on the record's first event
+    return "" if gate.owns(taken_by) or record_id in gate.reasons else taken_by
+
+
+def give_reason(store: Store, record_id: int, reason: str) -> None:
+    """Why the person signed in is opening a record someone else took, as they typed it: the
+    consultation that shows the record is logged with it (`consult`)."""
+    gate = _GATES.get(store)
+    if gate is not None and reason.strip():
+        gate.reasons[record_id] = reason.strip()
+
+
+def consult(store: Store, record_id: int, reason: str = "") -> None:
+    """Asked by the use case that shows a record, before anything of it is shown: refused
+    (NotPermittedError, logged) unless the person signed in may read records here and, for a
+    record someone else took, has said why (now, or earlier in this sign-in); the consultation
+    is logged with the reason. A store with no gate (a folder without accounts) asks nothing."""
+    gate = _GATES.get(store)
+    if gate is not None:
+        gate.consult(record_id, store.record(record_id).handler, reason)
 
 
 def _now() -> datetime:

@@ -32,6 +32,7 @@ from rcrp_desktop.calls.records import refuse_if_read_only
 from rcrp_desktop.domain.call import engine
 from rcrp_desktop.domain.call.closure import (
     FOLLOW_UP_KINDS,
+    Exported,
     Handover,
     Reassessment,
     blockers,
@@ -71,6 +72,15 @@ class Written:
         return self.events[-1].seq if self.events else 0
 
 
+def needed_for(command: CallCommand) -> str:
+    """The action (resources/access/roles.toml) the person signed in needs to send `command`:
+    an export's note is the disclosure's, which the export checked and logged; every other
+    command works the call."""
+    if isinstance(command, RecordNote) and isinstance(command.note, Exported):
+        return "record.export"
+    return "call.take"
+
+
 class CallRecorder:
     """Holds one call's engine state and its record; every command is durable when it returns."""
 
@@ -99,8 +109,8 @@ class CallRecorder:
         scenario: Mapping[str, Any] | None = None,
         uid: str = "",
     ) -> "CallRecorder":
+        gate.require(store, "call.take")  # first: the role's refusal is logged, however opened
         refuse_if_read_only(store)
-        gate.require(store, "call.take")
         state = engine.start(pack)
         linked = {"previous": linked_from, **({COMMAND_KEY: command_id} if command_id else {})}
         link = [NewEvent("linked", linked)] if linked_from else []
@@ -137,11 +147,15 @@ class CallRecorder:
 
     @classmethod
     def resume(
-        cls, store: Store, record_id: int, find_pack: PackFinder, user: str
+        cls, store: Store, record_id: int, find_pack: PackFinder, user: str, *, reason: str = ""
     ) -> "CallRecorder":
-        """Rebuild the call exactly by replaying its stored engine events."""
-        if not store.readonly:  # taking the call up again to work it
-            gate.require(store, "call.take")
+        """Rebuild the call exactly by replaying its stored engine events.
+
+        Where someone is signed in, the record is consulted first (calls/gate.py): refused
+        unless they may read records, and one someone else took only with `reason` (or one
+        given for it earlier in the sign-in); logged either way. Working the call is checked
+        command by command (`execute`), so a person who may only read can open it to read."""
+        gate.consult(store, record_id, reason)
         try:
             call = read_call(store, record_id, find_pack)
         except PackNotInstalledError as error:
@@ -159,9 +173,11 @@ class CallRecorder:
         Raises the engine's AnswerError for a step that does not fit (nothing is written),
         ClosureError for a close with something still missing, and StorageError when the
         write failed; in each case the state is unchanged and the command can be sent again.
-        On records opened read-only every command is refused (OpenedReadOnlyError) first.
+        On records opened read-only every command is refused (OpenedReadOnlyError) first, and
+        one the person signed in may not send (NotPermittedError, logged) next.
         """
         refuse_if_read_only(self.store)
+        gate.require(self.store, needed_for(command))  # the person at the keyboard now
         if command.record_id != self.record_id:
             raise ValueError(f"command for record {command.record_id} sent to {self.record_id}")
         first = first_sending(command.command_id)
