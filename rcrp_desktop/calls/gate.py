@@ -9,8 +9,9 @@ import weakref
 from datetime import UTC, datetime
 from pathlib import Path
 
-from rcrp_desktop.calls.access import Access, Session
+from rcrp_desktop.calls.access import Access, Session, SignInError
 from rcrp_desktop.domain.access.roles import shipped_roles
+from rcrp_desktop.storage import cipher, keys
 from rcrp_desktop.storage.accounts import FILE_NAME, PRODUCTION, AccountStore, ArgonCost
 from rcrp_desktop.storage.force_settings import load_force_settings
 from rcrp_desktop.storage.records import Mode
@@ -22,9 +23,10 @@ COST: ArgonCost = PRODUCTION  # the force's Argon2 cost (tests set a cheap one)
 class Gate:
     """One person signed in, and the accounts store their actions are checked and logged in."""
 
-    def __init__(self, access: Access, session: Session) -> None:
+    def __init__(self, access: Access, session: Session, data_key: bytes | None = None) -> None:
         self.access = access
         self.session = session
+        self.data_key = data_key  # an encrypted folder's key, unwrapped with their passphrase
         # Why this person is reading each record someone else took, as they said it during
         # this sign-in: the record opened again (a call resumed from Find, from the overdue
         # bar) is logged again with it, not asked for twice. The next person starts with none.
@@ -63,7 +65,11 @@ class Gate:
         self.access.store.log(number, number, kind, detail, now=_now())
 
     def close(self) -> None:
-        """Close the accounts store the person signed in through."""
+        """Close the accounts store the person signed in through; their hold on the folder's
+        key ends (it stays unlocked while another sign-in holds it)."""
+        if self.data_key is not None:
+            cipher.lock_folder(self.access.store.path.parent)
+            self.data_key = None
         self.access.store.close()
 
 
@@ -81,8 +87,26 @@ def accounts_of(data_dir: Path) -> Access | None:
 
 
 def sign_in(access: Access, number: str, secret: str, database: Mode) -> Gate:
-    """A person signed in to `database` (SignInError, logged, if refused)."""
-    return Gate(access, access.sign_in(number.strip(), secret, database, now=_now()))
+    """A person signed in to `database` (SignInError, logged, if refused); where the folder's
+    records are encrypted, their passphrase also opens the data key, and the folder is
+    unlocked for as long as they stay signed in."""
+    number = number.strip()
+    session = access.sign_in(number, secret, database, now=_now())
+    folder = access.store.path.parent
+    keyring = keys.load_keyring(folder)
+    if keyring is None:
+        return Gate(access, session)
+    try:
+        data_key = keys.unlock_with_account(keyring, number, secret)
+    except (keys.NoAccountWrapError, keys.WrongSecretError) as error:
+        why = "no key" if isinstance(error, keys.NoAccountWrapError) else "key out of step"
+        access.store.log(number, number, "sign-in refused", f"{why} to the records", now=_now())
+        raise SignInError(
+            f"Account {number} has no key to this folder's encrypted records yet: an "
+            f"administrator must set its passphrase again (rcrp-desktop accounts reset {number})."
+        ) from error
+    cipher.unlock_folder(folder, data_key)
+    return Gate(access, session, data_key)
 
 
 def sign_out(gate: Gate) -> None:

@@ -54,12 +54,21 @@ def _common(parser: argparse.ArgumentParser) -> None:
         "(implies --read-only), nothing written beside it; live or training as its records "
         "say. For verify, list, show, export (a read-only copy) and the window",
     )
+    parser.add_argument(
+        "--recovery-key",
+        type=Path,
+        metavar="PEM",
+        help="with --database: open an encrypted backup with the force recovery key's private "
+        "half (its passphrase asked for, or $RCRP_RECOVERY_PASSPHRASE); the backup's keyring "
+        "is the file beside it. Read-only, as --database always is",
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
     """Every command (the headless ones' modules are imported here, not to open the window)."""
     from rcrp_desktop.cli import accounts as accounts_cli
     from rcrp_desktop.cli import export as export_cli
+    from rcrp_desktop.cli import keys as keys_cli
     from rcrp_desktop.cli import records as records_cli
     from rcrp_desktop.cli import scenario as scenario_cli
     from rcrp_desktop.cli import settings as settings_cli
@@ -95,6 +104,7 @@ def build_parser() -> argparse.ArgumentParser:
     export_cli.add_export_command(commands)
     scenario_cli.add_commands(commands)
     accounts_cli.add_commands(commands)
+    keys_cli.add_commands(commands)
     settings_cli.add_commands(commands)
     signing.add_who_to(commands)
     return parser
@@ -145,12 +155,26 @@ def _main(argv: list[str] | None) -> int:
         from rcrp_desktop.storage.before_open import check_named  # no sqlite-utils: cheap
 
         try:  # before anything opens: a window is not opened on nothing
-            check_named(args.database)
+            if args.recovery_key is not None:
+                from rcrp_desktop.cli.keys import recovery_unlock
+
+                args.database_key = recovery_unlock(args.database, args.recovery_key)
+            check_named(args.database, keyed=args.recovery_key is not None)
         except StorageError as error:
             print(f"rcrp-desktop: {error}", file=sys.stderr)
             return Exit.PROBLEMS
         args.read_only = True  # a file named to be read is only read
+    elif args.recovery_key is not None:
+        print("rcrp-desktop: --recovery-key reads a backup named by --database.", file=sys.stderr)
+        return Exit.USAGE
     if args.command in (None, "gui"):
+        if args.recovery_key is not None:
+            print(
+                "rcrp-desktop: an encrypted backup is read with --recovery-key from the command "
+                "line (list, show, verify, export), not in the window.",
+                file=sys.stderr,
+            )
+            return Exit.USAGE
         return gui(
             forms_root,
             args.pack,

@@ -17,6 +17,7 @@ from rcrp_desktop.domain.call.script import Script
 from rcrp_desktop.domain.errors import ScriptError
 from rcrp_desktop.domain.pack.protocol import Pack
 from rcrp_desktop.export.errors import ExportError
+from rcrp_desktop.storage import keys
 from rcrp_desktop.storage.accounts import access_log_faults
 from rcrp_desktop.storage.data import database_path
 from rcrp_desktop.storage.errors import StorageError
@@ -123,7 +124,9 @@ def read_store(args: argparse.Namespace, data_dir: Path, *, say: bool = True) ->
         return open_store(data_dir, mode_of(args))
     from rcrp_desktop.storage.named_file import open_named_file
 
-    named = open_named_file(args.database, training=args.training)
+    named = open_named_file(
+        args.database, training=args.training, key=getattr(args, "database_key", None)
+    )
     if say:
         print(f"rcrp-desktop: {named.line()}", file=sys.stderr)
     return named.store
@@ -165,9 +168,14 @@ def backup_command(args: argparse.Namespace, data_dir: Path) -> int:
     store = open_store(data_dir, mode_of(args))
     try:
         store.backup(args.destination)
+        key = store.key
+        if key:  # so the force recovery key opens it, wherever it goes
+            keyring = keys.load_keyring(data_dir)
+            if keyring is not None:
+                keys.save_keyring_beside(args.destination, keyring)
     finally:
         store.close()
-    copy = Store.open(args.destination, mode_of(args), create=False, readonly=True)
+    copy = Store.open(args.destination, mode_of(args), create=False, readonly=True, key=key)
     try:
         faults = verify(copy)
     finally:

@@ -32,14 +32,14 @@ def side_file(path: Path, end: str) -> Path:
     return path.with_name(f"{path.name}-{end}")
 
 
-def check_named(path: Path) -> None:
+def check_named(path: Path, *, keyed: bool = False) -> None:
     """A file named to be read by its own name (`--database`): there, and a database file of
     its own (check_file). Cheap, and before any open: a window is not opened for nothing."""
     if not (path.exists() or path.is_symlink()):
         raise StorageError(
             f"There is no record database at {path}: check the file name given to --database."
         )
-    check_file(path)
+    check_file(path, keyed=keyed)
 
 
 def _refuse_backup_stopped_while_named(path: Path) -> None:
@@ -99,14 +99,17 @@ def check_file(path: Path, *, keyed: bool = False) -> None:
     if keyed and header == SQLITE_HEADER:
         raise StorageError(
             f"The record database {path} is not encrypted, yet this folder's records are: it "
-            "has not been opened. A file put in the place of the encrypted one is refused; "
-            f"{RESTORE_HINT}."
+            "has not been opened: a plain file put in the place of an encrypted one is refused. "
+            f"{RESTORE_HINT}, or `rcrp-desktop encrypt` to encrypt it."
         )
     if not keyed and header != SQLITE_HEADER:
-        if (path.parent / KEYRING_FILE).exists():
+        if (path.parent / KEYRING_FILE).exists() or path.with_name(
+            f"{path.name}.{KEYRING_FILE}"
+        ).exists():
             raise StorageError(
                 f"The record database {path} is encrypted: it opens only for someone signed "
-                "in (or with the force recovery key). Nothing was read or changed."
+                "in, or, a backup, with the force recovery key (--recovery-key). Nothing was "
+                "read or changed."
             )
         raise CorruptDatabaseError(corrupt_message(path, "not a SQLite database"))
 

@@ -13,6 +13,7 @@ from rcrp_desktop.storage.errors import StorageError
 DB_ERRORS: tuple[type[Exception], ...] = (sqlite3.Error, sqlcipher3.Error)
 DATABASE_ERRORS: tuple[type[Exception], ...] = (sqlite3.DatabaseError, sqlcipher3.DatabaseError)
 KEY_BYTES = 32  # 256 bits, random: the folder's data key
+PLAIN = b""  # no key, said so: a plain database, even in a folder someone has unlocked
 CIPHER_MAJOR = "4."  # the file format this app writes and reads; 3.x files are another layout
 
 
@@ -52,9 +53,9 @@ class WrongKeyError(StorageError):
 
 def connect(target: str | Path, key: bytes | None, **options: Any) -> sqlite3.Connection:
     """A connection to `target` (a path or, with uri=True, a URI): plain SQLite without a
-    key; SQLCipher keyed with the raw 256-bit `key` (no passphrase derivation on open: the
-    key is random and was unwrapped at sign-in)."""
-    if key is None:
+    key (None or PLAIN); SQLCipher keyed with the raw 256-bit `key` (no passphrase derivation
+    on open: the key is random and was unwrapped at sign-in)."""
+    if not key:
         return cast(sqlite3.Connection, sqlite3.connect(target, **options))
     if len(key) != KEY_BYTES:
         raise ValueError("a data key is 32 bytes")

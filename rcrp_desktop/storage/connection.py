@@ -39,7 +39,7 @@ class Connection:
         self, db: Database, path: Path, rest: RestMark = None, key: bytes | None = None
     ) -> None:
         self._db = db
-        self.key = key  # the data key it was opened with (None: a plain file)
+        self.key = key  # the data key it was opened with (PLAIN or None: a plain file)
         self._rest = rest
         self._retired: list[Database] = []
         self.path = path

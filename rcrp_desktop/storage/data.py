@@ -7,6 +7,7 @@ LIVE_FILE = "records.sqlite3"
 TRAINING_FILE = "training.sqlite3"
 ACCOUNTS_FILE = "accounts.sqlite3"  # the accounts and the access log (storage/accounts.py)
 KEYRING_FILE = "keyring.json"  # there: the folder's databases are encrypted (storage/keys.py)
+RECOVERY_PUBLIC_FILE = "recovery-public.pem"  # the force recovery key's public half
 
 
 def database_path(folder: Path, mode: Literal["live", "training"]) -> Path:

@@ -50,6 +50,7 @@ def open_database(
     `key`: the folder's data key; the file is encrypted with it (SQLCipher), and a plain one
     is refused.
     """
+    key = key or None  # PLAIN (b""): no key
     if path.exists() or path.is_symlink():
         check_file(path, keyed=key is not None)
         if not readonly:

@@ -9,7 +9,7 @@ import sqlcipher3
 
 from rcrp_desktop.files import sync_folder
 from rcrp_desktop.storage.before_open import SQLITE_HEADER, side_file
-from rcrp_desktop.storage.cipher import DB_ERRORS, connect
+from rcrp_desktop.storage.cipher import DB_ERRORS, PLAIN, connect
 from rcrp_desktop.storage.errors import StorageError, classify
 from rcrp_desktop.storage.records import Mode
 from rcrp_desktop.storage.repository import Store
@@ -84,7 +84,7 @@ def encrypt_in_place(path: Path, mode: Mode, key: bytes) -> Encrypted:
 
 def _checked_plain(path: Path, mode: Mode) -> list[tuple[object, ...]]:
     """The plain database's record heads, once it verifies and its log is in the main file."""
-    store = Store.open(path, mode, create=False)
+    store = Store.open(path, mode, create=False, key=PLAIN)
     try:
         faults = verify(store)
         if faults:

@@ -312,17 +312,45 @@ def load_keyring(folder: Path) -> Keyring | None:
     path = folder / FILE_NAME
     if not path.exists() and not path.is_symlink():
         return None
+    return keyring_from_bytes(_read_small(path), path)
+
+
+def _read_small(path: Path) -> bytes:
     try:
         if path.is_symlink() or not path.is_file():
             raise KeyringDamagedError(path, "it is not a regular file")
         if path.stat().st_size > _MAX_FILE_BYTES:
             raise KeyringDamagedError(path, "it is far too large to be a keyring")
-        data = path.read_bytes()
+        return path.read_bytes()
     except OSError as error:
         raise StorageError(
             f"The keyring {path} cannot be read: {error.strerror or error}"
         ) from error
-    return keyring_from_bytes(data, path)
+
+
+def beside(database: Path) -> Path:
+    """Where a backup's keyring is kept: next to it, named after it."""
+    return database.with_name(f"{database.name}.{FILE_NAME}")
+
+
+def keyring_of(database: Path) -> Keyring | None:
+    """The keyring an encrypted database file opens with: its own, beside it (a backup), else
+    its data folder's; None when neither is there."""
+    own = beside(database)
+    if own.exists() or own.is_symlink():
+        return keyring_from_bytes(_read_small(own), own)
+    return load_keyring(database.parent)
+
+
+def save_keyring_beside(database: Path, keyring: Keyring) -> None:
+    """A backup's keyring, written whole beside it (owner-only): with the force recovery key it
+    opens the backup wherever the backup goes, whatever becomes of the PC."""
+    try:
+        files.write_atomically(beside(database), keyring_bytes(keyring))
+    except OSError as error:
+        raise StorageError(
+            f"Cannot save the keyring beside {database}: {error.strerror or error}"
+        ) from error
 
 
 def save_keyring(folder: Path, keyring: Keyring) -> None:

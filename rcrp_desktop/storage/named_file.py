@@ -11,7 +11,7 @@ import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
-from rcrp_desktop.storage.cipher import DB_ERRORS, folder_key
+from rcrp_desktop.storage.cipher import DB_ERRORS, PLAIN, folder_key
 from rcrp_desktop.storage.database import open_database
 from rcrp_desktop.storage.errors import StorageError, classify
 from rcrp_desktop.storage.records import Mode
@@ -55,7 +55,7 @@ def open_named_file(path: Path, *, training: bool = False, key: bytes | None = N
     except BaseException:
         db.close()
         raise
-    return NamedFile(Store(db, path, mode, readonly=True, key=key), found)
+    return NamedFile(Store(db, path, mode, readonly=True, key=key or PLAIN), found)
 
 
 def _mode(conn: sqlite3.Connection, path: Path, training: bool) -> tuple[Mode, str]:

@@ -14,7 +14,7 @@ from sqlite_utils import Database
 from rcrp_desktop import __version__
 from rcrp_desktop.storage import anchor_log
 from rcrp_desktop.storage.chain import GENESIS, canonical, event_hash
-from rcrp_desktop.storage.cipher import DB_ERRORS, connect, folder_key
+from rcrp_desktop.storage.cipher import DB_ERRORS, PLAIN, connect, folder_key
 from rcrp_desktop.storage.connection import Connection, RestMark, rest_mark
 from rcrp_desktop.storage.database import BUSY_TIMEOUT_MS, make_owner_only, open_database
 from rcrp_desktop.storage.errors import (
@@ -78,7 +78,8 @@ class Store(Connection, RecordSearch):
         key: bytes | None = None,
     ) -> "Store":
         """`key`: the data key of an encrypted database (by default its folder's, once
-        unlocked: cipher.py; none, a plain database)."""
+        unlocked: cipher.py; otherwise a plain database; PLAIN, plain even in an unlocked
+        folder, as encrypting it reads it)."""
         key = key if key is not None else folder_key(path)
         rest = rest_mark(path) if readonly else None  # read immutable: see Connection
         db = open_database(
@@ -86,7 +87,7 @@ class Store(Connection, RecordSearch):
         )
         if not readonly:
             make_owner_only(path)
-        return cls(db, path, mode, readonly=readonly, rest=rest, key=key)
+        return cls(db, path, mode, readonly=readonly, rest=rest, key=key or PLAIN)
 
     def _writing(self) -> AbstractContextManager[None]:
         return writing(self.db.conn, self.path)

@@ -1,0 +1,119 @@
+"""Encrypting a data folder's records: the force recovery key, the first encryption of a
+folder's plain databases, and a key for each account an administrator sets up."""
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PublicKey
+
+from rcrp_desktop import files
+from rcrp_desktop.calls.gate import COST, Gate
+from rcrp_desktop.storage import cipher, keys
+from rcrp_desktop.storage.data import RECOVERY_PUBLIC_FILE, database_path
+from rcrp_desktop.storage.encrypt import Encrypted, encrypt_in_place
+from rcrp_desktop.storage.errors import RefusedError, StorageError
+
+
+@dataclass(frozen=True)
+class RecoveryKeyMade:
+    """Where each half of a new force recovery key went, and its fingerprint."""
+
+    private_at: Path
+    public_at: Path
+    fingerprint: str
+
+
+@dataclass(frozen=True)
+class FolderEncrypted:
+    """What encrypting a folder did, and the accounts that cannot open its records yet."""
+
+    databases: tuple[Encrypted, ...]
+    key_id: str
+    without_key: tuple[str, ...]
+
+
+def make_recovery_key(
+    gate: Gate, data_dir: Path, private_out: Path, passphrase: str | None
+) -> RecoveryKeyMade:
+    """A new force recovery key pair: the private half written to `private_out` (for the
+    force's key custodian, never kept on this PC), the public half into the data folder."""
+    gate.require("settings.manage")
+    if private_out.exists() or private_out.is_symlink():
+        raise RefusedError(f"{private_out} already exists: choose a new file for the private key.")
+    public_at = data_dir / RECOVERY_PUBLIC_FILE
+    if public_at.exists() and keys.load_keyring(data_dir) is not None:
+        raise RefusedError(
+            f"This folder's records are encrypted for the recovery key in {public_at}: a new "
+            "one is set with a rekey, not here."
+        )
+    pair = keys.make_recovery_key_pair(passphrase)
+    try:
+        private_out.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        files.write_atomically(private_out, pair.private_pem)
+        files.write_atomically(public_at, pair.public_pem)
+    except OSError as error:
+        raise StorageError(
+            f"The recovery key could not be written: {error.strerror or error}"
+        ) from error
+    gate.log("recovery key made", f"fingerprint {pair.fingerprint}; private half to {private_out}")
+    return RecoveryKeyMade(private_out, public_at, pair.fingerprint)
+
+
+def recovery_public_key(data_dir: Path) -> X25519PublicKey:
+    path = data_dir / RECOVERY_PUBLIC_FILE
+    try:
+        pem = path.read_bytes()
+    except FileNotFoundError:
+        raise RefusedError(
+            f"There is no force recovery key in {data_dir}: run `rcrp-desktop keys "
+            "recovery-init` first (records are never encrypted without one)."
+        ) from None
+    except OSError as error:
+        raise StorageError(f"{path} cannot be read: {error.strerror or error}") from error
+    return keys.load_recovery_public_key(pem)
+
+
+def encrypt_folder(gate: Gate, data_dir: Path, secret: str) -> FolderEncrypted:
+    """Every plain database of the folder encrypted with its data key (made now, with a wrap
+    for the person signed in and one for the force, if the folder has none yet).
+
+    The caller holds the folder's lock. The keyring is saved before any database is
+    encrypted, so a key is never lost with a database already encrypted under it; run again,
+    it finishes what a stopped run left.
+    """
+    gate.require("settings.manage")
+    number = gate.session.account.number
+    keyring = keys.load_keyring(data_dir)
+    if keyring is None:
+        data_key = keys.new_data_key()
+        keyring = keys.make_keyring(data_key, number, secret, recovery_public_key(data_dir), COST)
+        keys.save_keyring(data_dir, keyring)
+        cipher.unlock_folder(data_dir, data_key)
+        gate.data_key = data_key
+    elif gate.data_key is None:
+        data_key = keys.unlock_with_account(keyring, number, secret)
+        cipher.unlock_folder(data_dir, data_key)
+        gate.data_key = data_key
+    else:
+        data_key = gate.data_key
+    done = tuple(
+        encrypt_in_place(database_path(data_dir, mode), mode, data_key)
+        for mode in ("live", "training")
+    )
+    accounts = [account.number for account in gate.access.store.accounts()]
+    without = tuple(n for n in accounts if n not in keyring.accounts)
+    detail = "; ".join(f"{d.path.name}: {d.records} record(s)" for d in done if d.was_plain)
+    gate.log("records encrypted", f"key {keyring.key_id}; {detail or 'nothing plain left'}")
+    return FolderEncrypted(done, keyring.key_id, without)
+
+
+def give_key(gate: Gate, data_dir: Path, number: str, secret: str) -> None:
+    """Where the folder is encrypted, `number`'s passphrase opens its records from now on
+    (a new account, or a passphrase set again). Only someone signed in with the key can."""
+    keyring = keys.load_keyring(data_dir)
+    if keyring is None:
+        return
+    if gate.data_key is None:
+        raise RefusedError("Sign in with a key to the records first: nothing was changed.")
+    keys.save_keyring(data_dir, keys.with_account(keyring, gate.data_key, number, secret, COST))
+    gate.log("key given", f"account {number} can open the encrypted records")

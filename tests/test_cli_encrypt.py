@@ -1,0 +1,168 @@
+"""A data folder's records encrypted from the command line: the force recovery key made, the
+plain databases encrypted in place, and from then on nothing of a record readable in any file
+the app writes, while every command still works for someone signed in with a key."""
+
+import stat
+from pathlib import Path
+
+import pytest
+
+from rcrp_desktop.calls import gate as gates
+from rcrp_desktop.cli import accounts as accounts_cli
+from rcrp_desktop.cli import keys as keys_cli
+from rcrp_desktop.cli import main, signing
+from rcrp_desktop.domain.call.script import load_script
+from rcrp_desktop.paths import examples_dir
+from rcrp_desktop.storage import cipher, keys
+from rcrp_desktop.storage.accounts import TEST
+
+SCRIPT = examples_dir() / "welfare-crisis-team.json"
+SECRETS = {"A100": "copper kettle winter", "H200": "lantern meadow seven"}
+RECOVERY_SECRET = "quartz river lantern ninety"
+
+
+@pytest.fixture(autouse=True)
+def cheap_cost(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(gates, "COST", TEST)  # never the production cost in tests
+    monkeypatch.delenv(signing.ACCOUNT_ENV, raising=False)
+    monkeypatch.delenv(signing.SIGN_IN_ENV, raising=False)
+    monkeypatch.setenv(keys_cli.RECOVERY_SECRET_ENV, RECOVERY_SECRET)
+
+
+def as_(monkeypatch: pytest.MonkeyPatch, data: Path, number: str, *args: str) -> int:
+    monkeypatch.setenv(signing.SIGN_IN_ENV, SECRETS[number])
+    training = ["--training"] if "--training" in args else []
+    rest = [a for a in args if a != "--training"]
+    return main(["--data-dir", str(data), *training, *rest, "--as", number])
+
+
+def rationale_texts() -> list[str]:
+    return [step.rationale for step in load_script(SCRIPT).steps if len(step.rationale) > 20]
+
+
+def holding(folder: Path, texts: list[str]) -> list[str]:
+    """Every file under `folder` holding any of `texts` (as UTF-8 or UTF-16)."""
+    found = set()
+    for path in folder.rglob("*"):
+        if path.is_file():
+            data = path.read_bytes()
+            for text in texts:
+                if text.encode() in data or text.encode("utf-16-le") in data:
+                    found.add(path.name)
+    return sorted(found)
+
+
+@pytest.fixture
+def data(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A folder with an administrator, a handler and a live and a training record, plain."""
+    folder = tmp_path / "data"
+    monkeypatch.setenv(accounts_cli.NEW_SECRET_ENV, SECRETS["A100"])
+    assert main(["--data-dir", str(folder), "accounts", "init", "A100", "--name", "Ada Admin"]) == 0
+    monkeypatch.setenv(accounts_cli.NEW_SECRET_ENV, SECRETS["H200"])
+    added = as_(
+        monkeypatch, folder, "A100", "accounts", "add", "H200", "--name", "Hal Handler",
+        "--role", "handler",
+    )  # fmt: skip
+    assert added == 0
+    assert as_(monkeypatch, folder, "H200", "run-script", str(SCRIPT), "--save") == 0
+    assert as_(monkeypatch, folder, "H200", "run-script", str(SCRIPT), "--save", "--training") == 0
+    return folder
+
+
+def encrypted(monkeypatch: pytest.MonkeyPatch, data: Path, tmp_path: Path) -> Path:
+    private = tmp_path / "offline" / "recovery.pem"
+    assert (
+        as_(monkeypatch, data, "A100", "keys", "recovery-init", "--private-out", str(private)) == 0
+    )
+    assert as_(monkeypatch, data, "A100", "encrypt") == 0
+    return private
+
+
+def test_encrypting_leaves_no_record_text_in_any_file_and_the_records_still_read(
+    data: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    texts = rationale_texts()
+    assert holding(data, texts) == ["records.sqlite3", "training.sqlite3"]  # the search finds
+    private = encrypted(monkeypatch, data, tmp_path)
+    out = capsys.readouterr().out
+    assert "encrypted: " in out and "H200" in out  # the handler has no key yet: said so
+    assert holding(data, texts) == []
+    assert stat.S_IMODE(private.stat().st_mode) == 0o600
+    assert b"ENCRYPTED PRIVATE KEY" in private.read_bytes()
+    assert not list(data.glob(".*plain")) and not list(data.glob("*.encrypting"))
+    assert as_(monkeypatch, data, "A100", "verify") == 0
+    assert "ok:" in capsys.readouterr().out
+    backup = tmp_path / "backups" / "records-backup.sqlite3"
+    assert as_(monkeypatch, data, "A100", "backup", str(backup)) == 0
+    assert holding(backup.parent, texts) == []
+    # While a record is open in the app, its write-ahead log holds the answers: encrypted too.
+    keyring = keys.load_keyring(data)
+    assert keyring is not None
+    assert cipher.folder_key(data / "records.sqlite3") is None  # locked again once done
+
+
+def test_an_account_without_a_key_is_refused_with_what_to_do(
+    data: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    encrypted(monkeypatch, data, tmp_path)
+    capsys.readouterr()
+    assert as_(monkeypatch, data, "H200", "list") == 1
+    err = capsys.readouterr().err
+    assert "no key to this folder's encrypted records" in err and "accounts reset H200" in err
+    assert err.count("\n") == 1
+
+
+def test_without_a_sign_in_an_encrypted_database_is_not_read_or_replaced(
+    data: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    encrypted(monkeypatch, data, tmp_path)
+    before = (data / "records.sqlite3").read_bytes()
+    capsys.readouterr()
+    assert main(["--database", str(data / "records.sqlite3"), "list"]) == 1
+    assert "encrypted" in capsys.readouterr().err
+    assert (data / "records.sqlite3").read_bytes() == before
+
+
+def test_encrypt_needs_a_recovery_key_and_an_administrator(
+    data: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    capsys.readouterr()
+    assert as_(monkeypatch, data, "A100", "encrypt") == 1
+    assert "keys recovery-init" in capsys.readouterr().err
+    assert as_(monkeypatch, data, "H200", "encrypt") == 1
+    assert "settings" in capsys.readouterr().err
+    assert keys.load_keyring(data) is None
+    assert holding(data, rationale_texts()) == ["records.sqlite3", "training.sqlite3"]
+
+
+def test_the_recovery_key_opens_a_backup_read_only_and_no_other_key_does(
+    data: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    private = encrypted(monkeypatch, data, tmp_path)
+    backup = tmp_path / "evidence" / "records-backup.sqlite3"
+    assert as_(monkeypatch, data, "A100", "backup", str(backup)) == 0
+    assert sorted(p.name for p in backup.parent.iterdir()) == [
+        "records-backup.sqlite3",
+        "records-backup.sqlite3.keyring.json",
+    ]
+    before = backup.read_bytes()
+    capsys.readouterr()
+    read = ["--database", str(backup), "--recovery-key", str(private)]
+    assert main([*read, "list"]) == 0
+    assert "H200 Hal" in capsys.readouterr().out
+    assert main([*read, "verify"]) == 0
+    assert main([*read, "show", "1"]) == 0
+    assert rationale_texts()[0] in capsys.readouterr().out
+    assert backup.read_bytes() == before
+    assert sorted(p.name for p in backup.parent.iterdir())[0] == "records-backup.sqlite3"
+    assert len(list(backup.parent.iterdir())) == 2  # nothing written beside it
+    assert main(["--database", str(backup), "list"]) == 1
+    assert "--recovery-key" in capsys.readouterr().err
+    other = tmp_path / "other.pem"
+    other.write_bytes(keys.make_recovery_key_pair(RECOVERY_SECRET).private_pem)
+    assert main(["--database", str(backup), "--recovery-key", str(other), "list"]) == 1
+    assert "is not the one the keyring" in capsys.readouterr().err
+    monkeypatch.setenv(keys_cli.RECOVERY_SECRET_ENV, "not the passphrase at all")
+    assert main([*read, "list"]) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "Traceback" not in err
