@@ -166,3 +166,45 @@ def test_the_recovery_key_opens_a_backup_read_only_and_no_other_key_does(
     assert main([*read, "list"]) == 1
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "Traceback" not in err
+
+
+def test_an_administrator_gives_a_key_by_setting_a_passphrase_and_a_new_account_has_one(
+    data: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    encrypted(monkeypatch, data, tmp_path)
+    SECRETS["H200"] = "new lantern meadow eight"
+    try:
+        monkeypatch.setenv(accounts_cli.NEW_SECRET_ENV, SECRETS["H200"])
+        assert as_(monkeypatch, data, "A100", "accounts", "reset", "H200") == 0
+        capsys.readouterr()
+        assert as_(monkeypatch, data, "H200", "list") == 0
+        assert "H200 Hal" in capsys.readouterr().out
+        assert as_(monkeypatch, data, "H200", "run-script", str(SCRIPT), "--save") == 0
+    finally:
+        SECRETS["H200"] = "lantern meadow seven"
+    SECRETS["S300"] = "harbour violet eleven"
+    try:
+        monkeypatch.setenv(accounts_cli.NEW_SECRET_ENV, SECRETS["S300"])
+        added = as_(
+            monkeypatch, data, "A100", "accounts", "add", "S300", "--name", "Sam Supervisor",
+            "--role", "supervisor",
+        )  # fmt: skip
+        assert added == 0
+        assert as_(monkeypatch, data, "S300", "verify") == 0
+    finally:
+        del SECRETS["S300"]
+    keyring = keys.load_keyring(data)
+    assert keyring is not None and keyring.numbers() == ("A100", "H200", "S300")
+    assert holding(data, rationale_texts()) == []
+    assert holding(data, [SECRETS["H200"], "new lantern meadow eight"]) == []
+
+
+def test_only_an_administrator_resets_a_passphrase(
+    data: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv(accounts_cli.NEW_SECRET_ENV, "a passphrase chosen for them")
+    capsys.readouterr()
+    assert as_(monkeypatch, data, "H200", "accounts", "reset", "A100") == 1
+    assert "accounts" in capsys.readouterr().err
+    assert as_(monkeypatch, data, "A100", "accounts", "reset", "Z999") == 1
+    assert "no account numbered Z999" in capsys.readouterr().err

@@ -154,6 +154,15 @@ class Access:
         self._check_secret(secret, kind)
         return self.store.add(number, name, roles, secret, kind, by=session.account.number, now=now)
 
+    def set_secret(
+        self, session: Session, number: str, secret: str, kind: str, *, now: datetime
+    ) -> None:
+        """An administrator sets an account's passphrase or PIN again (forgotten, or the
+        account has no key to encrypted records yet)."""
+        self.require(session, "accounts.manage", now=now)
+        self._check_secret(secret, kind)
+        self.store.set_secret(number, secret, kind, by=session.account.number, now=now)
+
     def _check_secret(self, secret: str, kind: str) -> None:
         fault = self.rules.fault(secret, kind)
         if fault:

@@ -3,6 +3,7 @@ log.
 
     rcrp-desktop accounts init NUMBER --name NAME           the first administrator (once)
     rcrp-desktop accounts add NUMBER --name NAME --role R.. --as ADMIN [--pin]
+    rcrp-desktop accounts reset NUMBER --as ADMIN [--pin]     a passphrase or PIN set again
     rcrp-desktop accounts list --as NUMBER
     rcrp-desktop access-log --as NUMBER [--record ID] [--account N] [--since YYYY-MM-DD]
 
@@ -32,6 +33,7 @@ from rcrp_desktop.cli.signing import (
     secret,
 )
 from rcrp_desktop.domain.access.roles import shipped_roles
+from rcrp_desktop.storage import cipher
 from rcrp_desktop.storage.accounts import AccountStore
 from rcrp_desktop.storage.force_settings import load_force_settings
 
@@ -53,6 +55,15 @@ def add_commands(commands: "argparse._SubParsersAction[argparse.ArgumentParser]"
     add.add_argument("--pin", action="store_true", help="a PIN, where the force allows PINs")
     add_who(add)
     add.set_defaults(handler=add_command)
+    reset = actions.add_parser(
+        "reset",
+        help="set an account's passphrase or PIN again (forgotten; or no key yet to the "
+        "encrypted records): an administrator's action",
+    )
+    reset.add_argument("number", help="the account's collar or staff number")
+    reset.add_argument("--pin", action="store_true", help="a PIN, where the force allows PINs")
+    add_who(reset)
+    reset.set_defaults(handler=reset_command)
     listing = actions.add_parser("list", help="every account and its roles")
     add_who(listing)
     listing.set_defaults(handler=list_command)
@@ -80,13 +91,31 @@ def init_command(args: argparse.Namespace, data_dir: Path) -> int:
 
 
 def add_command(args: argparse.Namespace, data_dir: Path) -> int:
-    with _access(data_dir) as access:
-        session = _sign_in(access, args.signed_in)
+    from rcrp_desktop.calls.encryption import give_key
+
+    with _access(data_dir) as access, _signed(access, args.signed_in) as signed:
         kind = "pin" if args.pin else "passphrase"
+        chosen = _new_secret(kind)
         made = access.add_account(
-            session, args.number, args.name, tuple(args.role), _new_secret(kind), kind, now=_now()
+            signed.session, args.number, args.name, tuple(args.role), chosen, kind, now=_now()
         )
+        give_key(signed, data_dir, made.number, chosen)  # where the records are encrypted
     print(f"Added {made.stamp()}: {', '.join(made.roles)}.")
+    return 0
+
+
+def reset_command(args: argparse.Namespace, data_dir: Path) -> int:
+    from rcrp_desktop.calls.encryption import give_key
+
+    with _access(data_dir) as access, _signed(access, args.signed_in) as signed:
+        account = access.store.account(args.number.strip())
+        if account is None:
+            raise NotPermittedError(f"There is no account numbered {args.number}.")
+        kind = "pin" if args.pin else "passphrase"
+        chosen = _new_secret(kind)
+        access.set_secret(signed.session, account.number, chosen, kind, now=_now())
+        give_key(signed, data_dir, account.number, chosen)
+    print(f"The {kind} of {account.stamp()} is set; tell them in person, and to change it.")
     return 0
 
 
@@ -131,7 +160,27 @@ def _access(data_dir: Path) -> Iterator[Access]:
         store.close()
 
 
+@contextmanager
+def _signed(access: Access, given: str | None) -> Iterator[gates.Gate]:
+    """The person running the command, signed in through the gate: where the records are
+    encrypted, their passphrase opens the data key (to give another account a key), and the
+    folder is locked again when the command ends."""
+    number, passphrase = _who(access, given)
+    signed = gates.sign_in(access, number, passphrase, "live")
+    try:
+        yield signed
+    finally:
+        if signed.data_key is not None:
+            cipher.lock_folder(access.store.path.parent)
+
+
 def _sign_in(access: Access, given: str | None) -> Session:
+    number, passphrase = _who(access, given)
+    return access.sign_in(number, passphrase, "live", now=_now())
+
+
+def _who(access: Access, given: str | None) -> tuple[str, str]:
+    """Who is signing in, and their passphrase."""
     if access.first_start():
         raise NotPermittedError(
             "There is no account yet: make the first administrator with `rcrp-desktop "
@@ -142,8 +191,7 @@ def _sign_in(access: Access, given: str | None) -> Session:
         raise SignInNeededError(
             f"Say who you are with --as NUMBER (or set {ACCOUNT_ENV}). Nothing was done."
         )
-    passphrase = secret(f"Passphrase for {number}: ", SIGN_IN_ENV)
-    return access.sign_in(number, passphrase, "live", now=_now())
+    return number, secret(f"Passphrase for {number}: ", SIGN_IN_ENV)
 
 
 def _new_secret(kind: str) -> str:

@@ -162,6 +162,20 @@ class AccountStore:
             )
             self._log(number, by, "roles changed", ", ".join(roles), now)
 
+    def set_secret(self, number: str, secret: str, kind: str, *, by: str, now: datetime) -> None:
+        """A new passphrase or PIN for the account (set by an administrator, or its owner); the
+        failed tries before it are forgotten."""
+        if kind not in KINDS:
+            raise ValueError(f"unknown kind of secret {kind!r}")
+        with self._writing():
+            self._known(number)
+            self.db.execute(
+                "UPDATE accounts SET secret = ?, kind = ?, failures = 0, last_failure = '' "
+                "WHERE number = ?",
+                [self.hasher.hash(secret), kind, number],
+            )
+            self._log(number, by, "secret set", kind, now)
+
     def set_disabled(self, number: str, disabled: bool, *, by: str, now: datetime) -> None:
         with self._writing():
             self._known(number)
