@@ -283,7 +283,10 @@ class CallActionsMixin:
         if self.session is not None and self.session.record_id == item.record.id:
             return self.session.recorder
         from rcrp_desktop.calls.recorder import CallRecorder
+        from rcrp_desktop.ui.dialogs.reading import may_open
 
+        if not may_open(self._widget, self.store, item.record.id):  # another's: why, first
+            return None
         try:
             return CallRecorder.resume(self.store, item.record.id, self.find_pack, self.user)
         except StorageError as error:
@@ -305,13 +308,17 @@ class CallActionsMixin:
         due = item.due.astimezone().strftime("%H:%M")
         reason = f"{item.handover.agency} did not confirm by {due}"
         written = self.send_to(recorder, Reassess(record_id=recorder.record_id, reason=reason))
-        if written is not None:
-            self.check_overdue()
-            self._open_session(
-                CallRecorder.resume(
-                    self.store, written.opened, lambda *_: recorder.state.pack, self.user
-                )
+        if written is None:
+            return
+        self.check_overdue()
+        try:  # opened as any record is: consulted, and logged (calls/gate.py)
+            opened = CallRecorder.resume(
+                self.store, written.opened, lambda *_: recorder.state.pack, self.user
             )
+        except StorageError as error:
+            message_box().warning(self._widget, APP_TITLE, str(error))
+            return
+        self._open_session(opened)
 
     @Slot()
     def confirm_overdue(self) -> None:

@@ -16,6 +16,7 @@ from PySide6.QtGui import QDesktopServices, QGuiApplication
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
 from rcrp_desktop import APP_TITLE
+from rcrp_desktop.calls import gate as gates
 from rcrp_desktop.calls.errors import StorageError
 from rcrp_desktop.calls.export_copy import as_copy, copied
 from rcrp_desktop.calls.exports import ExportResult, record_export, refuse_over_the_records
@@ -172,6 +173,8 @@ class ExportFlow:
             return
         copy = self.store.readonly  # read-only records: a copy, recorded nowhere
         try:
+            if not copy:  # refused (and logged) before the form, not once the file is made
+                gates.require(self.store, "record.export")
             source = load_source(self.store, record_id, self.find_pack)
         except (ExportError, StorageError) as error:
             QMessageBox.warning(self.parent, APP_TITLE, str(error))

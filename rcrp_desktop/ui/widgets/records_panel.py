@@ -22,10 +22,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from rcrp_desktop import APP_TITLE
+from rcrp_desktop.calls import gate as gates
+from rcrp_desktop.calls.errors import StorageError
 from rcrp_desktop.calls.records import RecordQuery
 from rcrp_desktop.calls.records import Records as Store
 from rcrp_desktop.domain.outcomes import MEANINGS
 from rcrp_desktop.domain.pack.protocol import Pack
+from rcrp_desktop.ui.dialogs.reading import may_open
+from rcrp_desktop.ui.message_box import message_box
 from rcrp_desktop.ui.models.records_model import (
     CATEGORY,
     INCIDENT,
@@ -139,6 +144,9 @@ class RecordsPanel(QWidget):
 
     Searches run in the thread pool on their own read-only connection to the store's file;
     the busy bar shows while one runs. Results load a page at a time as the table scrolls.
+    Where someone is signed in, they search only if they may read records (each Find asks the
+    gate again: a refusal is said and logged), and a record someone else took opens only once
+    they have said why.
 
     Signals:
         open_requested(int): the handler chose a record to open.
@@ -153,6 +161,8 @@ class RecordsPanel(QWidget):
     ) -> None:
         super().__init__(parent)
         self.setObjectName("recordsPanel")
+        self.store = store
+        self.refused = ""  # why the person signed in may not search, if they may not
         categories = category_choices(packs)
         self.model = RecordsModel(store.path, store.mode, category_labels=categories, parent=self)
 
@@ -223,7 +233,8 @@ class RecordsPanel(QWidget):
         leave.activated.connect(self.leave_requested)
 
         self._lay_out()
-        self.search_now()
+        if self._permitted(later=True):
+            self.search_now()
 
     def _lay_out(self) -> None:
         # Two rows of filters, and combo boxes that do not ask for their longest entry's
@@ -281,14 +292,37 @@ class RecordsPanel(QWidget):
         """Run the search the controls describe, now (typing otherwise waits for a pause)."""
         self._timer.stop()
         query = self.query()
+        if self.refused:
+            return
         if query != self.model.query:
             self.model.set_query(query)
 
     @Slot()
     def refresh(self) -> None:
-        """Search again (calls may have been saved or closed since)."""
+        """Search again (calls may have been saved or closed since), if the person signed in now
+        may."""
         self._timer.stop()
-        self.model.set_query(self.query())
+        if self._permitted():
+            self.model.set_query(self.query())
+
+    def _permitted(self, *, later: bool = False) -> bool:
+        """Whether the person signed in may find records; if not, the refusal (logged by the
+        gate) is said in the summary and in a message, `later` once the panel is on screen."""
+        try:
+            gates.require(self.store, "record.read")
+        except StorageError as error:
+            self.refused = str(error)
+            self.summary.setText(self.refused)
+            if later:  # just made: the message waits for the panel to be in its window
+                QTimer.singleShot(0, self, self._say_refused)
+            else:
+                self._say_refused()
+            return False
+        self.refused = ""
+        return True
+
+    def _say_refused(self) -> None:
+        message_box().warning(self.window(), APP_TITLE, self.refused)
 
     @Slot()
     def on_return_in_search(self) -> None:
@@ -297,7 +331,8 @@ class RecordsPanel(QWidget):
 
     @Slot(int)
     def on_record_chosen(self, record_id: int) -> None:
-        self.open_requested.emit(record_id)
+        if may_open(self.window(), self.store, record_id):  # said why, where that is due
+            self.open_requested.emit(record_id)
 
     @Slot(bool)
     def on_loading_changed(self, loading: bool) -> None:

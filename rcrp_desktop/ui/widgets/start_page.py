@@ -8,6 +8,7 @@ from PySide6.QtWidgets import QLabel, QListWidget, QListWidgetItem, QVBoxLayout,
 
 from rcrp_desktop.times import local_minute
 from rcrp_desktop.ui.qt_helpers import named
+from rcrp_desktop.ui.window_host import WindowHost
 
 if TYPE_CHECKING:
     from rcrp_desktop.calls.records import RecordRow
@@ -82,7 +83,20 @@ class StartPage(QWidget):
             self.calls.setCurrentRow(0)
 
     def _on_activated(self, item: QListWidgetItem) -> None:
-        self.resume_requested.emit(int(item.data(Qt.ItemDataRole.UserRole)))
+        record_id = int(item.data(Qt.ItemDataRole.UserRole))
+        if self._may_open(record_id):
+            self.resume_requested.emit(record_id)
+
+    def _may_open(self, record_id: int) -> bool:
+        """Where someone is signed in: they may read records, and have said why they open one
+        someone else took (ui/dialogs/reading.py). The page lists the records of its window,
+        so it asks that window's records; the use case that opens the call refuses anyway."""
+        host = self.window()
+        if not isinstance(host, WindowHost) or not host.records_open or host.gate is None:
+            return True
+        from rcrp_desktop.ui.dialogs.reading import may_open
+
+        return may_open(host, host.store, record_id)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         item = self._calls.currentItem() if self._calls is not None else None

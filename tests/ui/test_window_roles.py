@@ -1,0 +1,386 @@
+"""Roles at the window: each action a role lacks is refused in one line and the refusal is in
+the access log; a record someone else took opens only once the reader says why (the reason
+logged), one's own with no question; an auditor reads but takes no call; a trainer signed in
+to training never sees live records."""
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QItemSelectionModel, Qt
+from PySide6.QtWidgets import QMessageBox
+from pytestqt.qtbot import QtBot
+
+from rcrp_desktop import app, paths
+from rcrp_desktop.calls import gate as gates
+from rcrp_desktop.calls.recorder import CallRecorder
+from rcrp_desktop.domain.pack.protocol import Pack
+from rcrp_desktop.storage.accounts import TEST
+from rcrp_desktop.storage.data import database_path
+from rcrp_desktop.storage.lock import InstanceLock
+from rcrp_desktop.storage.repository import Store
+from rcrp_desktop.ui.dialogs.reading import ReasonDialog
+from rcrp_desktop.ui.dialogs.sign_in import Attempt, SignInDialog
+from rcrp_desktop.ui.main_window import MainWindow
+from rcrp_desktop.ui.models.records_model import RecordIdRole
+from rcrp_desktop.ui.widgets.records_panel import RecordsPanel
+from tests.ui.signed_in import (
+    SECRETS,
+    SignedWindow,
+    log,
+    make_accounts,
+    signed_window_factory,
+    stamp,
+)
+
+REASON = "The caller rang back about the same person: checking what was agreed."
+TAKE = "Not permitted: start a live or training call and work it"
+
+
+@pytest.fixture(autouse=True)
+def cheap_cost(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(gates, "COST", TEST)  # never the production cost in tests
+
+
+@pytest.fixture
+def accounts(data_dir: Path) -> None:
+    make_accounts(data_dir)
+
+
+@pytest.fixture
+def signed_window(
+    qtbot: QtBot, data_dir: Path, packs: dict[str, Pack], accounts: None
+) -> Iterator[SignedWindow]:
+    opened: list[gates.Gate] = []
+    yield signed_window_factory(qtbot, data_dir, packs, opened)
+    for gate in opened:
+        gate.access.store.close()
+
+
+@pytest.fixture
+def told(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """What message boxes said (the refusals), in order."""
+    said: list[str] = []
+    for name in ("information", "warning"):
+        monkeypatch.setattr(QMessageBox, name, lambda parent, title, text, *a: said.append(text))
+    return said
+
+
+@pytest.fixture
+def asked(monkeypatch: pytest.MonkeyPatch) -> list[tuple[int, str]]:
+    """The reason dialog, answered with REASON; each (record, taken by) it was asked for."""
+    seen: list[tuple[int, str]] = []
+
+    def ask(cls: type, parent: object, record_id: int, taken_by: str) -> str:
+        seen.append((record_id, taken_by))
+        return REASON
+
+    monkeypatch.setattr(ReasonDialog, "ask", classmethod(ask))
+    return seen
+
+
+def taken(store: Store, england: Pack, number: str, incident: str = "INC-OTHER") -> int:
+    """A call taken by `number` (written with nobody's gate: before this sign-in)."""
+    return CallRecorder.start(store, england, incident_ref=incident, user=stamp(number)).record_id
+
+
+def open_from_find(qtbot: QtBot, window: MainWindow, record_id: int) -> RecordsPanel:
+    """Ctrl+F, the record's row made current, Enter."""
+    qtbot.keyClick(window, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    panel = window.records_panel
+    assert panel is not None and not panel.refused
+    qtbot.wait_until(
+        lambda: panel.model.query == panel.query() and not panel.model.loading, timeout=5000
+    )
+    model = panel.model
+    row = next(
+        r for r in range(model.rowCount()) if model.index(r, 0).data(RecordIdRole) == record_id
+    )
+    panel.table.selectionModel().setCurrentIndex(
+        model.index(row, 0),
+        QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows,
+    )
+    panel.table.setFocus()
+    qtbot.keyClick(panel.table, Qt.Key.Key_Return)
+    return panel
+
+
+def any_answer(window: MainWindow) -> object:
+    """An answer the question on screen takes (its first choice, or a line of text)."""
+    question = window.question_view.question
+    assert question is not None
+    return question.values[0] if question.values else "12 Example Street"
+
+
+def consulted(data_dir: Path) -> list[tuple[str, str, int]]:
+    return [
+        (who, detail, record)
+        for who, kind, detail, record in log(data_dir)
+        if kind == "record consulted"
+    ]
+
+
+def test_opening_another_s_record_asks_why_and_logs_the_reason(
+    qtbot: QtBot,
+    data_dir: Path,
+    store: Store,
+    england: Pack,
+    signed_window: SignedWindow,
+    asked: list[tuple[int, str]],
+) -> None:
+    other = taken(store, england, "H201")
+    window = signed_window(store, "H200")
+    open_from_find(qtbot, window, other)
+    assert asked == [(other, "H201 Hugo Handler")]
+    assert window.session is not None and window.session.record_id == other
+    assert consulted(data_dir) == [("H200", REASON, other)]
+    window.resume_call(other)  # opened again in the same sign-in: logged, not asked again
+    assert len(asked) == 1
+    assert consulted(data_dir) == [("H200", REASON, other)] * 2
+
+
+def test_cancelling_the_reason_opens_nothing_and_logs_nothing(
+    qtbot: QtBot,
+    data_dir: Path,
+    store: Store,
+    england: Pack,
+    signed_window: SignedWindow,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    other = taken(store, england, "H201")
+    window = signed_window(store, "H200")
+    monkeypatch.setattr(ReasonDialog, "ask", classmethod(lambda cls, parent, r, by: None))
+    open_from_find(qtbot, window, other)
+    assert window.session is None
+    assert window.pages.currentWidget() is window.records_panel  # still on the list
+    assert consulted(data_dir) == []
+
+
+def test_one_s_own_record_opens_with_no_question(
+    qtbot: QtBot,
+    data_dir: Path,
+    store: Store,
+    england: Pack,
+    signed_window: SignedWindow,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    own = taken(store, england, "H200")
+    window = signed_window(store, "H200")
+    monkeypatch.setattr(ReasonDialog, "ask", classmethod(lambda *a: pytest.fail("asked why")))
+    open_from_find(qtbot, window, own)
+    assert window.session is not None and window.session.record_id == own
+    assert consulted(data_dir) == [("H200", "own record", own)]
+
+
+def test_an_unfinished_call_someone_else_took_asks_why_from_the_start_page(
+    qtbot: QtBot,
+    data_dir: Path,
+    store: Store,
+    england: Pack,
+    signed_window: SignedWindow,
+    asked: list[tuple[int, str]],
+) -> None:
+    other = taken(store, england, "H201")
+    window = signed_window(store, "H200")
+    calls = window.start_page.calls
+    assert calls.count() == 1
+    calls.setFocus()
+    qtbot.keyClick(window.start_page, Qt.Key.Key_Return)
+    assert asked == [(other, "H201 Hugo Handler")]
+    assert window.session is not None and window.session.record_id == other
+    assert consulted(data_dir) == [("H200", REASON, other)]
+
+
+def test_the_use_case_refuses_another_s_record_without_a_reason(
+    data_dir: Path, store: Store, england: Pack, signed_window: SignedWindow, told: list[str]
+) -> None:
+    """The window cannot forget to ask: opened with no reason given, nothing is shown."""
+    other = taken(store, england, "H201")
+    window = signed_window(store, "H200")
+    window.resume_call(other)
+    assert window.session is None
+    assert told == [
+        f"Record {other} was taken by H201 Hugo Handler: say why you are opening it "
+        "(the access log keeps the reason)."
+    ]
+    assert consulted(data_dir) == []
+
+
+def test_an_auditor_reads_but_cannot_take_a_call(
+    qtbot: QtBot,
+    data_dir: Path,
+    store: Store,
+    england: Pack,
+    signed_window: SignedWindow,
+    asked: list[tuple[int, str]],
+    told: list[str],
+) -> None:
+    other = taken(store, england, "H200")
+    window = signed_window(store, "U500")
+    window.new_call()
+    assert window.session is None
+    assert len(told) == 1 and told[0].startswith(TAKE) and "\n" not in told[0]
+    assert len(store.record_rows()) == 1  # nothing was written
+    open_from_find(qtbot, window, other)
+    assert window.session is not None and window.session.record_id == other
+    assert consulted(data_dir) == [("U500", REASON, other)]
+    before = len(store.events(other))
+    window.on_submitted(any_answer(window), "An auditor trying to answer.")
+    assert window.question_view.error_label.text().startswith(f"Not saved: {TAKE}")
+    assert len(store.events(other)) == before  # nothing added
+    refused = [(who, detail) for who, kind, detail, _ in log(data_dir) if kind == "refused"]
+    assert refused == [("U500", "call.take"), ("U500", "call.take")]
+
+
+def test_someone_who_may_not_read_records_is_refused_find_and_the_start_page(
+    qtbot: QtBot,
+    data_dir: Path,
+    store: Store,
+    england: Pack,
+    signed_window: SignedWindow,
+    told: list[str],
+) -> None:
+    taken(store, england, "H200")
+    window = signed_window(store, "A100")  # an administrator: accounts, not records
+    qtbot.keyClick(window, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    panel = window.records_panel
+    assert panel is not None
+    refusal = "Not permitted: find records and open one to read it is for "
+    assert panel.refused.startswith(refusal) and panel.summary.text() == panel.refused
+    qtbot.wait_until(lambda: bool(told), timeout=2000)
+    assert told == [panel.refused]
+    assert panel.model.rowCount() == 0  # nothing was searched
+    window.show_start_page()
+    qtbot.keyClick(window.start_page, Qt.Key.Key_Return)  # an unfinished call, listed
+    assert window.session is None
+    assert told[1].startswith(refusal)
+    window.new_call()
+    assert told[2].startswith(TAKE)
+    refused = [(who, detail) for who, kind, detail, _ in log(data_dir) if kind == "refused"]
+    assert refused == [("A100", "record.read"), ("A100", "record.read"), ("A100", "call.take")]
+
+
+def test_a_shift_change_to_someone_who_may_not_take_calls_stops_the_call_being_worked(
+    qtbot: QtBot,
+    data_dir: Path,
+    store: Store,
+    packs: dict[str, Pack],
+    signed_window: SignedWindow,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    window = signed_window(store, "H200")
+    window.new_call()
+    assert window.session is not None
+    record = window.session.record_id
+
+    def ask(parent: object, intro: str, attempt: Attempt) -> bool:
+        return attempt("U500", SECRETS["U500"]) is None
+
+    monkeypatch.setattr(SignInDialog, "ask", staticmethod(ask))
+    window.change_handler()
+    assert window.user == "U500 Una Auditor"
+    before = len(store.events(record))
+    window.on_submitted(any_answer(window), "")
+    assert window.question_view.error_label.text().startswith(f"Not saved: {TAKE}")
+    assert len(store.events(record)) == before
+    assert ("U500", "refused", "call.take", 0) in log(data_dir)
+
+
+@pytest.fixture
+def shown(qtbot: QtBot, data_dir: Path) -> Iterator[list[app.OpenAfterFirstPaint]]:
+    """Windows shown by `app.show_window`, closed (and signed out) after the test."""
+    windows: list[app.OpenAfterFirstPaint] = []
+    lock = InstanceLock(data_dir).acquire()
+    yield windows
+    for opener in windows:
+        app._sign_out(opener.window)
+        if opener.store is not None:
+            opener.store.close()
+    lock.release()
+
+
+def sign_in_as(monkeypatch: pytest.MonkeyPatch, number: str) -> list[str]:
+    """The sign-in dialog answered as `number`; what it said back."""
+    said: list[str] = []
+
+    def ask(parent: object, intro: str, attempt: Attempt) -> bool:
+        problem = attempt(number, SECRETS[number])
+        if problem is not None:
+            said.append(problem)
+        return problem is None
+
+    monkeypatch.setattr(SignInDialog, "ask", staticmethod(ask))
+    return said
+
+
+def test_a_trainer_signed_in_to_training_never_sees_live_records_nor_exports(
+    qtbot: QtBot,
+    data_dir: Path,
+    england: Pack,
+    accounts: None,
+    shown: list[app.OpenAfterFirstPaint],
+    monkeypatch: pytest.MonkeyPatch,
+    told: list[str],
+) -> None:
+    for mode in ("live", "training"):
+        records = Store.open(database_path(data_dir, mode), mode)
+        CallRecorder.start(records, england, incident_ref=f"INC-{mode.upper()}", user=stamp("H200"))
+        records.close()
+    said = sign_in_as(monkeypatch, "T400")
+    monkeypatch.setattr(QMessageBox, "critical", lambda parent, title, text: told.append(text))
+    assert app.show_window(paths.forms_dir(), "rcrp-england", data_dir, training=False) is None
+    assert said == ["The account T400 has no role in the live records."]
+    assert told == ["Nobody signed in: the records stay closed."]
+    opener = app.show_window(paths.forms_dir(), "rcrp-england", data_dir, training=True)
+    assert opener is not None
+    shown.append(opener)
+    qtbot.add_widget(opener.window)
+    with qtbot.waitSignal(opener.opened, timeout=5000):
+        pass
+    window = opener.window
+    assert window.store.mode == "training"
+    assert window.store.path == database_path(data_dir, "training")
+    monkeypatch.setattr(ReasonDialog, "ask", classmethod(lambda cls, parent, r, by: REASON))
+    qtbot.keyClick(window, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    panel = window.records_panel
+    assert panel is not None
+    qtbot.wait_until(
+        lambda: panel.model.total is not None and not panel.model.loading, timeout=5000
+    )
+    incidents = {panel.model.index(r, 1).data() for r in range(panel.model.rowCount())}
+    assert incidents == {"INC-TRAINING"}
+    told.clear()
+    window.new_call()  # a trainer takes training calls
+    assert window.session is not None and window.user == "T400 Tom Trainer"
+    window.export_handover()  # but makes no handover for a partner
+    assert len(told) == 1 and told[0].startswith("Not permitted: make a handover document")
+    assert ("T400", "refused", "record.export", 0) in log(data_dir)
+
+
+def test_the_reason_dialog_opens_only_with_a_reason_and_escape_opens_nothing(
+    qtbot: QtBot,
+) -> None:
+    dialog = ReasonDialog(None, 7, "H201 Hugo Handler")
+    qtbot.add_widget(dialog)
+    with qtbot.wait_active(dialog):
+        dialog.show()
+    assert dialog.reason.hasFocus()
+    assert dialog.reason.accessibleName() == "Reason for opening the record"
+    assert "taken by H201 Hugo Handler" in dialog.reason.accessibleDescription()
+    assert not dialog.open_button.isEnabled()
+    qtbot.keyClick(dialog.reason, Qt.Key.Key_Return)  # nothing typed: nothing opens
+    assert dialog.isVisible()
+    qtbot.keyClicks(dialog.reason, "Checking the plan")
+    assert dialog.open_button.isEnabled()
+    qtbot.keyClick(dialog.reason, Qt.Key.Key_Return, Qt.KeyboardModifier.ShiftModifier)
+    qtbot.keyClicks(dialog.reason, "agreed with the crisis team")
+    qtbot.keyClick(dialog.reason, Qt.Key.Key_Return)
+    assert dialog.result() == dialog.DialogCode.Accepted
+    assert dialog.text() == "Checking the plan\nagreed with the crisis team"
+    again = ReasonDialog(None, 7, "H201 Hugo Handler")
+    qtbot.add_widget(again)
+    with qtbot.wait_active(again):
+        again.show()
+    qtbot.keyClicks(again.reason, "Changed my mind")
+    qtbot.keyClick(again.reason, Qt.Key.Key_Escape)
+    assert again.result() == again.DialogCode.Rejected
