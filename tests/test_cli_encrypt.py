@@ -208,3 +208,21 @@ def test_only_an_administrator_resets_a_passphrase(
     assert "accounts" in capsys.readouterr().err
     assert as_(monkeypatch, data, "A100", "accounts", "reset", "Z999") == 1
     assert "no account numbered Z999" in capsys.readouterr().err
+
+
+def test_a_damaged_encrypted_database_is_restored_from_its_encrypted_backup(
+    data: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    encrypted(monkeypatch, data, tmp_path)
+    backup = tmp_path / "backups" / "records-backup.sqlite3"
+    assert as_(monkeypatch, data, "A100", "backup", str(backup)) == 0
+    database = data / "records.sqlite3"
+    damaged = bytearray(database.read_bytes())
+    damaged[4096 + 200] ^= 0xFF  # a page of records: found by verify, not by opening
+    database.write_bytes(bytes(damaged))
+    capsys.readouterr()
+    assert as_(monkeypatch, data, "A100", "verify") == 1
+    assert as_(monkeypatch, data, "A100", "restore", str(backup)) == 0
+    assert "restored" in capsys.readouterr().out
+    assert as_(monkeypatch, data, "A100", "verify") == 0
+    assert holding(data, rationale_texts()) == []

@@ -190,12 +190,14 @@ def backup_command(args: argparse.Namespace, data_dir: Path) -> int:
 
 
 def restore_command(args: argparse.Namespace, data_dir: Path) -> int:
+    from rcrp_desktop.storage.cipher import folder_key
     from rcrp_desktop.storage.restore import restore
 
     mode = mode_of(args)
     with InstanceLock(data_dir) as lock:
         told(lock)
-        done = restore(args.backup, database_path(data_dir, mode), mode)
+        database = database_path(data_dir, mode)
+        done = restore(args.backup, database, mode, key=folder_key(database))
     if (signed := signed_of(args)) is not None:
         signed.log("database restored", f"{done.database} from {args.backup}")
     for kept in done.set_aside:

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from rcrp_desktop.files import sync_folder
 from rcrp_desktop.storage.before_open import check_file, side_file
+from rcrp_desktop.storage.cipher import PLAIN
 from rcrp_desktop.storage.errors import StorageError
 from rcrp_desktop.storage.records import Mode
 from rcrp_desktop.storage.repository import Store
@@ -24,7 +25,14 @@ class Restored:
     records: int
 
 
-def restore(backup: Path, database: Path, mode: Mode, now: datetime | None = None) -> Restored:
+def restore(
+    backup: Path,
+    database: Path,
+    mode: Mode,
+    now: datetime | None = None,
+    *,
+    key: bytes | None = None,
+) -> Restored:
     """Check `backup`, copy it beside `database` (owner-only, complete and on disk), set the
     database and its `-wal`/`-shm` aside, put the copy in its place, and check the result.
 
@@ -33,8 +41,9 @@ def restore(backup: Path, database: Path, mode: Mode, now: datetime | None = Non
     files are still in place, and the database is set aside by a second name (a hard link)
     while it keeps its own until the copy replaces it in one step. In between, it has two
     names and its log is already aside, so the app refuses to open it (before_open.check_file)
-    rather than read it without its log; running restore again finishes the job."""
-    records = _checked(backup, mode, "The backup")
+    rather than read it without its log; running restore again finishes the job. `key`: the
+    folder's data key where its records are encrypted (the backup must be encrypted with it)."""
+    records = _checked(backup, mode, "The backup", key)
     stamp = (now or datetime.now(UTC)).strftime("%Y%m%dT%H%M%SZ")
     database.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     partial = database.with_name(f".{database.name}.restoring")
@@ -54,18 +63,18 @@ def restore(backup: Path, database: Path, mode: Mode, now: datetime | None = Non
             f"The backup could not be copied to {database}: {error.strerror or error}. "
             f"The files set aside are kept: {', '.join(str(p) for p in set_aside) or 'none'}."
         ) from error
-    _checked(database, mode, "The restored database")
+    _checked(database, mode, "The restored database", key)
     return Restored(database, tuple(set_aside), records)
 
 
-def _checked(path: Path, mode: Mode, what: str) -> int:
+def _checked(path: Path, mode: Mode, what: str, key: bytes | None) -> int:
     """The number of records in a database that verifies, or why it cannot be used."""
-    check_file(path)
+    check_file(path, keyed=bool(key))
     if side_file(path, "wal").exists() and side_file(path, "wal").stat().st_size > 0:
         raise StorageError(
             f"{what} {path} has a write-ahead log beside it: it is not a finished backup file."
         )
-    store = Store.open(path, mode, create=False, readonly=True)
+    store = Store.open(path, mode, create=False, readonly=True, key=key or PLAIN)
     try:
         faults = verify(store)
         records = len(store.record_rows())
