@@ -15,6 +15,7 @@ from rcrp_desktop.domain.pack.loader import check_paths, pack_files
 from rcrp_desktop.domain.pack.protocol import Pack
 from rcrp_desktop.storage.data import ACCOUNTS_FILE, database_path
 from rcrp_desktop.storage.errors import StorageError
+from rcrp_desktop.storage.identity import FILE_NAME as HANDLER_FILE
 from rcrp_desktop.storage.identity import Handler, load_handler, save_handler
 from rcrp_desktop.storage.lock import InstanceLock
 from rcrp_desktop.storage.settings import load_theme
@@ -194,9 +195,13 @@ def _handler(data_dir: Path, read_only: bool = False) -> Handler | None:
     return handler
 
 
-def _signed_in(data_dir: Path, training: bool) -> "Gate | Literal[False] | None":
+def _signed_in(
+    data_dir: Path, training: bool, read_only: bool = False
+) -> "Gate | Literal[False] | None":
     """The person at the desk, signed in, where the data folder has accounts; None where it
-    has none yet (the saved handler, as before); False if nobody signed in."""
+    has none yet (the saved handler, as before); False if nobody signed in. An administrator
+    of a folder whose first start stopped before its first handler is asked for one (not in a
+    read-only window), and that handler is signed in."""
     # Imported here: the accounts store is SQLite (sqlite-utils), only for a folder with one.
     from rcrp_desktop.calls import gate as gates
     from rcrp_desktop.calls.access import SignInError
@@ -218,9 +223,46 @@ def _signed_in(data_dir: Path, training: bool) -> "Gate | Literal[False] | None"
 
     intro = f"Sign in to the {mode} records. Everything you record is stamped with your account."
     if SignInDialog.ask(None, intro, attempt) and signed:
+        from rcrp_desktop.calls.first_start import handler_due
+
+        if not read_only and handler_due(signed[0]):  # a first start left before its handler
+            from rcrp_desktop.ui.dialogs.first_start import ask_first_handler
+
+            return ask_first_handler(signed[0])
         return signed[0]
     access.store.close()
     message_box().critical(None, APP_TITLE, "Nobody signed in: the records stay closed.")
+    return False
+
+
+def _fresh(data_dir: Path) -> bool:
+    """A data folder never used: no records, live or training, and no saved handler. Only such
+    a folder starts with accounts; one in use goes on as it did, with its saved handler and
+    nobody signed in, until an administrator makes accounts (`rcrp-desktop accounts init`)."""
+    used = [database_path(data_dir, "live"), database_path(data_dir, "training")]
+    return not any(path.exists() for path in [*used, data_dir / HANDLER_FILE])
+
+
+def _first_start(data_dir: Path, training: bool) -> "Gate | Literal[False]":
+    """A fresh data folder's first administrator and first handler, the handler signed in;
+    False if no administrator was made (the records stay closed)."""
+    from rcrp_desktop.calls.first_start import open_accounts
+    from rcrp_desktop.ui.dialogs.first_start import make_first_accounts
+
+    try:
+        access = open_accounts(data_dir)
+    except StorageError as error:
+        message_box().critical(None, APP_TITLE, str(error))
+        return False
+    signed = make_first_accounts(access, "training" if training else "live")
+    if signed is not None:
+        return signed
+    access.store.close()
+    message_box().critical(
+        None,
+        APP_TITLE,
+        "No administrator was made: the records stay closed. Start the app again to make one.",
+    )
     return False
 
 
@@ -234,9 +276,13 @@ def show_window(
 ) -> OpenAfterFirstPaint | None:
     """Load the packs, know the handler, show the main window; the records open after it paints.
 
-    None if the handler would not give their details (the app cannot take calls without them).
-    `read_only`: the window only reads the records: it is not given the data folder, so it
-    keeps nothing there (handler, theme, partner directory), and asks nobody who they are.
+    Where the data folder has accounts, someone signs in first; a fresh folder (no records, no
+    saved handler) starts by making its first administrator and first handler, who is signed
+    in; a folder in use without accounts is stamped with its saved handler, as it was.
+    None if nobody signed in or was made, or the handler would not give their details (the
+    app cannot take calls without them). `read_only`: the window only reads the records: it
+    is not given the data folder, so it keeps nothing there (handler, theme, partner
+    directory), and asks for no handler.
     `database`: the file to read (`--database`), read-only, instead of the data folder's.
     """
     read_only = read_only or database is not None
@@ -248,9 +294,11 @@ def show_window(
     logger.debug("data folder %s; %d packs loaded", data_dir, len(packs))
     signed: Gate | Literal[False] | None = None
     if database is None and (data_dir / ACCOUNTS_FILE).exists():
-        signed = _signed_in(data_dir, training)
-        if signed is False:
-            return None
+        signed = _signed_in(data_dir, training, read_only)  # None: the file has no account
+    if signed is None and not read_only and _fresh(data_dir):
+        signed = _first_start(data_dir, training)
+    if signed is False:
+        return None
     handler = None if signed else _handler(data_dir, read_only)
     if not signed and handler is None and not read_only:
         message_box().critical(
@@ -284,6 +332,12 @@ def show_window(
         database=database,
         gate=signed or None,
     )
+    if signed:  # an empty desk does not leave the records open (force-settings.toml)
+        from rcrp_desktop.storage.force_settings import load_force_settings
+        from rcrp_desktop.ui.idle_lock import IdleLock
+
+        minutes = load_force_settings(data_dir).idle_lock_minutes
+        window.idle_lock = IdleLock.for_minutes(window, minutes)
     show_within_screen(window)
     return opener
 
@@ -334,6 +388,10 @@ def run(
             opener.opened.connect(lambda: window.statusBar().showMessage(notice, 30_000))
         code = app.exec()
         return 1 if opener.failed else code
+    except StorageError as error:  # accounts or force settings that cannot be used
+        sys.stderr.write(f"{APP_NAME}: {error}\n")
+        message_box().critical(None, APP_TITLE, str(error))
+        return 1
     finally:
         if opener is not None and opener.gate is not None:
             _sign_out(opener.window)

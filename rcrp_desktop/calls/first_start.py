@@ -1,0 +1,62 @@
+"""A data folder's first accounts, made at the window: its first administrator, then, because
+an administrator takes no calls, its first handler, who is signed in to take them."""
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+from rcrp_desktop.calls import gate as gates
+from rcrp_desktop.calls.access import Access
+from rcrp_desktop.calls.gate import Gate
+from rcrp_desktop.domain.access.roles import shipped_roles
+from rcrp_desktop.storage.accounts import AccountStore
+from rcrp_desktop.storage.force_settings import load_force_settings
+from rcrp_desktop.storage.records import Mode
+
+KIND = "passphrase"  # PINs only where a force's settings allow them: set from the command line
+FIRST_HANDLER_ROLES = ("handler",)
+
+
+def open_accounts(data_dir: Path) -> Access:
+    """The data folder's accounts, the file made (owner-only) if there is none yet, under the
+    force's rules for secrets."""
+    rules = load_force_settings(data_dir).secret_rules()  # a bad file: refused, nothing made
+    return Access(AccountStore.open(data_dir, cost=gates.COST), shipped_roles(), rules)
+
+
+def first_administrator(
+    access: Access, number: str, name: str, secret: str, database: Mode
+) -> Gate:
+    """The first administrator made and signed in, to add the first handler. Refused
+    (NotPermittedError) with the rule a passphrase breaks, or once an administrator exists."""
+    number = number.strip()
+    access.create_first_administrator(number, name.strip(), secret, KIND, now=_now())
+    return gates.sign_in(access, number, secret, database)
+
+
+def first_handler(admin: Gate, number: str, name: str, secret: str) -> Gate:
+    """A call handler's account added by `admin`, who then signs out: the handler signed in in
+    their place. Refused as any new account is (a number taken, a passphrase too short)."""
+    number = number.strip()
+    admin.access.add_account(
+        admin.session, number, name.strip(), FIRST_HANDLER_ROLES, secret, KIND, now=_now()
+    )
+    gates.sign_out(admin)
+    return gates.sign_in(admin.access, number, secret, admin.session.database)
+
+
+def handler_due(gate: Gate) -> bool:
+    """Whether the person signed in manages accounts where no account may take calls in their
+    database yet (a first start that stopped after its administrator): the first handler is
+    then asked for."""
+    if not gate.may("accounts.manage"):
+        return False
+    roles, database = gate.access.roles, gate.session.database
+    return not any(
+        roles.allows(account.roles, "call.take", database)
+        for account in gate.access.store.accounts()
+        if not account.disabled
+    )
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
