@@ -41,7 +41,7 @@ ADMIN_INTRO = (
 HANDLER_INTRO = (
     "The administrator {admin} is made. Now make the first call handler's account: the handler "
     "is signed in next, and every answer and decision they record is stamped with it. More "
-    "accounts are added with `rcrp-desktop accounts add`."
+    "accounts are added from the command line (rcrp-desktop accounts add)."
 )
 
 
@@ -59,6 +59,7 @@ class NewAccountDialog(QDialog):
         layout = QVBoxLayout(self)
         said = named(QLabel(f"{intro}\n\n{PASSPHRASE_RULE}", wordWrap=True), "formIntro")
         layout.addWidget(said)
+        layout.addSpacing(8)
         form = QFormLayout()
         self.number = named(QLineEdit(), "newAccountNumber")
         self.number.setAccessibleName("Collar or staff number")
@@ -111,6 +112,7 @@ class NewAccountDialog(QDialog):
         self.problem.setText(text)
         self.problem.setAccessibleDescription(text)
         self.problem.show()
+        self.adjustSize()  # taller for the line said, never by squeezing the intro
 
     @classmethod
     def ask(cls, parent: QWidget | None, title: str, intro: str, make: Make, button: str) -> bool:

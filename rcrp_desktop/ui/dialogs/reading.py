@@ -38,6 +38,7 @@ class ReasonDialog(QDialog):
             "reason is kept in the access log with your account."
         )
         layout.addWidget(said)
+        layout.addSpacing(8)
         label = QLabel("&Reason for opening it")
         self.reason = named(QPlainTextEdit(), "readingReason")
         self.reason.setAccessibleName("Reason for opening the record")
@@ -48,6 +49,7 @@ class ReasonDialog(QDialog):
         label.setBuddy(self.reason)
         layout.addWidget(label)
         layout.addWidget(self.reason)
+        layout.addStretch(1)  # any height to spare goes below the box, not between its parts
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
