@@ -226,3 +226,56 @@ def test_a_damaged_encrypted_database_is_restored_from_its_encrypted_backup(
     assert "restored" in capsys.readouterr().out
     assert as_(monkeypatch, data, "A100", "verify") == 0
     assert holding(data, rationale_texts()) == []
+
+
+def test_the_access_log_moves_under_the_key_and_the_reasons_in_it_with_it(
+    data: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    before = "welfare follow-up asked for by Quill Street surgery"
+    after = "complaint review for Juniper Row, second look"
+    SECRETS["S300"] = "harbour violet eleven"
+    try:
+        monkeypatch.setenv(accounts_cli.NEW_SECRET_ENV, SECRETS["S300"])
+        added = as_(
+            monkeypatch, data, "A100", "accounts", "add", "S300", "--name", "Sam Supervisor",
+            "--role", "supervisor",
+        )  # fmt: skip
+        assert added == 0
+        assert as_(monkeypatch, data, "S300", "show", "1", "--reason", before) == 0
+        assert holding(data, [before]) == ["accounts.sqlite3"]  # plain: the search can find it
+        encrypted(monkeypatch, data, tmp_path)
+        assert holding(data, [before]) == []
+        monkeypatch.setenv(accounts_cli.NEW_SECRET_ENV, SECRETS["S300"])
+        assert as_(monkeypatch, data, "A100", "accounts", "reset", "S300") == 0
+        assert as_(monkeypatch, data, "S300", "show", "1", "--reason", after) == 0
+        assert holding(data, [before, after]) == []
+        capsys.readouterr()
+        assert as_(monkeypatch, data, "A100", "access-log") == 0
+        out = capsys.readouterr().out
+        assert before in out and after in out and "signed in" in out and "access log moved" in out
+        assert out.index(before) < out.index("records encrypted") < out.index(after)
+        assert as_(monkeypatch, data, "A100", "verify") == 0
+    finally:
+        del SECRETS["S300"]
+    assert sorted(p.name for p in data.iterdir() if p.suffix == ".sqlite3") == [
+        "access-log.sqlite3",
+        "accounts.sqlite3",
+        "records.sqlite3",
+        "training.sqlite3",
+    ]
+
+
+def test_a_changed_entry_of_the_encrypted_access_log_fails_verify(
+    data: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    encrypted(monkeypatch, data, tmp_path)
+    keyring = keys.load_keyring(data)
+    assert keyring is not None
+    key = keys.unlock_with_account(keyring, "A100", SECRETS["A100"])
+    conn = cipher.connect(data / "access-log.sqlite3", key, isolation_level=None)
+    conn.execute("DROP TRIGGER access_log_kept")  # as someone with the key and a grudge
+    conn.execute("UPDATE access_log SET detail = 'nothing to see' WHERE id = 2")
+    conn.close()
+    capsys.readouterr()
+    assert as_(monkeypatch, data, "A100", "verify") == 1
+    assert "access log entry 2: changed" in capsys.readouterr().out

@@ -4,13 +4,27 @@ hidden button is never the only guard, and every refusal is written to the accou
 import math
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Protocol
 
 from rcrp_desktop.domain.access.roles import Roles
 from rcrp_desktop.domain.access.secrets import SecretRules, next_try
+from rcrp_desktop.storage.access_log import Entry
 from rcrp_desktop.storage.accounts import Account, AccountStore
 from rcrp_desktop.storage.errors import RefusedError
 from rcrp_desktop.storage.records import Mode
 from rcrp_desktop.times import parse_utc
+
+
+class Journal(Protocol):
+    """An append-only access log a signed-in person's actions are written to."""
+
+    def log(
+        self, account: str, by: str, kind: str, detail: str, *, now: datetime, record_id: int = 0
+    ) -> None: ...
+
+    def log_entries(self) -> list[Entry]: ...
+
+    def log_faults(self) -> list[str]: ...
 
 
 class NotPermittedError(RefusedError):
@@ -35,6 +49,9 @@ class Access:
 
     def __init__(self, store: AccountStore, roles: Roles, rules: SecretRules | None = None):
         self.store = store
+        # Where what a person does once signed in is logged: the accounts' own log, or, where
+        # the records are encrypted, the access log under the data key (storage/access_store.py).
+        self.journal: Journal = store
         self.roles = roles
         self.rules = rules or SecretRules()
 
@@ -81,7 +98,7 @@ class Access:
 
     def sign_out(self, session: Session, *, now: datetime) -> None:
         number = session.account.number
-        self.store.log(number, number, "signed out", "", now=now)
+        self.journal.log(number, number, "signed out", "", now=now)
 
     def may(self, session: Session, action: str) -> bool:
         return self.roles.allows(session.account.roles, action, session.database)
@@ -91,7 +108,7 @@ class Access:
         if self.may(session, action):
             return
         number = session.account.number
-        self.store.log(number, number, "refused", action, now=now)
+        self.journal.log(number, number, "refused", action, now=now)
         raise NotPermittedError(self.roles.refusal(session.account.roles, action))
 
     def consult(
@@ -109,7 +126,7 @@ class Access:
             )
         number = session.account.number
         detail = reason.strip() or "own record"
-        self.store.log(number, number, "record consulted", detail, now=now, record_id=record_id)
+        self.journal.log(number, number, "record consulted", detail, now=now, record_id=record_id)
 
     def break_glass(
         self, session: Session, action: str, record_id: int, *, reason: str, now: datetime
@@ -121,7 +138,7 @@ class Access:
             raise NotPermittedError("Breaking the glass needs a reason, typed in full.")
         number = session.account.number
         detail = f"{action}: {reason.strip()}"
-        self.store.log(number, number, "break-glass", detail, now=now, record_id=record_id)
+        self.journal.log(number, number, "break-glass", detail, now=now, record_id=record_id)
 
     def disclose(
         self, session: Session, record_id: int, recipient: str, basis: str, *, now: datetime
@@ -131,7 +148,7 @@ class Access:
         self.require(session, "record.export", now=now)
         number = session.account.number
         detail = f"to {recipient}; lawful basis: {basis}"
-        self.store.log(number, number, "record disclosed", detail, now=now, record_id=record_id)
+        self.journal.log(number, number, "record disclosed", detail, now=now, record_id=record_id)
 
     def add_account(
         self,

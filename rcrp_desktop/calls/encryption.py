@@ -2,6 +2,7 @@
 folder's plain databases, and a key for each account an administrator sets up."""
 
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PublicKey
@@ -9,6 +10,8 @@ from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PublicKey
 from rcrp_desktop import files
 from rcrp_desktop.calls.gate import COST, Gate
 from rcrp_desktop.storage import cipher, keys
+from rcrp_desktop.storage.access_store import AccessLogStore, move_into_encrypted
+from rcrp_desktop.storage.accounts import AccountStore
 from rcrp_desktop.storage.data import RECOVERY_PUBLIC_FILE, database_path
 from rcrp_desktop.storage.encrypt import Encrypted, encrypt_in_place
 from rcrp_desktop.storage.errors import RefusedError, StorageError
@@ -30,6 +33,7 @@ class FolderEncrypted:
     databases: tuple[Encrypted, ...]
     key_id: str
     without_key: tuple[str, ...]
+    log_entries_moved: int
 
 
 def make_recovery_key(
@@ -104,7 +108,24 @@ def encrypt_folder(gate: Gate, data_dir: Path, secret: str) -> FolderEncrypted:
     without = tuple(n for n in accounts if n not in keyring.accounts)
     detail = "; ".join(f"{d.path.name}: {d.records} record(s)" for d in done if d.was_plain)
     gate.log("records encrypted", f"key {keyring.key_id}; {detail or 'nothing plain left'}")
-    return FolderEncrypted(done, keyring.key_id, without)
+    moved = _move_access_log(gate, data_dir, data_key)
+    return FolderEncrypted(done, keyring.key_id, without, moved)
+
+
+def _move_access_log(gate: Gate, data_dir: Path, data_key: bytes) -> int:
+    """The access log so far moved under the data key; from now on the person's actions are
+    logged there. The accounts database is closed while it is made again, then reopened."""
+    access = gate.access
+    if isinstance(access.journal, AccessLogStore):
+        return 0  # moved already: this sign-in writes there
+    access.store.close()
+    try:
+        moved = move_into_encrypted(data_dir, data_key, now=datetime.now(UTC))
+    finally:
+        access.store = AccountStore.open(data_dir, cost=COST)
+        access.journal = access.store
+    access.journal = AccessLogStore.open(data_dir, data_key)
+    return moved
 
 
 def give_key(gate: Gate, data_dir: Path, number: str, secret: str) -> None:

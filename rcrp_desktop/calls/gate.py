@@ -12,7 +12,9 @@ from pathlib import Path
 from rcrp_desktop.calls.access import Access, Session, SignInError
 from rcrp_desktop.domain.access.roles import shipped_roles
 from rcrp_desktop.storage import cipher, keys
+from rcrp_desktop.storage.access_store import AccessLogStore
 from rcrp_desktop.storage.accounts import FILE_NAME, PRODUCTION, AccountStore, ArgonCost
+from rcrp_desktop.storage.data import ACCESS_LOG_FILE
 from rcrp_desktop.storage.force_settings import load_force_settings
 from rcrp_desktop.storage.records import Mode
 from rcrp_desktop.storage.repository import Store
@@ -62,7 +64,7 @@ class Gate:
     def log(self, kind: str, detail: str) -> None:
         """Into the access log, as this person (s.62: consultation, disclosure, alteration)."""
         number = self.session.account.number
-        self.access.store.log(number, number, kind, detail, now=_now())
+        self.access.journal.log(number, number, kind, detail, now=_now())
 
     def close(self) -> None:
         """Close the accounts store the person signed in through; their hold on the folder's
@@ -70,6 +72,9 @@ class Gate:
         if self.data_key is not None:
             cipher.lock_folder(self.access.store.path.parent)
             self.data_key = None
+        if isinstance(self.access.journal, AccessLogStore):
+            self.access.journal.close()
+            self.access.journal = self.access.store
         self.access.store.close()
 
 
@@ -105,6 +110,8 @@ def sign_in(access: Access, number: str, secret: str, database: Mode) -> Gate:
             f"Account {number} has no key to this folder's encrypted records yet: an "
             f"administrator must set its passphrase again (rcrp-desktop accounts reset {number})."
         ) from error
+    if (folder / ACCESS_LOG_FILE).exists():  # moved there when the folder was encrypted
+        access.journal = AccessLogStore.open(folder, data_key)
     cipher.unlock_folder(folder, data_key)
     return Gate(access, session, data_key)
 

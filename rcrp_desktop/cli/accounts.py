@@ -130,11 +130,14 @@ def list_command(args: argparse.Namespace, data_dir: Path) -> int:
 
 
 def log_command(args: argparse.Namespace, data_dir: Path) -> int:
-    with _access(data_dir) as access:
-        session = _sign_in(access, args.signed_in)
-        access.require(session, "access_log.read", now=_now())
+    with _access(data_dir) as access, _signed(access, args.signed_in) as signed:
+        signed.require("access_log.read")
         faults = access.store.log_faults()
-        for entry in access.store.log_entries():
+        entries = access.store.log_entries()
+        if access.journal is not access.store:  # encrypted: the actions' log, under the key
+            faults += access.journal.log_faults()
+            entries = sorted([*entries, *access.journal.log_entries()], key=lambda e: e.utc)
+        for entry in entries:
             if (
                 (args.record is not None and entry.record_id != args.record)
                 or (args.account is not None and args.account not in (entry.account, entry.by))

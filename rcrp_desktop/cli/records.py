@@ -18,7 +18,9 @@ from rcrp_desktop.domain.errors import ScriptError
 from rcrp_desktop.domain.pack.protocol import Pack
 from rcrp_desktop.export.errors import ExportError
 from rcrp_desktop.storage import keys
+from rcrp_desktop.storage.access_store import encrypted_log_faults
 from rcrp_desktop.storage.accounts import access_log_faults
+from rcrp_desktop.storage.cipher import folder_key
 from rcrp_desktop.storage.data import database_path
 from rcrp_desktop.storage.errors import StorageError
 from rcrp_desktop.storage.identity import load_handler
@@ -149,6 +151,8 @@ def verify_command(args: argparse.Namespace, data_dir: Path) -> int:
         store.close()
     if args.database is None:  # the data folder's access log beside its records
         faults += [Fault(f"access log: {line}") for line in access_log_faults(data_dir)]
+        if key := folder_key(database_path(data_dir, mode_of(args))):
+            faults += [Fault(f"access log: {line}") for line in encrypted_log_faults(data_dir, key)]
     if (signed := signed_of(args)) is not None:
         signed.log("store verified", f"{records} record(s); {len(faults)} fault(s)")
     if faults:
@@ -190,7 +194,6 @@ def backup_command(args: argparse.Namespace, data_dir: Path) -> int:
 
 
 def restore_command(args: argparse.Namespace, data_dir: Path) -> int:
-    from rcrp_desktop.storage.cipher import folder_key
     from rcrp_desktop.storage.restore import restore
 
     mode = mode_of(args)

@@ -65,6 +65,11 @@ _SCHEMA = (
 _COLUMNS = "number, name, roles, kind, disabled, failures, last_failure"
 
 
+def accounts_schema() -> tuple[str, ...]:
+    """The accounts database's tables and triggers (a new one made by moving its log)."""
+    return _SCHEMA
+
+
 def access_log_faults(folder: Path) -> list[str]:
     """Where the data folder's access log is broken, read without writing a byte; [] when it
     is whole or there are no accounts yet."""

@@ -45,7 +45,7 @@ def encrypt_in_place(path: Path, mode: Mode, key: bytes) -> Encrypted:
     beside it, checked (every chain verifies, every record's head is the same), synced, and
     then given the name; only then is the plain copy overwritten with zeros and removed.
     """
-    _leftover_plain(path)
+    leftover_plain(path)
     if not path.exists():
         return Encrypted(path, 0, False)
     if not is_plain(path):
@@ -60,16 +60,16 @@ def encrypt_in_place(path: Path, mode: Mode, key: bytes) -> Encrypted:
         leftover.unlink(missing_ok=True)
     try:
         os.close(os.open(partial, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
-        _export(path, partial, key)
+        export(path, partial, key)
         _check_copy(partial, mode, key, heads)
-        _sync(partial)
-        kept = _kept_plain(path)
+        sync(partial)
+        kept = kept_plain(path)
         os.link(path, kept)  # the plain one keeps a name until the encrypted one has its own
         os.replace(partial, path)
         sync_folder(path.parent)
     except BaseException as error:
         partial.unlink(missing_ok=True)
-        _leftover_plain(path)
+        leftover_plain(path)
         if isinstance(error, OSError):
             raise StorageError(
                 f"Encrypting {path} failed: {error.strerror or error}. The plain database is "
@@ -78,7 +78,7 @@ def encrypt_in_place(path: Path, mode: Mode, key: bytes) -> Encrypted:
         raise
     for side in (side_file(path, "wal"), side_file(path, "shm")):
         side.unlink(missing_ok=True)  # the plain one's, emptied by the checkpoint
-    _destroy(kept)
+    destroy(kept)
     return Encrypted(path, len(heads), True)
 
 
@@ -101,7 +101,7 @@ def _checked_plain(path: Path, mode: Mode) -> list[tuple[object, ...]]:
         store.close()
 
 
-def _export(plain: Path, target: Path, key: bytes) -> None:
+def export(plain: Path, target: Path, key: bytes) -> None:
     """SQLCipher's own copy (sqlcipher_export): schema, triggers, rows and the version."""
     try:
         conn = sqlcipher3.connect(str(plain), isolation_level=None)
@@ -138,24 +138,24 @@ def _check_copy(copy: Path, mode: Mode, key: bytes, heads: list[tuple[object, ..
         )
 
 
-def _leftover_plain(path: Path) -> None:
+def leftover_plain(path: Path) -> None:
     """A run stopped at the swap leaves the plain database a second name: before the swap
     that name is the database itself (only the name goes); after, the plain copy (destroyed)."""
-    kept = _kept_plain(path)
+    kept = kept_plain(path)
     if not kept.exists():
         return
     if path.exists() and kept.samefile(path):
         kept.unlink()
         sync_folder(path.parent)
     else:
-        _destroy(kept)
+        destroy(kept)
 
 
-def _kept_plain(path: Path) -> Path:
+def kept_plain(path: Path) -> Path:
     return path.with_name(f".{path.name}.plain")
 
 
-def _destroy(path: Path) -> None:
+def destroy(path: Path) -> None:
     """Overwrite a plain copy with zeros, sync, remove. (On an SSD or a copy-on-write disk the
     old blocks may survive the overwrite: whole-disk encryption is what covers those.)"""
     if not path.exists():
@@ -171,7 +171,7 @@ def _destroy(path: Path) -> None:
     sync_folder(path.parent)
 
 
-def _sync(path: Path) -> None:
+def sync(path: Path) -> None:
     descriptor = os.open(path, os.O_RDONLY)
     try:
         os.fsync(descriptor)
