@@ -351,7 +351,7 @@ def _sign_out(window: MainWindow) -> None:
             gates.sign_out(window.gate)
         except StorageError as error:
             logger.warning("signing out: %s", error)
-        window.gate.access.store.close()
+        window.gate.close()
 
 
 def run(

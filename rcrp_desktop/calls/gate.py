@@ -117,7 +117,14 @@ def sign_in(access: Access, number: str, secret: str, database: Mode) -> Gate:
 
 
 def sign_out(gate: Gate) -> None:
-    gate.access.sign_out(gate.session, now=_now())
+    """Signed out in the log; their hold on the folder's key ends (the next person at a shift
+    change holds it by their own sign-in; the accounts stay open for them)."""
+    try:
+        gate.access.sign_out(gate.session, now=_now())
+    finally:
+        if gate.data_key is not None:
+            cipher.lock_folder(gate.access.store.path.parent)
+            gate.data_key = None
 
 
 _GATES: "weakref.WeakKeyDictionary[Store, Gate]" = weakref.WeakKeyDictionary()
