@@ -6,6 +6,7 @@ from pathlib import Path
 
 from rcrp_desktop.calls import gate as gates
 from rcrp_desktop.calls.access import Access
+from rcrp_desktop.calls.encryption import give_key
 from rcrp_desktop.calls.gate import Gate
 from rcrp_desktop.domain.access.roles import shipped_roles
 from rcrp_desktop.storage.accounts import AccountStore
@@ -34,14 +35,17 @@ def first_administrator(
 
 
 def first_handler(admin: Gate, number: str, name: str, secret: str) -> Gate:
-    """A call handler's account added by `admin`, who then signs out: the handler signed in in
-    their place. Refused as any new account is (a number taken, a passphrase too short)."""
+    """A call handler's account added by `admin`: the handler signed in, and `admin` signed
+    out. Refused as any new account is (a number taken, a passphrase too short).
+    Where the folder's records are encrypted, the new passphrase is given the key to them."""
     number = number.strip()
     admin.access.add_account(
         admin.session, number, name.strip(), FIRST_HANDLER_ROLES, secret, KIND, now=_now()
     )
-    gates.sign_out(admin)
-    return gates.sign_in(admin.access, number, secret, admin.session.database)
+    give_key(admin, admin.access.store.path.parent, number, secret)
+    handler = gates.sign_in(admin.access, number, secret, admin.session.database)
+    gates.sign_out(admin)  # only now: a handler who cannot sign in leaves the admin at the desk
+    return handler
 
 
 def handler_due(gate: Gate) -> bool:

@@ -13,9 +13,12 @@ from pytestqt.qtbot import QtBot
 from rcrp_desktop import app, paths
 from rcrp_desktop.calls import gate as gates
 from rcrp_desktop.calls.recorder import CallRecorder
+from rcrp_desktop.cli import accounts as accounts_cli
+from rcrp_desktop.cli import keys as keys_cli
+from rcrp_desktop.cli import main, signing
 from rcrp_desktop.domain.pack.protocol import Pack
 from rcrp_desktop.storage.accounts import TEST
-from rcrp_desktop.storage.data import ACCOUNTS_FILE, database_path
+from rcrp_desktop.storage.data import ACCOUNTS_FILE, KEYRING_FILE, database_path
 from rcrp_desktop.storage.identity import FILE_NAME as HANDLER_FILE
 from rcrp_desktop.storage.identity import Handler, save_handler
 from rcrp_desktop.storage.lock import InstanceLock
@@ -111,8 +114,8 @@ def test_a_fresh_folder_makes_an_administrator_then_a_handler_who_is_signed_in(
         ("A100", "account added", "Ada Admin; roles administrator"),
         ("A100", "signed in", ""),
         ("H200", "account added", "Hana Handler; roles handler"),
-        ("A100", "signed out", ""),
         ("H200", "signed in", ""),
+        ("A100", "signed out", ""),
     ]
 
 
@@ -220,3 +223,42 @@ def test_the_form_checks_both_passphrases_says_a_refusal_and_makes_on_enter(
     qtbot.keyClick(dialog.again, Qt.Key.Key_Return)
     assert dialog.result() == dialog.DialogCode.Accepted
     assert made[-1] == ("A100", "Ada Admin", "copper kettle winter")
+
+
+@pytest.fixture
+def encrypted_without_handler(data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An administrator, the force recovery key and the folder encrypted, from the command
+    line, and no handler yet."""
+    monkeypatch.delenv(signing.ACCOUNT_ENV, raising=False)
+    monkeypatch.setenv(accounts_cli.NEW_SECRET_ENV, SECRETS["A100"])
+    monkeypatch.setenv(signing.SIGN_IN_ENV, SECRETS["A100"])
+    monkeypatch.setenv(keys_cli.RECOVERY_SECRET_ENV, "quartz river lantern ninety")
+    folder = ["--data-dir", str(data_dir)]
+    assert main([*folder, "accounts", "init", "A100", "--name", "Ada Admin"]) == 0
+    private = data_dir.parent / "offline" / "recovery.pem"
+    as_admin = ["--as", "A100"]
+    assert main([*folder, "keys", "recovery-init", "--private-out", str(private), *as_admin]) == 0
+    assert main([*folder, "encrypt", *as_admin]) == 0
+    assert (data_dir / KEYRING_FILE).exists()
+
+
+def test_the_first_handler_of_an_encrypted_folder_is_given_the_key_to_its_records(
+    qtbot: QtBot,
+    data_dir: Path,
+    encrypted_without_handler: None,
+    shown: list[app.OpenAfterFirstPaint],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The first handler made at the window opens the encrypted records with their own
+    passphrase."""
+
+    def sign_in(parent: object, intro: str, attempt: Attempt) -> bool:
+        return attempt("A100", SECRETS["A100"]) is None
+
+    monkeypatch.setattr(SignInDialog, "ask", staticmethod(sign_in))
+    said = typed(monkeypatch, HANDLER)
+    opener = show(qtbot, data_dir, shown)
+    assert said == ["First start: the first call handler"]
+    assert opener.window.user == "H200 Hana Handler"
+    assert opener.window.gate is not None and opener.window.gate.data_key is not None
+    assert opener.store is not None and opener.store.record_rows() == []  # open, and readable
