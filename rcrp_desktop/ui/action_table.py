@@ -227,6 +227,15 @@ ACTIONS: tuple[Act, ...] = (
         writes=True,
     ),
     Act(
+        "lock_now",
+        # Ctrl+L copies the log summary and Ctrl+Shift+L opens the trainees' runs: K, for locK.
+        ("Ctrl+Shift+K",),
+        "Lock the desk",
+        "Lock the desk now: every window's content hidden until you, or the next person, "
+        "sign in (it also locks by itself when nobody has used it for a while)",
+        "window",
+    ),
+    Act(
         "start_scenario",
         ("Ctrl+Shift+N",),
         "Start a training scenario",

@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from rcrp_desktop.calls.records import Records as Store
     from rcrp_desktop.domain.partners import Directory
     from rcrp_desktop.ui.export_flow import ExportFlow
+    from rcrp_desktop.ui.idle_lock import IdleLock
     from rcrp_desktop.ui.session import CallSession
     from rcrp_desktop.ui.widgets.save_guard import SaveGuard
 
@@ -57,6 +58,7 @@ class CallActionsMixin:
         def statusBar(self) -> QStatusBar: ...
 
     _export: "ExportFlow | None" = None  # the Export… flow, made on first use
+    idle_lock: "IdleLock | None" = None  # where someone signed in: the desk locks (app.py)
 
     @property
     def _widget(self) -> QWidget:
@@ -213,16 +215,33 @@ class CallActionsMixin:
             f"Signed in: {current.stamp}. The next person signs in here; the calls open stay "
             "open, and what is recorded from now on is stamped with their account."
         )
-        if not SignInDialog.ask(self._widget, intro, attempt) or not signed:
-            return
-        gates.sign_out(current)
-        self.gate = signed[0]
+        if SignInDialog.ask(self._widget, intro, attempt) and signed:
+            self.switch_to(signed[0])
+
+    def switch_to(self, signed: "Gate") -> None:
+        """The next person, signed in, takes the desk: the last one is signed out, and what is
+        recorded from now on carries the new stamp (the calls open stay open)."""
+        from rcrp_desktop.calls import gate as gates
+
+        if self.gate is not None:
+            gates.sign_out(self.gate)
+        self.gate = signed
         self.user = self.gate.stamp
         if self.records_open:
             gates.attach(self.store, self.gate)
             self.statusBar().showMessage(f"Records: {self.store.path} · handler {self.user}")
         if self.session is not None:
             self.session.recorder.user = self.user
+
+    @Slot()
+    def lock_now(self) -> None:
+        """The idle lock at once: every window's content hidden until someone signs in."""
+        if self.idle_lock is not None:
+            self.idle_lock.lock(by_key=True)
+        else:
+            self.statusBar().showMessage(
+                "Nothing to lock: nobody signs in to this data folder (it has no accounts).", 10000
+            )
 
     @Slot()
     def copy_summary(self) -> None:

@@ -20,19 +20,15 @@ from rcrp_desktop.ui.qt_helpers import named
 Attempt = Callable[[str, str], str | None]
 
 
-class SignInDialog(QDialog):
-    """Number, passphrase, Sign in (Enter) or Cancel (Escape). The passphrase is never shown,
-    and is cleared after a refusal."""
+class SignInFields(QWidget):
+    """The number, the passphrase (never shown, cleared after every try) and the line saying
+    why not: the sign-in dialog's, and the idle lock's page."""
 
-    def __init__(self, parent: QWidget | None, intro: str, attempt: Attempt) -> None:
+    def __init__(self, attempt: Attempt, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle(f"Sign in - {APP_TITLE}")
         self._attempt = attempt
-        self.setMinimumWidth(520)  # the intro and a refusal read on one or two lines
         layout = QVBoxLayout(self)
-        said = QLabel(intro)
-        said.setWordWrap(True)
-        layout.addWidget(said)
+        layout.setContentsMargins(0, 0, 0, 0)
         form = QFormLayout()
         self.number = named(QLineEdit(), "signInNumber")
         self.number.setAccessibleName("Collar or staff number")
@@ -46,6 +42,47 @@ class SignInDialog(QDialog):
         self.problem.setWordWrap(True)
         self.problem.hide()
         layout.addWidget(self.problem)
+
+    def try_sign_in(self) -> bool:
+        """True once the attempt signed someone in; else the reason is said, and the
+        passphrase cleared for the next try."""
+        number, secret = self.number.text().strip(), self.secret.text()
+        if not number or not secret:
+            self.say("Type your collar or staff number and your passphrase.")
+            return False
+        problem = self._attempt(number, secret)
+        self.secret.clear()
+        if problem is None:
+            self.problem.hide()
+            return True
+        self.say(problem)
+        self.secret.setFocus()
+        return False
+
+    def say(self, text: str) -> None:
+        self.problem.setText(text)
+        self.problem.setAccessibleDescription(text)
+        self.problem.show()
+
+
+class SignInDialog(QDialog):
+    """Number, passphrase, Sign in (Enter) or Cancel (Escape)."""
+
+    def __init__(self, parent: QWidget | None, intro: str, attempt: Attempt) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(f"Sign in - {APP_TITLE}")
+        self.setMinimumWidth(520)  # the intro and a refusal read on one or two lines
+        layout = QVBoxLayout(self)
+        said = QLabel(intro)
+        said.setWordWrap(True)
+        layout.addWidget(said)
+        self.fields = SignInFields(attempt)
+        self.number, self.secret, self.problem = (
+            self.fields.number,
+            self.fields.secret,
+            self.fields.problem,
+        )
+        layout.addWidget(self.fields)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
@@ -56,22 +93,8 @@ class SignInDialog(QDialog):
         self.number.setFocus()
 
     def try_sign_in(self) -> None:
-        number, secret = self.number.text().strip(), self.secret.text()
-        if not number or not secret:
-            self._say("Type your collar or staff number and your passphrase.")
-            return
-        problem = self._attempt(number, secret)
-        self.secret.clear()
-        if problem is None:
+        if self.fields.try_sign_in():
             self.accept()
-            return
-        self._say(problem)
-        self.secret.setFocus()
-
-    def _say(self, text: str) -> None:
-        self.problem.setText(text)
-        self.problem.setAccessibleDescription(text)
-        self.problem.show()
 
     @classmethod
     def ask(cls, parent: QWidget | None, intro: str, attempt: Attempt) -> bool:
