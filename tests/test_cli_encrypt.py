@@ -13,8 +13,9 @@ from rcrp_desktop.cli import keys as keys_cli
 from rcrp_desktop.cli import main, signing
 from rcrp_desktop.domain.call.script import load_script
 from rcrp_desktop.paths import examples_dir
-from rcrp_desktop.storage import cipher, keys
+from rcrp_desktop.storage import cipher, encrypt, keys
 from rcrp_desktop.storage.accounts import TEST
+from rcrp_desktop.storage.errors import StorageError
 
 SCRIPT = examples_dir() / "welfare-crisis-team.json"
 SECRETS = {"A100": "copper kettle winter", "H200": "lantern meadow seven"}
@@ -279,3 +280,38 @@ def test_a_changed_entry_of_the_encrypted_access_log_fails_verify(
     capsys.readouterr()
     assert as_(monkeypatch, data, "A100", "verify") == 1
     assert "access log entry 2: changed" in capsys.readouterr().out
+
+
+def test_a_rekey_shuts_out_the_old_key_and_a_stopped_one_is_finished_by_running_it_again(
+    data: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    private = encrypted(monkeypatch, data, tmp_path)
+    old_ring = keys.load_keyring(data)
+    assert old_ring is not None
+    old_key = keys.unlock_with_account(old_ring, "A100", SECRETS["A100"])
+    backup = tmp_path / "before" / "records.sqlite3"
+    assert as_(monkeypatch, data, "A100", "backup", str(backup)) == 0
+
+    def stopped(folder: Path) -> None:
+        raise StorageError(f"Cannot put the new keyring in place in {folder}: I/O error")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(keys, "promote_next_keyring", stopped)
+        assert as_(monkeypatch, data, "A100", "rekey") == 1
+    capsys.readouterr()
+    assert as_(monkeypatch, data, "A100", "verify") == 1
+    assert "rekey that was stopped" in capsys.readouterr().err
+    assert as_(monkeypatch, data, "A100", "rekey") == 0
+    new_ring = keys.load_keyring(data)
+    assert new_ring is not None and new_ring.key_id != old_ring.key_id
+    assert not (data / "keyring.next.json").exists()
+    for name in ("records.sqlite3", "training.sqlite3", "access-log.sqlite3"):
+        assert not encrypt.opens_with(data / name, old_key), name
+    assert as_(monkeypatch, data, "A100", "verify") == 0
+    assert holding(data, rationale_texts()) == []
+    assert not [p.name for p in data.iterdir() if p.name.startswith(".")]
+    assert as_(monkeypatch, data, "A100", "access-log") == 0
+    assert "records re-keyed" in capsys.readouterr().out
+    # The backup from before stays readable with the force recovery key, read-only.
+    read = ["--database", str(backup), "--recovery-key", str(private), "verify"]
+    assert main(read) == 0

@@ -10,9 +10,9 @@ from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PublicKey
 from rcrp_desktop import files
 from rcrp_desktop.calls.gate import COST, Gate
 from rcrp_desktop.storage import cipher, keys
-from rcrp_desktop.storage.access_store import AccessLogStore, move_into_encrypted
+from rcrp_desktop.storage.access_store import AccessLogStore, move_into_encrypted, rekey_log
 from rcrp_desktop.storage.accounts import AccountStore
-from rcrp_desktop.storage.data import RECOVERY_PUBLIC_FILE, database_path
+from rcrp_desktop.storage.data import ACCESS_LOG_FILE, RECOVERY_PUBLIC_FILE, database_path
 from rcrp_desktop.storage.encrypt import Encrypted, encrypt_in_place
 from rcrp_desktop.storage.errors import RefusedError, StorageError
 
@@ -126,6 +126,58 @@ def _move_access_log(gate: Gate, data_dir: Path, data_key: bytes) -> int:
         access.journal = access.store
     access.journal = AccessLogStore.open(data_dir, data_key)
     return moved
+
+
+@dataclass(frozen=True)
+class Rekeyed:
+    """A rekey done: the new key, and the accounts that must be given a key again."""
+
+    old_key_id: str
+    key_id: str
+    without_key: tuple[str, ...]
+
+
+def rekey_folder(gate: Gate, data_dir: Path, secret: str) -> Rekeyed:
+    """Every encrypted database of the folder re-encrypted under a new data key, wrapped for
+    the person signed in and the force; everyone else is given a key again by an
+    administrator (accounts reset), so a passphrase or a keyring copy known before no longer
+    opens the records.
+
+    The caller holds the folder's lock. The new keyring is saved (beside the old one) before
+    any database is re-encrypted and takes the old one's place only once all are: stopped,
+    run again, it finishes with the same new key.
+    """
+    gate.require("settings.manage")
+    number = gate.session.account.number
+    keyring = keys.load_keyring(data_dir)
+    if keyring is None or gate.data_key is None:
+        raise RefusedError(f"The records in {data_dir} are not encrypted: nothing to rekey.")
+    old_key = gate.data_key
+    upcoming = keys.load_next_keyring(data_dir)
+    if upcoming is None:
+        new_key = keys.new_data_key()
+        upcoming = keys.rekey(
+            keyring, new_key, {number: secret}, recovery_public_key(data_dir), COST
+        ).keyring
+        keys.save_next_keyring(data_dir, upcoming)
+    else:
+        new_key = keys.unlock_with_account(upcoming, number, secret)
+    journal = gate.access.journal
+    if isinstance(journal, AccessLogStore):
+        journal.close()
+    gate.access.journal = gate.access.store
+    for mode in ("live", "training"):  # stopped anywhere here: the old keyring still rules
+        encrypt_in_place(database_path(data_dir, mode), mode, new_key, from_key=old_key)
+    rekey_log(data_dir, old_key, new_key)
+    keys.promote_next_keyring(data_dir)
+    cipher.lock_folder(data_dir)
+    cipher.unlock_folder(data_dir, new_key)
+    gate.data_key = new_key
+    if (data_dir / ACCESS_LOG_FILE).exists():
+        gate.access.journal = AccessLogStore.open(data_dir, new_key)
+    without = tuple(n for n in keyring.numbers() if n != number)
+    gate.log("records re-keyed", f"key {keyring.key_id} to {upcoming.key_id}")
+    return Rekeyed(keyring.key_id, upcoming.key_id, without)
 
 
 def give_key(gate: Gate, data_dir: Path, number: str, secret: str) -> None:

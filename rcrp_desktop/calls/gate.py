@@ -14,7 +14,7 @@ from rcrp_desktop.domain.access.roles import shipped_roles
 from rcrp_desktop.storage import cipher, keys
 from rcrp_desktop.storage.access_store import AccessLogStore
 from rcrp_desktop.storage.accounts import FILE_NAME, PRODUCTION, AccountStore, ArgonCost
-from rcrp_desktop.storage.data import ACCESS_LOG_FILE
+from rcrp_desktop.storage.data import ACCESS_LOG_FILE, NEXT_KEYRING_FILE
 from rcrp_desktop.storage.force_settings import load_force_settings
 from rcrp_desktop.storage.records import Mode
 from rcrp_desktop.storage.repository import Store
@@ -110,7 +110,9 @@ def sign_in(access: Access, number: str, secret: str, database: Mode) -> Gate:
             f"Account {number} has no key to this folder's encrypted records yet: an "
             f"administrator must set its passphrase again (rcrp-desktop accounts reset {number})."
         ) from error
-    if (folder / ACCESS_LOG_FILE).exists():  # moved there when the folder was encrypted
+    # The access log moved there when the folder was encrypted; while a stopped rekey waits to
+    # be finished it may be under either key, and actions are logged with the sign-ins.
+    if (folder / ACCESS_LOG_FILE).exists() and not (folder / NEXT_KEYRING_FILE).exists():
         access.journal = AccessLogStore.open(folder, data_key)
     cipher.unlock_folder(folder, data_key)
     return Gate(access, session, data_key)

@@ -43,6 +43,13 @@ def add_commands(commands: "argparse._SubParsersAction[argparse.ArgumentParser]"
     )
     add_who(encrypt)
     encrypt.set_defaults(handler=encrypt_command)
+    rekey = commands.add_parser(
+        "rekey",
+        help="re-encrypt the records under a new data key (someone must lose access for good): "
+        "every other account is given a key again with `accounts reset`",
+    )
+    add_who(rekey)
+    rekey.set_defaults(handler=rekey_command)
 
 
 def recovery_init_command(args: argparse.Namespace, data_dir: Path) -> int:
@@ -80,6 +87,29 @@ def encrypt_command(args: argparse.Namespace, data_dir: Path) -> int:
         elif database.path.exists():
             print(f"already encrypted: {database.path}")
     print(f"ok: the records in {data_dir} are encrypted (data key {done.key_id}).")
+    if done.without_key:
+        print(
+            "These accounts cannot open the records until an administrator sets their "
+            f"passphrase again (rcrp-desktop accounts reset NUMBER): {', '.join(done.without_key)}"
+        )
+    return Exit.OK
+
+
+def rekey_command(args: argparse.Namespace, data_dir: Path) -> int:
+    from rcrp_desktop.calls.encryption import rekey_folder
+    from rcrp_desktop.storage.lock import InstanceLock
+
+    gate, given = _administrator(args, data_dir)
+    try:
+        with InstanceLock(data_dir):
+            done = rekey_folder(gate, data_dir, given)
+    finally:
+        gate.close()
+    print(f"ok: the records in {data_dir} are re-encrypted (data key {done.key_id}).")
+    print(
+        "Backups made before now stay under the old key: the force recovery key still opens "
+        "them, and a restore needs one made from now on."
+    )
     if done.without_key:
         print(
             "These accounts cannot open the records until an administrator sets their "

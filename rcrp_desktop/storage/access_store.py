@@ -15,6 +15,7 @@ from rcrp_desktop.storage.accounts import accounts_schema
 from rcrp_desktop.storage.before_open import check_file, side_file
 from rcrp_desktop.storage.cipher import DB_ERRORS, connect
 from rcrp_desktop.storage.data import ACCESS_LOG_FILE, ACCOUNTS_FILE
+from rcrp_desktop.storage.database import not_opened
 from rcrp_desktop.storage.errors import StorageError, classify
 from rcrp_desktop.storage.transaction import writing
 from rcrp_desktop.times import utc_text
@@ -53,7 +54,7 @@ class AccessLogStore:
         except OSError as error:
             raise StorageError(f"The access log {path} cannot be opened: {error}") from error
         except DB_ERRORS as error:
-            raise classify(error, path) from error
+            raise not_opened(error, path, key) from error
         return cls(db, path)
 
     def close(self) -> None:
@@ -215,3 +216,42 @@ def _encrypted_copy(accounts: Path, log: Path, key: bytes, count: int) -> None:
     except BaseException:
         partial.unlink(missing_ok=True)
         raise
+
+
+def rekey_log(folder: Path, old_key: bytes, new_key: bytes) -> None:
+    """The encrypted access log re-encrypted under `new_key`: copied, checked, swapped in,
+    the old copy destroyed. Nothing may have it open; run again, it finishes."""
+    log = folder / ACCESS_LOG_FILE
+    encrypt.leftover_plain(log)
+    if not log.exists() or encrypt.opens_with(log, new_key):
+        return
+    conn = connect(log, old_key, isolation_level=None)
+    try:
+        faults = access_log.faults(conn)
+        count = len(access_log.entries(conn))
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    except DB_ERRORS as error:
+        raise classify(error, log) from error
+    finally:
+        conn.close()
+    if faults:
+        raise StorageError(f"The access log {log} is broken ({faults[0]}): it was not re-keyed.")
+    partial = log.with_name(f".{log.name}.encrypting")
+    for leftover in (partial, side_file(partial, "wal"), side_file(partial, "shm")):
+        leftover.unlink(missing_ok=True)
+    try:
+        os.close(os.open(partial, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+        encrypt.export(log, partial, new_key, old_key)
+        copy = connect(partial, new_key, isolation_level=None)
+        try:
+            copied, copy_faults = len(access_log.entries(copy)), access_log.faults(copy)
+        finally:
+            copy.close()
+        if copy_faults or copied != count:
+            raise StorageError(f"The re-keyed access log did not check out: {log} is unchanged.")
+        kept = encrypt.swap_in(partial, log)
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        encrypt.leftover_plain(log)
+        raise
+    encrypt.destroy(kept)

@@ -53,8 +53,8 @@ def _refuse_backup_stopped_while_named(path: Path) -> None:
         )
     if _same(path.with_name(f".{path.name}.plain"), path):  # storage/encrypt.py's swap
         raise StorageError(
-            f"{path} is whole and still plain: encrypting it was stopped before the swap. "
-            "Run `rcrp-desktop encrypt` again to finish; nothing was lost."
+            f"{path} is whole and as it was: encrypting or re-keying it was stopped before the "
+            "swap. Run `rcrp-desktop encrypt` (or `rekey`) again to finish; nothing was lost."
         )
 
 

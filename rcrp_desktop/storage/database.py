@@ -17,7 +17,7 @@ from rcrp_desktop.storage.before_open import (
     side_file,
 )
 from rcrp_desktop.storage.cipher import DB_ERRORS, WrongKeyError, connect, why_unreadable
-from rcrp_desktop.storage.data import KEYRING_FILE
+from rcrp_desktop.storage.data import KEYRING_FILE, NEXT_KEYRING_FILE
 from rcrp_desktop.storage.errors import (
     CorruptDatabaseError,
     DiskFullError,
@@ -84,12 +84,12 @@ def open_database(
                 corrupt_message(path, "its guard triggers are not the app's: " + "; ".join(changed))
             )
     except DB_ERRORS as error:
-        raise _not_opened(error, path, key) from error
+        raise not_opened(error, path, key) from error
     assert not db.conn.in_transaction
     return db
 
 
-def _not_opened(error: Exception, path: Path, key: bytes | None) -> StorageError:
+def not_opened(error: Exception, path: Path, key: bytes | None) -> StorageError:
     """What stopped an open: for an encrypted file that reads as no database, whether the key
     is another one (a file from another folder, or from before a rekey) or the file is
     damaged; SQLCipher says the same for both."""
@@ -99,6 +99,11 @@ def _not_opened(error: Exception, path: Path, key: bytes | None) -> StorageError
     why = why_unreadable(path, key, read_only_uri(path))
     if why == "damaged":
         return classified
+    if (path.parent / NEXT_KEYRING_FILE).exists():
+        return WrongKeyError(
+            f"The record database {path} is under the new key of a rekey that was stopped: "
+            "an administrator runs `rcrp-desktop rekey` again to finish it. Nothing was lost."
+        )
     return WrongKeyError(
         f"The record database {path} does not open with this folder's key ({why}): it was "
         "encrypted with another key, a file from another folder or from before a rekey. It "

@@ -37,54 +37,78 @@ def is_plain(path: Path) -> bool:
         return handle.read(len(SQLITE_HEADER)) == SQLITE_HEADER
 
 
-def encrypt_in_place(path: Path, mode: Mode, key: bytes) -> Encrypted:
-    """The plain database at `path` replaced by the same records encrypted with `key`.
+def encrypt_in_place(
+    path: Path, mode: Mode, key: bytes, *, from_key: bytes | None = None
+) -> Encrypted:
+    """The database at `path`, plain (or, `from_key`, encrypted with that key: a rekey),
+    replaced by the same records encrypted with `key`.
 
-    The caller holds the data folder's lock (nothing else writes). The plain database must
-    verify first: a damaged one is restored, not encrypted. The encrypted copy is made
-    beside it, checked (every chain verifies, every record's head is the same), synced, and
-    then given the name; only then is the plain copy overwritten with zeros and removed.
+    The caller holds the data folder's lock (nothing else writes). The database must verify
+    first: a damaged one is restored, not encrypted. The new copy is made beside it, checked
+    (every chain verifies, every record's head is the same), synced, and then given the name;
+    only then is the old copy overwritten with zeros and removed. Run again, it finishes what
+    a stopped run left, and does nothing to a database already under `key`.
     """
     leftover_plain(path)
     if not path.exists():
         return Encrypted(path, 0, False)
-    if not is_plain(path):
+    if (from_key is None and not is_plain(path)) or (from_key and opens_with(path, key)):
         store = Store.open(path, mode, create=False, readonly=True, key=key)  # opens: ours
         try:
             return Encrypted(path, len(store.record_rows()), False)
         finally:
             store.close()
-    heads = _checked_plain(path, mode)
+    heads = _checked_source(path, mode, from_key or PLAIN)
     partial = path.with_name(f".{path.name}.encrypting")
     for leftover in (partial, side_file(partial, "wal"), side_file(partial, "shm")):
         leftover.unlink(missing_ok=True)
     try:
         os.close(os.open(partial, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
-        export(path, partial, key)
+        export(path, partial, key, from_key)
         _check_copy(partial, mode, key, heads)
-        sync(partial)
-        kept = kept_plain(path)
-        os.link(path, kept)  # the plain one keeps a name until the encrypted one has its own
-        os.replace(partial, path)
-        sync_folder(path.parent)
+        kept = swap_in(partial, path)
     except BaseException as error:
         partial.unlink(missing_ok=True)
         leftover_plain(path)
         if isinstance(error, OSError):
             raise StorageError(
-                f"Encrypting {path} failed: {error.strerror or error}. The plain database is "
+                f"Encrypting {path} failed: {error.strerror or error}. The database is "
                 "unchanged; run it again once that is put right."
             ) from error
         raise
-    for side in (side_file(path, "wal"), side_file(path, "shm")):
-        side.unlink(missing_ok=True)  # the plain one's, emptied by the checkpoint
     destroy(kept)
     return Encrypted(path, len(heads), True)
 
 
-def _checked_plain(path: Path, mode: Mode) -> list[tuple[object, ...]]:
-    """The plain database's record heads, once it verifies and its log is in the main file."""
-    store = Store.open(path, mode, create=False, key=PLAIN)
+def swap_in(copy: Path, path: Path) -> Path:
+    """`copy` (whole, checked) takes the name `path`; the old file keeps a second name
+    (kept_plain) until then, and that name is returned to be destroyed."""
+    sync(copy)
+    kept = kept_plain(path)
+    os.link(path, kept)  # the old one keeps a name until the new one has its own
+    os.replace(copy, path)
+    sync_folder(path.parent)
+    for side in (side_file(path, "wal"), side_file(path, "shm")):
+        side.unlink(missing_ok=True)  # the old one's, emptied by the checkpoint
+    return kept
+
+
+def opens_with(path: Path, key: bytes) -> bool:
+    """Whether the encrypted database at `path` opens with `key` (read only, nothing written)."""
+    try:
+        conn = connect(f"file:{path}?mode=ro", key, uri=True)
+        try:
+            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        finally:
+            conn.close()
+    except DB_ERRORS:
+        return False
+    return True
+
+
+def _checked_source(path: Path, mode: Mode, key: bytes) -> list[tuple[object, ...]]:
+    """The database's record heads, once it verifies and its log is in the main file."""
+    store = Store.open(path, mode, create=False, key=key)
     try:
         faults = verify(store)
         if faults:
@@ -101,10 +125,14 @@ def _checked_plain(path: Path, mode: Mode) -> list[tuple[object, ...]]:
         store.close()
 
 
-def export(plain: Path, target: Path, key: bytes) -> None:
+def export(source: Path, target: Path, key: bytes, source_key: bytes | None = None) -> None:
     """SQLCipher's own copy (sqlcipher_export): schema, triggers, rows and the version."""
     try:
-        conn = sqlcipher3.connect(str(plain), isolation_level=None)
+        conn = (
+            connect(source, source_key, isolation_level=None)
+            if source_key
+            else sqlcipher3.connect(str(source), isolation_level=None)
+        )
         try:
             conn.execute("PRAGMA cipher_log_level = NONE")
             version = int(conn.execute("PRAGMA user_version").fetchone()[0])

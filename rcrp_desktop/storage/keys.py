@@ -13,6 +13,7 @@ import base64
 import binascii
 import hashlib
 import json
+import os
 import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
@@ -29,7 +30,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from rcrp_desktop import files
 from rcrp_desktop.storage.accounts import ArgonCost
 from rcrp_desktop.storage.cipher import KEY_BYTES
-from rcrp_desktop.storage.data import KEYRING_FILE
+from rcrp_desktop.storage.data import KEYRING_FILE, NEXT_KEYRING_FILE
 from rcrp_desktop.storage.errors import RefusedError, StorageError
 
 FILE_NAME = KEYRING_FILE
@@ -350,6 +351,35 @@ def save_keyring_beside(database: Path, keyring: Keyring) -> None:
     except OSError as error:
         raise StorageError(
             f"Cannot save the keyring beside {database}: {error.strerror or error}"
+        ) from error
+
+
+def load_next_keyring(folder: Path) -> Keyring | None:
+    """The keyring of a rekey under way (its new data key), or None when none is."""
+    path = folder / NEXT_KEYRING_FILE
+    if not path.exists() and not path.is_symlink():
+        return None
+    return keyring_from_bytes(_read_small(path), path)
+
+
+def save_next_keyring(folder: Path, keyring: Keyring) -> None:
+    """A rekey's new keyring, saved before any database is re-encrypted under its key."""
+    try:
+        files.write_atomically(folder / NEXT_KEYRING_FILE, keyring_bytes(keyring))
+    except OSError as error:
+        raise StorageError(
+            f"Cannot save the new keyring in {folder}: {error.strerror or error}"
+        ) from error
+
+
+def promote_next_keyring(folder: Path) -> None:
+    """The rekey done: its keyring becomes the folder's, in one step."""
+    try:
+        os.replace(folder / NEXT_KEYRING_FILE, folder / FILE_NAME)
+        files.sync_folder(folder)
+    except OSError as error:
+        raise StorageError(
+            f"Cannot put the new keyring in place in {folder}: {error.strerror or error}"
         ) from error
 
 

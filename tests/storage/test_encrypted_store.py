@@ -182,7 +182,7 @@ def test_encrypting_stopped_before_the_swap_leaves_the_plain_database_as_it_was(
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr("rcrp_desktop.storage.encrypt.os.replace", stopped)
-    with pytest.raises(StorageError, match="The plain database is unchanged"):
+    with pytest.raises(StorageError, match="The database is unchanged"):
         encrypt_in_place(path, "live", KEY)
     monkeypatch.undo()
     assert files_holding(tmp_path, MARK) != []  # still plain, still whole
@@ -201,7 +201,9 @@ def test_encrypting_killed_between_naming_and_swapping_is_finished_by_running_it
     call_with_rationales(plain, england)
     plain.close()
     os.link(path, tmp_path / ".records.sqlite3.plain")  # as a kill right after the link
-    with pytest.raises(StorageError, match="encrypting it was stopped before the swap"):
+    with pytest.raises(
+        StorageError, match="encrypting or re-keying it was stopped before the swap"
+    ):
         Store.open(path, "live")
     encrypt_in_place(path, "live", KEY)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["records.sqlite3"]
