@@ -168,6 +168,8 @@ class IdleLock(QObject):
     def _focus_page(self) -> None:
         assert self.cover is not None
         page = self.cover.page_in_front()
+        for each in self.cover.pages:
+            each.set_in_front(each is page)
         page.window().activateWindow()
         page.setFocus()
 

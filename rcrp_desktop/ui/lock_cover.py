@@ -111,8 +111,13 @@ class Cover:
         cover = QVBoxLayout(dialog)
         cover.addWidget(page)
         page.show()
-        dialog.setMinimumSize(0, 0)
+        # The page's size, not the dialog's: a message box is made of a fixed size, and its
+        # layout no longer sets the dialog's least size once one has been set by hand.
+        width = max(geometry.width(), cover.totalMinimumSize().width())
+        height = cover.totalHeightForWidth(width)
         dialog.setMaximumSize(SIZE_MAX, SIZE_MAX)
+        dialog.setMinimumSize(width, max(height, cover.totalMinimumSize().height()))
+        dialog.resize(dialog.minimumSize())
         dialog.setWindowTitle(f"Locked - {APP_TITLE}")
         dialog.setAccessibleName("")
 

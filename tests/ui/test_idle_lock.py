@@ -22,6 +22,7 @@ from rcrp_desktop.ui.idle_lock import IdleLock
 from rcrp_desktop.ui.main_window import MainWindow
 from rcrp_desktop.ui.widgets.lock_page import LockPage
 from tests.artifacts import artifacts
+from tests.ui.test_accessible_names import unnamed
 from tests.ui.test_main_window import walk_window_to
 from tests.ui.test_sign_in import (  # noqa: F401  (fixtures, used by name)
     SECRETS,
@@ -143,6 +144,7 @@ def test_locked_the_record_is_out_of_every_window_and_back_as_it_was(
     picture = window.grab()
     assert picture.save(str(artifacts("screens") / "offscreen-idle-lock.png"))
     assert QApplication.focusWidget() is page.fields.secret
+    assert unnamed(window) == []  # the page's fields and button, each named
     assert page.fields.number.text() == "H200"
 
     unlock_as(qtbot, window, "H200", SECRETS["H200"])
@@ -253,6 +255,9 @@ def test_a_dialog_open_at_the_lock_keeps_what_it_holds(qtbot: QtBot, desk: MainW
         window.lock_now()
         page = page_of(window)
         seen["page in dialog"] = dialog.isAncestorOf(page)
+        behind = window.centralWidget()
+        assert isinstance(behind, LockPage) and behind is not page
+        seen["behind says where"] = behind.elsewhere.isVisible() and not behind.fields.isVisible()
         seen["field out"] = not dialog.isAncestorOf(field) and not field.isVisible()
         seen["side hidden"] = not side.isVisible()
         seen["title"] = dialog.windowTitle()
@@ -268,6 +273,7 @@ def test_a_dialog_open_at_the_lock_keeps_what_it_holds(qtbot: QtBot, desk: MainW
     QTimer.singleShot(0, at_the_desk)
     assert dialog.exec() == QDialog.DialogCode.Accepted
     assert seen["page in dialog"] and seen["field out"] and seen["side hidden"]
+    assert seen["behind says where"]
     assert INCIDENT not in seen["title"] and "SYNTHETIC-88" not in seen["said"]
     assert INCIDENT not in seen["said"]
     assert seen["still open"] and seen["side back"]

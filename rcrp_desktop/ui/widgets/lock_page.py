@@ -3,12 +3,12 @@ that open it again (their passphrase) or hand it to the next person (theirs)."""
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from rcrp_desktop.ui.dialogs.sign_in import Attempt, SignInFields
 from rcrp_desktop.ui.qt_helpers import named
 
-WIDEST = 560  # a refusal reads on one or two lines; on a 1366x768 desk, a column in the middle
+WIDEST = 560  # a refusal reads on one or two lines; a column in the middle of the window
 
 
 class LockPage(QWidget):
@@ -32,23 +32,42 @@ class LockPage(QWidget):
             "person's signs them in instead, and what is recorded from then on is stamped "
             "with their account."
         )
+        self.elsewhere = named(
+            QLabel("A window in front of this one is locked too: sign in there."), "lockElsewhere"
+        )
+        self.elsewhere.setWordWrap(True)
+        self.elsewhere.hide()
         self.fields = SignInFields(attempt)
         self.fields.number.setText(number)
         self.unlock = named(QPushButton("&Unlock"), "unlockButton")
         self.unlock.clicked.connect(self.submit)
         column = QWidget()
-        column.setMaximumWidth(WIDEST)
+        # A fixed width, centred by stretches rather than an alignment: an aligned widget is
+        # given its size hint, and the wrapped text was cut short of its last lines.
+        column.setFixedWidth(WIDEST)
         inner = QVBoxLayout(column)
         inner.addWidget(self.title)
         inner.addWidget(self.said)
         inner.addSpacing(12)
+        inner.addWidget(self.elsewhere)
         inner.addWidget(self.fields)
         inner.addWidget(self.unlock, 0, Qt.AlignmentFlag.AlignRight)
+        row = QHBoxLayout()
+        row.addStretch(1)
+        row.addWidget(column)
+        row.addStretch(1)
         layout = QVBoxLayout(self)
         layout.addStretch(1)
-        layout.addWidget(column, 0, Qt.AlignmentFlag.AlignHCenter)
+        layout.addLayout(row)
         layout.addStretch(2)
         self.setFocusProxy(self.fields.secret)
+
+    def set_in_front(self, front: bool) -> None:
+        """Only the page of the window in front takes a passphrase (a modal dialog's, while
+        one is open): the window behind it cannot take keys, so it says where to go."""
+        self.fields.setVisible(front)
+        self.unlock.setVisible(front)
+        self.elsewhere.setVisible(not front)
 
     def submit(self) -> None:
         if self.fields.try_sign_in():
