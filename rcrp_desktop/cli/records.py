@@ -5,7 +5,6 @@ import argparse
 import json
 import logging
 import sys
-from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
@@ -220,7 +219,7 @@ def list_command(args: argparse.Namespace, data_dir: Path) -> int:
         which = "unfinished" if args.open else "most recent"
         signed.log("records listed", f"{len(rows)} {which} (limit {args.limit})")
     if args.json:
-        print(json.dumps([asdict(row) for row in rows], indent=2, ensure_ascii=False))
+        print(json.dumps([row._asdict() for row in rows], indent=2, ensure_ascii=False))
         return 0
     print(
         f"{'ID':>6}  {'CREATED (UTC)':<27} {'INCIDENT':<16} {'HANDLER':<14} {'PROTOCOL':<22} STATUS"
@@ -246,7 +245,7 @@ def show_command(args: argparse.Namespace, data_dir: Path) -> int:
     if args.json:
         print(
             json.dumps(
-                {"record": asdict(header), "events": [e._asdict() for e in events]},
+                {"record": header._asdict(), "events": [e._asdict() for e in events]},
                 indent=2,
                 ensure_ascii=False,
             )

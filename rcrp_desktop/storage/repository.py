@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import orjson
 from sqlite_utils import Database
 
 from rcrp_desktop import __version__
@@ -226,7 +227,7 @@ class Store(Connection, RecordSearch):
         )
         if row is None:
             raise RecordNotFoundError(f"There is no record {record_id}.")
-        return RecordSummary(*row)
+        return RecordSummary._make(row)
 
     def recent(self, limit: int = 50, *, status: str | None = None) -> list[RecordSummary]:
         """The most recent records of this store's mode, newest first."""
@@ -238,7 +239,7 @@ class Store(Connection, RecordSearch):
             "ORDER BY created_utc DESC, id DESC LIMIT ?",
             [*args, limit],
         )
-        return [RecordSummary(*row) for row in rows]
+        return list(map(RecordSummary._make, rows))
 
     def recent_with(self, kind: str, limit: int) -> list[RecordSummary]:
         """Of the `limit` most recent records, those holding an event of this kind.
@@ -254,7 +255,7 @@ class Store(Connection, RecordSearch):
             "ORDER BY r.created_utc DESC, r.id DESC",
             [str(self.mode), limit, kind],
         )
-        return [RecordSummary(*row) for row in rows]
+        return list(map(RecordSummary._make, rows))
 
     def unfinished(self, limit: int = 200) -> list[RecordSummary]:
         return self.recent(limit, status="open")
@@ -365,9 +366,15 @@ class Store(Connection, RecordSearch):
 
 
 def _decode_payloads(record_id: int, rows: Sequence[tuple[Any, ...]]) -> list[dict[str, Any]]:
-    """All payloads in one json.loads (much cheaper than one call per event)."""
+    """All payloads in one parse (much cheaper than one call per event), by orjson (twice as
+    fast as json here: reading a record's history is mostly this); json reads what orjson
+    refuses that json wrote (a lone surrogate, escaped)."""
     try:
-        decoded = json.loads("[" + ",".join(row[2] for row in rows) + "]")
+        joined = "[" + ",".join(row[2] for row in rows) + "]"
+        try:
+            decoded = orjson.loads(joined)
+        except orjson.JSONDecodeError:
+            decoded = json.loads(joined)
         if len(decoded) == len(rows) and all(isinstance(item, dict) for item in decoded):
             return decoded  # type: ignore[no-any-return]
     except (TypeError, ValueError):

@@ -5,23 +5,35 @@ made from the rules in record_index.py; `verify` checks it against the same rule
 """
 
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from rcrp_desktop.storage import record_index
-from rcrp_desktop.storage.records import RECORD_COLUMNS, Mode, RecordSummary
+from rcrp_desktop.storage.records import RECORD_COLUMNS, Mode
 from rcrp_desktop.times import utc_text
 
 STATUSES = ("open", "closed")
 
 
-@dataclass(frozen=True)
-class RecordRow(RecordSummary):
-    """A record as the searchable list shows it: its header and status, and from its events
-    the category answered, the outcome (the handler's decision, else the final
-    recommendation; '' while there is neither) and the time of its latest event."""
+class RecordRow(NamedTuple):
+    """A record as the searchable list shows it: its header and status (RecordSummary's
+    fields, in its order), and from its events the category answered, the outcome (the
+    handler's decision, else the final recommendation; '' while there is neither) and the
+    time of its latest event."""
 
+    id: int
+    uid: str
+    incident_ref: str
+    created_utc: str
+    handler: str
+    force_profile: str
+    pack_id: str
+    pack_version: str
+    pack_hash: str
+    mode: str
+    app_version: str
+    status: str
     category: str
     outcome: str
     last_utc: str
@@ -88,9 +100,7 @@ class RecordSearch:
             [*args, max(limit, 0), max(offset, 0)],
         )
         # SQLite gives 0 or 1 for the urgent mark: made a bool here.
-        return [
-            replace(found, urgent=bool(found.urgent)) for found in (RecordRow(*r) for r in rows)
-        ]
+        return [found._replace(urgent=bool(found.urgent)) for found in map(RecordRow._make, rows)]
 
     def count(self, criteria: RecordQuery) -> int:
         """How many records of this mode match `criteria`."""
