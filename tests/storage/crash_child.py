@@ -1,6 +1,6 @@
 """The process the crash test kills: it answers scripted calls for ever, acknowledging each commit.
 
-    python -u -m tests.storage.crash_child DB_PATH [--broken]
+    python -u -m tests.storage.crash_child DB_PATH [--broken] [--key HEX]
 
 It behaves like the app after a restart: it takes the data folder's instance lock, opens the
 live database (recovering whatever a kill left in the WAL), resumes any unfinished call where it
@@ -16,7 +16,8 @@ database is open, before it writes anything.
 
 --broken is the negative control: a writer that acknowledges each transaction's events BEFORE
 it commits, then dawdles 20-50 ms, so a kill in that window loses an acknowledged answer. The
-crash test must catch it.
+crash test must catch it. --key HEX opens (and first makes) the database encrypted with that
+data key, as the app does in an encrypted data folder.
 """
 
 import json
@@ -166,9 +167,10 @@ def finish_call(recorder: CallRecorder, index: int, *, acked: bool) -> None:
 def main(argv: Sequence[str]) -> int:
     db_path = Path(argv[0])
     broken = "--broken" in argv[1:]
+    key = bytes.fromhex(argv[argv.index("--key") + 1]) if "--key" in argv else None
     print(json.dumps({"starting": os.getpid()}), flush=True)
     lock = InstanceLock(db_path.parent).acquire()  # as the app does; a kill must release it
-    store = (BrokenStore if broken else Store).open(db_path, "live")
+    store = (BrokenStore if broken else Store).open(db_path, "live", key=key)
     pack = england()
     print(json.dumps({"ready": os.getpid()}), flush=True)
     for summary in sorted(store.unfinished(), key=lambda summary: summary.id):

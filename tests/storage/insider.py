@@ -13,7 +13,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from rcrp_desktop.storage import anchor_log, record_index
+from rcrp_desktop.storage import anchor_log, cipher, record_index
 from rcrp_desktop.storage.chain import GENESIS, canonical, event_hash
 from rcrp_desktop.times import utc_text
 
@@ -21,11 +21,14 @@ GUARDS = "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND sql LIK
 
 
 @contextmanager
-def insider(path: Path, *, reindex: bool = True) -> Iterator[sqlite3.Connection]:
+def insider(
+    path: Path, *, reindex: bool = True, key: bytes | None = None
+) -> Iterator[sqlite3.Connection]:
     """A raw connection with every guard trigger lifted; on leaving, each is put back exactly as
     it was (the schema is the app's again), the search cache made to agree with the events
-    (unless `reindex` is false) and the change committed."""
-    conn = sqlite3.connect(path)
+    (unless `reindex` is false) and the change committed. `key`: an insider who also has the
+    data key of an encrypted database."""
+    conn = cipher.connect(path, key)
     try:
         guards = conn.execute(GUARDS).fetchall()
         for name, _ in guards:

@@ -59,6 +59,8 @@ EARLY_KILL_EVERY = 6  # about one round in 6 kills during start-up: lock, open, 
 EARLY_KILL_MS = (0, 40)  # after "starting"; opening takes about 20 ms, then the first writes
 QUICK_ROUNDS = 12
 LONG_CHAINS, LONG_ROUNDS = 8, 25  # 200 kills; each chain grows its own database
+ENCRYPTED_CHAINS = 2  # and 50 more on encrypted ones
+ENCRYPTED_KEY = bytes(range(100, 132))
 BROKEN_MAX_ROUNDS = 10
 
 BASE_SEED = os.environ.get("CRASH_SEED") or os.urandom(6).hex()
@@ -96,16 +98,25 @@ class Harness:
     """A database killed into again and again; everything acknowledged into it so far."""
 
     db_path: Path
+    key: bytes | None = None  # the data key of an encrypted database
     acks: dict[tuple[int, int], Ack] = field(default_factory=dict)
     checked: dict[int, tuple[int, str]] = field(default_factory=dict)  # record -> last seq, hash
     kills: int = 0
     mid_call_kills: int = 0  # rounds that left a call unfinished
 
 
-def run_child(db_path: Path, stderr_path: Path, rng: random.Random, *, broken: bool) -> Round:
+def run_child(
+    db_path: Path,
+    stderr_path: Path,
+    rng: random.Random,
+    *,
+    broken: bool,
+    key: bytes | None = None,
+) -> Round:
     """Start the child, kill it at a random moment, and collect every whole acknowledgement."""
     result = Round()
     command = [sys.executable, "-u", "-m", "tests.storage.crash_child", str(db_path)]
+    command += ["--key", key.hex()] if key else []
     with stderr_path.open("wb") as stderr:
         process = subprocess.Popen(
             [*command, *(["--broken"] if broken else [])],
@@ -257,7 +268,7 @@ def check_database(harness: Harness) -> list[str]:
             harness.acks
         )
     with InstanceLock(harness.db_path.parent):  # a killed writer must not keep the lock
-        store = Store.open(snapshot(harness.db_path), "live", create=False)
+        store = Store.open(snapshot(harness.db_path), "live", create=False, key=harness.key)
         try:
             problems += [f"verify: {fault}" for fault in verify(store)]
             rows = {(int(row[1]), int(row[2])): row for row in store.event_rows()}
@@ -373,7 +384,7 @@ def crash_rounds(
         round_seed = f"{seed}/{number}"
         rng = random.Random(round_seed)
         stderr_path = harness.db_path.with_name(f"child-{number}.stderr")
-        result = run_child(harness.db_path, stderr_path, rng, broken=broken)
+        result = run_child(harness.db_path, stderr_path, rng, broken=broken, key=harness.key)
         harness.kills += 1
         for ack in result.acks:
             earlier = harness.acks.setdefault((ack.record, ack.seq), ack)
@@ -413,6 +424,42 @@ def test_kill_nine_quick(tmp_path: Path) -> None:
     assert harness.kills == QUICK_ROUNDS
     assert len(harness.acks) >= QUICK_ROUNDS, "the child acknowledged almost nothing"
     assert harness.mid_call_kills > 0, "no kill landed in the middle of a call"
+
+
+def test_kill_nine_quick_encrypted(tmp_path: Path) -> None:
+    """Does: 12 kills on one encrypted database. Must hold: as the plain one, and nothing of a
+    rationale readable in the database or its log after any kill."""
+    harness = Harness(_database(tmp_path), key=ENCRYPTED_KEY)
+    problems = crash_rounds(harness, QUICK_ROUNDS, f"{BASE_SEED}/quick-encrypted")
+    assert problems == [], _report(problems)
+    assert harness.mid_call_kills > 0, "no kill landed in the middle of a call"
+    assert _readable_rationales(harness) == []
+
+
+@pytest.mark.long
+@pytest.mark.parametrize("chain", range(ENCRYPTED_CHAINS))
+def test_kill_nine_soak_encrypted(tmp_path: Path, chain: int) -> None:
+    """Does: 2 chains x 25 kills on encrypted databases. Must hold: as the plain soak."""
+    harness = Harness(_database(tmp_path), key=ENCRYPTED_KEY)
+    problems = crash_rounds(harness, LONG_ROUNDS, f"{BASE_SEED}/soak-encrypted-{chain}")
+    assert problems == [], _report(problems)
+    assert harness.mid_call_kills > 0, "no kill landed in the middle of a call"
+    assert _readable_rationales(harness) == []
+
+
+def _readable_rationales(harness: Harness) -> list[str]:
+    """The files beside the database holding an acknowledged rationale in clear."""
+    texts = {
+        str(ack.fields["rationale"]).encode()
+        for ack in harness.acks.values()
+        if len(str(ack.fields.get("rationale", ""))) > 24
+    }
+    assert texts, "no rationale was acknowledged"
+    return sorted(
+        path.name
+        for path in harness.db_path.parent.rglob("*sqlite3*")
+        if path.is_file() and any(text in path.read_bytes() for text in texts)
+    )
 
 
 @pytest.mark.long

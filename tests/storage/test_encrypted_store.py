@@ -18,6 +18,7 @@ from rcrp_desktop.storage.errors import CorruptDatabaseError, StorageError
 from rcrp_desktop.storage.named_file import open_named_file
 from rcrp_desktop.storage.repository import Store
 from rcrp_desktop.storage.verify import verify
+from tests.storage.insider import insider
 
 MARK = "Zebra-marker 7731 said the caller"  # in every rationale: searched for in the bytes
 KEY = bytes(range(32))
@@ -209,3 +210,50 @@ def test_encrypting_killed_between_naming_and_swapping_is_finished_by_running_it
     assert sorted(p.name for p in tmp_path.iterdir()) == ["records.sqlite3"]
     assert files_holding(tmp_path, MARK) == []
     Store.open(path, "live", key=KEY).close()
+
+
+def test_an_insider_with_the_key_who_edits_an_event_is_named_by_verify(
+    tmp_path: Path, encrypted: tuple[Store, int]
+) -> None:
+    """Encryption keeps the records private; the chain still shows a change by someone who has
+    the key: the answer's text changed in place, its hash left as it was."""
+    store, record_id = encrypted
+    store.close()
+    path = tmp_path / "records.sqlite3"
+    with insider(path, key=KEY) as conn:
+        seq = conn.execute(
+            "SELECT seq FROM events WHERE record_id = ? AND kind = 'answer' ORDER BY seq",
+            [record_id],
+        ).fetchone()[0]
+        conn.execute(
+            "UPDATE events SET payload = replace(payload, 'Zebra', 'Horse') "
+            "WHERE record_id = ? AND seq = ?",
+            [record_id, seq],
+        )
+    again = Store.open(path, "live", create=False, readonly=True, key=KEY)
+    try:
+        faults = [str(fault) for fault in verify(again)]
+    finally:
+        again.close()
+    assert faults[0].startswith(f"record {record_id}, event {seq}:")
+
+
+def test_bytes_changed_without_the_key_are_caught_on_the_page_they_hit(
+    tmp_path: Path, encrypted: tuple[Store, int]
+) -> None:
+    """Someone without the key can only break pages: each page's own check names it, and
+    verify fails (nothing altered can pass for a record)."""
+    store, _ = encrypted
+    store.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    store.close()
+    path = tmp_path / "records.sqlite3"
+    data = bytearray(path.read_bytes())
+    last_page = len(data) // 4096 - 1
+    data[last_page * 4096 + 2000] ^= 0x01  # one bit, in the middle of a page
+    path.write_bytes(bytes(data))
+    again = Store.open(path, "live", create=False, readonly=True, key=KEY)
+    try:
+        faults = [str(fault) for fault in verify(again)]
+    finally:
+        again.close()
+    assert faults, "a changed page went unnoticed"
