@@ -223,8 +223,8 @@ class MainWindow(CallBannersMixin, SendingMixin, WindowHost):
 
     def show_start_page(self) -> None:
         unfinished = []
-        try:
-            if self._store is not None:
+        try:  # listed only to someone who may open them (their incident references are data)
+            if self._store is not None and (self.gate is None or self.gate.may("record.read")):
                 from rcrp_desktop.calls.records import RecordQuery
 
                 unfinished = self._store.search(RecordQuery(status="open"), limit=200)
@@ -252,6 +252,13 @@ class MainWindow(CallBannersMixin, SendingMixin, WindowHost):
             return
         pack = self.selected_pack()
         if pack is None or not self.not_saved_bar.may_leave():
+            return
+        try:  # refused (and logged) before anything is asked, not after
+            from rcrp_desktop.calls import gate as gates
+
+            gates.require(self.store, "call.take")
+        except StorageError as error:
+            message_box().warning(self, APP_TITLE, str(error))
             return
         incident = IncidentDialog.ask(self)
         if incident is None:
