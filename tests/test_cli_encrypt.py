@@ -315,3 +315,24 @@ def test_a_rekey_shuts_out_the_old_key_and_a_stopped_one_is_finished_by_running_
     # The backup from before stays readable with the force recovery key, read-only.
     read = ["--database", str(backup), "--recovery-key", str(private), "verify"]
     assert main(read) == 0
+
+
+def test_a_new_folder_given_the_recovery_key_is_encrypted_before_its_first_record(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = tmp_path / "new"
+    folder.mkdir(mode=0o700)
+    (folder / "recovery-public.pem").write_bytes(keys.make_recovery_key_pair(None).public_pem)
+    monkeypatch.setenv(accounts_cli.NEW_SECRET_ENV, SECRETS["A100"])
+    assert main(["--data-dir", str(folder), "accounts", "init", "A100", "--name", "Ada Admin"]) == 0
+    assert "encrypted from the start" in capsys.readouterr().out
+    monkeypatch.setenv(accounts_cli.NEW_SECRET_ENV, SECRETS["H200"])
+    added = as_(
+        monkeypatch, folder, "A100", "accounts", "add", "H200", "--name", "Hal Handler",
+        "--role", "handler",
+    )  # fmt: skip
+    assert added == 0
+    assert as_(monkeypatch, folder, "H200", "run-script", str(SCRIPT), "--save") == 0
+    assert holding(folder, rationale_texts()) == []
+    assert not encrypt.is_plain(folder / "records.sqlite3")
+    assert as_(monkeypatch, folder, "A100", "verify") == 0

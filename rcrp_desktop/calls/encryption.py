@@ -128,6 +128,17 @@ def _move_access_log(gate: Gate, data_dir: Path, data_key: bytes) -> int:
     return moved
 
 
+def encrypt_if_provisioned(gate: Gate, data_dir: Path, secret: str) -> FolderEncrypted | None:
+    """A new data folder encrypted before its first record, where the force's recovery key
+    was put in it (by the install, or `keys recovery-init`) before its first administrator:
+    called as that administrator is made. None where it was not, or is encrypted already."""
+    if keys.load_keyring(data_dir) is not None:
+        return None
+    if not (data_dir / RECOVERY_PUBLIC_FILE).exists():
+        return None
+    return encrypt_folder(gate, data_dir, secret)
+
+
 @dataclass(frozen=True)
 class Rekeyed:
     """A rekey done: the new key, and the accounts that must be given a key again."""

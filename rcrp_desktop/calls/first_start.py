@@ -6,7 +6,7 @@ from pathlib import Path
 
 from rcrp_desktop.calls import gate as gates
 from rcrp_desktop.calls.access import Access
-from rcrp_desktop.calls.encryption import give_key
+from rcrp_desktop.calls.encryption import encrypt_if_provisioned, give_key
 from rcrp_desktop.calls.gate import Gate
 from rcrp_desktop.domain.access.roles import shipped_roles
 from rcrp_desktop.storage.accounts import AccountStore
@@ -31,7 +31,9 @@ def first_administrator(
     (NotPermittedError) with the rule a passphrase breaks, or once an administrator exists."""
     number = number.strip()
     access.create_first_administrator(number, name.strip(), secret, KIND, now=_now())
-    return gates.sign_in(access, number, secret, database)
+    admin = gates.sign_in(access, number, secret, database)
+    encrypt_if_provisioned(admin, access.store.path.parent, secret)  # before any record
+    return admin
 
 
 def first_handler(admin: Gate, number: str, name: str, secret: str) -> Gate:

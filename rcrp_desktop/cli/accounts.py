@@ -81,12 +81,23 @@ def add_commands(commands: "argparse._SubParsersAction[argparse.ArgumentParser]"
 
 
 def init_command(args: argparse.Namespace, data_dir: Path) -> int:
+    from rcrp_desktop.calls.encryption import encrypt_if_provisioned
+    from rcrp_desktop.storage.lock import InstanceLock
+
     with _access(data_dir) as access:
         secret = _new_secret("passphrase")
         made = access.create_first_administrator(
             args.number, args.name, secret, "passphrase", now=_now()
         )
+        signed = gates.sign_in(access, made.number, secret, "live")
+        try:
+            with InstanceLock(data_dir):
+                encrypted = encrypt_if_provisioned(signed, data_dir, secret)
+        finally:
+            signed.close()  # the key let go of, the access log closed
     print(f"The first administrator is {made.stamp()}.")
+    if encrypted is not None:
+        print(f"The records here are encrypted from the start (data key {encrypted.key_id}).")
     return 0
 
 

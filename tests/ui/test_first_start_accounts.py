@@ -262,3 +262,28 @@ def test_the_first_handler_of_an_encrypted_folder_is_given_the_key_to_its_record
     assert opener.window.user == "H200 Hana Handler"
     assert opener.window.gate is not None and opener.window.gate.data_key is not None
     assert opener.store is not None and opener.store.record_rows() == []  # open, and readable
+
+
+def test_a_fresh_folder_with_the_recovery_key_is_encrypted_before_its_first_call(
+    qtbot: QtBot,
+    data_dir: Path,
+    england: Pack,
+    shown: list[app.OpenAfterFirstPaint],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The force's install put its recovery key in the data folder: the first administrator's
+    first start encrypts it, the first handler gets a key, and the first call is encrypted."""
+    from rcrp_desktop.storage import keys
+
+    data_dir.mkdir(parents=True, exist_ok=True)
+    (data_dir / "recovery-public.pem").write_bytes(keys.make_recovery_key_pair(None).public_pem)
+    typed(monkeypatch, ADMIN, HANDLER)
+    opener = show(qtbot, data_dir, shown)
+    keyring = keys.load_keyring(data_dir)
+    assert keyring is not None and keyring.numbers() == ("A100", "H200")
+    assert opener.store is not None and opener.store.key
+    recorder = CallRecorder.start(opener.store, england, incident_ref="INC-ENC-1", user="x")
+    assert opener.store.record(recorder.record_id).incident_ref == "INC-ENC-1"
+    assert not any(
+        b"INC-ENC-1" in path.read_bytes() for path in data_dir.iterdir() if path.is_file()
+    )
