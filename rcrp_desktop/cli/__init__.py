@@ -60,7 +60,7 @@ def _common(parser: argparse.ArgumentParser) -> None:
         metavar="PEM",
         help="with --database: open an encrypted backup with the force recovery key's private "
         "half (its passphrase asked for, or $RCRP_RECOVERY_PASSPHRASE); the backup's keyring "
-        "is the file beside it. Read-only, as --database always is",
+        "is the file beside it. Read-only, as --database always is; in the window too",
     )
 
 
@@ -168,13 +168,10 @@ def _main(argv: list[str] | None) -> int:
         print("rcrp-desktop: --recovery-key reads a backup named by --database.", file=sys.stderr)
         return Exit.USAGE
     if args.command in (None, "gui"):
-        if args.recovery_key is not None:
-            print(
-                "rcrp-desktop: an encrypted backup is read with --recovery-key from the command "
-                "line (list, show, verify, export), not in the window.",
-                file=sys.stderr,
-            )
-            return Exit.USAGE
+        if args.recovery_key is not None:  # the window reads the backup with its key
+            from rcrp_desktop.storage.cipher import unlock_folder
+
+            unlock_folder(args.database.parent, args.database_key)
         return gui(
             forms_root,
             args.pack,

@@ -114,3 +114,43 @@ def test_a_call_worked_in_the_window_leaves_nothing_readable_and_survives_a_shif
     store.close()
     assert cipher.folder_key(data_dir / "records.sqlite3") is None  # locked once signed out
     assert holding(data_dir, MARK) == []
+
+
+def test_an_encrypted_backup_opens_read_only_in_the_window_with_the_recovery_key(
+    qtbot: QtBot, tmp_path: Path, england: Pack, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An investigator's path: `--database BACKUP --recovery-key PEM` unlocks the backup's folder
+    for the window, which reads it as any named file, writing nothing beside it."""
+    from rcrp_desktop.cli.keys import RECOVERY_SECRET_ENV, recovery_unlock
+    from rcrp_desktop.storage.repository import Store
+
+    key = keys.new_data_key()
+    pair = keys.make_recovery_key_pair("quartz river lantern ninety")
+    recovery = keys.load_recovery_public_key(pair.public_pem)
+    store = Store.open(tmp_path / "desk" / "records.sqlite3", "live", key=key)
+    recorder = CallRecorder.start(store, england, incident_ref="INC-EVID", user="H1 Test")
+    recorder.answer(engine.start(england).current, "home", f"At home. {MARK}")
+    backup = tmp_path / "evidence" / "records.sqlite3"
+    store.backup(backup)
+    store.close()
+    ring = keys.make_keyring(key, "H1", "lantern meadow seven", recovery, TEST)
+    keys.save_keyring_beside(backup, ring)
+    private = tmp_path / "recovery.pem"
+    private.write_bytes(pair.private_pem)
+    monkeypatch.setenv(RECOVERY_SECRET_ENV, "quartz river lantern ninety")
+    before = sorted(p.name for p in backup.parent.iterdir())
+    cipher.unlock_folder(backup.parent, recovery_unlock(backup, private))
+    try:
+        opener = app.show_window(
+            paths.forms_dir(), "rcrp-england", tmp_path / "unused", False, database=backup
+        )
+        assert opener is not None
+        qtbot.add_widget(opener.window)
+        with qtbot.waitSignal(opener.opened, timeout=5000):
+            pass
+        assert opener.store is not None and opener.store.readonly
+        assert [r.incident_ref for r in opener.store.recent(5)] == ["INC-EVID"]
+        opener.store.close()
+    finally:
+        cipher.lock_folder(backup.parent)
+    assert sorted(p.name for p in backup.parent.iterdir()) == before
