@@ -168,7 +168,7 @@ def _main(argv: list[str] | None) -> int:
         print("rcrp-desktop: --recovery-key reads a backup named by --database.", file=sys.stderr)
         return Exit.USAGE
     if args.command in (None, "gui"):
-        if args.recovery_key is not None:  # the window reads the backup with its key
+        if args.database is not None and args.recovery_key is not None:  # read with its key
             from rcrp_desktop.storage.cipher import unlock_folder
 
             unlock_folder(args.database.parent, args.database_key)
