@@ -9,10 +9,12 @@ import pytest
 from rcrp_desktop.calls import gate as gates
 from rcrp_desktop.cli import accounts as accounts_cli
 from rcrp_desktop.cli import main, signing
+from rcrp_desktop.paths import examples_dir
 from rcrp_desktop.storage.accounts import TEST, AccountStore
 from rcrp_desktop.storage.force_settings import FILE_NAME, ForceSettings, load_force_settings
 
 SECRETS = {"A100": "copper kettle winter", "H200": "lantern meadow seven"}
+SAVE = ("run-script", str(examples_dir() / "welfare-crisis-team.json"), "--save")
 
 
 @pytest.fixture(autouse=True)
@@ -133,6 +135,19 @@ def test_pins_are_refused_until_the_force_allows_them(
     assert "does not allow PINs" in one_line(capsys)
     assert as_(monkeypatch, data, "A100", "settings", "set", "pins-allowed", "yes") == 0
     assert as_(monkeypatch, data, "A100", *add_pin) == 0
+    SECRETS["H201"] = "482913"
+    try:
+        assert as_(monkeypatch, data, "H201", *SAVE) == 0
+        assert as_(monkeypatch, data, "A100", "settings", "set", "pins-allowed", "no") == 0
+        capsys.readouterr()
+        assert as_(monkeypatch, data, "H201", "list") == 1  # the PIN set before: no longer
+        assert "no longer allows PINs" in one_line(capsys)
+        monkeypatch.setenv(accounts_cli.NEW_SECRET_ENV, "thistle harbour forty")
+        assert as_(monkeypatch, data, "A100", "accounts", "reset", "H201") == 0
+        SECRETS["H201"] = "thistle harbour forty"
+        assert as_(monkeypatch, data, "H201", "list") == 0
+    finally:
+        del SECRETS["H201"]
 
 
 def test_a_bad_file_stops_every_signed_command_in_one_line(

@@ -86,6 +86,12 @@ class Access:
         if account.disabled:
             self.store.log(number, number, "sign-in refused", "account disabled", now=now)
             raise SignInError(f"The account {number} is disabled: ask an administrator.")
+        if account.kind == "pin" and not self.rules.pins_allowed:  # turned off since it was set
+            self.store.log(number, number, "sign-in refused", "PINs not allowed", now=now)
+            raise SignInError(
+                f"This force no longer allows PINs: an administrator must set a passphrase for "
+                f"{number} (rcrp-desktop accounts reset {number})."
+            )
         if not any(
             database in self.roles.roles[r].databases
             for r in account.roles
