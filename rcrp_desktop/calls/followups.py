@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from rcrp_desktop.calls import gate as gates
 from rcrp_desktop.domain.call.closure import NOTE_TYPES, Handover, note_from, overdue_handover
 from rcrp_desktop.storage.repository import RecordSummary, Store
 from rcrp_desktop.times import parse_utc
@@ -20,7 +21,11 @@ class Overdue:
 
 
 def overdue_records(store: Store, now: datetime | None = None) -> list[Overdue]:
-    """Recent records (open or closed) with a handover overdue for confirmation, oldest first."""
+    """Recent records (open or closed) with a handover overdue for confirmation, oldest first;
+    none for a person signed in who may not read records (the list names them)."""
+    signed = gates.gate_of(store)
+    if signed is not None and not signed.may("record.read"):
+        return []
     moment = now or datetime.now(UTC)
     found = []
     for summary in store.recent_with("handover", RECENT_RECORDS):
