@@ -16,7 +16,6 @@ import sys
 import tempfile
 import time
 from datetime import UTC, datetime
-from functools import partial
 from pathlib import Path
 
 from rcrp_desktop.calls import gate as gates
@@ -33,15 +32,14 @@ from rcrp_desktop.storage.repository import Store
 from bench_storage import (
     CACHE,
     FLOOR_PAYLOAD,
-    HISTORY_SQL,
     PACK,
-    RECENT_SQL,
     SCRIPT,
     Row,
     _alternate,
     _median,
     bare_commit,
     bare_durable_db,
+    compare_queries,
     ensure_database,
     table,
 )
@@ -138,22 +136,8 @@ def measure_queries(path: Path, key: bytes, rounds: int) -> tuple[Row, Row]:
     bare = cipher.connect(path, key)
     try:
         record_id = int(bare.execute("SELECT max(id) / 2 FROM records").fetchone()[0])
-        ours_recent = partial(store.recent, 50)
-        ours_history = partial(store.events, record_id)
-
-        def bare_recent() -> list[tuple[object, ...]]:
-            return bare.execute(RECENT_SQL).fetchall()
-
-        def bare_history() -> list[tuple[object, ...]]:
-            return bare.execute(HISTORY_SQL, [record_id]).fetchall()
-
-        assert [r.id for r in ours_recent()] == [row[0] for row in bare_recent()]
-        assert [e.hash for e in ours_history()] == [row[6] for row in bare_history()]
-        _alternate(20, ours_recent, bare_recent)
-        _alternate(20, ours_history, bare_history)
-        recent = _alternate(rounds, ours_recent, bare_recent)
-        history = _alternate(rounds, ours_history, bare_history)
-        events = len(ours_history())
+        events = len(store.events(record_id))
+        recent, history = compare_queries(store, bare, rounds, record_id)
     finally:
         store.close()
         bare.close()

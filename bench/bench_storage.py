@@ -206,26 +206,34 @@ def measure_queries(path: Path, rounds: int, record_id: int) -> tuple[Samples, S
     store = Store.open(path, "live")
     bare = sqlite3.connect(path)
     try:
-        ours_recent = partial(store.recent, 50)
-        ours_history = partial(store.events, record_id)
-
-        def bare_recent() -> list[tuple[object, ...]]:
-            return bare.execute(RECENT_SQL).fetchall()
-
-        def bare_history() -> list[tuple[object, ...]]:
-            return bare.execute(HISTORY_SQL, [record_id]).fetchall()
-
-        # Same results, or the comparison means nothing.
-        assert [r.id for r in ours_recent()] == [row[0] for row in bare_recent()]
-        assert [e.hash for e in ours_history()] == [row[6] for row in bare_history()]
-        _alternate(20, ours_recent, bare_recent)
-        _alternate(20, ours_history, bare_history)
-        recent = _alternate(rounds, ours_recent, bare_recent)
-        history = _alternate(rounds, ours_history, bare_history)
+        return compare_queries(store, bare, rounds, record_id)
     finally:
         store.close()
         bare.close()
-    return recent, history
+
+
+def compare_queries(
+    store: Store, bare: sqlite3.Connection, rounds: int, record_id: int
+) -> tuple[Samples, Samples]:
+    """recent(50) and events(record_id) on `store` against the same bare SQL on `bare`, after
+    checking that both return the same records and events."""
+    ours_recent = partial(store.recent, 50)
+    ours_history = partial(store.events, record_id)
+
+    def bare_recent() -> list[tuple[object, ...]]:
+        return bare.execute(RECENT_SQL).fetchall()
+
+    def bare_history() -> list[tuple[object, ...]]:
+        return bare.execute(HISTORY_SQL, [record_id]).fetchall()
+
+    # Same results, or the comparison means nothing.
+    assert [r.id for r in ours_recent()] == [row[0] for row in bare_recent()]
+    assert [e.hash for e in ours_history()] == [row[6] for row in bare_history()]
+    _alternate(20, ours_recent, bare_recent)
+    _alternate(20, ours_history, bare_history)
+    return _alternate(rounds, ours_recent, bare_recent), _alternate(
+        rounds, ours_history, bare_history
+    )
 
 
 # -- running it all -----------------------------------------------------------------------------

@@ -6,7 +6,9 @@ import argparse
 import getpass
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 from rcrp_desktop.calls import gate as gates
 from rcrp_desktop.calls.gate import Gate
@@ -15,6 +17,7 @@ from rcrp_desktop.cli.signing import ACCOUNT_ENV, SignInNeededError, add_who, as
 from rcrp_desktop.storage.errors import RefusedError
 
 RECOVERY_SECRET_ENV = "RCRP_RECOVERY_PASSPHRASE"
+_Done = TypeVar("_Done")
 MIN_RECOVERY_SECRET = 16  # the key that opens every record: longer than an account's
 
 
@@ -73,49 +76,51 @@ def recovery_init_command(args: argparse.Namespace, data_dir: Path) -> int:
 
 def encrypt_command(args: argparse.Namespace, data_dir: Path) -> int:
     from rcrp_desktop.calls.encryption import encrypt_folder
-    from rcrp_desktop.storage.lock import InstanceLock
 
-    gate, given = _administrator(args, data_dir)
-    try:
-        with InstanceLock(data_dir):
-            done = encrypt_folder(gate, data_dir, given)
-    finally:
-        gate.close()
+    done = _under_lock(args, data_dir, encrypt_folder)
     for database in done.databases:
         if database.was_plain:
             print(f"encrypted: {database.path} ({database.records} record(s))")
         elif database.path.exists():
             print(f"already encrypted: {database.path}")
     print(f"ok: the records in {data_dir} are encrypted (data key {done.key_id}).")
-    if done.without_key:
-        print(
-            "These accounts cannot open the records until an administrator sets their "
-            f"passphrase again (rcrp-desktop accounts reset NUMBER): {', '.join(done.without_key)}"
-        )
+    _say_without_key(done.without_key)
     return Exit.OK
 
 
 def rekey_command(args: argparse.Namespace, data_dir: Path) -> int:
     from rcrp_desktop.calls.encryption import rekey_folder
-    from rcrp_desktop.storage.lock import InstanceLock
 
-    gate, given = _administrator(args, data_dir)
-    try:
-        with InstanceLock(data_dir):
-            done = rekey_folder(gate, data_dir, given)
-    finally:
-        gate.close()
+    done = _under_lock(args, data_dir, rekey_folder)
     print(f"ok: the records in {data_dir} are re-encrypted (data key {done.key_id}).")
     print(
         "Backups made before now stay under the old key: the force recovery key still opens "
         "them, and a restore needs one made from now on."
     )
-    if done.without_key:
+    _say_without_key(done.without_key)
+    return Exit.OK
+
+
+def _under_lock(
+    args: argparse.Namespace, data_dir: Path, action: Callable[[Gate, Path, str], _Done]
+) -> _Done:
+    """`action` done by the administrator signed in, holding the data folder's lock."""
+    from rcrp_desktop.storage.lock import InstanceLock
+
+    gate, given = _administrator(args, data_dir)
+    try:
+        with InstanceLock(data_dir):
+            return action(gate, data_dir, given)
+    finally:
+        gate.close()
+
+
+def _say_without_key(numbers: tuple[str, ...]) -> None:
+    if numbers:
         print(
             "These accounts cannot open the records until an administrator sets their "
-            f"passphrase again (rcrp-desktop accounts reset NUMBER): {', '.join(done.without_key)}"
+            f"passphrase again (rcrp-desktop accounts reset NUMBER): {', '.join(numbers)}"
         )
-    return Exit.OK
 
 
 def _administrator(args: argparse.Namespace, data_dir: Path) -> tuple[Gate, str]:
