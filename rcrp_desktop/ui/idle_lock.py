@@ -6,11 +6,18 @@ import logging
 import math
 from datetime import UTC, datetime
 from time import monotonic
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol, cast
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Slot
 from PySide6.QtGui import QKeyEvent, QMouseEvent, QTabletEvent, QTouchEvent, QWheelEvent
-from PySide6.QtWidgets import QApplication, QBoxLayout, QLabel, QWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QBoxLayout,
+    QLabel,
+    QMainWindow,
+    QStatusBar,
+    QWidget,
+)
 
 from rcrp_desktop.calls.errors import StorageError
 from rcrp_desktop.ui.lock_cover import Cover
@@ -19,7 +26,23 @@ from rcrp_desktop.ui.widgets.lock_page import LockPage
 
 if TYPE_CHECKING:
     from rcrp_desktop.calls.gate import Gate
-    from rcrp_desktop.ui.window_host import WindowHost
+
+
+class Desk(Protocol):
+    """The window a lock guards, as the lock sees it: a QMainWindow with the person signed in
+    (the main window is one; naming it here rather than importing it keeps the lock out of an
+    import cycle with the window's actions)."""
+
+    gate: "Gate | None"
+
+    def switch_to(self, signed: "Gate") -> None: ...
+
+    def centralWidget(self) -> QWidget | None: ...
+
+    def statusBar(self) -> QStatusBar: ...
+
+    def isVisible(self) -> bool: ...
+
 
 MINUTE_MS = 60_000
 WARNING_MS = 30_000
@@ -38,8 +61,8 @@ class IdleLock(QObject):
     """Watches every event of the app for a person's input (the filter does no more than note
     the time: it runs on every event), warns, locks, and unlocks."""
 
-    def __init__(self, window: "WindowHost", timeout_ms: int, warning_ms: int = WARNING_MS):
-        super().__init__(window)
+    def __init__(self, window: Desk, timeout_ms: int, warning_ms: int = WARNING_MS):
+        super().__init__(cast(QMainWindow, window))
         self.window = window
         self.timeout_ms = timeout_ms
         self.warning_ms = min(warning_ms, timeout_ms)
@@ -65,7 +88,7 @@ class IdleLock(QObject):
         self._arm(self.timeout_ms - self.warning_ms)
 
     @classmethod
-    def for_minutes(cls, window: "WindowHost", minutes: int) -> "IdleLock":
+    def for_minutes(cls, window: Desk, minutes: int) -> "IdleLock":
         """The lock after the force's minutes (force-settings.toml), warned 30 s before."""
         return cls(window, minutes * MINUTE_MS, WARNING_MS)
 
@@ -103,7 +126,7 @@ class IdleLock(QObject):
             made.opened.connect(self.unlock)
             return made
 
-        cover = Cover(self.window, page)
+        cover = Cover(cast(QMainWindow, self.window), page)
         cover.hide_all()
         self.cover, self._last_cover = cover, None
         self._focus_page()
