@@ -370,9 +370,15 @@ class CallActionsMixin:
         pack = self.selected_pack()
         if pack is None or self.data_dir is None:
             return
+        from rcrp_desktop.calls.desk import may_edit_directory
         from rcrp_desktop.ui.dialogs.partners import PartnerDirectoryDialog
 
+        try:  # refused before the editor opens, not after the edits
+            may_edit_directory(self.gate)
+        except StorageError as error:
+            message_box().warning(self._widget, APP_TITLE, str(error))
+            return
         directory = self.partner_directory(pack.jurisdiction)
         PartnerDirectoryDialog.edit(
-            self._widget, directory, self.data_dir, agency_names=pack.partners
+            self._widget, directory, self.data_dir, agency_names=pack.partners, gate=self.gate
         )

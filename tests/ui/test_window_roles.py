@@ -385,3 +385,35 @@ def test_the_reason_dialog_opens_only_with_a_reason_and_escape_opens_nothing(
     qtbot.keyClicks(again.reason, "Changed my mind")
     qtbot.keyClick(again.reason, Qt.Key.Key_Escape)
     assert again.result() == again.DialogCode.Rejected
+
+
+def test_the_partner_directory_is_edited_only_by_whoever_may_and_the_change_is_logged(
+    qtbot: QtBot,
+    data_dir: Path,
+    store: Store,
+    signed_window: SignedWindow,
+    told: list[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from rcrp_desktop.calls.desk import partner_directory, save_directory
+    from rcrp_desktop.ui.dialogs.partners import PartnerDirectoryDialog
+
+    opened: list[object] = []
+
+    def edit(cls: type, parent: object, directory: object, folder: Path, **kw: object) -> None:
+        opened.append(kw.get("gate"))
+        save_directory(folder, partner_directory(folder, "england")[0], kw["gate"])  # type: ignore[arg-type]
+
+    monkeypatch.setattr(PartnerDirectoryDialog, "edit", classmethod(edit))
+    handler = signed_window(store, "H200")
+    handler.data_dir = data_dir  # where the edited directory is kept, as the app opens it
+    handler.edit_partner_directory()
+    assert opened == []  # refused before the editor opens
+    assert told[0].startswith("Not permitted: edit the partner directory")
+    admin = signed_window(store, "A100")
+    admin.data_dir = data_dir
+    admin.edit_partner_directory()
+    assert opened == [admin.gate]
+    entries = [(who, kind, detail) for who, kind, detail, _ in log(data_dir)]
+    assert ("H200", "refused", "directory.manage") in entries
+    assert any(who == "A100" and kind == "partner directory changed" for who, kind, _ in entries)

@@ -3,6 +3,7 @@
 import dataclasses
 from collections.abc import Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut, QShowEvent
@@ -43,6 +44,9 @@ from rcrp_desktop.domain.partners import (
 from rcrp_desktop.ui.qt_helpers import named
 from rcrp_desktop.ui.row_table import row_table
 
+if TYPE_CHECKING:
+    from rcrp_desktop.calls.gate import Gate
+
 COLUMNS = ("Agency type", "Agency", "Team", "Phone routes", "Hours")
 
 
@@ -80,11 +84,13 @@ class PartnerDirectoryDialog(QDialog):
         data_dir: Path,
         parent: QWidget | None = None,
         agency_names: Mapping[str, str] | None = None,
+        gate: "Gate | None" = None,
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle(f"Partner directory: {directory.title}")
         self.directory = directory
         self.data_dir = data_dir
+        self.gate = gate  # the person signed in: the save is asked of them and logged
         self.saved: Directory | None = None
         self.names = {**AGENCY_LABELS, **(agency_names or {})}
         self.drafts = [_Draft.of(partner) for partner in directory.partners]
@@ -146,9 +152,10 @@ class PartnerDirectoryDialog(QDialog):
         directory: Directory,
         data_dir: Path,
         agency_names: Mapping[str, str] | None = None,
+        gate: "Gate | None" = None,
     ) -> Directory | None:
         """Show the editor; the directory as saved, or None if the handler cancelled."""
-        dialog = cls(directory, data_dir, parent, agency_names)
+        dialog = cls(directory, data_dir, parent, agency_names, gate)
         try:
             accepted = dialog.exec() == QDialog.DialogCode.Accepted
             return dialog.saved if accepted else None
@@ -368,7 +375,7 @@ class PartnerDirectoryDialog(QDialog):
             self._show_problems(problems)
             return
         try:
-            self.saved = save_directory(self.data_dir, edited)
+            self.saved = save_directory(self.data_dir, edited, self.gate)
         except (StorageError, DirectoryError) as error:
             self._show_problems([str(error), "Your edits are still here: save again when you can."])
             return
