@@ -208,7 +208,7 @@ def test_a_blank_team_is_refused(qtbot: QtBot, data_dir: Path, england: Director
 def test_a_failed_save_keeps_the_edits_on_screen(
     qtbot: QtBot, data_dir: Path, england: Directory, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    def full(data_dir: Path, directory: Directory) -> Directory:
+    def full(data_dir: Path, directory: Directory, gate: object = None) -> Directory:
         raise DirectoryFileError("The partner directory could not be saved (the disk is full).")
 
     monkeypatch.setattr(dialogs_partners, "save_directory", full)
