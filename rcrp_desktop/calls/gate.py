@@ -149,6 +149,14 @@ def require(store: Store, action: str) -> None:
         gate.require(action)
 
 
+def searched(store: Store, criteria: str) -> None:
+    """A search of the records, in the access log as the person signed in (s.62: the list it
+    shows is a consultation of what it names); nothing where nobody is signed in."""
+    gate = _GATES.get(store)
+    if gate is not None:
+        gate.log("records searched", criteria)
+
+
 def reason_due(store: Store, record_id: int) -> str:
     """Before a record is opened to be read: refused (NotPermittedError, logged) unless the
     person signed in may read records here. Who took the record where the person must say why

@@ -63,6 +63,18 @@ class RecordQuery:
         if self.status and self.status not in STATUSES:
             raise ValueError(f"status must be one of {STATUSES} or empty, not {self.status!r}")
 
+    def described(self) -> str:
+        """The criteria in words, as the access log keeps them; "every record" when none."""
+        parts = [
+            f"incident containing {self.incident_text!r}" if self.incident_text else "",
+            f"from {self.date_from.isoformat()}" if self.date_from else "",
+            f"to {self.date_to.isoformat()}" if self.date_to else "",
+            f"category {self.category}" if self.category else "",
+            f"outcome {self.outcome}" if self.outcome else "",
+            f"status {self.status}" if self.status else "",
+        ]
+        return "; ".join(part for part in parts if part) or "every record"
+
 
 class RecordSearch:
     """The search half of Store (which supplies `mode` and `_query_all`)."""

@@ -417,3 +417,19 @@ def test_the_partner_directory_is_edited_only_by_whoever_may_and_the_change_is_l
     entries = [(who, kind, detail) for who, kind, detail, _ in log(data_dir)]
     assert ("H200", "refused", "directory.manage") in entries
     assert any(who == "A100" and kind == "partner directory changed" for who, kind, _ in entries)
+
+
+def test_each_search_in_find_is_in_the_access_log_with_its_criteria(
+    qtbot: QtBot, data_dir: Path, store: Store, england: Pack, signed_window: SignedWindow
+) -> None:
+    taken(store, england, "H200", incident="INC-20261207-0042")
+    window = signed_window(store, "H200")
+    qtbot.keyClick(window, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    panel = window.records_panel
+    assert panel is not None
+    qtbot.keyClicks(panel.incident, "0042")
+    qtbot.keyClick(panel.incident, Qt.Key.Key_Return)
+    qtbot.wait_until(lambda: panel.model.rowCount() == 1, timeout=3000)
+    searched = [detail for who, kind, detail, _ in log(data_dir) if kind == "records searched"]
+    assert searched[0] == "every record"  # the list Find opens on
+    assert searched[-1] == "incident containing '0042'"

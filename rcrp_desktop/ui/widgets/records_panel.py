@@ -296,6 +296,7 @@ class RecordsPanel(QWidget):
             return
         if query != self.model.query:
             self.model.set_query(query)
+            gates.searched(self.store, query.described())
 
     @Slot()
     def refresh(self) -> None:
@@ -304,6 +305,7 @@ class RecordsPanel(QWidget):
         self._timer.stop()
         if self._permitted():
             self.model.set_query(self.query())
+            gates.searched(self.store, self.query().described())
 
     def _permitted(self, *, later: bool = False) -> bool:
         """Whether the person signed in may find records; if not, the refusal (logged by the
