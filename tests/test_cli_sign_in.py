@@ -192,3 +192,19 @@ def test_a_folder_without_accounts_works_as_before(
     assert main(["--data-dir", str(data), "list"]) == 0
     assert "PC 9 Solo" in capsys.readouterr().out
     assert not (data / "accounts.sqlite3").exists()  # reading made no accounts file
+
+
+def test_a_read_only_copy_is_asked_of_the_role_and_logged_though_the_record_is_not_touched(
+    data: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = data.parent / "copy.txt"
+    copy = ("export", "1", "--read-only", "--recipient", "crisis_team", "--text", "--out")
+    capsys.readouterr()
+    assert as_(monkeypatch, data, "U500", *copy, str(out)) == 1  # an auditor reads, never copies
+    assert "Not permitted" in one_line(capsys)
+    assert not out.exists()
+    assert as_(monkeypatch, data, "H200", *copy, str(out)) == 0
+    assert out.exists()
+    entries = log(monkeypatch, data, capsys)
+    assert "\tH200\tH200\tread-only copy made\t1\tfor " in entries
+    assert "\tU500\tU500\trefused\t-\trecord.export" in entries

@@ -9,12 +9,13 @@ prints the record's chain anchor and the anchor log's head as an export does, so
 
     source = load_source(store, record_id, find_pack)             # GUI thread: reads the record
     built = build_handover_pdf(source, as_copy(store, request), path)   # any thread
-    result = copied(built)                                        # nothing recorded
+    result = copy_made(store, built)      # nothing in the record; in the access log, if signed in
 """
 
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from rcrp_desktop.calls import gate as gates
 from rcrp_desktop.calls.exports import refuse_over_the_records
 from rcrp_desktop.domain.pack.protocol import PackFinder
 from rcrp_desktop.export.handover import (
@@ -69,6 +70,13 @@ def copied(built: Built) -> CopyResult:
     )
 
 
+def copy_made(store: Store, built: Built) -> CopyResult:
+    """What was made, as a copy, and, where someone is signed in, in the access log."""
+    made = copied(built)
+    gates.copied(store, built.handover.record_id, f"for {made.agency}")
+    return made
+
+
 def copy_handover(
     store: Store,
     record_id: int,
@@ -84,11 +92,12 @@ def copy_handover(
 
     Who made it, if said, is `request.prepared_by`: a copy needs nobody named.
     """
+    gates.require(store, "record.export")
     if out_path is not None:
         refuse_over_the_records(store, out_path)
     source = load_source(store, record_id, find_pack)
     request = as_copy(store, request)
     if text:
-        return copied(build_handover_text(source, request, out_path, shown_as=shown_as))
+        return copy_made(store, build_handover_text(source, request, out_path, shown_as=shown_as))
     assert out_path is not None, "a PDF is written to a file"
-    return copied(build_handover_pdf(source, request, out_path))
+    return copy_made(store, build_handover_pdf(source, request, out_path))

@@ -61,10 +61,10 @@ class Gate:
     def disclose(self, record_id: int, recipient: str, basis: str) -> None:
         self.access.disclose(self.session, record_id, recipient, basis, now=_now())
 
-    def log(self, kind: str, detail: str) -> None:
+    def log(self, kind: str, detail: str, record_id: int = 0) -> None:
         """Into the access log, as this person (s.62: consultation, disclosure, alteration)."""
         number = self.session.account.number
-        self.access.journal.log(number, number, kind, detail, now=_now())
+        self.access.journal.log(number, number, kind, detail, now=_now(), record_id=record_id)
 
     def close(self) -> None:
         """Close the accounts store the person signed in through; their hold on the folder's
@@ -147,6 +147,14 @@ def require(store: Store, action: str) -> None:
     gate = _GATES.get(store)
     if gate is not None:
         gate.require(action)
+
+
+def copied(store: Store, record_id: int, detail: str) -> None:
+    """A read-only copy of a record's handover made by the person signed in: recorded nowhere
+    in the record (it is read-only), so in the access log (a copy may leave the building)."""
+    gate = _GATES.get(store)
+    if gate is not None:
+        gate.log("read-only copy made", detail, record_id)
 
 
 def searched(store: Store, criteria: str) -> None:

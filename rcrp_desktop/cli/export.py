@@ -114,6 +114,8 @@ def _copy(args: argparse.Namespace, data_dir: Path, find_pack: PackFinder) -> in
 
     def copy() -> CopyResult:
         store = read_store(args, data_dir, say=False)  # the line it ends on names the file
+        if (signed := signed_of(args)) is not None:  # the use case checks and logs it
+            gate.attach(store, signed)
         try:
             return copy_handover(
                 store,

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 from rcrp_desktop import APP_TITLE
 from rcrp_desktop.calls import gate as gates
 from rcrp_desktop.calls.errors import StorageError
-from rcrp_desktop.calls.export_copy import as_copy, copied
+from rcrp_desktop.calls.export_copy import as_copy, copy_made
 from rcrp_desktop.calls.exports import ExportResult, record_export, refuse_over_the_records
 from rcrp_desktop.export.errors import ExportError
 from rcrp_desktop.export.handover import (
@@ -173,8 +173,9 @@ class ExportFlow:
             return
         copy = self.store.readonly  # read-only records: a copy, recorded nowhere
         try:
-            if not copy:  # refused (and logged) before the form, not once the file is made
-                gates.require(self.store, "record.export")
+            # Refused (and logged) before the form, not once the file is made: a read-only
+            # copy too, since it may leave the building as the handover would.
+            gates.require(self.store, "record.export")
             source = load_source(self.store, record_id, self.find_pack)
         except (ExportError, StorageError) as error:
             QMessageBox.warning(self.parent, APP_TITLE, str(error))
@@ -219,7 +220,7 @@ class ExportFlow:
         try:
             built = build_handover_text(source, self._request(choice), shown_as="clipboard")
             if built.handover.copy is not None:
-                QGuiApplication.clipboard().setText(copied(built).text)
+                QGuiApplication.clipboard().setText(copy_made(self.store, built).text)
                 self.say(
                     f"A read-only copy of the handover for {built.handover.agency} copied as "
                     "text; nothing was recorded."
@@ -238,7 +239,7 @@ class ExportFlow:
     ) -> None:
         self.busy = False
         if built.handover.copy is not None:
-            made = copied(built)
+            made = copy_made(self.store, built)
             assert made.path is not None
             self.say(
                 f"Read-only copy saved: {made.path} ({_pages(made.pages)}); nothing was recorded."
