@@ -157,6 +157,13 @@ def copied(store: Store, record_id: int, detail: str) -> None:
         gate.log("read-only copy made", detail, record_id)
 
 
+def log(store: Store, kind: str, detail: str) -> None:
+    """An entry in the access log as the person signed in to `store`; none where nobody is."""
+    gate = _GATES.get(store)
+    if gate is not None:
+        gate.log(kind, detail)
+
+
 def searched(store: Store, criteria: str) -> None:
     """A search of the records, in the access log as the person signed in (s.62: the list it
     shows is a consultation of what it names); nothing where nobody is signed in."""

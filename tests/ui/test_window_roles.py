@@ -433,3 +433,23 @@ def test_each_search_in_find_is_in_the_access_log_with_its_criteria(
     searched = [detail for who, kind, detail, _ in log(data_dir) if kind == "records searched"]
     assert searched[0] == "every record"  # the list Find opens on
     assert searched[-1] == "incident containing '0042'"
+
+
+def test_the_trainees_runs_are_a_trainer_s_to_read(
+    qtbot: QtBot, data_dir: Path, signed_window: SignedWindow, told: list[str]
+) -> None:
+    training = Store.open(database_path(data_dir, "training"), "training")
+    try:
+        handler = signed_window(training, "H200")
+        handler.training.trainer.trainer_view()
+        assert handler.training.trainer.trainer_dialog is None  # refused: nothing shown
+        assert told[0].startswith("Not permitted: run training scenarios")
+        trainer = signed_window(training, "T400")
+        trainer.training.trainer.trainer_view()
+        assert trainer.training.trainer.trainer_dialog is not None
+        trainer.training.trainer.trainer_dialog.close()
+        entries = [(who, kind, detail) for who, kind, detail, _ in log(data_dir)]
+        assert ("H200", "refused", "training.scenarios") in entries
+        assert ("T400", "training runs read", "the trainer's view") in entries
+    finally:
+        training.close()

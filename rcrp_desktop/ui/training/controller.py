@@ -201,8 +201,15 @@ class Trainer(QObject):
 
     @Slot()
     def trainer_view(self) -> None:
+        from rcrp_desktop.calls import gate as gates
         from rcrp_desktop.ui.training.trainer_view import TrainerView
 
+        try:  # the trainees' runs and scores: a trainer's, refused (and logged) to others
+            gates.require(self.window.store, "training.scenarios")
+        except StorageError as error:
+            QMessageBox.warning(self.window, APP_TITLE, str(error))
+            return
+        gates.log(self.window.store, "training runs read", "the trainer's view")
         if self.trainer_dialog is None:
             view = self.trainer_dialog = TrainerView(
                 self.window, self.window.store.path, self.scenarios
