@@ -384,18 +384,9 @@ class MainWindow(CallBannersMixin, SendingMixin, WindowHost):
     @Slot()
     def toggle_theme(self) -> None:
         """Ctrl+Shift+V: light or dimmed, kept in the data folder for next time."""
-        from rcrp_desktop.calls.desk import THEMES, save_theme
-        from rcrp_desktop.ui.theme import apply_theme
+        from rcrp_desktop.ui.theme import toggle
 
-        self.theme = THEMES[(THEMES.index(self.theme) + 1) % len(THEMES)]
-        apply_theme(self.theme)
-        if self.data_dir is not None:
-            try:
-                save_theme(self.data_dir, self.theme)
-            except StorageError as error:
-                self.statusBar().showMessage(str(error), 10000)
-        elif self.read_only:
-            self.statusBar().showMessage("The look is for this window only: it keeps nothing.")
+        self.theme = toggle(self.theme, self.data_dir, self.read_only, self.statusBar())
 
     @Slot()
     def quit(self) -> None:

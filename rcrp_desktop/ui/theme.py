@@ -7,7 +7,7 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QPalette
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QApplication, QStatusBar, QWidget
 
 from rcrp_desktop import paths
 
@@ -67,6 +67,24 @@ def apply_theme(theme: str = "light") -> None:
             app.setFont(font)
         app.setPalette(palette(theme))
         app.setStyleSheet(stylesheet(theme))
+
+
+def toggle(theme: str, data_dir: Path | None, read_only: bool, status: QStatusBar) -> str:
+    """The next look after `theme`, applied and kept in the data folder for next time (a
+    read-only window keeps nothing, and says so); a failure to keep it is said, not raised."""
+    from rcrp_desktop.calls.desk import THEMES, save_theme
+    from rcrp_desktop.calls.errors import StorageError
+
+    chosen = THEMES[(THEMES.index(theme) + 1) % len(THEMES)]
+    apply_theme(chosen)
+    if data_dir is not None:
+        try:
+            save_theme(data_dir, chosen)
+        except StorageError as error:
+            status.showMessage(str(error), 10_000)
+    elif read_only:
+        status.showMessage("The look is for this window only: it keeps nothing.")
+    return chosen
 
 
 def show_within_screen(window: QWidget) -> None:
