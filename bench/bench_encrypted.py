@@ -25,7 +25,7 @@ from rcrp_desktop.domain.access.roles import shipped_roles
 from rcrp_desktop.domain.call.script import load_script
 from rcrp_desktop.domain.pack.loader import load_pack
 from rcrp_desktop.paths import examples_dir, forms_dir
-from rcrp_desktop.storage import cipher, encrypt, keys
+from rcrp_desktop.storage import cipher, encrypt, keyring_file, keys
 from rcrp_desktop.storage.accounts import PRODUCTION, AccountStore
 from rcrp_desktop.storage.repository import Store
 
@@ -163,13 +163,15 @@ def measure_sign_in_open(path: Path, rounds: int) -> Row:
         now = datetime.now(UTC)
         access.create_first_administrator("B100", "Bench Admin", SECRET, "passphrase", now=now)
         recovery = keys.load_recovery_public_key(keys.make_recovery_key_pair(None).public_pem)
-        keys.save_keyring(where, keys.make_keyring(KEY, "B100", SECRET, recovery, PRODUCTION))
+        keyring_file.save_keyring(
+            where, keys.make_keyring(KEY, "B100", SECRET, recovery, PRODUCTION)
+        )
         access.store.add(
             "H100", "Bench Handler", ("handler",), SECRET, "passphrase", by="B100", now=now
         )
-        ring = keys.load_keyring(where)
+        ring = keyring_file.load_keyring(where)
         assert ring is not None
-        keys.save_keyring(where, keys.with_account(ring, KEY, "H100", SECRET, PRODUCTION))
+        keyring_file.save_keyring(where, keys.with_account(ring, KEY, "H100", SECRET, PRODUCTION))
 
         def ours() -> None:
             signed = gates.sign_in(access, "H100", SECRET, "live")

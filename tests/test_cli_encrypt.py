@@ -13,7 +13,7 @@ from rcrp_desktop.cli import keys as keys_cli
 from rcrp_desktop.cli import main, signing
 from rcrp_desktop.domain.call.script import load_script
 from rcrp_desktop.paths import examples_dir
-from rcrp_desktop.storage import cipher, encrypt, keys
+from rcrp_desktop.storage import cipher, encrypt, keyring_file, keys
 from rcrp_desktop.storage.accounts import TEST
 from rcrp_desktop.storage.errors import StorageError
 
@@ -97,7 +97,7 @@ def test_encrypting_leaves_no_record_text_in_any_file_and_the_records_still_read
     assert as_(monkeypatch, data, "A100", "backup", str(backup)) == 0
     assert holding(backup.parent, texts) == []
     # While a record is open in the app, its write-ahead log holds the answers: encrypted too.
-    keyring = keys.load_keyring(data)
+    keyring = keyring_file.load_keyring(data)
     assert keyring is not None
     assert cipher.folder_key(data / "records.sqlite3") is None  # locked again once done
 
@@ -132,7 +132,7 @@ def test_encrypt_needs_a_recovery_key_and_an_administrator(
     assert "keys recovery-init" in capsys.readouterr().err
     assert as_(monkeypatch, data, "H200", "encrypt") == 1
     assert "settings" in capsys.readouterr().err
-    assert keys.load_keyring(data) is None
+    assert keyring_file.load_keyring(data) is None
     assert holding(data, rationale_texts()) == ["records.sqlite3", "training.sqlite3"]
 
 
@@ -194,7 +194,7 @@ def test_an_administrator_gives_a_key_by_setting_a_passphrase_and_a_new_account_
         assert as_(monkeypatch, data, "S300", "verify") == 0
     finally:
         del SECRETS["S300"]
-    keyring = keys.load_keyring(data)
+    keyring = keyring_file.load_keyring(data)
     assert keyring is not None and keyring.numbers() == ("A100", "H200", "S300")
     assert holding(data, rationale_texts()) == []
     assert holding(data, [SECRETS["H200"], "new lantern meadow eight"]) == []
@@ -270,7 +270,7 @@ def test_a_changed_entry_of_the_encrypted_access_log_fails_verify(
     data: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     encrypted(monkeypatch, data, tmp_path)
-    keyring = keys.load_keyring(data)
+    keyring = keyring_file.load_keyring(data)
     assert keyring is not None
     key = keys.unlock_with_account(keyring, "A100", SECRETS["A100"])
     conn = cipher.connect(data / "access-log.sqlite3", key, isolation_level=None)
@@ -286,7 +286,7 @@ def test_a_rekey_shuts_out_the_old_key_and_a_stopped_one_is_finished_by_running_
     data: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     private = encrypted(monkeypatch, data, tmp_path)
-    old_ring = keys.load_keyring(data)
+    old_ring = keyring_file.load_keyring(data)
     assert old_ring is not None
     old_key = keys.unlock_with_account(old_ring, "A100", SECRETS["A100"])
     backup = tmp_path / "before" / "records.sqlite3"
@@ -296,13 +296,13 @@ def test_a_rekey_shuts_out_the_old_key_and_a_stopped_one_is_finished_by_running_
         raise StorageError(f"Cannot put the new keyring in place in {folder}: I/O error")
 
     with monkeypatch.context() as patched:
-        patched.setattr(keys, "promote_next_keyring", stopped)
+        patched.setattr(keyring_file, "promote_next_keyring", stopped)
         assert as_(monkeypatch, data, "A100", "rekey") == 1
     capsys.readouterr()
     assert as_(monkeypatch, data, "A100", "verify") == 1
     assert "rekey that was stopped" in capsys.readouterr().err
     assert as_(monkeypatch, data, "A100", "rekey") == 0
-    new_ring = keys.load_keyring(data)
+    new_ring = keyring_file.load_keyring(data)
     assert new_ring is not None and new_ring.key_id != old_ring.key_id
     assert not (data / "keyring.next.json").exists()
     for name in ("records.sqlite3", "training.sqlite3", "access-log.sqlite3"):

@@ -9,7 +9,7 @@ from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PublicKey
 
 from rcrp_desktop import files
 from rcrp_desktop.calls.gate import COST, Gate
-from rcrp_desktop.storage import cipher, keys
+from rcrp_desktop.storage import cipher, keyring_file, keys
 from rcrp_desktop.storage.access_store import AccessLogStore, move_into_encrypted, rekey_log
 from rcrp_desktop.storage.accounts import AccountStore
 from rcrp_desktop.storage.data import ACCESS_LOG_FILE, RECOVERY_PUBLIC_FILE, database_path
@@ -45,7 +45,7 @@ def make_recovery_key(
     if private_out.exists() or private_out.is_symlink():
         raise RefusedError(f"{private_out} already exists: choose a new file for the private key.")
     public_at = data_dir / RECOVERY_PUBLIC_FILE
-    if public_at.exists() and keys.load_keyring(data_dir) is not None:
+    if public_at.exists() and keyring_file.load_keyring(data_dir) is not None:
         raise RefusedError(
             f"This folder's records are encrypted for the recovery key in {public_at}: a new "
             "one is set with a rekey, not here."
@@ -87,11 +87,11 @@ def encrypt_folder(gate: Gate, data_dir: Path, secret: str) -> FolderEncrypted:
     """
     gate.require("settings.manage")
     number = gate.session.account.number
-    keyring = keys.load_keyring(data_dir)
+    keyring = keyring_file.load_keyring(data_dir)
     if keyring is None:
         data_key = keys.new_data_key()
         keyring = keys.make_keyring(data_key, number, secret, recovery_public_key(data_dir), COST)
-        keys.save_keyring(data_dir, keyring)
+        keyring_file.save_keyring(data_dir, keyring)
         cipher.unlock_folder(data_dir, data_key)
         gate.data_key = data_key
     elif gate.data_key is None:
@@ -132,7 +132,7 @@ def encrypt_if_provisioned(gate: Gate, data_dir: Path, secret: str) -> FolderEnc
     """A new data folder encrypted before its first record, where the force's recovery key
     was put in it (by the install, or `keys recovery-init`) before its first administrator:
     called as that administrator is made. None where it was not, or is encrypted already."""
-    if keys.load_keyring(data_dir) is not None:
+    if keyring_file.load_keyring(data_dir) is not None:
         return None
     if not (data_dir / RECOVERY_PUBLIC_FILE).exists():
         return None
@@ -160,17 +160,17 @@ def rekey_folder(gate: Gate, data_dir: Path, secret: str) -> Rekeyed:
     """
     gate.require("settings.manage")
     number = gate.session.account.number
-    keyring = keys.load_keyring(data_dir)
+    keyring = keyring_file.load_keyring(data_dir)
     if keyring is None or gate.data_key is None:
         raise RefusedError(f"The records in {data_dir} are not encrypted: nothing to rekey.")
     old_key = gate.data_key
-    upcoming = keys.load_next_keyring(data_dir)
+    upcoming = keyring_file.load_next_keyring(data_dir)
     if upcoming is None:
         new_key = keys.new_data_key()
         upcoming = keys.rekey(
             keyring, new_key, {number: secret}, recovery_public_key(data_dir), COST
         ).keyring
-        keys.save_next_keyring(data_dir, upcoming)
+        keyring_file.save_next_keyring(data_dir, upcoming)
     else:
         new_key = keys.unlock_with_account(upcoming, number, secret)
     journal = gate.access.journal
@@ -180,7 +180,7 @@ def rekey_folder(gate: Gate, data_dir: Path, secret: str) -> Rekeyed:
     for mode in ("live", "training"):  # stopped anywhere here: the old keyring still rules
         encrypt_in_place(database_path(data_dir, mode), mode, new_key, from_key=old_key)
     rekey_log(data_dir, old_key, new_key)
-    keys.promote_next_keyring(data_dir)
+    keyring_file.promote_next_keyring(data_dir)
     cipher.lock_folder(data_dir)
     cipher.unlock_folder(data_dir, new_key)
     gate.data_key = new_key
@@ -194,10 +194,12 @@ def rekey_folder(gate: Gate, data_dir: Path, secret: str) -> Rekeyed:
 def give_key(gate: Gate, data_dir: Path, number: str, secret: str) -> None:
     """Where the folder is encrypted, `number`'s passphrase opens its records from now on
     (a new account, or a passphrase set again). Only someone signed in with the key can."""
-    keyring = keys.load_keyring(data_dir)
+    keyring = keyring_file.load_keyring(data_dir)
     if keyring is None:
         return
     if gate.data_key is None:
         raise RefusedError("Sign in with a key to the records first: nothing was changed.")
-    keys.save_keyring(data_dir, keys.with_account(keyring, gate.data_key, number, secret, COST))
+    keyring_file.save_keyring(
+        data_dir, keys.with_account(keyring, gate.data_key, number, secret, COST)
+    )
     gate.log("key given", f"account {number} can open the encrypted records")

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from rcrp_desktop.calls.access import Access, Session, SignInError
 from rcrp_desktop.domain.access.roles import shipped_roles
-from rcrp_desktop.storage import cipher, keys
+from rcrp_desktop.storage import cipher, keyring_file, keys
 from rcrp_desktop.storage.access_store import AccessLogStore
 from rcrp_desktop.storage.accounts import FILE_NAME, PRODUCTION, AccountStore, ArgonCost
 from rcrp_desktop.storage.data import ACCESS_LOG_FILE, NEXT_KEYRING_FILE
@@ -98,7 +98,7 @@ def sign_in(access: Access, number: str, secret: str, database: Mode) -> Gate:
     number = number.strip()
     session = access.sign_in(number, secret, database, now=_now())
     folder = access.store.path.parent
-    keyring = keys.load_keyring(folder)
+    keyring = keyring_file.load_keyring(folder)
     if keyring is None:
         return Gate(access, session)
     try:

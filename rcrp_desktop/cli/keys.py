@@ -14,6 +14,7 @@ from rcrp_desktop.calls import gate as gates
 from rcrp_desktop.calls.gate import Gate
 from rcrp_desktop.cli.exits import Exit
 from rcrp_desktop.cli.signing import ACCOUNT_ENV, SignInNeededError, add_who, ask_secret, secret
+from rcrp_desktop.storage import keyring_file
 from rcrp_desktop.storage.errors import RefusedError
 
 RECOVERY_SECRET_ENV = "RCRP_RECOVERY_PASSPHRASE"
@@ -171,11 +172,11 @@ def recovery_unlock(database: Path, private_pem: Path) -> bytes:
     (for an investigator: the backup is then read, never written)."""
     from rcrp_desktop.storage import keys
 
-    keyring = keys.keyring_of(database)
+    keyring = keyring_file.keyring_of(database)
     if keyring is None:
         raise RefusedError(
-            f"There is no keyring beside {database} ({keys.beside(database).name}): without it "
-            "no key opens the backup. Nothing was read."
+            f"There is no keyring beside {database} ({keyring_file.beside(database).name}): "
+            "without it no key opens the backup. Nothing was read."
         )
     try:
         pem = private_pem.read_bytes()

@@ -16,7 +16,7 @@ from rcrp_desktop.domain.call.script import Script
 from rcrp_desktop.domain.errors import ScriptError
 from rcrp_desktop.domain.pack.protocol import Pack
 from rcrp_desktop.export.errors import ExportError
-from rcrp_desktop.storage import keys
+from rcrp_desktop.storage import keyring_file
 from rcrp_desktop.storage.access_store import encrypted_log_faults
 from rcrp_desktop.storage.accounts import access_log_faults
 from rcrp_desktop.storage.cipher import folder_key
@@ -173,9 +173,9 @@ def backup_command(args: argparse.Namespace, data_dir: Path) -> int:
         store.backup(args.destination)
         key = store.key
         if key:  # so the force recovery key opens it, wherever it goes
-            keyring = keys.load_keyring(data_dir)
+            keyring = keyring_file.load_keyring(data_dir)
             if keyring is not None:
-                keys.save_keyring_beside(args.destination, keyring)
+                keyring_file.save_keyring_beside(args.destination, keyring)
     finally:
         store.close()
     copy = Store.open(args.destination, mode_of(args), create=False, readonly=True, key=key)

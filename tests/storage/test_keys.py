@@ -14,7 +14,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PublicKey
 
-from rcrp_desktop.storage import keys
+from rcrp_desktop.storage import keyring_file, keys
 from rcrp_desktop.storage.accounts import TEST  # never the production cost here
 from rcrp_desktop.storage.errors import RefusedError, StorageError
 from rcrp_desktop.storage.keys import (
@@ -41,12 +41,14 @@ def public(pair: keys.RecoveryKeyPair) -> X25519PublicKey:
 def saved_keyring(folder: Path, pair: keys.RecoveryKeyPair) -> bytes:
     """A new data key, its keyring saved in `folder` with FIRST's wrap; the key."""
     data_key = keys.new_data_key()
-    keys.save_keyring(folder, keys.make_keyring(data_key, FIRST, FIRST_SECRET, public(pair), TEST))
+    keyring_file.save_keyring(
+        folder, keys.make_keyring(data_key, FIRST, FIRST_SECRET, public(pair), TEST)
+    )
     return data_key
 
 
 def loaded(folder: Path) -> keys.Keyring:
-    keyring = keys.load_keyring(folder)
+    keyring = keyring_file.load_keyring(folder)
     assert keyring is not None
     return keyring
 
@@ -72,7 +74,7 @@ def flip_first_byte(text: str) -> str:
 def test_an_account_opens_the_data_key_it_was_saved_with(
     data_dir: Path, recovery: keys.RecoveryKeyPair
 ) -> None:
-    assert keys.load_keyring(data_dir) is None
+    assert keyring_file.load_keyring(data_dir) is None
     data_key = saved_keyring(data_dir, recovery)
     assert len(data_key) == keys.KEY_BYTES and data_key != keys.new_data_key()
     keyring = loaded(data_dir)
@@ -175,7 +177,7 @@ def test_a_damaged_file_is_named_and_not_taken_for_a_wrong_secret(
     path = data_dir / keys.FILE_NAME
     path.write_bytes(damage(path.read_bytes()))
     with pytest.raises(KeyringDamagedError, match=reason) as refused:
-        keys.load_keyring(data_dir)
+        keyring_file.load_keyring(data_dir)
     assert str(path) in str(refused.value)
 
 
@@ -189,7 +191,7 @@ def test_a_ciphertext_byte_changed_on_disk_is_damage(
     wrap["sealed"] = flip_first_byte(wrap["sealed"])
     path.write_text(json.dumps(document))  # the checksum left as it was
     with pytest.raises(KeyringDamagedError, match="checksum does not match"):
-        keys.load_keyring(data_dir)
+        keyring_file.load_keyring(data_dir)
 
 
 def test_a_ciphertext_byte_changed_on_purpose_reads_as_a_wrong_secret(
@@ -276,7 +278,7 @@ def test_a_keyring_of_the_wrong_shape_is_damaged(
     saved_keyring(data_dir, recovery)
     rewrite(data_dir, edit)
     with pytest.raises(KeyringDamagedError, match=reason) as refused:
-        keys.load_keyring(data_dir)
+        keyring_file.load_keyring(data_dir)
     assert str(data_dir / keys.FILE_NAME) in str(refused.value)
 
 
@@ -285,7 +287,7 @@ def test_a_link_in_the_keyrings_place_is_refused(data_dir: Path, tmp_path: Path)
     (tmp_path / "elsewhere.json").write_text("{}")
     (data_dir / keys.FILE_NAME).symlink_to(tmp_path / "elsewhere.json")
     with pytest.raises(KeyringDamagedError, match="not a regular file"):
-        keys.load_keyring(data_dir)
+        keyring_file.load_keyring(data_dir)
 
 
 def test_a_wrap_moved_to_another_number_does_not_open(
@@ -336,7 +338,7 @@ def test_rekey_gives_a_new_key_the_old_wraps_do_not_open(
     old = keys.with_account(old, old_key, SECOND, SECOND_SECRET, TEST)
     new_key = keys.new_data_key()
     rekeyed = keys.rekey(old, new_key, {FIRST: FIRST_SECRET}, public(recovery), TEST)
-    keys.save_keyring(data_dir, rekeyed.keyring)
+    keyring_file.save_keyring(data_dir, rekeyed.keyring)
     new = loaded(data_dir)
 
     assert new.key_id == keys.key_id(new_key) != old.key_id
@@ -375,4 +377,4 @@ def test_a_keyring_that_cannot_be_saved_says_so(
     keyring = keys.make_keyring(data_key, FIRST, FIRST_SECRET, public(recovery), TEST)
     (tmp_path / "a file").write_text("")
     with pytest.raises(StorageError, match="Cannot save the keyring"):
-        keys.save_keyring(tmp_path / "a file", keyring)
+        keyring_file.save_keyring(tmp_path / "a file", keyring)

@@ -17,7 +17,7 @@ from rcrp_desktop.calls.recorder import CallRecorder
 from rcrp_desktop.domain.access.roles import shipped_roles
 from rcrp_desktop.domain.call import engine
 from rcrp_desktop.domain.pack.protocol import Pack
-from rcrp_desktop.storage import cipher, keys
+from rcrp_desktop.storage import cipher, keyring_file, keys
 from rcrp_desktop.storage.accounts import TEST, AccountStore
 from rcrp_desktop.storage.data import RECOVERY_PUBLIC_FILE
 from rcrp_desktop.storage.lock import InstanceLock
@@ -134,7 +134,7 @@ def test_an_encrypted_backup_opens_read_only_in_the_window_with_the_recovery_key
     store.backup(backup)
     store.close()
     ring = keys.make_keyring(key, "H1", "lantern meadow seven", recovery, TEST)
-    keys.save_keyring_beside(backup, ring)
+    keyring_file.save_keyring_beside(backup, ring)
     private = tmp_path / "recovery.pem"
     private.write_bytes(pair.private_pem)
     monkeypatch.setenv(RECOVERY_SECRET_ENV, "quartz river lantern ninety")

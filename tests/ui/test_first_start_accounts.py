@@ -17,6 +17,7 @@ from rcrp_desktop.cli import accounts as accounts_cli
 from rcrp_desktop.cli import keys as keys_cli
 from rcrp_desktop.cli import main, signing
 from rcrp_desktop.domain.pack.protocol import Pack
+from rcrp_desktop.storage import keyring_file
 from rcrp_desktop.storage.accounts import TEST
 from rcrp_desktop.storage.data import ACCOUNTS_FILE, KEYRING_FILE, database_path
 from rcrp_desktop.storage.identity import FILE_NAME as HANDLER_FILE
@@ -279,7 +280,7 @@ def test_a_fresh_folder_with_the_recovery_key_is_encrypted_before_its_first_call
     (data_dir / "recovery-public.pem").write_bytes(keys.make_recovery_key_pair(None).public_pem)
     typed(monkeypatch, ADMIN, HANDLER)
     opener = show(qtbot, data_dir, shown)
-    keyring = keys.load_keyring(data_dir)
+    keyring = keyring_file.load_keyring(data_dir)
     assert keyring is not None and keyring.numbers() == ("A100", "H200")
     assert opener.store is not None and opener.store.key
     recorder = CallRecorder.start(opener.store, england, incident_ref="INC-ENC-1", user="x")
