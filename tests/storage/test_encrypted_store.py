@@ -257,3 +257,50 @@ def test_bytes_changed_without_the_key_are_caught_on_the_page_they_hit(
     finally:
         again.close()
     assert faults, "a changed page went unnoticed"
+
+
+def test_a_log_from_another_encrypted_database_beside_it_is_refused_untouched(
+    tmp_path: Path, england: Pack
+) -> None:
+    """A `-wal` copied in from another database (under the same key, or another) is not
+    applied: refused with the file named, both left as they are."""
+    ours = tmp_path / "ours" / "records.sqlite3"
+    store = Store.open(ours, "live", key=KEY)
+    call_with_rationales(store, england)
+    store.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    store.close()
+    for key in (KEY, OTHER_KEY):
+        other = tmp_path / f"other-{key[0]}" / "records.sqlite3"
+        theirs = Store.open(other, "live", key=key)
+        call_with_rationales(theirs, england, "medical-telecare-fall-ambulance.json")
+        log = other.with_name("records.sqlite3-wal").read_bytes()
+        theirs.close()
+        wal = ours.with_name("records.sqlite3-wal")
+        wal.write_bytes(log)
+        before = ours.read_bytes()
+        with pytest.raises(CorruptDatabaseError, match="write-ahead log beside it"):
+            Store.open(ours, "live", key=KEY)
+        assert ours.read_bytes() == before
+        assert wal.read_bytes() == log
+        wal.unlink()
+        ours.with_name("records.sqlite3-shm").unlink(missing_ok=True)
+
+
+def test_an_encrypted_file_made_read_only_is_read_and_never_written(
+    tmp_path: Path, encrypted: tuple[Store, int]
+) -> None:
+    store, record_id = encrypted
+    store.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    store.close()
+    path = tmp_path / "records.sqlite3"
+    path.chmod(0o444)
+    before = path.read_bytes()
+    with pytest.raises(StorageError, match="read-only"):
+        Store.open(path, "live", key=KEY)
+    reader = Store.open(path, "live", create=False, readonly=True, key=KEY)
+    try:
+        assert MARK in str([e.payload for e in reader.events(record_id)])
+    finally:
+        reader.close()
+    assert path.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["records.sqlite3"]
