@@ -336,3 +336,45 @@ def test_a_new_folder_given_the_recovery_key_is_encrypted_before_its_first_recor
     assert holding(folder, rationale_texts()) == []
     assert not encrypt.is_plain(folder / "records.sqlite3")
     assert as_(monkeypatch, folder, "A100", "verify") == 0
+
+
+def test_someone_who_leaves_is_disabled_and_their_key_taken_and_back_only_by_a_reset(
+    data: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    encrypted(monkeypatch, data, tmp_path)
+    monkeypatch.setenv(accounts_cli.NEW_SECRET_ENV, SECRETS["H200"])
+    assert as_(monkeypatch, data, "A100", "accounts", "reset", "H200") == 0  # a key, as before
+    assert as_(monkeypatch, data, "H200", "list") == 0
+    capsys.readouterr()
+    assert as_(monkeypatch, data, "A100", "accounts", "disable", "H200") == 0
+    assert "key to the encrypted records is taken away" in capsys.readouterr().out
+    keyring = keyring_file.load_keyring(data)
+    assert keyring is not None and keyring.numbers() == ("A100",)
+    assert as_(monkeypatch, data, "H200", "list") == 1
+    assert "is disabled" in capsys.readouterr().err
+    assert as_(monkeypatch, data, "A100", "accounts", "enable", "H200") == 0
+    assert "accounts reset H200" in capsys.readouterr().out
+    assert as_(monkeypatch, data, "H200", "list") == 1  # enabled, but no key yet
+    assert "no key to this folder's encrypted records" in capsys.readouterr().err
+    assert as_(monkeypatch, data, "A100", "accounts", "reset", "H200") == 0
+    assert as_(monkeypatch, data, "H200", "list") == 0
+    assert as_(monkeypatch, data, "A100", "access-log") == 0
+    out = capsys.readouterr().out
+    assert "\tdisabled\t" in out and "\tkey taken\t" in out and "\tenabled again\t" in out
+
+
+def test_roles_change_and_the_last_administrator_is_never_locked_out(
+    data: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    capsys.readouterr()
+    assert as_(monkeypatch, data, "H200", "verify") == 1  # a handler does not verify
+    roles = ("accounts", "roles", "H200", "--role", "handler", "--role", "supervisor")
+    assert as_(monkeypatch, data, "A100", *roles) == 0
+    assert "handler, supervisor" in capsys.readouterr().out
+    assert as_(monkeypatch, data, "H200", "verify") == 0
+    assert as_(monkeypatch, data, "A100", "accounts", "roles", "A100", "--role", "auditor") == 1
+    assert "no enabled account able to manage accounts" in capsys.readouterr().err
+    assert as_(monkeypatch, data, "A100", "accounts", "disable", "A100") == 1
+    assert "no enabled account able to manage accounts" in capsys.readouterr().err
+    assert as_(monkeypatch, data, "H200", "accounts", "disable", "A100") == 1  # not theirs to do
+    assert "Not permitted" in capsys.readouterr().err

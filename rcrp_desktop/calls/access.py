@@ -168,12 +168,7 @@ class Access:
         now: datetime,
     ) -> Account:
         self.require(session, "accounts.manage", now=now)
-        unknown = [role for role in roles if role not in self.roles.roles]
-        if unknown or not roles:
-            raise NotPermittedError(
-                f"Unknown role(s): {', '.join(unknown) or 'none given'} "
-                f"(the roles: {', '.join(self.roles.roles)})."
-            )
+        self._known_roles(roles)
         self._check_secret(secret, kind)
         return self.store.add(number, name, roles, secret, kind, by=session.account.number, now=now)
 
@@ -185,6 +180,51 @@ class Access:
         self.require(session, "accounts.manage", now=now)
         self._check_secret(secret, kind)
         self.store.set_secret(number, secret, kind, by=session.account.number, now=now)
+
+    def set_roles(
+        self, session: Session, number: str, roles: tuple[str, ...], *, now: datetime
+    ) -> None:
+        """An administrator changes an account's roles (never leaving the folder with nobody
+        to manage its accounts)."""
+        self.require(session, "accounts.manage", now=now)
+        self._known_roles(roles)
+        self._keeps_an_administrator(number, roles=roles)
+        self.store.set_roles(number, roles, by=session.account.number, now=now)
+
+    def set_disabled(self, session: Session, number: str, disabled: bool, *, now: datetime) -> None:
+        """An administrator disables an account (someone who has left: it signs in no more)
+        or enables it again."""
+        self.require(session, "accounts.manage", now=now)
+        if disabled:
+            self._keeps_an_administrator(number, roles=())
+        self.store.set_disabled(number, disabled, by=session.account.number, now=now)
+
+    def _known_roles(self, roles: tuple[str, ...]) -> None:
+        unknown = [role for role in roles if role not in self.roles.roles]
+        if unknown or not roles:
+            raise NotPermittedError(
+                f"Unknown role(s): {', '.join(unknown) or 'none given'} "
+                f"(the roles: {', '.join(self.roles.roles)})."
+            )
+
+    def _keeps_an_administrator(self, number: str, *, roles: tuple[str, ...]) -> None:
+        """Refused if `number` holding `roles` would leave no enabled account that manages
+        accounts: the folder would have nobody to add, reset or disable anyone."""
+        if self.store.account(number) is None:
+            raise NotPermittedError(f"There is no account numbered {number}.")
+        managers = [
+            account.number
+            for account in self.store.accounts()
+            if not account.disabled
+            and self.roles.allows(
+                roles if account.number == number else account.roles, "accounts.manage", "live"
+            )
+        ]
+        if not managers:
+            raise NotPermittedError(
+                f"That would leave no enabled account able to manage accounts: give another "
+                f"account the administrator role first. Account {number} is unchanged."
+            )
 
     def _check_secret(self, secret: str, kind: str) -> None:
         fault = self.rules.fault(secret, kind)

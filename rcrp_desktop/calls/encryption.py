@@ -203,3 +203,15 @@ def give_key(gate: Gate, data_dir: Path, number: str, secret: str) -> None:
         data_dir, keys.with_account(keyring, gate.data_key, number, secret, COST)
     )
     gate.log("key given", f"account {number} can open the encrypted records")
+
+
+def take_key(gate: Gate, data_dir: Path, number: str) -> bool:
+    """Where the folder is encrypted, `number`'s passphrase opens its records no more (an
+    account disabled). Whether there was a key to take. A copy of the keyring made before
+    still opens them for that passphrase: `rekey` when that matters."""
+    keyring = keyring_file.load_keyring(data_dir)
+    if keyring is None or number not in keyring.accounts:
+        return False
+    keyring_file.save_keyring(data_dir, keys.without_account(keyring, number))
+    gate.log("key taken", f"account {number} can no longer open the encrypted records")
+    return True

@@ -4,6 +4,8 @@ log.
     rcrp-desktop accounts init NUMBER --name NAME           the first administrator (once)
     rcrp-desktop accounts add NUMBER --name NAME --role R.. --as ADMIN [--pin]
     rcrp-desktop accounts reset NUMBER --as ADMIN [--pin]     a passphrase or PIN set again
+    rcrp-desktop accounts roles NUMBER --role R.. --as ADMIN  its roles changed
+    rcrp-desktop accounts disable|enable NUMBER --as ADMIN    someone who has left, or back
     rcrp-desktop accounts list --as NUMBER
     rcrp-desktop access-log --as NUMBER [--record ID] [--account N] [--since YYYY-MM-DD]
 
@@ -33,7 +35,7 @@ from rcrp_desktop.cli.signing import (
     secret,
 )
 from rcrp_desktop.domain.access.roles import shipped_roles
-from rcrp_desktop.storage import cipher
+from rcrp_desktop.storage import cipher, keyring_file
 from rcrp_desktop.storage.accounts import AccountStore
 from rcrp_desktop.storage.force_settings import load_force_settings
 
@@ -64,6 +66,20 @@ def add_commands(commands: "argparse._SubParsersAction[argparse.ArgumentParser]"
     reset.add_argument("--pin", action="store_true", help="a PIN, where the force allows PINs")
     add_who(reset)
     reset.set_defaults(handler=reset_command)
+    roles = actions.add_parser("roles", help="change an account's roles (an administrator's)")
+    roles.add_argument("number", help="the account's collar or staff number")
+    roles.add_argument("--role", action="append", required=True, help="a role; give one or more")
+    add_who(roles)
+    roles.set_defaults(handler=roles_command)
+    for name, help_text in (
+        ("disable", "disable an account (someone who has left): it signs in no more, and where "
+         "the records are encrypted its key to them is taken away"),
+        ("enable", "enable a disabled account again (it needs its passphrase set again: reset)"),
+    ):  # fmt: skip
+        action = actions.add_parser(name, help=help_text)
+        action.add_argument("number", help="the account's collar or staff number")
+        add_who(action)
+        action.set_defaults(handler=disable_command, disabled=name == "disable")
     listing = actions.add_parser("list", help="every account and its roles")
     add_who(listing)
     listing.set_defaults(handler=list_command)
@@ -127,6 +143,44 @@ def reset_command(args: argparse.Namespace, data_dir: Path) -> int:
         access.set_secret(signed.session, account.number, chosen, kind, now=_now())
         give_key(signed, data_dir, account.number, chosen)
     print(f"The {kind} of {account.stamp()} is set; tell them in person, and to change it.")
+    return 0
+
+
+def roles_command(args: argparse.Namespace, data_dir: Path) -> int:
+    with _access(data_dir) as access, _signed(access, args.signed_in) as signed:
+        number = args.number.strip()
+        access.set_roles(signed.session, number, tuple(args.role), now=_now())
+        changed = access.store.account(number)
+    assert changed is not None
+    print(f"{changed.stamp()}: {', '.join(changed.roles)}.")
+    return 0
+
+
+def disable_command(args: argparse.Namespace, data_dir: Path) -> int:
+    from rcrp_desktop.calls.encryption import take_key
+
+    with _access(data_dir) as access, _signed(access, args.signed_in) as signed:
+        number = args.number.strip()
+        access.set_disabled(signed.session, number, args.disabled, now=_now())
+        taken = take_key(signed, data_dir, number) if args.disabled else False
+        changed = access.store.account(number)
+    assert changed is not None
+    if args.disabled:
+        print(f"{changed.stamp()} is disabled: it signs in no more.")
+        if taken:
+            print(
+                "Its key to the encrypted records is taken away. If they may hold a copy of "
+                "the keyring from before, re-encrypt under a new key: rcrp-desktop rekey."
+            )
+    else:
+        keyring = keyring_file.load_keyring(data_dir)
+        keyless = keyring is not None and number not in keyring.accounts
+        print(f"{changed.stamp()} is enabled again.")
+        if keyless:
+            print(
+                "It has no key to the encrypted records: set its passphrase again before it "
+                f"signs in (rcrp-desktop accounts reset {number})."
+            )
     return 0
 
 
