@@ -67,6 +67,7 @@ def _common(parser: argparse.ArgumentParser) -> None:
 def build_parser() -> argparse.ArgumentParser:
     """Every command (the headless ones' modules are imported here, not to open the window)."""
     from rcrp_desktop.cli import accounts as accounts_cli
+    from rcrp_desktop.cli import bundle as bundle_cli
     from rcrp_desktop.cli import export as export_cli
     from rcrp_desktop.cli import keys as keys_cli
     from rcrp_desktop.cli import records as records_cli
@@ -105,6 +106,7 @@ def build_parser() -> argparse.ArgumentParser:
     scenario_cli.add_commands(commands)
     accounts_cli.add_commands(commands)
     keys_cli.add_commands(commands)
+    bundle_cli.add_commands(commands)
     settings_cli.add_commands(commands)
     signing.add_who_to(commands)
     return parser

@@ -69,6 +69,8 @@ def action_of(args: argparse.Namespace) -> str | None:
         return "call.take" if args.save else None
     if command == "scenario":
         return "training.scenarios" if args.scenario_command in ("runs", "debrief") else None
+    if command == "bundle":
+        return "records.bundle" if args.bundle_command in ("export", "status") else None
     return {
         "verify": "store.verify",
         "backup": "store.backup",
