@@ -25,6 +25,58 @@ MIGRATIONS: Sequence[str] = (
         PRIMARY KEY (station, sequence)
     );
     """,
+    # 2: the records and their events as the stations wrote them, bundles that came before
+    # their turn, and events offered again with other content (never stored over the first).
+    """
+    CREATE TABLE records (
+        uid TEXT PRIMARY KEY,
+        station TEXT NOT NULL REFERENCES stations (id),
+        incident_ref TEXT NOT NULL,
+        created_utc TEXT NOT NULL,
+        handler TEXT NOT NULL,
+        force_profile TEXT NOT NULL,
+        pack_id TEXT NOT NULL,
+        pack_version TEXT NOT NULL,
+        pack_hash TEXT NOT NULL,
+        mode TEXT NOT NULL,
+        app_version TEXT NOT NULL
+    );
+    CREATE TABLE events (
+        record_uid TEXT NOT NULL REFERENCES records (uid),
+        seq INTEGER NOT NULL CHECK (seq > 0),
+        station TEXT NOT NULL REFERENCES stations (id),
+        station_event_id BIGINT NOT NULL,
+        station_record_id BIGINT NOT NULL,
+        kind TEXT NOT NULL,
+        payload TEXT NOT NULL,
+        utc TEXT NOT NULL,
+        local TEXT NOT NULL,
+        "user" TEXT NOT NULL,
+        prev_hash TEXT NOT NULL,
+        hash TEXT NOT NULL,
+        bundle_sequence INTEGER NOT NULL,
+        PRIMARY KEY (record_uid, seq),
+        UNIQUE (station, station_event_id)
+    );
+    CREATE TABLE held_bundles (
+        station TEXT NOT NULL REFERENCES stations (id),
+        sequence INTEGER NOT NULL,
+        bundle_hash TEXT NOT NULL,
+        data BYTEA NOT NULL,
+        received_utc TIMESTAMPTZ NOT NULL,
+        PRIMARY KEY (station, sequence)
+    );
+    CREATE TABLE conflicts (
+        id BIGSERIAL PRIMARY KEY,
+        station TEXT NOT NULL,
+        bundle_sequence INTEGER NOT NULL,
+        record_uid TEXT NOT NULL,
+        seq INTEGER NOT NULL,
+        stored JSONB NOT NULL,
+        offered JSONB NOT NULL,
+        found_utc TIMESTAMPTZ NOT NULL
+    );
+    """,
 )
 
 

@@ -11,7 +11,7 @@ from rcrp_desktop.storage.repository import Store
 
 _EVENTS = (
     "SELECT r.uid, "
-    + ", ".join(f"e.{name}" for name in EVENT_COLUMNS if name != "record_id")
+    + ", ".join(f"e.{name}" for name in EVENT_COLUMNS)
     + " FROM events e JOIN records r ON r.id = e.record_id"
     " WHERE e.id > ? AND e.id <= ? AND r.mode = ? ORDER BY e.id"
 )
@@ -47,7 +47,7 @@ def bundle_content(store: Store, state: BundleState) -> dict[str, Any]:
     (records and events are only ever added), so a stopped export makes it again exactly."""
     assert state.pending is not None
     after, through = state.last_event_id, int(state.pending["through_event_id"])
-    names = [name for name in EVENT_COLUMNS if name != "record_id"]
+    names = list(EVENT_COLUMNS)  # the station's own ids too: each event's hash covers them
     try:
         events = [
             {"record_uid": row[0], **dict(zip(names, row[1:], strict=True))}
