@@ -333,10 +333,9 @@ def show_window(
         gate=signed or None,
     )
     if signed:  # an empty desk does not leave the records open (force-settings.toml)
-        from rcrp_desktop.storage.force_settings import load_force_settings
         from rcrp_desktop.ui.idle_lock import IdleLock
 
-        minutes = load_force_settings(data_dir).idle_lock_minutes
+        minutes = signed.access.settings.idle_lock_minutes  # read with the accounts
         window.idle_lock = IdleLock.for_minutes(window, minutes)
     show_within_screen(window)
     return opener

@@ -11,6 +11,7 @@ from rcrp_desktop.domain.access.secrets import SecretRules, next_try
 from rcrp_desktop.storage.access_log import Entry
 from rcrp_desktop.storage.accounts import Account, AccountStore
 from rcrp_desktop.storage.errors import RefusedError
+from rcrp_desktop.storage.force_settings import ForceSettings
 from rcrp_desktop.storage.records import Mode
 from rcrp_desktop.times import parse_utc
 
@@ -47,13 +48,20 @@ class Session:
 class Access:
     """Accounts, roles and the force's rules for secrets, as the window and the CLI use them."""
 
-    def __init__(self, store: AccountStore, roles: Roles, rules: SecretRules | None = None):
+    def __init__(
+        self,
+        store: AccountStore,
+        roles: Roles,
+        rules: SecretRules | None = None,
+        settings: ForceSettings | None = None,
+    ):
         self.store = store
+        self.settings = settings or ForceSettings()  # the force's, read once with the accounts
         # Where what a person does once signed in is logged: the accounts' own log, or, where
         # the records are encrypted, the access log under the data key (storage/access_store.py).
         self.journal: Journal = store
         self.roles = roles
-        self.rules = rules or SecretRules()
+        self.rules = rules or self.settings.secret_rules()
 
     def first_start(self) -> bool:
         """True while there is no account: the first one made is an administrator."""

@@ -2,26 +2,18 @@
 an administrator takes no calls, its first handler, who is signed in to take them."""
 
 from datetime import UTC, datetime
-from pathlib import Path
 
 from rcrp_desktop.calls import gate as gates
 from rcrp_desktop.calls.access import Access
 from rcrp_desktop.calls.encryption import encrypt_if_provisioned, give_key
 from rcrp_desktop.calls.gate import Gate
-from rcrp_desktop.domain.access.roles import shipped_roles
-from rcrp_desktop.storage.accounts import AccountStore
-from rcrp_desktop.storage.force_settings import load_force_settings
 from rcrp_desktop.storage.records import Mode
 
 KIND = "passphrase"  # PINs only where a force's settings allow them: set from the command line
 FIRST_HANDLER_ROLES = ("handler",)
 
 
-def open_accounts(data_dir: Path) -> Access:
-    """The data folder's accounts, the file made (owner-only) if there is none yet, under the
-    force's rules for secrets."""
-    rules = load_force_settings(data_dir).secret_rules()  # a bad file: refused, nothing made
-    return Access(AccountStore.open(data_dir, cost=gates.COST), shipped_roles(), rules)
+open_accounts = gates.open_accounts  # the file made if there is none yet
 
 
 def first_administrator(

@@ -78,15 +78,21 @@ class Gate:
         self.access.store.close()
 
 
+def open_accounts(data_dir: Path) -> Access:
+    """The data folder's accounts (the file made, owner-only, if there is none yet), under the
+    force's settings, read once here (a bad file: refused, nothing opened)."""
+    settings = load_force_settings(data_dir)
+    store = AccountStore.open(data_dir, cost=COST)
+    return Access(store, shipped_roles(), settings=settings)
+
+
 def accounts_of(data_dir: Path) -> Access | None:
     """The data folder's accounts, open, if it has any (none: the folder works as it did)."""
     if not (data_dir / FILE_NAME).exists():
         return None  # looked for, never made: a folder without accounts gets no file
-    rules = load_force_settings(data_dir).secret_rules()  # a bad file: refused, nothing opened
-    store = AccountStore.open(data_dir, cost=COST)
-    access = Access(store, shipped_roles(), rules)
+    access = open_accounts(data_dir)
     if access.first_start():
-        store.close()
+        access.store.close()
         return None
     return access
 

@@ -34,10 +34,7 @@ from rcrp_desktop.cli.signing import (
     add_who,
     secret,
 )
-from rcrp_desktop.domain.access.roles import shipped_roles
 from rcrp_desktop.storage import cipher, keyring_file
-from rcrp_desktop.storage.accounts import AccountStore
-from rcrp_desktop.storage.force_settings import load_force_settings
 
 NEW_SECRET_ENV = "RCRP_NEW_SECRET"
 
@@ -220,12 +217,11 @@ def log_command(args: argparse.Namespace, data_dir: Path) -> int:
 @contextmanager
 def _access(data_dir: Path) -> Iterator[Access]:
     """The data folder's accounts, open for one command, under the force's rules for secrets."""
-    rules = load_force_settings(data_dir).secret_rules()
-    store = AccountStore.open(data_dir, cost=gates.COST)
+    access = gates.open_accounts(data_dir)
     try:
-        yield Access(store, shipped_roles(), rules)
+        yield access
     finally:
-        store.close()
+        access.store.close()
 
 
 @contextmanager
