@@ -5,9 +5,17 @@ changed, removed or put in between is a fault `verify` names."""
 
 import hashlib
 import sqlite3
+from datetime import datetime
+from pathlib import Path
 from typing import NamedTuple
 
+from sqlite_utils import Database
+
 from rcrp_desktop.storage.chain import GENESIS, canonical
+from rcrp_desktop.storage.cipher import DB_ERRORS
+from rcrp_desktop.storage.errors import classify
+from rcrp_desktop.storage.transaction import writing
+from rcrp_desktop.times import utc_text
 
 TABLE = "access_log"
 COLUMNS = ("id", "utc", "account", "by", "kind", "record_id", "detail", "prev_hash", "hash")
@@ -100,3 +108,39 @@ def faults(conn: sqlite3.Connection) -> list[str]:
             found.append(f"{where}: changed after it was written (its chain is broken)")
         prev, expected = entry.hash, entry.id + 1
     return found
+
+
+class LogHolder:
+    """The access-log half of a store whose database holds the log: the accounts' database,
+    or, where the records are encrypted, the access log's own (access_store.py)."""
+
+    db: Database
+    path: Path
+
+    def log(
+        self,
+        account: str,
+        by: str,
+        kind: str,
+        detail: str,
+        *,
+        now: datetime,
+        record_id: int = NO_RECORD,
+    ) -> None:
+        """One entry in the access log (a sign-out, a refusal, a record consulted and why)."""
+        with writing(self.db.conn, self.path):
+            append(self.db.conn, utc_text(now), account, by, kind, record_id, detail)
+
+    def log_entries(self) -> list[Entry]:
+        """The access log, oldest first."""
+        try:
+            return entries(self.db.conn)
+        except DB_ERRORS as error:
+            raise classify(error, self.path) from error
+
+    def log_faults(self) -> list[str]:
+        """Where the access log's chain is broken; [] when it is whole."""
+        try:
+            return faults(self.db.conn)
+        except DB_ERRORS as error:
+            return [f"the access log in {self.path} cannot be read: {error}"]

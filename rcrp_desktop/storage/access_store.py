@@ -12,7 +12,7 @@ from sqlite_utils import Database
 from rcrp_desktop.files import sync_folder
 from rcrp_desktop.storage import access_log, encrypt
 from rcrp_desktop.storage.accounts import accounts_schema
-from rcrp_desktop.storage.before_open import check_file, side_file
+from rcrp_desktop.storage.before_open import check_file
 from rcrp_desktop.storage.cipher import DB_ERRORS, connect
 from rcrp_desktop.storage.data import ACCESS_LOG_FILE, ACCOUNTS_FILE
 from rcrp_desktop.storage.database import not_opened
@@ -21,7 +21,7 @@ from rcrp_desktop.storage.transaction import writing
 from rcrp_desktop.times import utc_text
 
 
-class AccessLogStore:
+class AccessLogStore(access_log.LogHolder):
     """The encrypted access log: added to, read, checked; never changed."""
 
     def __init__(self, db: Database, path: Path) -> None:
@@ -59,31 +59,6 @@ class AccessLogStore:
 
     def close(self) -> None:
         self.db.close()
-
-    def log(
-        self,
-        account: str,
-        by: str,
-        kind: str,
-        detail: str,
-        *,
-        now: datetime,
-        record_id: int = access_log.NO_RECORD,
-    ) -> None:
-        with writing(self.db.conn, self.path):
-            access_log.append(self.db.conn, utc_text(now), account, by, kind, record_id, detail)
-
-    def log_entries(self) -> list[access_log.Entry]:
-        try:
-            return access_log.entries(self.db.conn)
-        except DB_ERRORS as error:
-            raise classify(error, self.path) from error
-
-    def log_faults(self) -> list[str]:
-        try:
-            return access_log.faults(self.db.conn)
-        except DB_ERRORS as error:
-            return [f"the access log in {self.path} cannot be read: {error}"]
 
 
 def encrypted_log_faults(folder: Path, key: bytes) -> list[str]:
@@ -125,10 +100,8 @@ def move_into_encrypted(folder: Path, key: bytes, *, now: datetime) -> int:
     if not log.exists():
         _encrypted_copy(accounts, log, key, count)
     fresh = accounts.with_name(f".{accounts.name}.new")
-    for leftover in (fresh, side_file(fresh, "wal"), side_file(fresh, "shm")):
-        leftover.unlink(missing_ok=True)
     try:
-        os.close(os.open(fresh, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+        fresh = encrypt.new_beside(accounts, "new")
         conn = sqlite3.connect(fresh, isolation_level=None)
         try:
             for statement in accounts_schema():
@@ -142,11 +115,7 @@ def move_into_encrypted(folder: Path, key: bytes, *, now: datetime) -> int:
             conn.execute("DETACH DATABASE old")
         finally:
             conn.close()
-        encrypt.sync(fresh)
-        kept = encrypt.kept_plain(accounts)
-        os.link(accounts, kept)
-        os.replace(fresh, accounts)
-        sync_folder(folder)
+        kept = encrypt.swap_in(fresh, accounts)
     except BaseException as error:
         fresh.unlink(missing_ok=True)
         encrypt.leftover_plain(accounts)
@@ -156,8 +125,6 @@ def move_into_encrypted(folder: Path, key: bytes, *, now: datetime) -> int:
                 "are unchanged; run `rcrp-desktop encrypt` again."
             ) from error
         raise
-    for side in (side_file(accounts, "wal"), side_file(accounts, "shm")):
-        side.unlink(missing_ok=True)  # the old database's, emptied before the copy
     encrypt.destroy(kept)
     return count
 
@@ -192,10 +159,8 @@ def _encrypted_copy(accounts: Path, log: Path, key: bytes, count: int) -> None:
     """The accounts database copied encrypted as the access log, less the accounts table
     (their hashes stay in one place), checked, then named."""
     partial = log.with_name(f".{log.name}.encrypting")
-    for leftover in (partial, side_file(partial, "wal"), side_file(partial, "shm")):
-        leftover.unlink(missing_ok=True)
     try:
-        os.close(os.open(partial, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+        partial = encrypt.new_beside(log, "encrypting")
         encrypt.export(accounts, partial, key)
         conn = connect(partial, key, isolation_level=None)
         try:
@@ -237,10 +202,8 @@ def rekey_log(folder: Path, old_key: bytes, new_key: bytes) -> None:
     if faults:
         raise StorageError(f"The access log {log} is broken ({faults[0]}): it was not re-keyed.")
     partial = log.with_name(f".{log.name}.encrypting")
-    for leftover in (partial, side_file(partial, "wal"), side_file(partial, "shm")):
-        leftover.unlink(missing_ok=True)
     try:
-        os.close(os.open(partial, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+        partial = encrypt.new_beside(log, "encrypting")
         encrypt.export(log, partial, new_key, old_key)
         copy = connect(partial, new_key, isolation_level=None)
         try:

@@ -86,7 +86,7 @@ def access_log_faults(folder: Path) -> list[str]:
         return [f"the access log in {path} cannot be read: {error}"]
 
 
-class AccountStore:
+class AccountStore(access_log.LogHolder):
     """The data folder's accounts and their log, in a database file of their own."""
 
     def __init__(self, db: Database, path: Path, cost: ArgonCost) -> None:
@@ -222,28 +222,6 @@ class AccountStore:
                 "UPDATE accounts SET failures = 0, last_failure = '' WHERE number = ?", [number]
             )
             self._log(number, number, "signed in", "", now)
-
-    def log(
-        self,
-        account: str,
-        by: str,
-        kind: str,
-        detail: str,
-        *,
-        now: datetime,
-        record_id: int = access_log.NO_RECORD,
-    ) -> None:
-        """One entry in the access log (a sign-out, a refusal, a record consulted and why)."""
-        with self._writing():
-            self._log(account, by, kind, detail, now, record_id)
-
-    def log_entries(self) -> list[access_log.Entry]:
-        """The access log, oldest first."""
-        return access_log.entries(self.db.conn)
-
-    def log_faults(self) -> list[str]:
-        """Where the access log's chain is broken; [] when it is whole."""
-        return access_log.faults(self.db.conn)
 
     def _log(
         self,

@@ -59,11 +59,8 @@ def encrypt_in_place(
         finally:
             store.close()
     heads = _checked_source(path, mode, from_key or PLAIN)
-    partial = path.with_name(f".{path.name}.encrypting")
-    for leftover in (partial, side_file(partial, "wal"), side_file(partial, "shm")):
-        leftover.unlink(missing_ok=True)
+    partial = new_beside(path, "encrypting")
     try:
-        os.close(os.open(partial, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
         export(path, partial, key, from_key)
         _check_copy(partial, mode, key, heads)
         kept = swap_in(partial, path)
@@ -78,6 +75,16 @@ def encrypt_in_place(
         raise
     destroy(kept)
     return Encrypted(path, len(heads), True)
+
+
+def new_beside(path: Path, ending: str) -> Path:
+    """A new, empty, owner-only file beside `path` (`.NAME.ENDING`) for its next copy to be
+    made in; whatever a stopped run left under that name, and its logs, removed first."""
+    made = path.with_name(f".{path.name}.{ending}")
+    for leftover in (made, side_file(made, "wal"), side_file(made, "shm")):
+        leftover.unlink(missing_ok=True)
+    os.close(os.open(made, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+    return made
 
 
 def swap_in(copy: Path, path: Path) -> Path:
