@@ -76,10 +76,6 @@ def connect(target: str | Path, key: bytes | None, **options: Any) -> sqlite3.Co
     return conn
 
 
-def is_cipher_error(error: BaseException) -> bool:
-    return isinstance(error, sqlcipher3.Error)
-
-
 def why_unreadable(path: Path, key: bytes, readonly_uri: str) -> str:
     """Why an encrypted database that failed to open does not open: another key, or damage.
 
