@@ -1,4 +1,5 @@
-"""Files written whole or not at all, owner-only: the one way the app writes a file.
+"""Files written whole or not at all, owner-only: the one way the app writes a file (and the
+bounded way it reads a small one it is handed).
 
 A temporary file beside the target (created 0600), written, flushed and fsynced, renamed over
 the target, then the folder fsynced so the rename itself survives a power cut (POSIX; Windows
@@ -11,6 +12,7 @@ import contextlib
 import errno
 import glob
 import os
+import stat
 import sys
 import tempfile
 import time
@@ -62,3 +64,15 @@ def sync_folder(folder: Path) -> None:
         os.fsync(descriptor)
     finally:
         os.close(descriptor)
+
+
+def read_small(path: Path, largest: int) -> bytes:
+    """A regular file's bytes, `largest` at most. A device, a FIFO or a folder (`/dev/zero`
+    would be read for ever) and a larger file raise OSError, saying which."""
+    if not stat.S_ISREG(path.stat().st_mode):
+        raise OSError(errno.EINVAL, "it is not a regular file (a device, a FIFO or a folder)")
+    with path.open("rb") as handle:
+        data = handle.read(largest + 1)
+    if len(data) > largest:
+        raise OSError(errno.EFBIG, f"it is larger than {largest:,} bytes")
+    return data

@@ -98,3 +98,17 @@ def test_making_a_bundle_opens_no_socket(
         assert main(["--data-dir", str(data), "bundle", "station"]) == 0
     assert [name for name, _ in seen if name == "open"], "the audit hook saw the files"
     assert not [name for name, _ in seen if name.startswith(("socket", "urllib", "http"))]
+
+
+def test_a_device_given_as_the_force_key_is_one_line_not_a_hang(
+    data: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    capsys.readouterr()
+    out = tmp_path / "b.rcrp"
+    assert (
+        as_(monkeypatch, data, "S300", "bundle", "export", "--out", str(out), "--to", "/dev/zero")
+        == 1
+    )
+    err = capsys.readouterr().err
+    assert "not a regular file" in err and err.count("\n") == 1
+    assert not out.exists()

@@ -378,3 +378,15 @@ def test_roles_change_and_the_last_administrator_is_never_locked_out(
     assert "no enabled account able to manage accounts" in capsys.readouterr().err
     assert as_(monkeypatch, data, "H200", "accounts", "disable", "A100") == 1  # not theirs to do
     assert "Not permitted" in capsys.readouterr().err
+
+
+def test_a_device_given_as_the_recovery_key_is_one_line_not_a_hang(
+    data: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    encrypted(monkeypatch, data, tmp_path)
+    backup = tmp_path / "evidence" / "records.sqlite3"
+    assert as_(monkeypatch, data, "A100", "backup", str(backup)) == 0
+    capsys.readouterr()
+    assert main(["--database", str(backup), "--recovery-key", "/dev/zero", "list"]) == 1
+    err = capsys.readouterr().err
+    assert "not a regular file" in err and err.count("\n") == 1

@@ -66,7 +66,7 @@ def make_recovery_key(
 def recovery_public_key(data_dir: Path) -> X25519PublicKey:
     path = data_dir / RECOVERY_PUBLIC_FILE
     try:
-        pem = path.read_bytes()
+        pem = files.read_small(path, 64 * 1024)
     except FileNotFoundError:
         raise RefusedError(
             f"There is no force recovery key in {data_dir}: run `rcrp-desktop keys "

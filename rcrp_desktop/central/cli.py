@@ -191,9 +191,12 @@ def _secret(*, twice: bool) -> str:
 
 
 def _read(path: Path, largest: int = 64 * 1024) -> bytes:
-    if path.stat().st_size > largest:
-        raise OSError(f"{path} is far too large for what it should be")
-    return path.read_bytes()
+    from rcrp_desktop.files import read_small
+
+    try:
+        return read_small(path, largest)
+    except OSError as error:
+        raise OSError(f"{path} cannot be read: {error.strerror or error}") from error
 
 
 def _said(line: str, code: int) -> int:

@@ -10,6 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
 
+from rcrp_desktop import files
 from rcrp_desktop.calls import gate as gates
 from rcrp_desktop.calls.gate import Gate
 from rcrp_desktop.cli.exits import Exit
@@ -179,7 +180,7 @@ def recovery_unlock(database: Path, private_pem: Path) -> bytes:
             "without it no key opens the backup. Nothing was read."
         )
     try:
-        pem = private_pem.read_bytes()
+        pem = files.read_small(private_pem, 64 * 1024)
     except OSError as error:
         raise RefusedError(
             f"The recovery key {private_pem} cannot be read: {error.strerror or error}"

@@ -176,13 +176,15 @@ def open_bundle(data: bytes, station: Ed25519PublicKey, force: X25519PrivateKey)
 def load_force_key(path: Path) -> X25519PublicKey:
     """The force's public key bundles are sealed to (PEM)."""
     try:
-        key = serialization.load_pem_public_key(path.read_bytes())
+        key = serialization.load_pem_public_key(files.read_small(path, _MAX_HEADER_BYTES))
     except FileNotFoundError:
         raise StorageError(
             f"There is no force key at {path}: bundles are sealed to the force's public key, "
             "which the force's install puts there (or give it with --to)."
         ) from None
-    except (OSError, ValueError) as error:
+    except OSError as error:
+        raise StorageError(f"{path} cannot be read: {error.strerror or error}.") from error
+    except ValueError as error:
         raise StorageError(f"{path} is not the force's public key ({error}).") from error
     if not isinstance(key, X25519PublicKey):
         raise StorageError(f"{path} is not an X25519 public key: no bundle was made.")

@@ -63,3 +63,18 @@ def test_a_database_that_cannot_be_reached_is_one_line(
     assert central("host=127.0.0.1 port=1 user=nobody dbname=none connect_timeout=2", "init") == 1
     err = capsys.readouterr().err
     assert err.startswith("rcrp-central: the central database:") and err.count("\n") == 1
+
+
+def test_a_device_given_as_a_key_or_a_bundle_is_one_line_not_a_hang(
+    central_dsn: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from rcrp_desktop.central.cli import KEY_SECRET_ENV
+
+    assert central(central_dsn, "init") == 0
+    capsys.readouterr()
+    assert central(central_dsn, "stations", "add", "Nowhere", "/dev/zero") == 1
+    assert "not a regular file" in capsys.readouterr().err
+    monkeypatch.setenv(KEY_SECRET_ENV, "x" * 20)
+    assert central(central_dsn, "import", "--key", "/dev/zero", "/dev/zero") == 1
+    err = capsys.readouterr().err
+    assert "not a regular file" in err and err.count("\n") == 1
