@@ -32,13 +32,20 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 
-def load_packs(forms_root: Path, *, checked: bool = True) -> tuple[list[Pack], list[str]]:
-    """Every shipped pack that loads, and one line per problem in those that do not.
+def load_packs(
+    forms_root: Path, data_dir: Path | None = None, *, checked: bool = True
+) -> tuple[list[Pack], list[str]]:
+    """Every pack that loads (shipped; and those the force signed and this desk installed, in
+    `data_dir`), and one line per problem in those that do not.
 
     `checked=False` only for the pack on screen before the first paint: every pack is loaded
     again, checked, before the records open (and so before a call can start)."""
-    packs, problems = check_paths([forms_root], checked=checked)
-    return packs, [str(problem) for problem in problems]
+    if not checked:
+        packs, problems = check_paths([forms_root], checked=False)
+        return packs, [str(problem) for problem in problems]
+    from rcrp_desktop.calls.forms import pack_catalogue
+
+    return pack_catalogue(forms_root, data_dir)
 
 
 def default_pack_file(forms_root: Path, pack: str) -> Path | None:
@@ -154,7 +161,7 @@ class OpenAfterFirstPaint(QObject):
 
     def open(self) -> None:
         if self.forms_root is not None:
-            self.window.set_packs(*load_packs(self.forms_root))
+            self.window.set_packs(*load_packs(self.forms_root, self.data_dir))
         try:
             if self.database is not None:
                 self.store = open_file_read_only(self.database, self.training)
@@ -290,7 +297,7 @@ def show_window(
     # extend it or stand beside it); every pack is loaded, and checked, just after the paint,
     # before the records open: no call can start on a pack that has not passed every check.
     first = default_pack_file(forms_root, pack)
-    packs, errors = load_packs(first or forms_root, checked=first is None)
+    packs, errors = load_packs(first, checked=False) if first else load_packs(forms_root, data_dir)
     logger.debug("data folder %s; %d packs loaded", data_dir, len(packs))
     signed: Gate | Literal[False] | None = None
     if database is None and (data_dir / ACCOUNTS_FILE).exists():

@@ -4,6 +4,8 @@
     rcrp-central --dsn DSN stations add NAME PEM       register a station by its public key
     rcrp-central --dsn DSN stations list | revoke ID
     rcrp-central force-key --private-out FILE --public-out FILE   the key bundles are sealed to
+    rcrp-central signing-key --private-out FILE --public-out FILE the key packs are signed with
+    rcrp-central sign --key FILE --out SIGNED FILE     a pack or partner directory, for desks
     rcrp-central --dsn DSN import --key FILE BUNDLE...  check and merge bundles
     rcrp-central --dsn DSN verify | status              every chain and sequence; what is held
 
@@ -33,8 +35,10 @@ def main(argv: list[str] | None = None) -> int:
     from rcrp_desktop.storage.errors import StorageError
 
     args = _parser().parse_args(argv)
-    if args.command == "force-key":
-        return _force_key(args)
+    if args.command in ("force-key", "signing-key"):
+        return _make_key(args)
+    if args.command == "sign":
+        return _sign(args)
     dsn = args.dsn or os.environ.get(DSN_ENV, "")
     if not dsn:
         return _said(f"say which database: --dsn, or ${DSN_ENV}", 2)
@@ -100,6 +104,35 @@ def _parser() -> argparse.ArgumentParser:
         metavar="FILE",
         help="the public half: every desk's force-bundle-public.pem",
     )
+    signing = commands.add_parser(
+        "signing-key", help="make the key pair packs and partner directories are signed with"
+    )
+    signing.add_argument(
+        "--private-out",
+        type=Path,
+        required=True,
+        metavar="FILE",
+        help="the private half (passphrase-protected: keep it offline, with the force)",
+    )
+    signing.add_argument(
+        "--public-out",
+        type=Path,
+        required=True,
+        metavar="FILE",
+        help="the public half: every desk's force-signing-public.pem",
+    )
+    sign = commands.add_parser(
+        "sign", help="sign a pack (with the bases it extends) or a partner directory for desks"
+    )
+    sign.add_argument(
+        "--key",
+        type=Path,
+        required=True,
+        metavar="FILE",
+        help=f"the force's private signing key (its passphrase: asked, or ${KEY_SECRET_ENV})",
+    )
+    sign.add_argument("--out", type=Path, required=True, metavar="SIGNED", help="a new file")
+    sign.add_argument("file", type=Path, help="a pack (.toml) or partner directory (.json)")
     imports = commands.add_parser("import", help="check and merge bundles, one by one")
     imports.add_argument(
         "--key",
@@ -114,9 +147,12 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _force_key(args: argparse.Namespace) -> int:
+def _make_key(args: argparse.Namespace) -> int:
+    """`force-key` (X25519: bundles are sealed to it) or `signing-key` (Ed25519: packs and
+    directories are signed with it): the private half passphrase-protected."""
     from rcrp_desktop import files
     from rcrp_desktop.storage.keys import make_recovery_key_pair  # the same kind: X25519, PEM
+    from rcrp_desktop.storage.signed_forms import make_signing_key_pair
 
     for path in (args.private_out, args.public_out):
         if path.exists() or path.is_symlink():
@@ -124,14 +160,38 @@ def _force_key(args: argparse.Namespace) -> int:
     secret = _secret(twice=True)
     if len(secret.strip()) < MIN_KEY_SECRET:
         return _said(f"the passphrase is {MIN_KEY_SECRET} characters or more", 1)
-    pair = make_recovery_key_pair(secret)
+    signing = args.command == "signing-key"
+    pair = make_signing_key_pair(secret) if signing else make_recovery_key_pair(secret)
     try:
         files.write_atomically(args.private_out, pair.private_pem)
         files.write_atomically(args.public_out, pair.public_pem)
     except OSError as error:
         return _said(f"the key could not be written: {error.strerror or error}", 1)
-    print(f"ok: force key {pair.fingerprint}: private half {args.private_out}, public half "
-          f"{args.public_out} (to every desk as force-bundle-public.pem)")  # fmt: skip
+    what, where = ("signing key", "force-signing-public.pem") if signing else (
+        "force key", "force-bundle-public.pem")  # fmt: skip
+    print(f"ok: {what} {pair.fingerprint}: private half {args.private_out}, public half "
+          f"{args.public_out} (to every desk as {where})")  # fmt: skip
+    return 0
+
+
+def _sign(args: argparse.Namespace) -> int:
+    from rcrp_desktop import files
+    from rcrp_desktop.central.signing import SigningError, sign_file
+    from rcrp_desktop.storage.errors import StorageError
+    from rcrp_desktop.storage.signed_forms import load_signing_private_key
+
+    if args.out.exists() or args.out.is_symlink():
+        return _said(f"{args.out} already exists: choose a new file", 1)
+    try:
+        key = load_signing_private_key(_read(args.key), _secret(twice=False) or None)
+        blob, what = sign_file(args.file, key, datetime.now(UTC))
+    except (SigningError, StorageError, OSError) as error:
+        return _said(f"{error}: nothing was signed", 1)
+    try:
+        files.write_atomically(args.out, blob)
+    except OSError as error:
+        return _said(f"{args.out} could not be written: {error.strerror or error}", 1)
+    print(f"ok: signed {what}: {args.out}")
     return 0
 
 

@@ -69,6 +69,7 @@ def build_parser() -> argparse.ArgumentParser:
     from rcrp_desktop.cli import accounts as accounts_cli
     from rcrp_desktop.cli import bundle as bundle_cli
     from rcrp_desktop.cli import export as export_cli
+    from rcrp_desktop.cli import forms as forms_cli
     from rcrp_desktop.cli import keys as keys_cli
     from rcrp_desktop.cli import records as records_cli
     from rcrp_desktop.cli import scenario as scenario_cli
@@ -94,6 +95,7 @@ def build_parser() -> argparse.ArgumentParser:
     forms_commands = forms.add_subparsers(dest="forms_command", metavar="ACTION", required=True)
     check = forms_commands.add_parser("check", help="lint protocol packs; exit 1 on any problem")
     check.add_argument("paths", nargs="*", type=Path, help="files or folders (default: forms/)")
+    forms_cli.add_commands(forms_commands)
 
     script = commands.add_parser("run-script", help="replay a scripted call through the engine")
     script.add_argument("script", type=Path, help="a scripted call (JSON)")
@@ -189,12 +191,15 @@ def _main(argv: list[str] | None) -> int:
             file=sys.stderr,
         )
         return Exit.USAGE
+    from rcrp_desktop.cli import forms as forms_cli
     from rcrp_desktop.cli import records as records_cli
     from rcrp_desktop.cli import script as script_cli
     from rcrp_desktop.cli import signing
 
-    if args.command == "forms":
+    if args.command == "forms" and args.forms_command == "check":
         return script_cli.forms_check(args.paths or [forms_root], forms_root)
+    if args.command == "forms" and args.forms_command == "list":
+        return forms_cli.list_command(data_dir, forms_root)
     # Once the data folder has accounts, whoever runs a command on its records signs in and
     # may do it (a file named by --database is read by its own name, beside no accounts).
     action = signing.action_of(args) if args.database is None else None
@@ -204,6 +209,8 @@ def _main(argv: list[str] | None) -> int:
             args.signed = signing.sign_in_for(args, data_dir, action)
         if args.command == "run-script":
             return script_cli.run_script_command(args, forms_root, data_dir)
+        if args.command == "forms":  # install: signs its user in for what the file holds
+            return forms_cli.install_command(args, data_dir, forms_root)
         return int(args.handler(args, data_dir))
     except StorageError as error:
         return records_cli.report(error)
@@ -217,6 +224,8 @@ def _writes(args: argparse.Namespace) -> str:
     `export` read-only makes a copy and records nothing (calls/export_copy.py)."""
     if args.command == "restore":
         return f"`{args.command}`"
+    if args.command == "forms" and args.forms_command == "install":
+        return "`forms install`"
     if args.command == "run-script" and args.save:
         return "`run-script --save`"
     return ""

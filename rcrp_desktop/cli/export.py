@@ -74,7 +74,7 @@ def export_command(args: argparse.Namespace, data_dir: Path) -> int:
     if not args.text and args.out is None:
         print("rcrp-desktop: a PDF handover needs --out FILE.pdf (or use --text)", file=sys.stderr)
         return Exit.USAGE
-    find_pack = shipped_pack_finder(args.forms or paths.forms_dir())
+    find_pack = shipped_pack_finder(args.forms or paths.forms_dir(), data_dir)
     if args.read_only or args.database is not None:
         return _copy(args, data_dir, find_pack)
     mode = mode_of(args)

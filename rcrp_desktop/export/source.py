@@ -8,9 +8,9 @@ from typing import TypeVar
 
 from rcrp_desktop import paths
 from rcrp_desktop.domain.call import engine
-from rcrp_desktop.domain.pack.loader import check_paths
 from rcrp_desktop.domain.pack.protocol import Pack, PackFinder, exact_pack
 from rcrp_desktop.export.errors import ExportError
+from rcrp_desktop.storage.pack_catalogue import installed_names, pack_catalogue
 from rcrp_desktop.storage.records import RecordedNote
 from rcrp_desktop.storage.repository import Store
 from rcrp_desktop.storage.stored_call import (
@@ -67,7 +67,9 @@ def load_source(store: Store, record_id: int, find_pack: PackFinder | None = Non
             "made from it. Run `rcrp-desktop verify` and tell your supervisor."
         )
     try:
-        call = read_call(store, record_id, find_pack or shipped_pack_finder(paths.forms_dir()))
+        call = read_call(
+            store, record_id, find_pack or shipped_pack_finder(paths.forms_dir(), store.path.parent)
+        )
     except PackNotInstalledError as error:
         raise ExportError(
             f"{error}, so its questions cannot be printed exactly. "
@@ -85,15 +87,22 @@ def load_source(store: Store, record_id: int, find_pack: PackFinder | None = Non
     )
 
 
-def shipped_pack_finder(forms_root: Path) -> Callable[[str, str, str], Pack | None]:
-    """A PackFinder over the packs under `forms_root` (loaded once, on first use)."""
+def shipped_pack_finder(
+    forms_root: Path, data_dir: Path | None = None
+) -> Callable[[str, str, str], Pack | None]:
+    """A PackFinder over the packs under `forms_root` and those installed in `data_dir`
+    (loaded once, on first use, and again when an install has been added)."""
 
     def find(pack_id: str, version: str, digest: str) -> Pack | None:
-        return exact_pack(_packs(forms_root.resolve()), pack_id, version, digest)
+        folder = data_dir.resolve() if data_dir is not None else None
+        return exact_pack(
+            _packs(forms_root.resolve(), folder, installed_names(folder)), pack_id, version, digest
+        )
 
     return find
 
 
 @functools.cache
-def _packs(forms_root: Path) -> tuple[Pack, ...]:
-    return tuple(check_paths([forms_root])[0])
+def _packs(forms_root: Path, data_dir: Path | None, names: tuple[str, ...]) -> tuple[Pack, ...]:
+    del names  # in the key only: a pack installed since is found
+    return tuple(pack_catalogue(forms_root, data_dir)[0])

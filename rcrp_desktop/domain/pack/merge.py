@@ -210,6 +210,23 @@ def resolve(path: Path, chain: tuple[Path, ...] = ()) -> RawPack:
     return raw
 
 
+def extends_chain(path: Path) -> list[Path]:
+    """The pack file and the bases it extends, in turn (resolved; a file that cannot be read,
+    or a loop, ends the chain: `resolve` reports it)."""
+    chain = [path.resolve()]
+    while len(chain) <= MAX_EXTENDS_DEPTH:
+        data = top_level(chain[-1])
+        pack = data.get("pack") if data else None
+        extends = pack.get("extends") if isinstance(pack, dict) else None
+        if not (isinstance(extends, str) and extends.strip()):
+            break
+        base = (chain[-1].parent / extends).resolve()
+        if base in chain:
+            break
+        chain.append(base)
+    return chain
+
+
 def _merge(raw: RawPack, shown: str, data: dict[str, Any]) -> None:
     """Lay one file's tables over what `raw` already holds (its base, if any)."""
     if isinstance(data.get("pack"), dict):
