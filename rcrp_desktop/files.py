@@ -16,6 +16,7 @@ import stat
 import sys
 import tempfile
 import time
+from collections.abc import Sequence
 from pathlib import Path
 
 # A temporary file this old was left by a write that was killed (a write takes seconds): its
@@ -23,10 +24,11 @@ from pathlib import Path
 STALE_AFTER_S = 3600
 
 
-def write_atomically(path: Path, data: bytes) -> None:
-    """Replace `path` with `data` in one step; raises OSError with nothing changed. Only a
-    regular file is ever replaced: a device, a folder, a FIFO or a link in its place is
-    refused (a rename over /dev/null would have replaced the device)."""
+def write_atomically(path: Path, data: bytes | Sequence[bytes]) -> None:
+    """Replace `path` with `data` (bytes, or parts written one after another) in one step;
+    raises OSError with nothing changed. Only a regular file is ever replaced: a device, a
+    folder, a FIFO or a link in its place is refused (a rename over /dev/null would have
+    replaced the device)."""
     if path.is_symlink() or (path.exists() and not path.is_file()):
         raise OSError(
             errno.EINVAL, "it is not a regular file (a device, folder or link); choose a file name"
@@ -35,7 +37,7 @@ def write_atomically(path: Path, data: bytes) -> None:
     handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
     try:
         with os.fdopen(handle, "wb") as file:  # mkstemp made it owner-only (0600)
-            file.write(data)
+            file.writelines([data] if isinstance(data, bytes) else data)
             file.flush()
             os.fsync(file.fileno())
         os.replace(temporary, path)

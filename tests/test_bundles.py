@@ -60,16 +60,16 @@ def test_a_bundle_holds_every_event_as_stored_and_opens_only_as_it_was_made(
     stored = {
         (row[1], row[2]): row for row in store.event_rows()
     }  # (record id, seq) -> id, record_id, seq, kind, payload, utc, local, user, prev, hash
-    assert len(content["events"]) == len(stored) == made.events
+    assert len(bundles.events_of(content)) == len(stored) == made.events
     uids = {store.record(first).uid: first, store.record(second).uid: second}
-    for event in content["events"]:
+    for event in bundles.events_of(content):
         row = stored[(uids[event["record_uid"]], event["seq"])]
         assert (event["id"], event["kind"], event["payload"], event["hash"]) == (
             row[0], row[3], row[4], row[9],
         )  # fmt: skip
     heads = {uid: entry["head"] for uid, entry in content["manifest"]["records"].items()}
     assert heads == {uid: store.events(rid)[-1].hash for uid, rid in uids.items()}
-    assert [r["incident_ref"] for r in content["records"]] == ["INC-B1", "INC-B2"]
+    assert [r["incident_ref"] for r in bundles.records_of(content)] == ["INC-B1", "INC-B2"]
     assert content["previous"] == bundles.GENESIS
 
 
@@ -89,7 +89,8 @@ def test_the_next_bundle_takes_up_where_the_last_left_off(
     content = opened(tmp_path / "2.rcrp", folder).content
     assert (two.sequence, content["previous"]) == (2, one.bundle_hash)
     first_seq = content["manifest"]["records"][store.record(record).uid]["first_seq"]
-    assert first_seq > max(e["seq"] for e in opened(tmp_path / "1.rcrp", folder).content["events"])
+    earlier = bundles.events_of(opened(tmp_path / "1.rcrp", folder).content)
+    assert first_seq > max(e["seq"] for e in earlier)
     assert use.waiting(store, folder).records == ()
 
 
@@ -113,9 +114,8 @@ def test_an_export_stopped_before_its_file_makes_the_same_bundle_again(
     a_call(store, england, "INC-D2", steps=2)  # recorded meanwhile: in the next bundle
     made = use.export_bundle(store, folder, tmp_path / "1.rcrp", FORCE.public_key())
     assert (made.sequence, made.again) == (1, True)
-    assert {r["incident_ref"] for r in opened(tmp_path / "1.rcrp", folder).content["records"]} == {
-        "INC-D1"
-    }
+    made_again = opened(tmp_path / "1.rcrp", folder).content
+    assert {r["incident_ref"] for r in bundles.records_of(made_again)} == {"INC-D1"}
     later = use.export_bundle(store, folder, tmp_path / "2.rcrp", FORCE.public_key())
     assert later.sequence == 2 and later.records == 1
 

@@ -65,7 +65,7 @@ def test_a_supervisor_sends_what_has_not_left_and_the_status_says_so(
     assert as_(monkeypatch, data, "S300", "bundle", "export", "--out", str(out)) == 0
     assert "ok: bundle 1 written" in capsys.readouterr().out
     opened = bundles.open_bundle(out.read_bytes(), station_key(data).public_key(), FORCE)
-    assert opened.content["records"][0]["incident_ref"] == "welfare-crisis-team"
+    assert bundles.records_of(opened.content)[0]["incident_ref"] == "welfare-crisis-team"
     assert as_(monkeypatch, data, "S300", "bundle", "status") == 0
     assert "every event has left in a bundle" in capsys.readouterr().out
     assert as_(monkeypatch, data, "A100", "access-log") == 0

@@ -80,19 +80,20 @@ def export_bundle(
         state = state.begun(through, utc_text(now or datetime.now(UTC)))
         bundles.save_state(data_dir, state)
     content = bundle_content(store, state)
-    raw = bundles.content_bytes(content)
-    digest = bundles.bundle_hash(raw)
+    digest = content.bundle_hash
+    assert state.pending is not None
+    sequence = int(state.pending["sequence"])
     header = {
         "format": bundles.FORMAT,
         "version": bundles.VERSION,
         "station": state.station,
-        "sequence": content["sequence"],
+        "sequence": sequence,
     }
     try:
         if out.exists() or out.is_symlink():
             raise FileExistsError(out)
         out.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        files.write_atomically(out, bundles.seal_and_sign(raw, header, key, force))
+        files.write_atomically(out, bundles.seal_and_sign(content.compressed, header, key, force))
     except FileExistsError:
         raise RefusedError(f"{out} already exists: choose a new file name.") from None
     except OSError as error:
@@ -101,18 +102,10 @@ def export_bundle(
             "export again: it makes the same bundle."
         ) from error
     bundles.save_state(data_dir, state.done(digest))
-    manifest = content["manifest"]
     gates.log(
         store,
         "bundle exported",
-        f"bundle {content['sequence']} to {out}: {manifest['event_count']} event(s) of "
-        f"{len(manifest['records'])} record(s); sha256 {digest}",
+        f"bundle {sequence} to {out}: {content.events} event(s) of {content.records} "
+        f"record(s); sha256 {digest}",
     )
-    return BundleMade(
-        out,
-        int(content["sequence"]),
-        len(manifest["records"]),
-        int(manifest["event_count"]),
-        digest,
-        again,
-    )
+    return BundleMade(out, sequence, content.records, content.events, digest, again)

@@ -18,10 +18,21 @@ from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 
 from rcrp_desktop.central.stations import signing_key
 from rcrp_desktop.storage import bundles
+from rcrp_desktop.storage.bundles import RECORD_COLUMNS
 from rcrp_desktop.storage.chain import GENESIS, typed_event_hash
-from rcrp_desktop.storage.records import HEADER_FIELDS
+from rcrp_desktop.storage.records import EVENT_COLUMNS, HEADER_FIELDS
 
+# A bundle's events are rows of the station's columns (EVENT_COLUMNS: id, record_id, seq, then
+# these); stored centrally under the record's uid, with the station's ids beside.
 _EVENT_FIELDS = ("kind", "payload", "utc", "local", "user", "prev_hash", "hash")
+assert EVENT_COLUMNS[3:] == _EVENT_FIELDS
+_RECORD, _SEQ, _PREV, _HASH = (
+    EVENT_COLUMNS.index(n) for n in ("record_id", "seq", "prev_hash", "hash")
+)
+_COPIED = (
+    "record_uid, seq, station, station_event_id, station_record_id, "
+    f"{', '.join(chr(34) + n + chr(34) for n in _EVENT_FIELDS)}, bundle_sequence"
+)
 
 
 class RejectedError(Exception):
@@ -144,54 +155,121 @@ def _store_events(
     now: datetime,
 ) -> tuple[int, int]:
     """Every record header and event of the bundle stored, each chain checked to continue
-    exactly from what is stored; (events stored, conflicts kept)."""
-    for header in content.get("records", []):
-        values = [str(header.get(name, "")) for name in HEADER_FIELDS]
-        cursor.execute(
-            f"INSERT INTO records (station, {', '.join(HEADER_FIELDS)}) "
-            f"VALUES (%s, {', '.join(['%s'] * len(HEADER_FIELDS))}) ON CONFLICT (uid) DO NOTHING",
-            [station, *values],
-        )
-    heads: dict[str, tuple[int, str]] = {}
-    diverged: set[str] = set()  # records whose stored events this bundle contradicts
-    stored = conflicts = 0
-    for event in content.get("events", []):
-        uid, seq = str(event["record_uid"]), int(event["seq"])
+    exactly from what is stored; (events stored, conflicts kept).
+
+    In bulk, as a million events must go: what is stored for the bundle's records is read in
+    two queries (each record's head, and any stored event the bundle offers again), the
+    chains are checked here, and the new events go in with one COPY."""
+    headers = _rows(content, "records", RECORD_COLUMNS)
+    events = _rows(content, "events", EVENT_COLUMNS)
+    uid_of = _store_headers(cursor, station, headers)
+    uids: list[str] = []
+    for event in events:
         _check_hash(event)
+        uid = uid_of.get(event[_RECORD])
+        if uid is None:
+            raise RejectedError(
+                f"its event {event[0]} belongs to record {event[_RECORD]}, whose header it "
+                "does not hold"
+            )
+        uids.append(uid)
+    heads = _heads(cursor, list(dict.fromkeys(uids)))
+    there = _stored_again(cursor, events, uids, heads)
+    running: dict[str, tuple[int, str]] = {}
+    diverged: set[str] = set()  # records whose stored events this bundle contradicts
+    rows: list[tuple[Any, ...]] = []
+    kept: list[tuple[str, int, tuple[Any, ...] | None, list[Any]]] = []
+    for uid, event in zip(uids, events, strict=True):
+        seq = event[_SEQ]
         if uid in diverged:  # the rest of a diverged record: kept beside, never stored over
-            conflicts += 1
-            _keep_conflict(cursor, station, sequence, uid, seq, None, event, now)
+            kept.append((uid, seq, None, event))
             continue
-        cursor.execute(
-            f"SELECT {', '.join(_quoted(_EVENT_FIELDS))} FROM events "
-            "WHERE record_uid = %s AND seq = %s",
-            [uid, seq],
-        )
-        there = cursor.fetchone()
-        if there is not None:
-            if there[-1] != event["hash"]:
-                conflicts += 1
+        stored = there.get((uid, seq))
+        if stored is not None:
+            if stored[-1] != event[_HASH]:
                 diverged.add(uid)
-                _keep_conflict(cursor, station, sequence, uid, seq, there, event, now)
-            heads[uid] = (seq, str(there[-1]))
+                kept.append((uid, seq, stored, event))
+            running[uid] = (seq, str(stored[-1]))
             continue
-        last = heads.get(uid) or _head(cursor, uid)
+        last = running.get(uid) or heads.get(uid)
         expected_prev = last[1] if last else GENESIS
-        if seq != (last[0] + 1 if last else 1) or event["prev_hash"] != expected_prev:
+        if seq != (last[0] + 1 if last else 1) or event[_PREV] != expected_prev:
             raise RejectedError(
                 f"record {uid}, event {seq} does not continue the chain stored for it "
                 "(an event missing before it, or changed)"
             )
-        cursor.execute(
-            "INSERT INTO events (record_uid, seq, station, station_event_id, station_record_id, "
-            f"{', '.join(_quoted(_EVENT_FIELDS))}, bundle_sequence) "
-            f"VALUES (%s, %s, %s, %s, %s, {', '.join(['%s'] * len(_EVENT_FIELDS))}, %s)",
-            [uid, seq, station, int(event["id"]), int(event["record_id"]),
-             *(str(event[name]) for name in _EVENT_FIELDS), sequence],
-        )  # fmt: skip
-        heads[uid] = (seq, str(event["hash"]))
-        stored += 1
-    return stored, conflicts
+        rows.append((uid, seq, station, event[0], event[_RECORD], *event[3:], sequence))
+        running[uid] = (seq, event[_HASH])
+    with cursor.copy(f"COPY events ({_COPIED}) FROM STDIN") as copy:
+        for row in rows:
+            copy.write_row(row)
+    for uid, seq, stored, event in kept:
+        _keep_conflict(cursor, station, sequence, uid, seq, stored, event, now)
+    return len(rows), len(kept)
+
+
+def _rows(content: dict[str, Any], part: str, columns: tuple[str, ...]) -> list[list[Any]]:
+    """One part of the content as rows, its columns checked to be the ones expected."""
+    table = content.get(part)
+    if not isinstance(table, dict) or table.get("columns") != list(columns):
+        raise RejectedError(f"its content holds no {part} under the columns this side reads")
+    rows = table.get("rows")
+    if not isinstance(rows, list) or not all(
+        isinstance(row, list) and len(row) == len(columns) for row in rows
+    ):
+        raise RejectedError(f"its {part} are not whole rows")
+    return rows
+
+
+def _store_headers(
+    cursor: psycopg.Cursor[Any], station: str, headers: list[list[Any]]
+) -> dict[Any, str]:
+    """The bundle's record headers, each stored once (a record already stored is kept);
+    the station's record id -> the record's uid."""
+    cursor.execute("CREATE TEMP TABLE incoming_records (LIKE records) ON COMMIT DROP")
+    columns = f"station, {', '.join(HEADER_FIELDS)}"
+    with cursor.copy(f"COPY incoming_records ({columns}) FROM STDIN") as copy:
+        for header in headers:
+            copy.write_row([station, *(str(value) for value in header[1:])])
+    cursor.execute(
+        f"INSERT INTO records ({columns}) SELECT {columns} FROM incoming_records "
+        "ON CONFLICT (uid) DO NOTHING"
+    )
+    return {header[0]: str(header[1]) for header in headers}
+
+
+def _heads(cursor: psycopg.Cursor[Any], uids: list[str]) -> dict[str, tuple[int, str]]:
+    """The last event stored for each of these records (none: the record is new here)."""
+    cursor.execute(
+        "SELECT DISTINCT ON (record_uid) record_uid, seq, hash FROM events "
+        "WHERE record_uid = ANY(%s) ORDER BY record_uid, seq DESC",
+        [uids],
+    )
+    return {str(uid): (int(seq), str(digest)) for uid, seq, digest in cursor.fetchall()}
+
+
+def _stored_again(
+    cursor: psycopg.Cursor[Any],
+    events: list[list[Any]],
+    uids: list[str],
+    heads: dict[str, tuple[int, str]],
+) -> dict[tuple[str, int], tuple[Any, ...]]:
+    """The stored events whose places the bundle offers again (usually none: a bundle holds
+    what came after the last one), to compare with what it offers."""
+    again = [
+        (uid, event[_SEQ])
+        for uid, event in zip(uids, events, strict=True)
+        if uid in heads and event[_SEQ] <= heads[uid][0]
+    ]
+    if not again:
+        return {}
+    cursor.execute(
+        f"SELECT e.record_uid, e.seq, {', '.join('e.' + n for n in _quoted(_EVENT_FIELDS))} "
+        "FROM events e JOIN unnest(%s::text[], %s::int[]) AS k (uid, seq) "
+        "ON e.record_uid = k.uid AND e.seq = k.seq",
+        [[uid for uid, _ in again], [seq for _, seq in again]],
+    )
+    return {(str(row[0]), int(row[1])): tuple(row[2:]) for row in cursor.fetchall()}
 
 
 def _keep_conflict(
@@ -201,40 +279,30 @@ def _keep_conflict(
     uid: str,
     seq: int,
     there: tuple[Any, ...] | None,
-    event: dict[str, Any],
+    event: list[Any],
     now: datetime,
 ) -> None:
     stored = dict(zip(_EVENT_FIELDS, there, strict=True)) if there else {}
+    offered = dict(zip(_EVENT_FIELDS, event[3:], strict=True))
     cursor.execute(
         "INSERT INTO conflicts (station, bundle_sequence, record_uid, seq, stored, offered, "
         "found_utc) VALUES (%s, %s, %s, %s, %s, %s, %s)",
-        [station, sequence, uid, seq, json.dumps(stored),
-         json.dumps({name: event[name] for name in _EVENT_FIELDS}), now],
-    )  # fmt: skip
-
-
-def _check_hash(event: dict[str, Any]) -> None:
-    """The event's own hash, worked out again from what the bundle carries."""
-    try:
-        digest = typed_event_hash(
-            int(event["id"]), int(event["record_id"]), int(event["seq"]),
-            *(str(event[name]) for name in _EVENT_FIELDS[:-1]),
-        )  # fmt: skip
-    except (KeyError, TypeError, ValueError) as error:
-        raise RejectedError(f"an event of the bundle is not whole ({error})") from error
-    if digest != event["hash"]:
-        raise RejectedError(
-            f"record {event.get('record_uid')}, event {event.get('seq')}: its hash does not "
-            "match what it holds (changed after it was written)"
-        )
-
-
-def _head(cursor: psycopg.Cursor[Any], uid: str) -> tuple[int, str] | None:
-    cursor.execute(
-        "SELECT seq, hash FROM events WHERE record_uid = %s ORDER BY seq DESC LIMIT 1", [uid]
+        [station, sequence, uid, seq, json.dumps(stored), json.dumps(offered), now],
     )
-    row = cursor.fetchone()
-    return (int(row[0]), str(row[1])) if row else None
+
+
+def _check_hash(event: list[Any]) -> None:
+    """The event's own hash, worked out again from what the bundle carries."""
+    if not all(type(event[i]) is int for i in (0, 1, 2)) or not all(
+        type(value) is str for value in event[3:]
+    ):
+        raise RejectedError(f"an event of the bundle is not whole ({event[:3]!r})")
+    digest = typed_event_hash(*event[:_HASH])
+    if digest != event[_HASH]:
+        raise RejectedError(
+            f"record {event[_RECORD]} (its id at the station), event {event[_SEQ]}: its hash "
+            "does not match what it holds (changed after it was written)"
+        )
 
 
 def _release_held(

@@ -2,13 +2,16 @@
 force's public key (HPKE: only the central side reads it) and signed with the station's key
 (Ed25519: the central side knows who made it, and that not a byte changed since).
 
-    RCRP-BUNDLE/1\\n | header length (4 bytes) | header JSON | sealed length | sealed | signature
+    RCRP-BUNDLE/2\n | header length (4 bytes) | header JSON | sealed length | sealed | signature
 
 The header, in clear, says which station and which of its bundles this is (so the central side
-picks the key to check, and holds a bundle that comes out of turn); the signature covers all
-before it; the sealed content is canonical JSON, and its SHA-256 is the bundle's hash, which
-the next bundle names as its previous one. What has been bundled is kept in a state file of
-its own: records are never changed by being bundled.
+picks the key to check, and holds a bundle that comes out of turn); the signature is over the
+SHA-256 of all before it (a million events are hundreds of megabytes: Ed25519 over them would
+hash them twice more); the sealed content is canonical JSON (the events and record headers as
+rows under their column names), compressed with Zstandard (a fifth of the size: bundles are
+carried, and a million events are hundreds of megabytes); the SHA-256 of the JSON itself is the
+bundle's hash, which the next bundle names as its previous one. What has been bundled is kept
+in a state file of its own: records are never changed by being bundled.
 """
 
 import hashlib
@@ -18,6 +21,8 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+import orjson
+import zstandard
 from cryptography.exceptions import InvalidSignature, InvalidTag
 from cryptography.hazmat.primitives import hpke, serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
@@ -26,16 +31,23 @@ from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey, X
 from rcrp_desktop import files
 from rcrp_desktop.storage.chain import GENESIS
 from rcrp_desktop.storage.errors import StorageError
+from rcrp_desktop.storage.records import HEADER_FIELDS
 
-MAGIC = b"RCRP-BUNDLE/1\n"
+MAGIC = b"RCRP-BUNDLE/2\n"
 FORMAT = "rcrp-desktop bundle"
-VERSION = 1
+VERSION = 2
 STATE_FILE = "bundle-state.json"
+# The bundle's record headers, as rows: the station's record id (the events name it), then the
+# header as stored. Its events are rows of records.EVENT_COLUMNS, exactly as stored.
+RECORD_COLUMNS = ("id", *HEADER_FIELDS)
 FORCE_KEY_FILE = "force-bundle-public.pem"  # the force's key bundles are sealed to
 _SUITE = hpke.Suite(hpke.KEM.X25519, hpke.KDF.HKDF_SHA256, hpke.AEAD.AES_256_GCM)
-_INFO = b"rcrp-desktop bundle 1\0"  # the clear header follows: it is bound to the seal
+_INFO = b"rcrp-desktop bundle 2\0"  # the clear header follows: it is bound to the seal
 _LENGTH = struct.Struct(">I")
 _SIGNATURE_BYTES = 64
+MAX_CONTENT_BYTES = 4 * 2**30  # a bundle's JSON: a million events are about 400 MB
+_ROWS_AT_ONCE = 8192
+_SIGNED = b"rcrp-desktop bundle 2 sha256\0"  # what the station signs: this, then the digest
 _MAX_HEADER_BYTES = 64 * 1024
 
 
@@ -129,8 +141,76 @@ def save_state(folder: Path, state: BundleState) -> None:
 
 
 def content_bytes(content: dict[str, Any]) -> bytes:
-    """The bundle's content as it is sealed and hashed (canonical JSON)."""
+    """A bundle's content as canonical JSON (what its hash is of; compress() it to seal it)."""
     return _canonical(content)
+
+
+def records_of(content: dict[str, Any]) -> list[dict[str, Any]]:
+    """An opened bundle's record headers, each as a dict of its columns."""
+    table = content["records"]
+    return [dict(zip(table["columns"], row, strict=True)) for row in table["rows"]]
+
+
+def events_of(content: dict[str, Any]) -> list[dict[str, Any]]:
+    """An opened bundle's events, each as a dict of its columns and its record's uid."""
+    uid_of = {record["id"]: record["uid"] for record in records_of(content)}
+    table = content["events"]
+    events = [dict(zip(table["columns"], row, strict=True)) for row in table["rows"]]
+    return [{**event, "record_uid": uid_of.get(event["record_id"])} for event in events]
+
+
+def with_events(content: dict[str, Any], events: list[dict[str, Any]]) -> dict[str, Any]:
+    """The content with these events (as events_of gives them) in place of its own."""
+    columns = content["events"]["columns"]
+    rows = [[event[name] for name in columns] for event in events]
+    return {**content, "events": {"columns": columns, "rows": rows}}
+
+
+def bundle_bytes(
+    content: dict[str, Any],
+    header: dict[str, Any],
+    station: Ed25519PrivateKey,
+    force: X25519PublicKey,
+) -> bytes:
+    """A whole bundle file made from content as opened (compressed, sealed and signed)."""
+    raw = content_bytes(content)
+    compressed, _ = compress(raw, [], b"")
+    return b"".join(seal_and_sign(compressed, header, station, force))
+
+
+def compress(first: bytes, rows: list[bytes], last: bytes) -> tuple[bytes, str]:
+    """`first`, the `rows` joined by commas, then `last`, compressed (the size written in the
+    frame) in one pass that also hashes them: (compressed, SHA-256 of the whole, hex). Never
+    joined first: a million rows are hundreds of megabytes."""
+    size = len(first) + sum(map(len, rows)) + max(len(rows) - 1, 0) + len(last)
+    digest = hashlib.sha256()
+    compressor = zstandard.ZstdCompressor(level=1).compressobj(size=size)
+    out = []
+
+    def feed(piece: bytes) -> None:
+        digest.update(piece)
+        out.append(compressor.compress(piece))
+
+    feed(first)
+    for start in range(0, len(rows), _ROWS_AT_ONCE):
+        feed(b"," * (start > 0) + b",".join(rows[start : start + _ROWS_AT_ONCE]))
+    feed(last)
+    out.append(compressor.flush())
+    return b"".join(out), digest.hexdigest()
+
+
+def decompress(sealed_content: bytes) -> bytes:
+    """A bundle's content as it was compressed (its size read from the frame, and bounded)."""
+    try:
+        size = zstandard.frame_content_size(sealed_content)
+    except zstandard.ZstdError as error:
+        raise BundleError(f"its content is not compressed as a bundle's is ({error})") from error
+    if size < 0 or size > MAX_CONTENT_BYTES:
+        raise BundleError(f"its content says it is {size:,} bytes: not a bundle's size")
+    try:
+        return zstandard.ZstdDecompressor().decompress(sealed_content, max_output_size=size)
+    except zstandard.ZstdError as error:
+        raise BundleError(f"its content cannot be decompressed ({error})") from error
 
 
 def bundle_hash(content: bytes) -> str:
@@ -142,12 +222,16 @@ def seal_and_sign(
     header: dict[str, Any],
     station: Ed25519PrivateKey,
     force: X25519PublicKey,
-) -> bytes:
-    """The bundle file's bytes."""
+) -> list[bytes]:
+    """The bundle file's bytes, in parts (written one after another: a large bundle is not
+    copied again to be joined)."""
     head = _canonical(header)
     sealed = _SUITE.encrypt(content, force, _INFO + head)
-    body = MAGIC + _LENGTH.pack(len(head)) + head + _LENGTH.pack(len(sealed)) + sealed
-    return body + station.sign(body)
+    parts = [MAGIC, _LENGTH.pack(len(head)), head, _LENGTH.pack(len(sealed)), sealed]
+    digest = hashlib.sha256()
+    for part in parts:
+        digest.update(part)
+    return [*parts, station.sign(_SIGNED + digest.digest())]
 
 
 def read_header(data: bytes) -> dict[str, Any]:
@@ -160,17 +244,19 @@ def open_bundle(data: bytes, station: Ed25519PublicKey, force: X25519PrivateKey)
     """A bundle checked and opened: the signature against the station's key first, then the
     seal with the force's key; anything else is a BundleError saying which failed."""
     head, sealed, signature = _parts(data)
-    signed = data[: len(data) - _SIGNATURE_BYTES]
+    view = memoryview(data)
     try:
-        station.verify(signature, signed)
+        digest = hashlib.sha256(view[: len(data) - _SIGNATURE_BYTES]).digest()
+        station.verify(signature, _SIGNED + digest)
     except InvalidSignature:
         raise BundleError("the bundle's signature does not match the station's key") from None
     try:
         content = _SUITE.decrypt(sealed, force, _INFO + head)
     except (InvalidTag, ValueError):
         raise BundleError("the bundle is not sealed to this force key") from None
-    return Opened(_json_object(head, "its header"), _json_object(content, "its content"),
-                  bundle_hash(content))  # fmt: skip
+    raw = decompress(content)
+    return Opened(_json_object(head, "its header"), _json_object(raw, "its content"),
+                  bundle_hash(raw))  # fmt: skip
 
 
 def load_force_key(path: Path) -> X25519PublicKey:
@@ -191,7 +277,13 @@ def load_force_key(path: Path) -> X25519PublicKey:
     return key
 
 
-def _parts(data: bytes) -> tuple[bytes, bytes, bytes]:
+def _parts(data: bytes) -> tuple[bytes, memoryview, bytes]:
+    if not data.startswith(MAGIC) and data.startswith(MAGIC[:12]):
+        made = bytes(data[12 : data.find(b"\n", 12, 20)]).decode("ascii", "replace")
+        raise BundleError(
+            f"it is a bundle of format {made}, made by another version of rcrp-desktop "
+            f"(this one reads format {VERSION}): export it again from an up-to-date station"
+        )
     if not data.startswith(MAGIC) or len(data) < len(MAGIC) + 8 + _SIGNATURE_BYTES:
         raise BundleError("it is not an rcrp-desktop bundle")
     at = len(MAGIC)
@@ -205,13 +297,14 @@ def _parts(data: bytes) -> tuple[bytes, bytes, bytes]:
     at += _LENGTH.size
     if at + sealed_length + _SIGNATURE_BYTES != len(data):
         raise BundleError("it is cut short, or has bytes added")
-    return head, data[at : at + sealed_length], data[at + sealed_length :]
+    # The sealed content is most of the file: a view of it, not a copy.
+    return head, memoryview(data)[at : at + sealed_length], data[at + sealed_length :]
 
 
 def _json_object(data: bytes, what: str) -> dict[str, Any]:
     try:
-        value = json.loads(data)
-    except (ValueError, RecursionError) as error:
+        value = orjson.loads(data)
+    except orjson.JSONDecodeError as error:
         raise BundleError(f"{what} is not JSON ({error})") from error
     if not isinstance(value, dict):
         raise BundleError(f"{what} is not an object")
@@ -219,4 +312,6 @@ def _json_object(data: bytes, what: str) -> dict[str, Any]:
 
 
 def _canonical(value: Any) -> bytes:
-    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+    """Sorted keys, no spaces, UTF-8 as is: the same bytes every time for the same content
+    (a bundle made again after a stop is the same bundle). Rows are tuples: JSON arrays."""
+    return orjson.dumps(value, option=orjson.OPT_SORT_KEYS)

@@ -119,9 +119,7 @@ def test_three_stations_merge_and_every_bad_bundle_is_refused_or_held(
     header = {"format": bundles.FORMAT, "version": bundles.VERSION, "station": north_id}
     header["sequence"] = 2
     (replayed := tmp_path / "replayed.rcrp").write_bytes(
-        bundles.seal_and_sign(
-            bundles.content_bytes(replay), header, station_key(north), force_private.public_key()
-        )
+        bundles.bundle_bytes(replay, header, station_key(north), force_private.public_key())
     )
     for path, why in ((bad, "signature"), (unregistered, "not registered"),
                       (replayed, "replayed")):  # fmt: skip
@@ -136,8 +134,7 @@ def test_three_stations_merge_and_every_bad_bundle_is_refused_or_held(
     first_north = bundles.open_bundle(
         firsts[0].read_bytes(), station_key(north).public_key(), force_private
     ).content
-    contradicting = copy.deepcopy(opened.content)
-    forged = copy.deepcopy(first_north["events"][-1])  # its place is taken centrally
+    forged = bundles.events_of(first_north)[-1]  # its place is taken centrally
     forged["payload"] = forged["payload"].replace("}", ', "forged": true}', 1)
     from rcrp_desktop.storage.chain import typed_event_hash
 
@@ -145,12 +142,20 @@ def test_three_stations_merge_and_every_bad_bundle_is_refused_or_held(
         forged["id"], forged["record_id"], forged["seq"], forged["kind"], forged["payload"],
         forged["utc"], forged["local"], forged["user"], forged["prev_hash"],
     )  # fmt: skip
-    contradicting["events"] = [forged, *contradicting["events"]]
-    header = bundles.read_header(nxt.read_bytes())
-    sealed = bundles.seal_and_sign(
-        bundles.content_bytes(contradicting), header, station_key(north), force_private.public_key()
+    contradicting = bundles.with_events(
+        opened.content, [forged, *bundles.events_of(opened.content)]
     )
-    nxt.write_bytes(sealed)
+    its_header = next(
+        row for row in first_north["records"]["rows"] if row[0] == forged["record_id"]
+    )  # the forged event's record, named in this bundle too
+    contradicting["records"] = {
+        "columns": opened.content["records"]["columns"],
+        "rows": [its_header, *opened.content["records"]["rows"]],
+    }
+    header = bundles.read_header(nxt.read_bytes())
+    nxt.write_bytes(
+        bundles.bundle_bytes(contradicting, header, station_key(north), force_private.public_key())
+    )
     assert imported(central_dsn, key, nxt) == 0
     assert "1 conflict(s) kept" in capsys.readouterr().out
     with psycopg.connect(central_dsn) as conn:
