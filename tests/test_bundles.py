@@ -156,3 +156,41 @@ def test_bundling_changes_no_record_and_refuses_over_a_file(
     use.export_bundle(store, folder, tmp_path / "ok.rcrp", FORCE.public_key())
     assert [e.hash for e in store.events(record)] == before
     assert not [p for p in os.listdir(folder) if p.endswith(".part")]
+
+
+def test_a_bundle_of_another_format_or_with_too_large_a_content_is_one_clear_refusal(
+    tmp_path: Path, store: Store, england: Pack
+) -> None:
+    folder = store.path.parent
+    a_call(store, england, "INC-F1", steps=3)
+    out = tmp_path / "1.rcrp"
+    use.export_bundle(store, folder, out, FORCE.public_key())
+    data = out.read_bytes()
+    older = b"RCRP-BUNDLE/1\n" + data[len(bundles.MAGIC) :]
+    with pytest.raises(bundles.BundleError, match="format 1, made by another version"):
+        opened_bytes(older, folder)
+    content = opened(out, folder).content
+    header = bundles.read_header(data)
+    key = station_key(folder)
+    # Content that says it is larger than any bundle is refused before it is decompressed.
+    huge = zstandard_frame(bundles.MAX_CONTENT_BYTES + 1)
+    forged = b"".join(bundles.seal_and_sign(huge, header, key, FORCE.public_key()))
+    with pytest.raises(bundles.BundleError, match="not a bundle's size"):
+        opened_bytes(forged, folder)
+    # The same content made again into a file opens to the same hash (canonical, compressed).
+    again = bundles.bundle_bytes(content, header, key, FORCE.public_key())
+    assert opened_bytes(again, folder).bundle_hash == opened(out, folder).bundle_hash
+
+
+def opened_bytes(data: bytes, folder: Path) -> bundles.Opened:
+    return bundles.open_bundle(data, station_key(folder).public_key(), FORCE)
+
+
+def zstandard_frame(claimed: int) -> bytes:
+    """A Zstandard frame whose header claims `claimed` bytes of content (holding a few)."""
+    import zstandard
+
+    real = zstandard.ZstdCompressor(level=1).compress(b"{}")
+    assert zstandard.frame_content_size(real) == 2
+    # The frame header's content size field, rewritten: an 8-byte size (descriptor 0xE0).
+    return b"\x28\xb5\x2f\xfd" + bytes([0xE0]) + claimed.to_bytes(8, "little") + real[6:]

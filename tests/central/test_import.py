@@ -174,3 +174,41 @@ def test_three_stations_merge_and_every_bad_bundle_is_refused_or_held(
         conn.execute("UPDATE events SET payload = payload || ' ' WHERE seq = 3")
     assert central(["--dsn", central_dsn, "verify"]) == 1
     assert "changed after it was written" in capsys.readouterr().out
+
+
+def test_an_event_without_its_records_header_or_with_a_changed_hash_rejects_the_bundle(
+    tmp_path: Path,
+    central_dsn: str,
+    force: tuple[Path, X25519PrivateKey],
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """Signed by the station but not whole: nothing of it is stored, in one line each."""
+    key, force_private = force
+    assert central(["--dsn", central_dsn, "init"]) == 0
+    folder = station(tmp_path, "west", key)
+    register(central_dsn, folder, "west", tmp_path)
+    made = export(folder, tmp_path / "west-1.rcrp")
+    data = made.read_bytes()
+    content = bundles.open_bundle(data, station_key(folder).public_key(), force_private).content
+    header = bundles.read_header(data)
+    headless = {
+        **content,
+        "records": {**content["records"], "rows": content["records"]["rows"][1:]},
+    }
+    events = bundles.events_of(content)
+    events[3] = {**events[3], "payload": events[3]["payload"] + " "}
+    rehashed = bundles.with_events(content, events)
+    for changed, said in (
+        (headless, "whose header it does not hold"),
+        (rehashed, "its hash does not match"),
+    ):
+        path = tmp_path / "changed.rcrp"
+        path.write_bytes(
+            bundles.bundle_bytes(changed, header, station_key(folder), force_private.public_key())
+        )
+        capsys.readouterr()
+        assert imported(central_dsn, key, path) == 1
+        err = capsys.readouterr().err
+        assert said in err and err.count("\n") == 1, err
+        assert counts(central_dsn) == (0, 0, 0, 0)
+    assert imported(central_dsn, key, made) == 0  # the bundle as made still goes in
