@@ -109,3 +109,18 @@ def export_bundle(
         f"record(s); sha256 {digest}",
     )
     return BundleMade(out, sequence, content.records, content.events, digest, again)
+
+
+def export_next(store: Store, data_dir: Path, out: Path) -> BundleMade:
+    """The next bundle, sealed to the force's key the force's install put in the data folder
+    (the window's action; the command line may name another key)."""
+    gates.require(store, "records.bundle")
+    force = bundles.load_force_key(data_dir / bundles.FORCE_KEY_FILE)
+    return export_bundle(store, data_dir, out, force)
+
+
+def suggested_name(data_dir: Path) -> str:
+    """A file name for the next bundle: the station and the bundle's number."""
+    station = this_station(data_dir).station
+    state = bundles.load_state(data_dir, station)
+    return f"bundle-{station}-{state.sequence + 1}.rcrp"

@@ -219,6 +219,15 @@ ACTIONS: tuple[Act, ...] = (
         writes=True,
     ),
     Act(
+        "bundle_for_force",
+        ("Ctrl+Shift+X",),
+        "Bundle for the force…",
+        "Write the records not yet sent to the force's central store as a signed, sealed "
+        "bundle file (a supervisor's or administrator's action)",
+        "window",
+        writes=True,
+    ),
+    Act(
         "change_handler",
         ("Ctrl+Shift+I",),
         "Change handler",

@@ -11,6 +11,7 @@ from rcrp_desktop import APP_TITLE
 from rcrp_desktop.calls.errors import StorageError
 from rcrp_desktop.domain.pack.protocol import Pack
 from rcrp_desktop.ui.message_box import message_box
+from rcrp_desktop.ui.qt_helpers import wait_cursor
 from rcrp_desktop.ui.widgets.overdue_bar import OverdueBar
 
 # The commands, the dialogs and the storage layer are imported where they are first needed,
@@ -366,6 +367,38 @@ class CallActionsMixin:
         return directory
 
     @Slot()
+    def bundle_for_force(self) -> None:
+        """The records not yet sent, written as the next bundle where the person chooses."""
+        if self.data_dir is None or not self.records_open:
+            return
+        from rcrp_desktop.calls import bundles
+        from rcrp_desktop.calls import gate as gates
+
+        try:  # refused (and logged) before anything is asked
+            gates.require(self.store, "records.bundle")
+            waiting = bundles.waiting(self.store, self.data_dir)
+            if not waiting.records:
+                message_box().information(
+                    self._widget, APP_TITLE, "Every event has left in a bundle: nothing to send."
+                )
+                return
+            out = ask_bundle_path(
+                self._widget, self.data_dir, bundles.suggested_name(self.data_dir)
+            )
+            if out is None:
+                return
+            with wait_cursor():
+                made = bundles.export_next(self.store, self.data_dir, out)
+        except StorageError as error:
+            message_box().warning(self._widget, APP_TITLE, str(error))
+            return
+        message_box().information(
+            self._widget,
+            APP_TITLE,
+            f"Bundle {made.sequence} written to {made.path}: {made.events} event(s) of "
+            f"{made.records} record(s). Carry it to the force's central store.",
+        )
+
     def edit_partner_directory(self) -> None:
         pack = self.selected_pack()
         if pack is None or self.data_dir is None:
@@ -382,3 +415,16 @@ class CallActionsMixin:
         PartnerDirectoryDialog.edit(
             self._widget, directory, self.data_dir, agency_names=pack.partners, gate=self.gate
         )
+
+
+def ask_bundle_path(parent: QWidget, data_dir: Path, name: str) -> Path | None:
+    """Where to write the bundle (a seam: tests answer it)."""
+    from PySide6.QtWidgets import QFileDialog
+
+    from rcrp_desktop.ui.export_flow import default_folder
+
+    chosen, _ = QFileDialog.getSaveFileName(
+        parent, "Save the bundle for the force", str(default_folder() / name),
+        "Bundles (*.rcrp)",
+    )  # fmt: skip
+    return Path(chosen) if chosen else None

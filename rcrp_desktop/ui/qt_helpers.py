@@ -1,9 +1,11 @@
 """Small typed helpers for building widgets."""
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import TypeVar
 
 from PySide6.QtCore import QEvent, Qt
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtGui import QGuiApplication, QKeyEvent
 from PySide6.QtWidgets import QLabel, QWidget
 
 W = TypeVar("W", bound=QWidget)
@@ -38,3 +40,13 @@ def fix_width_for(label: QLabel, widest: str) -> None:
     margins = label.contentsMargins()
     width = label.fontMetrics().horizontalAdvance(widest) + margins.left() + margins.right()
     label.setFixedSize(width + 8, label.sizeHint().height())
+
+
+@contextmanager
+def wait_cursor() -> Iterator[None]:
+    """The busy cursor while a few seconds' work runs on the window's thread."""
+    QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+    try:
+        yield
+    finally:
+        QGuiApplication.restoreOverrideCursor()

@@ -453,3 +453,56 @@ def test_the_trainees_runs_are_a_trainer_s_to_read(
         assert ("T400", "training runs read", "the trainer's view") in entries
     finally:
         training.close()
+
+
+def test_a_bundle_is_made_from_the_window_only_by_whoever_may_and_is_logged(
+    qtbot: QtBot,
+    data_dir: Path,
+    store: Store,
+    england: Pack,
+    signed_window: SignedWindow,
+    told: list[str],
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+) -> None:
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
+
+    from rcrp_desktop.storage import bundles
+    from rcrp_desktop.storage.station import station_key
+    from rcrp_desktop.ui import call_actions
+
+    force = X25519PrivateKey.generate()
+    taken(store, england, "H200", incident="INC-BUNDLE-1")
+    out = tmp_path / "carried" / "bundle.rcrp"
+    named: list[str] = []
+
+    def ask(parent: object, folder: Path, name: str) -> Path:
+        named.append(name)
+        return out
+
+    monkeypatch.setattr(call_actions, "ask_bundle_path", ask)
+    handler = signed_window(store, "H200")
+    handler.data_dir = data_dir
+    qtbot.keyClick(handler, Qt.Key.Key_X, CTRL_SHIFT)
+    assert named == [] and told[-1].startswith("Not permitted: write the records not yet sent")
+    admin = signed_window(store, "A100")
+    admin.data_dir = data_dir
+    admin.bundle_for_force()  # no force key in the folder yet: said, nothing written
+    assert "no force key" in told[-1] and not out.exists()
+    public = force.public_key().public_bytes(
+        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
+    )
+    (data_dir / bundles.FORCE_KEY_FILE).write_bytes(public)
+    qtbot.keyClick(admin, Qt.Key.Key_X, CTRL_SHIFT)
+    assert told[-1].startswith("Bundle 1 written to") and out.exists()
+    assert named[-1].startswith("bundle-") and named[-1].endswith("-1.rcrp")
+    opened = bundles.open_bundle(out.read_bytes(), station_key(data_dir).public_key(), force)
+    assert [r["incident_ref"] for r in bundles.records_of(opened.content)] == ["INC-BUNDLE-1"]
+    admin.bundle_for_force()
+    assert told[-1] == "Every event has left in a bundle: nothing to send."
+    entries = [(who, kind) for who, kind, _, _ in log(data_dir)]
+    assert ("H200", "refused") in entries and ("A100", "bundle exported") in entries
+
+
+CTRL_SHIFT = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
