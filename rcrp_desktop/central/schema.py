@@ -77,6 +77,13 @@ MIGRATIONS: Sequence[str] = (
         found_utc TIMESTAMPTZ NOT NULL
     );
     """,
+    # 3: a conflict's two versions as JSON text, not JSONB: the central store is read with
+    # standard tools too, and db-to-sqlite (for Datasette) cannot copy a JSONB column.
+    """
+    ALTER TABLE conflicts
+        ALTER COLUMN stored TYPE TEXT USING stored::text,
+        ALTER COLUMN offered TYPE TEXT USING offered::text;
+    """,
 )
 
 

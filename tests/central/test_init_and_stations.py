@@ -29,6 +29,34 @@ def test_init_makes_the_schema_once_and_a_newer_one_is_left_alone(
     assert "schema 99" in capsys.readouterr().err
 
 
+def test_a_database_made_at_schema_2_is_brought_up_with_its_conflicts_kept(
+    central_dsn: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Migration 3 turns a conflict's JSONB versions into JSON text (standard tools copy it),
+    keeping what was there."""
+    with psycopg.connect(central_dsn, autocommit=True) as conn:
+        with conn.transaction(), conn.cursor() as cursor:
+            cursor.execute("CREATE TABLE schema_version (version INTEGER NOT NULL)")
+            cursor.execute("INSERT INTO schema_version VALUES (2)")
+            cursor.execute(schema.MIGRATIONS[0])
+            cursor.execute(schema.MIGRATIONS[1])
+            cursor.execute(
+                "INSERT INTO conflicts (station, bundle_sequence, record_uid, seq, stored, "
+                "offered, found_utc) VALUES ('s', 1, 'u', 3, '{\"kind\": \"answer\"}', "
+                "'{}', now())"
+            )
+    assert central(central_dsn, "init") == 0
+    assert "(was 2)" in capsys.readouterr().out
+    with psycopg.connect(central_dsn) as conn:
+        types = conn.execute(
+            "SELECT column_name, data_type FROM information_schema.columns "
+            "WHERE table_name = 'conflicts' AND column_name IN ('stored', 'offered')"
+        ).fetchall()
+        kept = conn.execute("SELECT stored FROM conflicts").fetchone()
+    assert sorted(types) == [("offered", "text"), ("stored", "text")]
+    assert kept is not None and '"kind": "answer"' in kept[0]
+
+
 def test_a_station_registered_by_the_key_its_desktop_prints(
     central_dsn: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
