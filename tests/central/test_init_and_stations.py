@@ -34,17 +34,20 @@ def test_a_database_made_at_schema_2_is_brought_up_with_its_conflicts_kept(
 ) -> None:
     """Migration 3 turns a conflict's JSONB versions into JSON text (standard tools copy it),
     keeping what was there."""
-    with psycopg.connect(central_dsn, autocommit=True) as conn:
-        with conn.transaction(), conn.cursor() as cursor:
-            cursor.execute("CREATE TABLE schema_version (version INTEGER NOT NULL)")
-            cursor.execute("INSERT INTO schema_version VALUES (2)")
-            cursor.execute(schema.MIGRATIONS[0])
-            cursor.execute(schema.MIGRATIONS[1])
-            cursor.execute(
-                "INSERT INTO conflicts (station, bundle_sequence, record_uid, seq, stored, "
-                "offered, found_utc) VALUES ('s', 1, 'u', 3, '{\"kind\": \"answer\"}', "
-                "'{}', now())"
-            )
+    with (
+        psycopg.connect(central_dsn, autocommit=True) as conn,
+        conn.transaction(),
+        conn.cursor() as cursor,
+    ):
+        cursor.execute("CREATE TABLE schema_version (version INTEGER NOT NULL)")
+        cursor.execute("INSERT INTO schema_version VALUES (2)")
+        cursor.execute(schema.MIGRATIONS[0])
+        cursor.execute(schema.MIGRATIONS[1])
+        cursor.execute(
+            "INSERT INTO conflicts (station, bundle_sequence, record_uid, seq, stored, "
+            "offered, found_utc) VALUES ('s', 1, 'u', 3, '{\"kind\": \"answer\"}', "
+            "'{}', now())"
+        )
     assert central(central_dsn, "init") == 0
     assert "(was 2)" in capsys.readouterr().out
     with psycopg.connect(central_dsn) as conn:
