@@ -73,8 +73,13 @@ def test_show_gives_the_defaults_without_a_file(
     capsys.readouterr()
     assert main(["--data-dir", str(data), "settings", "show"]) == 0
     out = capsys.readouterr().out.splitlines()
-    assert out[:2] == ["idle-lock-minutes\t10", "pins-allowed\tno"]
-    assert "the defaults" in out[2]
+    assert out[:4] == [
+        "idle-lock-minutes\t10",
+        "pins-allowed\tno",
+        "review-dip-percent\t5",
+        "review-dip-seed\trcrp",
+    ]
+    assert "the defaults" in out[4]
 
 
 def test_an_administrator_changes_a_setting_and_the_log_keeps_old_and_new(

@@ -30,7 +30,7 @@ from tests.export.test_hostile_text import audited
 SCRIPT = str(examples_dir() / "welfare-crisis-team.json")
 SCENARIO = forms_dir() / "scenarios" / "late-overdose-disclosure.toml"
 SECRETS = {"A100": "copper kettle winter", "H200": "lantern meadow seven",
-           "T400": "orchard velvet thirteen"}  # fmt: skip
+           "T400": "orchard velvet thirteen", "S300": "harbour pepper eleven"}  # fmt: skip
 NETWORK = ("socket", "urllib", "http", "ftplib", "smtplib", "ssl")
 
 
@@ -99,6 +99,8 @@ def test_every_command_opens_files_and_no_socket(
             secret=SECRETS["H200"])  # fmt: skip
         run("A100", "accounts", "add", "T400", "--name", "Tia", "--role", "trainer",
             secret=SECRETS["T400"])  # fmt: skip
+        run("A100", "accounts", "add", "S300", "--name", "Sam", "--role", "supervisor",
+            secret=SECRETS["S300"])  # fmt: skip
         run("A100", "accounts", "list")
         run("A100", "accounts", "roles", "H200", "--role", "handler")
         run("A100", "accounts", "disable", "T400")
@@ -123,6 +125,8 @@ def test_every_command_opens_files_and_no_socket(
         run(None, "scenario", "score", str(SCENARIO), "--answers", str(answers))
         run("T400", "scenario", "runs")
         run("T400", "scenario", "debrief", "1", "--out", str(tmp_path / "debrief.pdf"))
+        run("S300", "review", "queue")
+        run("S300", "review", "record", "1", "--result", "agreed", "--rationale", "Right call.")
         run("A100", "verify")
         run("A100", "backup", str(tmp_path / "backup.sqlite3"))
         run("A100", "restore", str(tmp_path / "backup.sqlite3"))

@@ -72,6 +72,7 @@ def build_parser() -> argparse.ArgumentParser:
     from rcrp_desktop.cli import forms as forms_cli
     from rcrp_desktop.cli import keys as keys_cli
     from rcrp_desktop.cli import records as records_cli
+    from rcrp_desktop.cli import review as review_cli
     from rcrp_desktop.cli import scenario as scenario_cli
     from rcrp_desktop.cli import settings as settings_cli
     from rcrp_desktop.cli import signing
@@ -109,6 +110,7 @@ def build_parser() -> argparse.ArgumentParser:
     accounts_cli.add_commands(commands)
     keys_cli.add_commands(commands)
     bundle_cli.add_commands(commands)
+    review_cli.add_commands(commands)
     settings_cli.add_commands(commands)
     signing.add_who_to(commands)
     return parser
@@ -226,6 +228,8 @@ def _writes(args: argparse.Namespace) -> str:
         return f"`{args.command}`"
     if args.command == "forms" and args.forms_command == "install":
         return "`forms install`"
+    if args.command == "review" and args.review_command == "record":
+        return "`review record`"
     if args.command == "run-script" and args.save:
         return "`run-script --save`"
     return ""

@@ -3,6 +3,8 @@
     rcrp-desktop settings show
     rcrp-desktop settings set idle-lock-minutes N --as NUMBER     (1 to 60)
     rcrp-desktop settings set pins-allowed yes|no --as NUMBER
+    rcrp-desktop settings set review-dip-percent N --as NUMBER   (0 to 100)
+    rcrp-desktop settings set review-dip-seed TEXT --as NUMBER
 
 A change needs "settings.manage" where the data folder has accounts, and is written to the
 access log with the old value and the new. The window reads the settings when it starts.
@@ -23,7 +25,12 @@ from rcrp_desktop.storage.force_settings import (
 )
 
 # The names typed on the command line, and the file's keys they set.
-NAMES = {"idle-lock-minutes": "idle_lock_minutes", "pins-allowed": "pins_allowed"}
+NAMES = {
+    "idle-lock-minutes": "idle_lock_minutes",
+    "pins-allowed": "pins_allowed",
+    "review-dip-percent": "review_dip_percent",
+    "review-dip-seed": "review_dip_seed",
+}
 _YES_NO = {"yes": True, "no": False}
 
 
@@ -39,7 +46,8 @@ def add_commands(commands: "argparse._SubParsersAction[argparse.ArgumentParser]"
         "set",
         help="change one setting (an administrator's action, written to the access log)",
         description="idle-lock-minutes: 1 to 60 (the lock cannot be turned off); "
-        "pins-allowed: yes or no.",
+        "pins-allowed: yes or no; review-dip-percent: 0 to 100, the share of other calls the "
+        "review queue takes; review-dip-seed: the dip sample's seed.",
     )
     change.add_argument("name", choices=tuple(NAMES), help="the setting")
     change.add_argument("value", help="its new value")
@@ -96,6 +104,8 @@ def _value(key: str, text: str) -> object:
     """The typed value as the setting holds it; left as typed where it cannot be, for `fault`
     to say why."""
     given = text.strip().lower()
+    if key == "review_dip_seed":
+        return text.strip()
     if key == "pins_allowed":
         return _YES_NO.get(given, text)
     try:

@@ -1,4 +1,5 @@
-"""The force's settings for a data folder (force-settings.toml): the idle lock and PINs."""
+"""The force's settings for a data folder (force-settings.toml): the idle lock, PINs, and the
+review queue's dip sample."""
 
 import tomllib
 from dataclasses import asdict, dataclass, fields
@@ -22,6 +23,8 @@ class ForceSettings:
 
     idle_lock_minutes: int = 10
     pins_allowed: bool = False
+    review_dip_percent: int = 5  # of the calls no rule puts in the review queue
+    review_dip_seed: str = "rcrp"  # the same seed takes the same calls: a sample is reproducible
 
     def secret_rules(self) -> SecretRules:
         return SecretRules(pins_allowed=self.pins_allowed)
@@ -63,6 +66,14 @@ def fault(key: str, value: object) -> str:
         return ""
     if key == "pins_allowed":
         return "" if type(value) is bool else f"must be true or false, not {value!r}"
+    if key == "review_dip_percent":
+        if type(value) is not int or not 0 <= value <= 100:
+            return f"must be a whole number from 0 to 100 (per cent), not {value!r}"
+        return ""
+    if key == "review_dip_seed":
+        if not (isinstance(value, str) and 0 < len(value) <= 100 and value.isprintable()):
+            return f"must be a line of text (up to 100 characters), not {value!r}"
+        return ""
     return f"is not a setting (the settings: {', '.join(KEYS)})"
 
 
@@ -117,5 +128,14 @@ def settings_text(settings: ForceSettings) -> str:
         f"{high}).\n"
         f"idle_lock_minutes = {settings.idle_lock_minutes}\n\n"
         "# Whether an account may have a PIN (6 digits or more) instead of a passphrase.\n"
-        f"pins_allowed = {pins}\n"
+        f"pins_allowed = {pins}\n\n"
+        "# The review queue's dip sample: the share of the calls no rule puts in the queue that\n"
+        "# are taken all the same (0 to 100 per cent), and its seed (the same seed takes the\n"
+        "# same calls).\n"
+        f"review_dip_percent = {settings.review_dip_percent}\n"
+        f"review_dip_seed = {_toml_string(settings.review_dip_seed)}\n"
     )
+
+
+def _toml_string(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'

@@ -8,7 +8,7 @@ migrations = Migrations("rcrp_desktop")
 
 # Stamped into PRAGMA user_version after migrating: one more with every new migration. A
 # database with a higher number was written by a newer app and is refused.
-SCHEMA_VERSION = 7
+SCHEMA_VERSION = 8
 
 
 @migrations()
@@ -100,16 +100,23 @@ def create_record_index(db: Database) -> None:
 
 
 # What may still be added to a closed record: facts that follow a call up without reopening it
-# (the partner confirmed, a linked re-assessment, an export for review). Kept equal to
-# rcrp_desktop.domain.call.closure.FOLLOW_UP_KINDS (a test checks).
-AFTER_CLOSURE = ("partner_confirmed", "reassessment", "exported")
+# (the partner confirmed, a linked re-assessment, an export, a supervisor's review). Kept equal
+# to rcrp_desktop.domain.call.closure.FOLLOW_UP_KINDS (a test checks).
+AFTER_CLOSURE = ("partner_confirmed", "reassessment", "exported", "review")
+# As the guard was first made (a migration, once run, is never changed).
+_FIRST_AFTER_CLOSURE = ("partner_confirmed", "reassessment", "exported")
 
 
 @migrations()
 def refuse_writes_to_closed_records(db: Database) -> None:
     """A closed record refuses every event but a follow-up, whoever writes: the app, a script,
     or a tool with the file."""
-    allowed = ", ".join(f"'{kind}'" for kind in AFTER_CLOSURE)
+    _guard_closed_records(db, _FIRST_AFTER_CLOSURE)
+
+
+def _guard_closed_records(db: Database, kinds: tuple[str, ...]) -> None:
+    allowed = ", ".join(f"'{kind}'" for kind in kinds)
+    db.execute("DROP TRIGGER IF EXISTS events_closed_record")
     db.execute(f"""
         CREATE TRIGGER events_closed_record BEFORE INSERT ON events
         WHEN (SELECT status FROM records WHERE id = NEW.record_id) = 'closed'
@@ -159,3 +166,10 @@ def anchor_closed_records(db: Database) -> None:
     ).fetchall()
     for record_id, seq, digest, utc in closed:
         anchor_log.append(db.conn, record_id, seq, digest, utc)
+
+
+@migrations()
+def reviews_follow_closed_records(db: Database) -> None:
+    """A supervisor's review is written into a closed record's own chain: the closed-record
+    guard takes it too."""
+    _guard_closed_records(db, AFTER_CLOSURE)

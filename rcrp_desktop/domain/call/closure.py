@@ -130,7 +130,7 @@ NOTE_TYPES: dict[str, type] = {
 }
 # Facts that can still arrive after a call is closed: they follow up, they do not reopen.
 # A closed record can still be exported (for review, complaints or an inquest: R18).
-FOLLOW_UP_KINDS = frozenset({"partner_confirmed", "reassessment", "exported"})
+FOLLOW_UP_KINDS = frozenset({"partner_confirmed", "reassessment", "exported", "review"})
 N = TypeVar("N")
 
 

@@ -1,0 +1,1 @@
+"""A supervisor's review of calls, and the facts of a call that reviews and figures read."""
