@@ -219,6 +219,14 @@ ACTIONS: tuple[Act, ...] = (
         writes=True,
     ),
     Act(
+        "review_queue",
+        ("Ctrl+Shift+Q",),
+        "Review queue…",
+        "Supervisors: the calls awaiting review, oldest first, and why; Enter reviews one",
+        "window",
+        writes=True,
+    ),
+    Act(
         "bundle_for_force",
         ("Ctrl+Shift+X",),
         "Bundle for the force…",

@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from rcrp_desktop.calls.recorder import CallRecorder, Written
     from rcrp_desktop.calls.records import Records as Store
     from rcrp_desktop.domain.partners import Directory
+    from rcrp_desktop.ui.dialogs.review_queue import ReviewQueue
     from rcrp_desktop.ui.export_flow import ExportFlow
     from rcrp_desktop.ui.idle_lock import IdleLock
     from rcrp_desktop.ui.session import CallSession
@@ -59,6 +60,7 @@ class CallActionsMixin:
         def statusBar(self) -> QStatusBar: ...
 
     _export: "ExportFlow | None" = None  # the Export… flow, made on first use
+    _review_queue: "ReviewQueue | None" = None  # made on first use
     idle_lock: "IdleLock | None" = None  # where someone signed in: the desk locks (app.py)
 
     @property
@@ -367,6 +369,26 @@ class CallActionsMixin:
         return directory
 
     @Slot()
+    def review_queue(self) -> None:
+        """The supervisors' review queue (record.review: refused, and logged, to others)."""
+        if self.data_dir is None or not self.records_open:
+            return
+        from rcrp_desktop.calls import gate as gates
+        from rcrp_desktop.ui.dialogs.review_queue import ReviewQueue
+
+        try:
+            gates.require(self.store, "record.review")
+        except StorageError as error:
+            message_box().warning(self._widget, APP_TITLE, str(error))
+            return
+        if self._review_queue is None or self._review_queue.store is not self.store:
+            self._review_queue = ReviewQueue(
+                self._widget, self.store, self.data_dir, lambda: self.user
+            )
+        if self._review_queue.refresh():
+            self._review_queue.show()
+            self._review_queue.activateWindow()
+
     def bundle_for_force(self) -> None:
         """The records not yet sent, written as the next bundle where the person chooses."""
         if self.data_dir is None or not self.records_open:

@@ -506,3 +506,51 @@ def test_a_bundle_is_made_from_the_window_only_by_whoever_may_and_is_logged(
 
 
 CTRL_SHIFT = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
+
+
+def test_a_supervisor_works_the_review_queue_by_keyboard_and_a_handler_may_not_open_it(
+    qtbot: QtBot,
+    data_dir: Path,
+    store: Store,
+    england: Pack,
+    signed_window: SignedWindow,
+    told: list[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from rcrp_desktop.domain.call.script import load_script
+    from rcrp_desktop.ui.dialogs.review_queue import ReviewForm
+
+    steps = load_script(paths.examples_dir() / "welfare-crisis-team.json").steps
+    made = []
+    for incident in ("INC-Q1", "INC-Q2"):
+        recorder = CallRecorder.start(store, england, incident_ref=incident, user=stamp("H200"))
+        for step in steps:
+            recorder.answer(step.node, step.answer, step.rationale)
+        made.append(recorder.record_id)
+    handler = signed_window(store, "H200")
+    handler.data_dir = data_dir
+    qtbot.keyClick(handler, Qt.Key.Key_Q, CTRL_SHIFT)
+    assert told[-1].startswith("Not permitted: add a supervisor's review")
+    asked: list[int] = []
+
+    def answer(cls: type, parent: object, item: object) -> tuple[str, str]:
+        asked.append(item.facts.record_id)  # type: ignore[attr-defined]
+        return "learning_point", "The crisis team's arrival time was not asked for."
+
+    monkeypatch.setattr(ReviewForm, "ask", classmethod(answer))
+    supervisor = signed_window(store, "S300")
+    supervisor.data_dir = data_dir
+    qtbot.keyClick(supervisor, Qt.Key.Key_Q, CTRL_SHIFT)
+    queue = supervisor._review_queue
+    assert queue is not None and queue.isVisible()
+    assert queue.table.rowCount() == 2
+    assert queue.table.item(0, 1).text() == "INC-Q1"  # oldest first
+    assert "Police did not attend" in queue.table.item(0, 4).text()
+    qtbot.keyClick(queue.table, Qt.Key.Key_Return)
+    assert asked == [made[0]]
+    assert queue.table.rowCount() == 1 and queue.table.item(0, 1).text() == "INC-Q2"
+    assert queue.status.text().startswith(f"Record {made[0]} reviewed (Learning point")
+    last = store.events(made[0])[-1]
+    assert (last.kind, last.user) == ("review", stamp("S300"))
+    entries = [(who, kind) for who, kind, _, _ in log(data_dir)]
+    assert ("H200", "refused") in entries and ("S300", "record consulted") in entries
