@@ -127,6 +127,7 @@ def test_every_command_opens_files_and_no_socket(
         run("T400", "scenario", "debrief", "1", "--out", str(tmp_path / "debrief.pdf"))
         run("S300", "review", "queue")
         run("S300", "review", "record", "1", "--result", "agreed", "--rationale", "Right call.")
+        run("H200", "review", "feedback")
         run("A100", "verify")
         run("A100", "backup", str(tmp_path / "backup.sqlite3"))
         run("A100", "restore", str(tmp_path / "backup.sqlite3"))

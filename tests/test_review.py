@@ -212,7 +212,7 @@ def test_from_the_command_line_a_supervisor_reviews_and_a_handler_may_not(
     monkeypatch.setattr(gates, "COST", TEST)
     monkeypatch.delenv(signing.ACCOUNT_ENV, raising=False)
     secrets = {"A100": "copper kettle winter", "H200": "lantern meadow seven",
-               "S300": "harbour pepper eleven"}  # fmt: skip
+               "H201": "thistle harbour forty", "S300": "harbour pepper eleven"}  # fmt: skip
     folder = tmp_path / "desk"
 
     def as_(number: str, *args: str) -> int:
@@ -221,7 +221,7 @@ def test_from_the_command_line_a_supervisor_reviews_and_a_handler_may_not(
 
     monkeypatch.setenv(accounts_cli.NEW_SECRET_ENV, secrets["A100"])
     assert main(["--data-dir", str(folder), "accounts", "init", "A100", "--name", "Ada"]) == 0
-    for number, role in (("H200", "handler"), ("S300", "supervisor")):
+    for number, role in (("H200", "handler"), ("H201", "handler"), ("S300", "supervisor")):
         monkeypatch.setenv(accounts_cli.NEW_SECRET_ENV, secrets[number])
         assert as_("A100", "accounts", "add", number, "--name", role, "--role", role) == 0
     script = str(examples_dir() / "welfare-crisis-team.json")
@@ -239,6 +239,11 @@ def test_from_the_command_line_a_supervisor_reviews_and_a_handler_may_not(
     assert "ok: record 1 reviewed (Agreed)" in capsys.readouterr().out
     assert as_("S300", "review", "queue") == 0
     assert "No call is waiting for review." in capsys.readouterr().out
+    assert as_("H200", "review", "feedback") == 0  # the handler who took it reads its review
+    said = capsys.readouterr().out
+    assert said.startswith("1\t") and "Agreed" in said and "Right partner." in said
+    assert as_("H201", "review", "feedback") == 0  # another handler sees none of it
+    assert capsys.readouterr().out == "No call of yours has been reviewed yet.\n"
     store = AccountStore.open(folder, cost=TEST)
     try:
         log = [(e.account, e.kind, e.detail) for e in store.log_entries()]

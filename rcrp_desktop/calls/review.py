@@ -115,5 +115,44 @@ def record_review(
     return Reviewed(record_id, result, written[-1].seq)
 
 
+@dataclass(frozen=True)
+class Feedback:
+    """A review of a call the handler took, as they read it."""
+
+    record_id: int
+    incident_ref: str
+    result: str
+    rationale: str
+    by: str
+    utc: str
+
+
+def own_feedback(store: Store, number: str) -> list[Feedback]:
+    """The reviews of the calls `number` took, newest first: what a handler sees of the review
+    queue (never another's). Each record read is a consultation, logged."""
+    found = []
+    for row in store.record_rows():
+        header = dict(zip(RECORD_COLUMNS, row, strict=True))
+        if str(header["handler"]).split(" ", 1)[0] != number or header["mode"] != store.mode:
+            continue
+        record_id = int(header["id"])
+        reviews = [e for e in store.events(record_id) if e.kind == REVIEW_KIND]
+        if not reviews:
+            continue
+        gates.consult(store, record_id)
+        found += [
+            Feedback(
+                record_id,
+                str(header["incident_ref"]),
+                str(e.payload.get("result", "")),
+                str(e.payload.get("rationale", "")),
+                e.user,
+                e.utc,
+            )
+            for e in reviews
+        ]
+    return sorted(found, key=lambda f: f.utc, reverse=True)
+
+
 def _event(stored: StoredEvent) -> Event:
     return Event(stored.kind, stored.payload, parse_utc(stored.utc), stored.user)

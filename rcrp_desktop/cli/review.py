@@ -30,6 +30,11 @@ def add_commands(commands: "argparse._SubParsersAction[argparse.ArgumentParser]"
     queue.add_argument("--json", action="store_true")
     add_who(queue)
     queue.set_defaults(handler=queue_command)
+    feedback = actions.add_parser(
+        "feedback", help="the reviews of the calls you took (a handler sees only their own)"
+    )
+    add_who(feedback)
+    feedback.set_defaults(handler=feedback_command)
     record = actions.add_parser(
         "record", help="record a review of one call, into the record's own chain"
     )
@@ -66,6 +71,29 @@ def queue_command(args: argparse.Namespace, data_dir: Path) -> int:
         when = facts.created.astimezone().strftime("%Y-%m-%d %H:%M")
         print(f"{facts.record_id}\t{when}\t{facts.incident_ref}\t{facts.outcome or '-'}\t"
               f"{facts.handler}\t{'; '.join(item.reasons)}")  # fmt: skip
+    return Exit.OK
+
+
+def feedback_command(args: argparse.Namespace, data_dir: Path) -> int:
+    from rcrp_desktop.calls.review import own_feedback
+    from rcrp_desktop.cli.records import open_store
+
+    signed = signed_of(args)
+    if signed is None:
+        print("rcrp-desktop: feedback is read by the handler signed in: this data folder has "
+              "no accounts yet.", file=sys.stderr)  # fmt: skip
+        return Exit.USAGE
+    store = open_store(data_dir, "live")
+    _attach(args, store)
+    try:
+        found = own_feedback(store, signed.session.account.number)
+    finally:
+        store.close()
+    if not found:
+        print("No call of yours has been reviewed yet.")
+    for item in found:
+        print(f"{item.record_id}\t{item.incident_ref}\t{RESULTS.get(item.result, item.result)}\t"
+              f"{item.by}\t{item.rationale}")  # fmt: skip
     return Exit.OK
 
 

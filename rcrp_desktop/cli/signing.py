@@ -72,7 +72,7 @@ def action_of(args: argparse.Namespace) -> str | None:
     if command == "bundle":
         return "records.bundle" if args.bundle_command in ("export", "status") else None
     if command == "review":
-        return "record.review"
+        return "record.read" if args.review_command == "feedback" else "record.review"
     return {
         "verify": "store.verify",
         "backup": "store.backup",
