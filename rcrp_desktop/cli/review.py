@@ -13,7 +13,7 @@ from pathlib import Path
 
 from rcrp_desktop.cli.exits import Exit, record_id
 from rcrp_desktop.cli.signing import add_who, signed_of
-from rcrp_desktop.domain.review.facts import RESULTS
+from rcrp_desktop.domain.review.facts import RESULTS, outcome_title
 
 
 def add_commands(commands: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
@@ -69,7 +69,7 @@ def queue_command(args: argparse.Namespace, data_dir: Path) -> int:
     for item in items:
         facts = item.facts
         when = facts.created.astimezone().strftime("%Y-%m-%d %H:%M")
-        print(f"{facts.record_id}\t{when}\t{facts.incident_ref}\t{facts.outcome or '-'}\t"
+        print(f"{facts.record_id}\t{when}\t{facts.incident_ref}\t{outcome_title(facts.outcome)}\t"
               f"{facts.handler}\t{'; '.join(item.reasons)}")  # fmt: skip
     return Exit.OK
 

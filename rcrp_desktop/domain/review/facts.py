@@ -138,6 +138,16 @@ def _handover(payload: Mapping[str, Any]) -> Handover | None:
     return note if isinstance(note, Handover) else None
 
 
+def outcome_title(code: str) -> str:
+    """An outcome code in words, as every screen shows it ("(none yet)" before there is one)."""
+    if not code:
+        return "(none yet)"
+    try:
+        return MEANINGS[OutcomeCode(code)].title
+    except ValueError:
+        return code
+
+
 def _response(code: str) -> str:
     try:
         return MEANINGS[OutcomeCode(code)].response.value

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 
 from rcrp_desktop import APP_TITLE
 from rcrp_desktop.calls.errors import StorageError
-from rcrp_desktop.domain.review.facts import RESULTS
+from rcrp_desktop.domain.review.facts import RESULTS, outcome_title
 from rcrp_desktop.times import shown_minute
 from rcrp_desktop.ui.message_box import message_box
 from rcrp_desktop.ui.qt_helpers import named, plain_enter
@@ -42,7 +42,7 @@ def cells(item: "QueueItem") -> tuple[str, ...]:
     return (
         shown_minute(facts.created.astimezone()),
         facts.incident_ref,
-        facts.outcome or "(none yet)",
+        outcome_title(facts.outcome),
         facts.handler,
         "; ".join(item.reasons),
     )
@@ -60,7 +60,7 @@ class ReviewForm(QDialog):
         layout = QVBoxLayout(self)
         intro = named(QLabel(wordWrap=True), "formIntro")
         intro.setText(
-            f"Record {facts.record_id}, {facts.incident_ref}: {facts.outcome or 'no outcome'}, "
+            f"Record {facts.record_id}, {facts.incident_ref}: {outcome_title(facts.outcome)}, "
             f"taken by {facts.handler}. In the queue because: {'; '.join(item.reasons)}."
         )
         layout.addWidget(intro)
@@ -127,9 +127,12 @@ class ReviewQueue(QDialog):
         self.items: list[QueueItem] = []
         self.table = row_table("reviewQueue", COLUMNS, "Calls awaiting review: Enter reviews one")
         self.table.verticalHeader().hide()
+        self.table.setWordWrap(True)  # every reason shown whole, not cut off
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(WHY_COLUMN, QHeaderView.ResizeMode.Stretch)
+        # The reasons wrap: each row as tall as its text at the width the column has now.
+        header.sectionResized.connect(lambda *_: self.table.resizeRowsToContents())
         self.table.activated.connect(lambda _index: self.review_selected())
         self.status = named(QLabel(), "reviewQueueStatus")
         self.status.setAccessibleName("Calls in the queue")
@@ -164,6 +167,7 @@ class ReviewQueue(QDialog):
                 cell.setToolTip(text)
                 cell.setData(Qt.ItemDataRole.UserRole, item.facts.record_id)
                 self.table.setItem(number, column, cell)
+        self.table.resizeRowsToContents()
         if self.items:
             self.table.selectRow(0)
         count = len(self.items)
