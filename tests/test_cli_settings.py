@@ -73,13 +73,14 @@ def test_show_gives_the_defaults_without_a_file(
     capsys.readouterr()
     assert main(["--data-dir", str(data), "settings", "show"]) == 0
     out = capsys.readouterr().out.splitlines()
-    assert out[:4] == [
+    assert out[:5] == [
         "idle-lock-minutes\t10",
         "pins-allowed\tno",
         "review-dip-percent\t5",
         "review-dip-seed\trcrp",
+        "figures-suppress-below\t5",
     ]
-    assert "the defaults" in out[4]
+    assert "the defaults" in out[5]
 
 
 def test_an_administrator_changes_a_setting_and_the_log_keeps_old_and_new(

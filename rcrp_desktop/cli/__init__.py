@@ -71,6 +71,7 @@ def build_parser() -> argparse.ArgumentParser:
     from rcrp_desktop.cli import export as export_cli
     from rcrp_desktop.cli import forms as forms_cli
     from rcrp_desktop.cli import keys as keys_cli
+    from rcrp_desktop.cli import monitor as monitor_cli
     from rcrp_desktop.cli import records as records_cli
     from rcrp_desktop.cli import review as review_cli
     from rcrp_desktop.cli import scenario as scenario_cli
@@ -111,6 +112,7 @@ def build_parser() -> argparse.ArgumentParser:
     keys_cli.add_commands(commands)
     bundle_cli.add_commands(commands)
     review_cli.add_commands(commands)
+    monitor_cli.add_commands(commands)
     settings_cli.add_commands(commands)
     signing.add_who_to(commands)
     return parser

@@ -30,6 +30,7 @@ NAMES = {
     "pins-allowed": "pins_allowed",
     "review-dip-percent": "review_dip_percent",
     "review-dip-seed": "review_dip_seed",
+    "figures-suppress-below": "figures_suppress_below",
 }
 _YES_NO = {"yes": True, "no": False}
 
@@ -47,7 +48,8 @@ def add_commands(commands: "argparse._SubParsersAction[argparse.ArgumentParser]"
         help="change one setting (an administrator's action, written to the access log)",
         description="idle-lock-minutes: 1 to 60 (the lock cannot be turned off); "
         "pins-allowed: yes or no; review-dip-percent: 0 to 100, the share of other calls the "
-        "review queue takes; review-dip-seed: the dip sample's seed.",
+        "review queue takes; review-dip-seed: the dip sample's seed; "
+        "figures-suppress-below: 0 to 100, counts under it shown as <N in the figures.",
     )
     change.add_argument("name", choices=tuple(NAMES), help="the setting")
     change.add_argument("value", help="its new value")

@@ -71,6 +71,8 @@ def action_of(args: argparse.Namespace) -> str | None:
         return "training.scenarios" if args.scenario_command in ("runs", "debrief") else None
     if command == "bundle":
         return "records.bundle" if args.bundle_command in ("export", "status") else None
+    if command == "monitor":
+        return "figures.read"
     if command == "review":
         return "record.read" if args.review_command == "feedback" else "record.review"
     return {

@@ -25,6 +25,7 @@ class ForceSettings:
     pins_allowed: bool = False
     review_dip_percent: int = 5  # of the calls no rule puts in the review queue
     review_dip_seed: str = "rcrp"  # the same seed takes the same calls: a sample is reproducible
+    figures_suppress_below: int = 5  # counts from 1 to this less one are shown as "<N"
 
     def secret_rules(self) -> SecretRules:
         return SecretRules(pins_allowed=self.pins_allowed)
@@ -69,6 +70,10 @@ def fault(key: str, value: object) -> str:
     if key == "review_dip_percent":
         if type(value) is not int or not 0 <= value <= 100:
             return f"must be a whole number from 0 to 100 (per cent), not {value!r}"
+        return ""
+    if key == "figures_suppress_below":
+        if type(value) is not int or not 0 <= value <= 100:
+            return f"must be a whole number from 0 to 100, not {value!r}"
         return ""
     if key == "review_dip_seed":
         if not (isinstance(value, str) and 0 < len(value) <= 100 and value.isprintable()):
@@ -133,7 +138,10 @@ def settings_text(settings: ForceSettings) -> str:
         "# are taken all the same (0 to 100 per cent), and its seed (the same seed takes the\n"
         "# same calls).\n"
         f"review_dip_percent = {settings.review_dip_percent}\n"
-        f"review_dip_seed = {_toml_string(settings.review_dip_seed)}\n"
+        f"review_dip_seed = {_toml_string(settings.review_dip_seed)}\n\n"
+        "# In the monitoring figures and the partnership report, a count from 1 to this less\n"
+        '# one is shown as "<N", as published statistics do (0: every count shown).\n'
+        f"figures_suppress_below = {settings.figures_suppress_below}\n"
     )
 
 

@@ -26,7 +26,7 @@ def test_the_shipped_roles_permit_what_each_role_is_for() -> None:
     assert roles.allows(["administrator"], "accounts.manage")
     # An auditor only reads.
     auditor = roles.roles["auditor"].actions
-    assert auditor == {"record.read", "store.verify", "access_log.read"}
+    assert auditor == {"record.read", "store.verify", "access_log.read", "figures.read"}
     assert not roles.allows([], "record.read")
     assert not roles.allows(["no-such-role"], "record.read")
 

@@ -53,6 +53,10 @@ class CallFacts:
     linked_from: int  # the record this one re-assesses (0: none)
     reviewed: bool
     review_result: str  # the last review's result ("" if none)
+    force_profile: str = ""
+    partner: str = ""  # the agency of the first handover ("" if none)
+    partner_accepted_minutes: float | None = None  # call made -> a partner accepted it
+    partner_confirmed_minutes: float | None = None  # accepted -> the partner confirmed it acted
 
     @property
     def police_did_not_attend(self) -> bool:
@@ -71,6 +75,10 @@ def call_facts(
     urgent = rationale_afterwards = declined = missed = supervisor = reviewed = closed = False
     linked_from = 0
     due: datetime | None = None
+    partner = ""
+    accepted_at: datetime | None = None
+    confirmed_after: float | None = None
+    created = _created(header, events)
     for event in events:
         payload, kind = event.payload, event.kind
         if kind in ("answer", "change"):
@@ -87,13 +95,18 @@ def call_facts(
             rationale_afterwards = rationale_afterwards or urgent
         elif kind == "handover":
             handover = _handover(payload)
+            partner = partner or (handover.agency if handover is not None else "")
             if handover is not None and handover.status != "accepted":
                 declined = True
-            elif handover is not None and handover.recheck_minutes:
-                due = event.when + timedelta(minutes=handover.recheck_minutes)
+            elif handover is not None:
+                accepted_at = accepted_at or event.when
+                if handover.recheck_minutes:
+                    due = event.when + timedelta(minutes=handover.recheck_minutes)
         elif kind in ("partner_confirmed", "reassessment"):
             missed = missed or (due is not None and event.when > due)
             due = None
+            if kind == "partner_confirmed" and accepted_at and confirmed_after is None:
+                confirmed_after = _minutes(event.when - accepted_at)
         elif kind == "supervisor":
             supervisor = True
         elif kind == "closure":
@@ -110,7 +123,7 @@ def call_facts(
         uid=str(header.get("uid", "")),
         incident_ref=str(header.get("incident_ref", "")),
         handler=str(header.get("handler", "")),
-        created=_created(header, events),
+        created=created,
         closed=closed,
         category=category,
         recommended=recommended,
@@ -127,7 +140,15 @@ def call_facts(
         linked_from=linked_from,
         reviewed=reviewed,
         review_result=review_result,
+        force_profile=str(header.get("force_profile", "")),
+        partner=partner,
+        partner_accepted_minutes=_minutes(accepted_at - created) if accepted_at else None,
+        partner_confirmed_minutes=confirmed_after,
     )
+
+
+def _minutes(span: timedelta) -> float:
+    return round(span.total_seconds() / 60, 2)
 
 
 def _handover(payload: Mapping[str, Any]) -> Handover | None:

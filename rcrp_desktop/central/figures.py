@@ -1,0 +1,63 @@
+"""The monitoring figures of the force's merged records, on PostgreSQL: the same definitions
+as a desk's (domain/monitoring/figures.py), each call's facts worked out from its events as
+the stations wrote them."""
+
+import json
+from datetime import UTC, datetime
+from typing import Any
+
+import psycopg
+
+from rcrp_desktop.domain.monitoring.figures import fact_row, upgraded
+from rcrp_desktop.domain.review.facts import CallFacts, Event, call_facts
+from rcrp_desktop.storage.figures_run import FigureResult, run_figures
+from rcrp_desktop.storage.records import HEADER_FIELDS
+from rcrp_desktop.times import parse_utc, utc_text
+
+_EVENTS = (
+    'SELECT e.record_uid, e.station_record_id, e.kind, e.payload, e.utc, e."user" '
+    "FROM events e JOIN records r ON r.uid = e.record_uid "
+    "WHERE r.created_utc >= %s AND r.created_utc < %s AND r.mode = 'live' "
+    "ORDER BY e.record_uid, e.seq"
+)
+
+
+def central_figures(
+    conn: psycopg.Connection, start: datetime, end: datetime, *, suppress_below: int = 0
+) -> list[FigureResult]:
+    """Every figure for the live calls made in [start, end), from every station."""
+    now = datetime.now(UTC)
+    with conn.cursor() as cursor:
+        cursor.execute(
+            f"SELECT uid, station, {', '.join(HEADER_FIELDS[1:])} FROM records "
+            "WHERE created_utc >= %s AND created_utc < %s AND mode = 'live'",
+            [utc_text(start), utc_text(end)],
+        )
+        headers = {row[0]: dict(zip(("uid", "station", *HEADER_FIELDS[1:]), row, strict=True))
+                   for row in cursor.fetchall()}  # fmt: skip
+        cursor.execute(_EVENTS, [utc_text(start), utc_text(end)])
+        events: dict[str, list[Event]] = {}
+        local_id: dict[tuple[str, int], str] = {}  # (station, its record id) -> uid
+        for uid, station_record, kind, payload, utc, user in cursor.fetchall():
+            events.setdefault(uid, []).append(Event(kind, _json(payload), parse_utc(utc), user))
+            if uid in headers:
+                local_id[(headers[uid]["station"], int(station_record))] = uid
+    station_id = {uid: rid for (_, rid), uid in local_id.items()}
+    facts: dict[str, CallFacts] = {
+        uid: call_facts(station_id.get(uid, 0), header, events.get(uid, []), now)
+        for uid, header in headers.items()
+    }
+    rows = []
+    for uid, fact in facts.items():
+        earlier_uid = local_id.get((headers[uid]["station"], fact.linked_from))
+        rows.append(fact_row(fact, upgraded(fact, facts.get(earlier_uid or ""))))
+    with conn.transaction():
+        return run_figures(conn, rows, start, end, postgres=True, suppress_below=suppress_below)
+
+
+def _json(text: str) -> dict[str, Any]:
+    try:
+        value = json.loads(text)
+    except ValueError:
+        return {}
+    return value if isinstance(value, dict) else {}

@@ -1,0 +1,76 @@
+"""`monitor`: the monitoring figures of this desk's records for a period, each with how it is
+counted, small counts suppressed; `--csv FOLDER` writes each figure's table as a CSV file.
+
+    rcrp-desktop monitor --from YYYY-MM-DD --to YYYY-MM-DD [--csv FOLDER] --as AUDITOR
+"""
+
+import argparse
+import csv
+import io
+import sys
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from rcrp_desktop.cli.exits import Exit
+from rcrp_desktop.cli.signing import add_who, signed_of
+
+
+def add_commands(commands: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
+    monitor = commands.add_parser(
+        "monitor", help="the monitoring figures for a period (counts only, no one's details)"
+    )
+    monitor.add_argument("--from", dest="start", type=_day, required=True, metavar="YYYY-MM-DD")
+    monitor.add_argument(
+        "--to", dest="end", type=_day, required=True, metavar="YYYY-MM-DD", help="included"
+    )
+    monitor.add_argument("--csv", type=Path, metavar="FOLDER", help="each figure as a CSV file")
+    add_who(monitor)
+    monitor.set_defaults(handler=monitor_command)
+
+
+def monitor_command(args: argparse.Namespace, data_dir: Path) -> int:
+    from rcrp_desktop import files
+    from rcrp_desktop.calls import gate
+    from rcrp_desktop.calls.monitoring import figures_for
+    from rcrp_desktop.cli.records import open_store
+    from rcrp_desktop.domain.monitoring.figures import CAVEATS
+    from rcrp_desktop.storage.force_settings import load_force_settings
+
+    end = args.end + timedelta(days=1)  # the last day given is included
+    if end <= args.start:
+        print("rcrp-desktop: --to is before --from: nothing to count.", file=sys.stderr)
+        return Exit.USAGE
+    below = load_force_settings(data_dir).figures_suppress_below
+    store = open_store(data_dir, "live")
+    if (signed := signed_of(args)) is not None:
+        gate.attach(store, signed)
+    try:
+        results = figures_for(store, args.start, end, suppress_below=below)
+    finally:
+        store.close()
+    print(f"Figures for calls made from {args.start:%Y-%m-%d} to {args.end:%Y-%m-%d}"
+          + (f" (counts under {below} shown as <{below})" if below > 1 else ""))  # fmt: skip
+    for result in results:
+        figure = result.figure
+        print(f"\n{figure.title}\n  How it is counted: {figure.counted}")
+        print("  " + "\t".join(figure.columns))
+        for row in result.rows or [("(no calls)",)]:
+            print("  " + "\t".join(str(value) for value in row))
+        if args.csv is not None:
+            text = io.StringIO()
+            writer = csv.writer(text)
+            writer.writerow(figure.columns)
+            writer.writerows(result.rows)
+            args.csv.mkdir(parents=True, exist_ok=True)
+            files.write_atomically(args.csv / f"{figure.id}.csv", text.getvalue().encode())
+    print("\nCaveats:")
+    for caveat in CAVEATS:
+        print(f"  - {caveat}")
+    return Exit.OK
+
+
+def _day(text: str) -> datetime:
+    try:
+        return datetime.strptime(text, "%Y-%m-%d").replace(tzinfo=UTC)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"a date is YYYY-MM-DD, not {text!r}") from None

@@ -1,0 +1,1 @@
+"""The monitoring figures partners asked for: defined once, run on either store."""

@@ -1,0 +1,218 @@
+"""The monitoring figures (brief §9), each defined once: plain, portable SQL over the explicit
+columns of one table of call facts, so the same definition runs on a desk's SQLite and on the
+force's central PostgreSQL; each says how it is counted, with the caveats that apply."""
+
+import math
+import re
+import statistics
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import timedelta
+
+from rcrp_desktop.domain.outcomes import OutcomeCode
+from rcrp_desktop.domain.review.facts import CallFacts
+from rcrp_desktop.times import utc_text
+
+# The table the figures read: one row a call, every column explicit (no JSON in the figures).
+FACT_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("record_uid", "TEXT"),
+    ("created_utc", "TEXT"),  # ISO 8601, UTC: compared as text on both engines
+    ("week", "TEXT"),  # the Monday (UTC) of the call's week, YYYY-MM-DD
+    ("force_profile", "TEXT"),
+    ("category", "TEXT"),
+    ("outcome", "TEXT"),
+    ("response", "TEXT"),
+    ("handler", "TEXT"),
+    ("police_attended", "INTEGER"),
+    ("disagreed", "INTEGER"),
+    ("urgent", "INTEGER"),
+    ("partner_declined", "INTEGER"),
+    ("partner_missed_recheck", "INTEGER"),
+    ("linked", "INTEGER"),
+    ("upgraded", "INTEGER"),
+    ("partner", "TEXT"),
+    ("partner_accepted_minutes", "DOUBLE PRECISION"),  # REAL is 4 bytes on PostgreSQL
+    ("partner_confirmed_minutes", "DOUBLE PRECISION"),
+)
+CREATE_FACTS = (
+    "CREATE TEMPORARY TABLE call_facts ("
+    + ", ".join(f"{name} {kind}" for name, kind in FACT_COLUMNS)
+    + ")"
+)
+INSERT_FACTS = (
+    f"INSERT INTO call_facts ({', '.join(n for n, _ in FACT_COLUMNS)}) "
+    f"VALUES ({', '.join(':' + n for n, _ in FACT_COLUMNS)})"
+)
+PARTNER_LED = (
+    OutcomeCode.PARTNER_LEAD_NO_POLICE.value,
+    OutcomeCode.PARTNER_LEAD_POLICE_STANDBY.value,
+)
+ADVICE = OutcomeCode.ADVICE_AND_CLOSE.value
+_PERIOD = "created_utc >= :start AND created_utc < :end"
+_LED = ", ".join(f"'{code}'" for code in PARTNER_LED)
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One figure: what it is, how it is counted, its SQL (named :start and :end), and the
+    columns it gives. `times`: its rows are (group, minutes), summed up as median and 90th
+    percentile per group; otherwise its rows are the figure."""
+
+    id: str
+    title: str
+    counted: str
+    sql: str
+    columns: tuple[str, ...]
+    times: bool = False
+    counts: tuple[int, ...] = ()  # the columns holding counts (small ones are suppressed)
+
+
+FIGURES: tuple[Figure, ...] = (
+    Figure(
+        "calls_by_category_outcome",
+        "Calls by category and outcome",
+        "Each call made in the period once, by its category as last answered and its outcome: "
+        "the handler's decision, else the final recommendation ('' while there is none).",
+        f"SELECT category, outcome, COUNT(*) AS calls FROM call_facts WHERE {_PERIOD} "
+        "GROUP BY category, outcome ORDER BY category, outcome",
+        ("Category", "Outcome", "Calls"),
+        counts=(2,),
+    ),
+    Figure(
+        "response_by_week",
+        "Police attended, partner-led and advice, by week",
+        "Calls by the week (Monday, UTC) they were made: police attended (deploy, deploy with "
+        "a partner, or stay); partner-led (a partner leads, with or without police on "
+        "standby); advice and close; and every other call (standard response, escalated, or "
+        "no outcome yet).",
+        "SELECT week, "
+        "SUM(CASE WHEN police_attended = 1 THEN 1 ELSE 0 END) AS attended, "
+        f"SUM(CASE WHEN outcome IN ({_LED}) THEN 1 ELSE 0 END) AS partner_led, "
+        f"SUM(CASE WHEN outcome = '{ADVICE}' THEN 1 ELSE 0 END) AS advice, "
+        f"SUM(CASE WHEN police_attended = 0 AND outcome NOT IN ({_LED}, '{ADVICE}') "
+        "THEN 1 ELSE 0 END) AS other, "
+        f"COUNT(*) AS calls FROM call_facts WHERE {_PERIOD} GROUP BY week ORDER BY week",
+        ("Week", "Police attended", "Partner-led", "Advice", "Other", "Calls"),
+        counts=(1, 2, 3, 4, 5),
+    ),
+    Figure(
+        "recontacts_and_upgrades",
+        "Re-contacts, and later upgrades to police attendance",
+        "Re-contacts: calls recorded as a re-assessment of an earlier call. Upgrades: those "
+        "whose earlier call, made in the same period, was partner-led or advice and which "
+        "police then attended: the "
+        "signal that a decline was wrong. Re-contacts about the same person or place not "
+        "linked by the handler are not counted yet.",
+        "SELECT COUNT(*) AS calls, SUM(linked) AS recontacts, SUM(upgraded) AS upgrades "
+        f"FROM call_facts WHERE {_PERIOD}",
+        ("Calls", "Re-contacts", "Upgraded to police attendance"),
+        counts=(0, 1, 2),
+    ),
+    Figure(
+        "disagreement_by_handler",
+        "Disagreement with the recommendation, by handler",
+        "Of each handler's calls with a decision, those where the decision differed from the "
+        "final recommendation. A disagreement is not an error: the handler decides.",
+        "SELECT handler, COUNT(*) AS calls, SUM(disagreed) AS disagreed FROM call_facts "
+        f"WHERE {_PERIOD} GROUP BY handler ORDER BY handler",
+        ("Handler", "Calls", "Disagreed"),
+        counts=(1, 2),
+    ),
+    Figure(
+        "partner_acceptance",
+        "Partner acceptance time",
+        "Minutes from the call being made to a partner accepting it (its first accepted "
+        "handover), by partner: median and 90th percentile (nearest rank). Calls whose partner "
+        "declined or never accepted are not in it.",
+        "SELECT partner, partner_accepted_minutes FROM call_facts "
+        f"WHERE {_PERIOD} AND partner_accepted_minutes IS NOT NULL ORDER BY partner",
+        ("Partner", "Calls", "Median (min)", "90th percentile (min)"),
+        times=True,
+        counts=(1,),
+    ),
+    Figure(
+        "partner_arrival",
+        "Partner arrival time",
+        "Minutes from a partner accepting a call to its confirming that it attended or acted, "
+        "by partner: median and 90th percentile (nearest rank). Unconfirmed calls are not in "
+        "it.",
+        "SELECT partner, partner_confirmed_minutes FROM call_facts "
+        f"WHERE {_PERIOD} AND partner_confirmed_minutes IS NOT NULL ORDER BY partner",
+        ("Partner", "Calls", "Median (min)", "90th percentile (min)"),
+        times=True,
+        counts=(1,),
+    ),
+)
+CAVEATS = (
+    "Counts are of calls recorded in this app: calls handled outside it are not in them.",
+    "Officer hours 'avoided' are not shown: they would be an estimate (brief §9.3).",
+    "Early RCRP evaluation counted police outcomes, not what happened to people redirected: "
+    "read these figures with the partners' own.",
+)
+
+
+def fact_row(facts: CallFacts, upgraded: bool) -> dict[str, object]:
+    """One call's row of the facts table."""
+    created = facts.created
+    monday = (created - timedelta(days=created.weekday())).date()
+    return {
+        "record_uid": facts.uid,
+        "created_utc": utc_text(created),
+        "week": monday.isoformat(),
+        "force_profile": facts.force_profile,
+        "category": facts.category,
+        "outcome": facts.outcome,
+        "response": facts.response,
+        "handler": facts.handler,
+        "police_attended": int(facts.police_attended),
+        "disagreed": int(facts.disagreed),
+        "urgent": int(facts.urgent),
+        "partner_declined": int(facts.partner_declined),
+        "partner_missed_recheck": int(facts.partner_missed_recheck),
+        "linked": int(facts.linked_from != 0),
+        "upgraded": int(upgraded),
+        "partner": facts.partner,
+        "partner_accepted_minutes": facts.partner_accepted_minutes,
+        "partner_confirmed_minutes": facts.partner_confirmed_minutes,
+    }
+
+
+def upgraded(facts: CallFacts, earlier: CallFacts | None) -> bool:
+    """A re-assessment police attended, of a call police did not."""
+    return bool(earlier and earlier.police_did_not_attend and facts.police_attended)
+
+
+def pyformat(sql: str) -> str:
+    """The SQL with its named parameters as psycopg writes them (:start -> %(start)s)."""
+    return re.sub(r":([a-z_]+)", r"%(\1)s", sql)
+
+
+def summed_times(rows: Sequence[tuple[object, object]]) -> list[tuple[object, ...]]:
+    """(group, minutes) rows as (group, calls, median, 90th percentile), by group."""
+    groups: dict[str, list[float]] = {}
+    for group, minutes in rows:
+        groups.setdefault(str(group), []).append(float(minutes))  # type: ignore[arg-type]
+    return [
+        (group, len(values), round(statistics.median(values), 1), round(_p90(values), 1))
+        for group, values in sorted(groups.items())
+    ]
+
+
+def _p90(values: list[float]) -> float:
+    ordered = sorted(values)
+    return ordered[max(0, math.ceil(0.9 * len(ordered)) - 1)]
+
+
+def suppressed(
+    figure: Figure, rows: Sequence[tuple[object, ...]], below: int
+) -> list[tuple[object, ...]]:
+    """Counts from 1 to `below` - 1 shown as "<below", as published statistics do (0 stays)."""
+    if below <= 1:
+        return [tuple(row) for row in rows]
+    return [
+        tuple(
+            f"<{below}" if i in figure.counts and isinstance(v, int) and 0 < v < below else v
+            for i, v in enumerate(row)
+        )
+        for row in rows
+    ]

@@ -1,0 +1,66 @@
+"""A hand-counted set of call facts, and the figures they must give, on either engine."""
+
+from datetime import UTC, datetime
+
+from rcrp_desktop.domain.monitoring.figures import FACT_COLUMNS
+
+START = datetime(2026, 11, 2, tzinfo=UTC)
+END = datetime(2026, 11, 16, tzinfo=UTC)  # not included: a call at midnight is the next period
+
+
+def fact(uid: str, created: str, **given: object) -> dict[str, object]:
+    row: dict[str, object] = dict.fromkeys((name for name, _ in FACT_COLUMNS), "")
+    row.update(
+        {name: 0 for name, kind in FACT_COLUMNS if kind == "INTEGER"}
+        | {"partner_accepted_minutes": None, "partner_confirmed_minutes": None}
+    )
+    monday = {"02": "02", "03": "02", "09": "09", "10": "09", "11": "09", "16": "16"}
+    day = created[8:10]
+    row.update(record_uid=uid, created_utc=created, week=f"2026-11-{monday.get(day, day)}")
+    row.update(given)
+    return row
+
+
+FACTS = [
+    fact("a1", "2026-11-02T10:00:00.000000Z", category="welfare",
+         outcome="PARTNER_LEAD_NO_POLICE", response="decline", handler="H1",
+         partner="Crisis team", partner_accepted_minutes=12.0, partner_confirmed_minutes=90.0),
+    fact("a2", "2026-11-03T23:59:59.999999Z", category="welfare", outcome="POLICE_DEPLOY",
+         response="attend", handler="H1", police_attended=1, disagreed=1),
+    fact("a3", "2026-11-09T00:00:00.000000Z", category="welfare", outcome="ADVICE_AND_CLOSE",
+         response="decline", handler="H2"),
+    fact("a4", "2026-11-10T08:00:00.000000Z", category="s136",
+         outcome="PARTNER_LEAD_POLICE_STANDBY", response="standby", handler="H2",
+         partner="Crisis team", partner_accepted_minutes=30.0),
+    fact("a5", "2026-11-11T09:00:00.000000Z", category="welfare", outcome="POLICE_DEPLOY",
+         response="attend", handler="H2", police_attended=1, linked=1, upgraded=1),
+    fact("a6", "2026-11-11T10:00:00.000000Z", category="awol", outcome="", response="",
+         handler="H1", partner="Ambulance service", partner_declined=1),
+    fact("a7", "2026-12-01T10:00:00.000000Z", category="welfare", outcome="POLICE_DEPLOY",
+         response="attend", handler="H1", police_attended=1),  # after the period
+    fact("a8", "2026-11-16T00:00:00.000000Z", category="welfare", outcome="POLICE_DEPLOY",
+         response="attend", handler="H1", police_attended=1),  # the period's end: not in it
+]  # fmt: skip
+
+EXPECTED = {
+    "calls_by_category_outcome": [
+        ("awol", "", 1),
+        ("s136", "PARTNER_LEAD_POLICE_STANDBY", 1),
+        ("welfare", "ADVICE_AND_CLOSE", 1),
+        ("welfare", "PARTNER_LEAD_NO_POLICE", 1),
+        ("welfare", "POLICE_DEPLOY", 2),
+    ],
+    "response_by_week": [("2026-11-02", 1, 1, 0, 0, 2), ("2026-11-09", 1, 1, 1, 1, 4)],
+    "recontacts_and_upgrades": [(6, 1, 1)],
+    "disagreement_by_handler": [("H1", 3, 1), ("H2", 3, 0)],
+    "partner_acceptance": [("Crisis team", 2, 21.0, 30.0)],
+    "partner_arrival": [("Crisis team", 1, 90.0, 90.0)],
+}
+EMPTY = {
+    "calls_by_category_outcome": [],
+    "response_by_week": [],
+    "recontacts_and_upgrades": [(0, 0, 0)],
+    "disagreement_by_handler": [],
+    "partner_acceptance": [],
+    "partner_arrival": [],
+}

@@ -1,0 +1,124 @@
+"""Each figure against a hand-counted fixture on SQLite, edge cases included (no calls in the
+period, a call at the period's very end, a partner that declined, one never confirmed), with
+small counts suppressed as published statistics are; and from records the app made."""
+
+import sqlite3
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from rcrp_desktop.calls.monitoring import figures_for
+from rcrp_desktop.calls.recorder import CallRecorder
+from rcrp_desktop.domain.call.script import load_script
+from rcrp_desktop.domain.monitoring.figures import FIGURES
+from rcrp_desktop.domain.pack.protocol import Pack
+from rcrp_desktop.paths import examples_dir
+from rcrp_desktop.storage.figures_run import run_figures
+from rcrp_desktop.storage.repository import Store
+from tests.monitoring.fixture import EMPTY, END, EXPECTED, FACTS, START
+
+
+def on_sqlite(facts: list[dict[str, object]], start: datetime, end: datetime, below: int = 0):
+    conn = sqlite3.connect(":memory:")
+    try:
+        return {
+            r.figure.id: r.rows for r in run_figures(conn, facts, start, end, suppress_below=below)
+        }
+    finally:
+        conn.close()
+
+
+def test_every_figure_is_as_hand_counted() -> None:
+    assert on_sqlite(FACTS, START, END) == EXPECTED
+    assert {f.id for f in FIGURES} == set(EXPECTED)
+
+
+def test_a_period_with_no_calls_gives_empty_figures_not_errors() -> None:
+    assert (
+        on_sqlite(FACTS, datetime(2025, 1, 1, tzinfo=UTC), datetime(2025, 2, 1, tzinfo=UTC))
+        == EMPTY
+    )
+    assert on_sqlite([], START, END) == EMPTY
+
+
+def test_small_counts_are_suppressed_and_zero_is_not() -> None:
+    figures = on_sqlite(FACTS, START, END, below=5)
+    assert figures["response_by_week"] == [
+        ("2026-11-02", "<5", "<5", 0, 0, "<5"), ("2026-11-09", "<5", "<5", "<5", "<5", "<5"),
+    ]  # fmt: skip
+    assert figures["recontacts_and_upgrades"] == [(6, "<5", "<5")]
+    assert figures["partner_acceptance"] == [("Crisis team", "<5", 21.0, 30.0)]
+
+
+def test_each_figure_says_how_it_is_counted() -> None:
+    for figure in FIGURES:
+        assert len(figure.counted) > 60 and len(figure.columns) >= 2
+        assert "json" not in figure.sql.lower()  # explicit columns only: portable
+
+
+def test_figures_from_records_the_app_made(data_dir: Path, england: Pack) -> None:
+    data_dir.mkdir(parents=True, exist_ok=True)
+    store = Store.open(data_dir / "records.sqlite3", "live")
+    try:
+        for name, times in (("welfare-crisis-team", 2), ("welfare-advice-and-close", 1),
+                            ("welfare-locked-door-entry-to-save-life", 1)):  # fmt: skip
+            for _ in range(times):
+                recorder = CallRecorder.start(store, england, incident_ref=name, user="PC 1")
+                for step in load_script(examples_dir() / f"{name}.json").steps:
+                    recorder.answer(step.node, step.answer, step.rationale)
+        today = datetime.now(UTC)
+        results = figures_for(store, today - timedelta(days=1), today + timedelta(days=1))
+    finally:
+        store.close()
+    got = {r.figure.id: r.rows for r in results}
+    assert got["calls_by_category_outcome"] == [
+        ("welfare", "ADVICE_AND_CLOSE", 1),
+        ("welfare", "PARTNER_LEAD_NO_POLICE", 2),
+        ("welfare", "POLICE_DEPLOY_WITH_PARTNER", 1),
+    ]
+    assert got["recontacts_and_upgrades"] == [(4, 0, 0)]
+    [(_week, attended, partner_led, advice, other, calls)] = got["response_by_week"]
+    assert (attended, partner_led, advice, other, calls) == (1, 2, 1, 0, 4)
+
+
+def test_monitor_from_the_command_line_for_those_who_may_with_csv(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from rcrp_desktop.calls import gate as gates
+    from rcrp_desktop.cli import accounts as accounts_cli
+    from rcrp_desktop.cli import main, signing
+    from rcrp_desktop.storage.accounts import TEST
+
+    monkeypatch.setattr(gates, "COST", TEST)
+    monkeypatch.delenv(signing.ACCOUNT_ENV, raising=False)
+    secrets = {"A100": "copper kettle winter", "H200": "lantern meadow seven",
+               "U500": "granite sparrow forty"}  # fmt: skip
+    folder = tmp_path / "desk"
+
+    def as_(number: str, *args: str) -> int:
+        monkeypatch.setenv(signing.SIGN_IN_ENV, secrets[number])
+        return main(["--data-dir", str(folder), *args, "--as", number])
+
+    monkeypatch.setenv(accounts_cli.NEW_SECRET_ENV, secrets["A100"])
+    assert main(["--data-dir", str(folder), "accounts", "init", "A100", "--name", "Ada"]) == 0
+    for number, role in (("H200", "handler"), ("U500", "auditor")):
+        monkeypatch.setenv(accounts_cli.NEW_SECRET_ENV, secrets[number])
+        assert as_("A100", "accounts", "add", number, "--name", role, "--role", role) == 0
+    for _ in range(6):
+        assert as_("H200", "run-script", str(examples_dir() / "welfare-crisis-team.json"),
+                   "--save") == 0  # fmt: skip
+    today = datetime.now(UTC).strftime("%Y-%m-%d")
+    period = ("monitor", "--from", today, "--to", today)
+    capsys.readouterr()
+    assert as_("H200", *period) != 0
+    assert "Not permitted: read the monitoring figures" in capsys.readouterr().err
+    out_folder = tmp_path / "figures"
+    assert as_("U500", *period, "--csv", str(out_folder)) == 0
+    said = capsys.readouterr().out
+    assert "Calls by category and outcome" in said and "How it is counted:" in said
+    assert "welfare\tPARTNER_LEAD_NO_POLICE\t6" in said  # 6: over the suppression threshold
+    assert "Caveats:" in said and "hours" in said
+    csv_text = (out_folder / "calls_by_category_outcome.csv").read_text()
+    assert csv_text.splitlines() == ["Category,Outcome,Calls", "welfare,PARTNER_LEAD_NO_POLICE,6"]
+    assert (out_folder / "disagreement_by_handler.csv").read_text().splitlines()[1].endswith(",6,0")
