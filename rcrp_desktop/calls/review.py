@@ -48,9 +48,14 @@ def review_rules(data_dir: Path) -> tuple[Rule, ...]:
         raise StorageError("The review rules cannot be used:\n" + str(error)) from error
 
 
+def stored_events(store: Store, record_id: int) -> list[Event]:
+    """A record's events as the facts read them."""
+    return [_event(e) for e in store.events(record_id)]
+
+
 def facts_of(store: Store, record_id: int, now: datetime) -> CallFacts:
     header = dict(zip(RECORD_COLUMNS, store.record_rows(record_id)[0], strict=True))
-    return call_facts(record_id, header, [_event(e) for e in store.events(record_id)], now)
+    return call_facts(record_id, header, stored_events(store, record_id), now)
 
 
 def review_queue(

@@ -9,6 +9,7 @@ from typing import Any
 import psycopg
 
 from rcrp_desktop.domain.monitoring.figures import fact_row, upgraded
+from rcrp_desktop.domain.monitoring.questions import question_rows
 from rcrp_desktop.domain.review.facts import CallFacts, Event, call_facts
 from rcrp_desktop.storage.figures_run import FigureResult, run_figures
 from rcrp_desktop.storage.records import HEADER_FIELDS
@@ -47,12 +48,17 @@ def central_figures(
         uid: call_facts(station_id.get(uid, 0), header, events.get(uid, []), now)
         for uid, header in headers.items()
     }
+    questions = [
+        row for uid, fact in facts.items() for row in question_rows(fact, events.get(uid, []))
+    ]
     rows = []
     for uid, fact in facts.items():
         earlier_uid = local_id.get((headers[uid]["station"], fact.linked_from))
         rows.append(fact_row(fact, upgraded(fact, facts.get(earlier_uid or ""))))
     with conn.transaction():
-        return run_figures(conn, rows, start, end, postgres=True, suppress_below=suppress_below)
+        return run_figures(
+            conn, rows, questions, start, end, postgres=True, suppress_below=suppress_below
+        )
 
 
 def _json(text: str) -> dict[str, Any]:

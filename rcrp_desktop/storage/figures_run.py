@@ -10,11 +10,13 @@ from rcrp_desktop.domain.monitoring.figures import (
     CREATE_FACTS,
     FIGURES,
     INSERT_FACTS,
+    QUESTION_FIGURES,
     Figure,
     pyformat,
     summed_times,
     suppressed,
 )
+from rcrp_desktop.domain.monitoring.questions import CREATE_QUESTIONS, INSERT_QUESTIONS
 from rcrp_desktop.times import utc_text
 
 
@@ -29,21 +31,27 @@ class FigureResult:
 def run_figures(
     conn: Any,
     facts: Sequence[Mapping[str, object]],
+    questions: Sequence[Mapping[str, object]],
     start: datetime,
     end: datetime,
     *,
     postgres: bool = False,
     suppress_below: int = 0,
 ) -> list[FigureResult]:
-    """Every figure over `facts` (rows of FACT_COLUMNS) for calls made in [start, end)."""
+    """Every figure over `facts` (rows of FACT_COLUMNS) and `questions` (rows of
+    QUESTION_COLUMNS) for calls made in [start, end)."""
     sql = pyformat if postgres else (lambda text: text)
     period = {"start": utc_text(start), "end": utc_text(end)}
     cursor = conn.cursor()
     try:
         cursor.execute(CREATE_FACTS)
-        cursor.executemany(sql(INSERT_FACTS), list(facts))
+        cursor.execute(CREATE_QUESTIONS)
+        if facts:
+            cursor.executemany(sql(INSERT_FACTS), list(facts))
+        if questions:
+            cursor.executemany(sql(INSERT_QUESTIONS), list(questions))
         results = []
-        for figure in FIGURES:
+        for figure in (*FIGURES, *QUESTION_FIGURES):
             cursor.execute(sql(figure.sql), period)
             rows = [tuple(row) for row in cursor.fetchall()]
             if figure.times:
@@ -52,5 +60,6 @@ def run_figures(
             results.append(FigureResult(figure, suppressed(figure, rows, suppress_below)))
         return results
     finally:
-        cursor.execute("DROP TABLE call_facts")
+        cursor.execute("DROP TABLE IF EXISTS call_facts")
+        cursor.execute("DROP TABLE IF EXISTS question_facts")
         cursor.close()

@@ -14,16 +14,19 @@ from rcrp_desktop.central.imports import import_bundle
 from rcrp_desktop.storage.figures_run import run_figures
 from rcrp_desktop.storage.repository import Store
 from tests.central.test_import import export, force, register, station
-from tests.monitoring.fixture import EMPTY, END, EXPECTED, FACTS, START
+from tests.monitoring.fixture import EMPTY, END, EXPECTED, FACTS, QUESTIONS, START
 
 
 def test_the_hand_counted_fixture_gives_the_same_figures_on_postgresql(central_dsn: str) -> None:
     with psycopg.connect(central_dsn, autocommit=True) as conn:
         with conn.transaction():
-            got = {r.figure.id: r.rows for r in run_figures(conn, FACTS, START, END, postgres=True)}
+            got = {
+                r.figure.id: r.rows
+                for r in run_figures(conn, FACTS, QUESTIONS, START, END, postgres=True)
+            }
         assert got == EXPECTED
         with conn.transaction():
-            none = run_figures(conn, [], START, END, postgres=True)
+            none = run_figures(conn, [], [], START, END, postgres=True)
         assert {r.figure.id: r.rows for r in none} == EMPTY
 
 

@@ -42,6 +42,24 @@ FACTS = [
          response="attend", handler="H1", police_attended=1),  # the period's end: not in it
 ]  # fmt: skip
 
+
+def asked(
+    uid: str, created: object, node: str, dwell: float | None, **given: int
+) -> dict[str, object]:
+    return {"record_uid": uid, "created_utc": created, "node": node, "dwell_seconds": dwell,
+            "changed": 0, "decided": 0, "disagreed": 0, **given}  # fmt: skip
+
+
+QUESTIONS = [
+    asked("a1", FACTS[0]["created_utc"], "danger_life", 4.0),
+    asked("a1", FACTS[0]["created_utc"], "thr_life", 30.0, decided=1),
+    asked("a2", FACTS[1]["created_utc"], "danger_life", 6.0),
+    asked("a2", FACTS[1]["created_utc"], "thr_life", 50.0, changed=1, decided=1,
+          disagreed=1),
+    asked("a3", FACTS[2]["created_utc"], "danger_life", None),  # answered on the urgent screen
+    asked("a7", FACTS[6]["created_utc"], "danger_life", 99.0),  # after the period
+]  # fmt: skip
+
 EXPECTED = {
     "calls_by_category_outcome": [
         ("awol", "", 1),
@@ -55,6 +73,8 @@ EXPECTED = {
     "disagreement_by_handler": [("H1", 3, 1), ("H2", 3, 0)],
     "partner_acceptance": [("Crisis team", 2, 21.0, 30.0)],
     "partner_arrival": [("Crisis team", 1, 90.0, 90.0)],
+    "questions_for_review": [("danger_life", 3, 0, 0, 0), ("thr_life", 2, 1, 2, 1)],
+    "question_dwell": [("danger_life", 2, 5.0, 6.0), ("thr_life", 2, 40.0, 50.0)],
 }
 EMPTY = {
     "calls_by_category_outcome": [],
@@ -63,4 +83,6 @@ EMPTY = {
     "disagreement_by_handler": [],
     "partner_acceptance": [],
     "partner_arrival": [],
+    "questions_for_review": [],
+    "question_dwell": [],
 }

@@ -11,39 +11,46 @@ import pytest
 from rcrp_desktop.calls.monitoring import figures_for
 from rcrp_desktop.calls.recorder import CallRecorder
 from rcrp_desktop.domain.call.script import load_script
-from rcrp_desktop.domain.monitoring.figures import FIGURES
+from rcrp_desktop.domain.monitoring.figures import FIGURES, QUESTION_FIGURES
 from rcrp_desktop.domain.pack.protocol import Pack
 from rcrp_desktop.paths import examples_dir
 from rcrp_desktop.storage.figures_run import run_figures
 from rcrp_desktop.storage.repository import Store
-from tests.monitoring.fixture import EMPTY, END, EXPECTED, FACTS, START
+from tests.monitoring.fixture import EMPTY, END, EXPECTED, FACTS, QUESTIONS, START
 
 
-def on_sqlite(facts: list[dict[str, object]], start: datetime, end: datetime, below: int = 0):
+def on_sqlite(
+    facts: list[dict[str, object]],
+    questions: list[dict[str, object]],
+    start: datetime,
+    end: datetime,
+    below: int = 0,
+) -> dict[str, list[tuple[object, ...]]]:
     conn = sqlite3.connect(":memory:")
     try:
-        return {
-            r.figure.id: r.rows for r in run_figures(conn, facts, start, end, suppress_below=below)
-        }
+        ran = run_figures(conn, facts, questions, start, end, suppress_below=below)
+        return {r.figure.id: r.rows for r in ran}
     finally:
         conn.close()
 
 
 def test_every_figure_is_as_hand_counted() -> None:
-    assert on_sqlite(FACTS, START, END) == EXPECTED
-    assert {f.id for f in FIGURES} == set(EXPECTED)
+    assert on_sqlite(FACTS, QUESTIONS, START, END) == EXPECTED
+    assert {f.id for f in (*FIGURES, *QUESTION_FIGURES)} == set(EXPECTED)
 
 
 def test_a_period_with_no_calls_gives_empty_figures_not_errors() -> None:
     assert (
-        on_sqlite(FACTS, datetime(2025, 1, 1, tzinfo=UTC), datetime(2025, 2, 1, tzinfo=UTC))
+        on_sqlite(
+            FACTS, QUESTIONS, datetime(2025, 1, 1, tzinfo=UTC), datetime(2025, 2, 1, tzinfo=UTC)
+        )
         == EMPTY
     )
-    assert on_sqlite([], START, END) == EMPTY
+    assert on_sqlite([], [], START, END) == EMPTY
 
 
 def test_small_counts_are_suppressed_and_zero_is_not() -> None:
-    figures = on_sqlite(FACTS, START, END, below=5)
+    figures = on_sqlite(FACTS, QUESTIONS, START, END, below=5)
     assert figures["response_by_week"] == [
         ("2026-11-02", "<5", "<5", 0, 0, "<5"), ("2026-11-09", "<5", "<5", "<5", "<5", "<5"),
     ]  # fmt: skip
@@ -52,7 +59,7 @@ def test_small_counts_are_suppressed_and_zero_is_not() -> None:
 
 
 def test_each_figure_says_how_it_is_counted() -> None:
-    for figure in FIGURES:
+    for figure in (*FIGURES, *QUESTION_FIGURES):
         assert len(figure.counted) > 60 and len(figure.columns) >= 2
         assert "json" not in figure.sql.lower()  # explicit columns only: portable
 
@@ -78,6 +85,9 @@ def test_figures_from_records_the_app_made(data_dir: Path, england: Pack) -> Non
         ("welfare", "POLICE_DEPLOY_WITH_PARTNER", 1),
     ]
     assert got["recontacts_and_upgrades"] == [(4, 0, 0)]
+    asked = {row[0]: row[1] for row in got["questions_for_review"]}
+    assert asked["danger_life"] == 4 and asked["ctx_location"] == 4
+    assert {row[0] for row in got["question_dwell"]} <= set(asked)
     [(_week, attended, partner_led, advice, other, calls)] = got["response_by_week"]
     assert (attended, partner_led, advice, other, calls) == (1, 2, 1, 0, 4)
 

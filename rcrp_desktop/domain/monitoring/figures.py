@@ -143,6 +143,33 @@ FIGURES: tuple[Figure, ...] = (
         counts=(1,),
     ),
 )
+QUESTION_FIGURES: tuple[Figure, ...] = (
+    Figure(
+        "questions_for_review",
+        "For protocol review: each question",
+        "Per question (by its id in the pack), over the calls made in the period: how many "
+        "calls answered it; how many changed the answer afterwards; how many times it was "
+        "among the answers that decided the final recommendation; and how many of those the "
+        "handler then decided otherwise (disagreement by question).",
+        "SELECT node, COUNT(*) AS asked, SUM(changed) AS changed, SUM(decided) AS decided, "
+        f"SUM(disagreed) AS disagreed FROM question_facts WHERE {_PERIOD} "
+        "GROUP BY node ORDER BY node",
+        ("Question", "Answered", "Changed afterwards", "Decided the outcome", "Disagreed"),
+        counts=(1, 2, 3, 4),
+    ),
+    Figure(
+        "question_dwell",
+        "For protocol review: how long handlers dwell on each question",
+        "Seconds from a question being shown to its first answer, per question: median and "
+        "90th percentile (nearest rank). Answers given before the question was shown (on an "
+        "urgent screen) are not timed.",
+        "SELECT node, dwell_seconds FROM question_facts "
+        f"WHERE {_PERIOD} AND dwell_seconds IS NOT NULL ORDER BY node",
+        ("Question", "Timed", "Median (s)", "90th percentile (s)"),
+        times=True,
+        counts=(1,),
+    ),
+)
 CAVEATS = (
     "Counts are of calls recorded in this app: calls handled outside it are not in them.",
     "Officer hours 'avoided' are not shown: they would be an estimate (brief §9.3).",
