@@ -129,7 +129,8 @@ def test_every_command_opens_files_and_no_socket(
         run("S300", "review", "record", "1", "--result", "agreed", "--rationale", "Right call.")
         run("H200", "review", "feedback")
         today = datetime.now(UTC).strftime("%Y-%m-%d")
-        run("A100", "monitor", "--from", today, "--to", today, "--csv", str(tmp_path / "csv"))
+        run("A100", "monitor", "--from", today, "--to", today, "--csv", str(tmp_path / "csv"),
+            "--report", str(tmp_path / "partnership.pdf"))  # fmt: skip
         run("A100", "verify")
         run("A100", "backup", str(tmp_path / "backup.sqlite3"))
         run("A100", "restore", str(tmp_path / "backup.sqlite3"))

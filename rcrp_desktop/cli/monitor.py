@@ -10,9 +10,13 @@ import io
 import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rcrp_desktop.cli.exits import Exit
 from rcrp_desktop.cli.signing import add_who, signed_of
+
+if TYPE_CHECKING:
+    from rcrp_desktop.storage.figures_run import FigureResult
 
 
 def add_commands(commands: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
@@ -24,6 +28,12 @@ def add_commands(commands: "argparse._SubParsersAction[argparse.ArgumentParser]"
         "--to", dest="end", type=_day, required=True, metavar="YYYY-MM-DD", help="included"
     )
     monitor.add_argument("--csv", type=Path, metavar="FOLDER", help="each figure as a CSV file")
+    monitor.add_argument(
+        "--report",
+        type=Path,
+        metavar="FILE.pdf",
+        help="the partnership report (OFFICIAL-SENSITIVE, counts only) as a PDF",
+    )
     add_who(monitor)
     monitor.set_defaults(handler=monitor_command)
 
@@ -63,10 +73,30 @@ def monitor_command(args: argparse.Namespace, data_dir: Path) -> int:
             writer.writerows(result.rows)
             args.csv.mkdir(parents=True, exist_ok=True)
             files.write_atomically(args.csv / f"{figure.id}.csv", text.getvalue().encode())
+    if args.report is not None:
+        _report(args, results, end, below)
     print("\nCaveats:")
     for caveat in CAVEATS:
         print(f"  - {caveat}")
     return Exit.OK
+
+
+def _report(
+    args: argparse.Namespace, results: "list[FigureResult]", end: datetime, below: int
+) -> None:
+    from rcrp_desktop.export.files import write_atomically
+    from rcrp_desktop.export.partnership_pdf import render_report
+
+    pdf, pages = render_report(
+        results,
+        start=args.start,
+        end_inclusive=end - timedelta(days=1),
+        source="Records of one desk's data folder.",
+        suppress_below=below,
+        made=datetime.now(UTC),
+    )
+    write_atomically(args.report.expanduser().absolute(), pdf)
+    print(f"partnership report: {args.report} ({pages} page(s))")
 
 
 def _day(text: str) -> datetime:

@@ -55,7 +55,7 @@ def test_small_counts_are_suppressed_and_zero_is_not() -> None:
         ("2026-11-02", "<5", "<5", 0, 0, "<5"), ("2026-11-09", "<5", "<5", "<5", "<5", "<5"),
     ]  # fmt: skip
     assert figures["recontacts_and_upgrades"] == [(6, "<5", "<5")]
-    assert figures["partner_acceptance"] == [("Crisis team", "<5", 21.0, 30.0)]
+    assert figures["partner_acceptance"] == [("Crisis team", "<5", "-", "-")]
 
 
 def test_each_figure_says_how_it_is_counted() -> None:
@@ -124,8 +124,10 @@ def test_monitor_from_the_command_line_for_those_who_may_with_csv(
     assert as_("H200", *period) != 0
     assert "Not permitted: read the monitoring figures" in capsys.readouterr().err
     out_folder = tmp_path / "figures"
-    assert as_("U500", *period, "--csv", str(out_folder)) == 0
+    pdf = tmp_path / "partnership.pdf"
+    assert as_("U500", *period, "--csv", str(out_folder), "--report", str(pdf)) == 0
     said = capsys.readouterr().out
+    assert pdf.read_bytes().startswith(b"%PDF") and "partnership report:" in said
     assert "Calls by category and outcome" in said and "How it is counted:" in said
     assert "welfare\tPARTNER_LEAD_NO_POLICE\t6" in said  # 6: over the suppression threshold
     assert "Caveats:" in said and "hours" in said

@@ -65,6 +65,7 @@ class Figure:
     columns: tuple[str, ...]
     times: bool = False
     counts: tuple[int, ...] = ()  # the columns holding counts (small ones are suppressed)
+    personal: bool = False  # names people: never in the partnership report
 
 
 FIGURES: tuple[Figure, ...] = (
@@ -72,7 +73,7 @@ FIGURES: tuple[Figure, ...] = (
         "calls_by_category_outcome",
         "Calls by category and outcome",
         "Each call made in the period once, by its category as last answered and its outcome: "
-        "the handler's decision, else the final recommendation ('' while there is none).",
+        "the handler's decision, else the final recommendation (none yet, while there is none).",
         f"SELECT category, outcome, COUNT(*) AS calls FROM call_facts WHERE {_PERIOD} "
         "GROUP BY category, outcome ORDER BY category, outcome",
         ("Category", "Outcome", "Calls"),
@@ -117,6 +118,7 @@ FIGURES: tuple[Figure, ...] = (
         f"WHERE {_PERIOD} GROUP BY handler ORDER BY handler",
         ("Handler", "Calls", "Disagreed"),
         counts=(1, 2),
+        personal=True,
     ),
     Figure(
         "partner_acceptance",
@@ -172,7 +174,8 @@ QUESTION_FIGURES: tuple[Figure, ...] = (
 )
 CAVEATS = (
     "Counts are of calls recorded in this app: calls handled outside it are not in them.",
-    "Officer hours 'avoided' are not shown: they would be an estimate (brief §9.3).",
+    "Officer hours 'avoided' are not shown: they would be an estimate from deployment time "
+    "norms, not a measurement.",
     "Early RCRP evaluation counted police outcomes, not what happened to people redirected: "
     "read these figures with the partners' own.",
 )
@@ -233,13 +236,16 @@ def _p90(values: list[float]) -> float:
 def suppressed(
     figure: Figure, rows: Sequence[tuple[object, ...]], below: int
 ) -> list[tuple[object, ...]]:
-    """Counts from 1 to `below` - 1 shown as "<below", as published statistics do (0 stays)."""
+    """Counts from 1 to `below` - 1 shown as "<below", as published statistics do (0 stays);
+    the times of a group so small are not shown either."""
     if below <= 1:
         return [tuple(row) for row in rows]
-    return [
-        tuple(
-            f"<{below}" if i in figure.counts and isinstance(v, int) and 0 < v < below else v
-            for i, v in enumerate(row)
-        )
-        for row in rows
-    ]
+    shown = []
+    for row in rows:
+        small = [i in figure.counts and isinstance(v, int) and 0 < v < below
+                 for i, v in enumerate(row)]  # fmt: skip
+        cells = [f"<{below}" if hidden else v for hidden, v in zip(small, row, strict=True)]
+        if figure.times and any(small):  # a median of a few calls says what the count hides
+            cells[2:] = ["-"] * (len(cells) - 2)
+        shown.append(tuple(cells))
+    return shown

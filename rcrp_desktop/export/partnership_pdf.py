@@ -1,0 +1,195 @@
+"""The partnership report (reportlab): the monitoring figures for a period, for the meeting with
+partners; OFFICIAL-SENSITIVE on every page, counts only (no figure that names anyone), small
+counts suppressed, each figure with how it is counted, its table, and for the weekly one a chart
+drawn from the same rows; then the caveats and what each outcome means."""
+
+from collections.abc import Sequence
+from datetime import datetime
+from functools import partial
+
+from reportlab.graphics.charts.barcharts import VerticalBarChart
+from reportlab.graphics.shapes import Drawing, String
+from reportlab.lib import colors
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer, Table, TableStyle
+
+from rcrp_desktop.domain.monitoring.figures import CAVEATS
+from rcrp_desktop.domain.outcomes import MEANINGS
+from rcrp_desktop.domain.review.facts import outcome_title
+from rcrp_desktop.export import fonts
+from rcrp_desktop.export.pages import build_a4
+from rcrp_desktop.export.text import markup
+from rcrp_desktop.storage.figures_run import FigureResult
+
+MARKING = "OFFICIAL-SENSITIVE"
+WIDTH, HEIGHT = A4
+MARGIN = 18 * mm
+TOP, BOTTOM = 22 * mm, 20 * mm
+CHARTED = "response_by_week"  # drawn as a chart as well as its table
+SERIES = (("Police attended", "#1f4e79"), ("Partner-led", "#2e7d32"),
+          ("Advice", "#9a6200"), ("Other", "#6d6d6d"))  # fmt: skip
+
+
+def render_report(
+    results: Sequence[FigureResult],
+    *,
+    start: datetime,
+    end_inclusive: datetime,
+    source: str,
+    suppress_below: int,
+    made: datetime,
+    invariant: bool = False,
+) -> tuple[bytes, int]:
+    """The report's PDF bytes and its page count. Figures that name people are left out."""
+    fonts.register()
+    styles = _styles()
+    period = f"{start:%d %B %Y} to {end_inclusive:%d %B %Y}"
+    story: list[Flowable] = [
+        Paragraph("Right Care, Right Person: partnership report", styles["title"]),
+        Paragraph(markup(f"Calls made from {period}. {source}"), styles["body"]),
+        Paragraph(
+            markup(
+                "Counts only: no person's details are in this report. "
+                + (
+                    f"A count from 1 to {suppress_below - 1} is shown as <{suppress_below}, as "
+                    "published statistics do. "
+                    if suppress_below > 1
+                    else ""
+                )
+                + f"Made {made:%d %B %Y %H:%M} UTC."
+            ),
+            styles["body"],
+        ),
+    ]
+    for result in results:
+        if result.figure.personal:
+            continue
+        story.append(_figure(result, styles))
+    story += [Spacer(0, 4 * mm), Paragraph("Caveats", styles["heading"])]
+    story += [Paragraph(markup(f"• {caveat}"), styles["body"]) for caveat in CAVEATS]
+    story += [Spacer(0, 4 * mm), Paragraph("What each outcome means", styles["heading"])]
+    story.append(
+        _table(
+            ("Outcome", "Code", "For police"),
+            [(m.title, code.value, m.summary) for code, m in MEANINGS.items()],
+            styles,
+        )
+    )
+    return build_a4(
+        story,
+        title="Right Care, Right Person: partnership report",
+        subject="Monitoring figures (counts only)",
+        margins=(MARGIN, TOP, BOTTOM),
+        decorate=partial(_decorate, period=period),
+        invariant=invariant,
+        font_size=9,
+    )
+
+
+def _figure(result: FigureResult, styles: dict[str, ParagraphStyle]) -> Flowable:
+    figure = result.figure
+    rows = [_shown(figure.id, row) for row in result.rows]
+    parts: list[Flowable] = [
+        Paragraph(markup(figure.title), styles["heading"]),
+        Paragraph(markup(f"How it is counted: {figure.counted}"), styles["note"]),
+    ]
+    if figure.id == CHARTED and result.rows:
+        drawable = any(isinstance(v, int) and v > 0 for row in result.rows for v in row[1:5])
+        parts.append(_chart(result.rows) if drawable else Paragraph(
+            "No chart: every count in it is suppressed.", styles["note"]))  # fmt: skip
+    parts.append(_table(figure.columns, rows, styles) if rows else
+                 Paragraph("No calls in the period.", styles["body"]))  # fmt: skip
+    return KeepTogether([*parts, Spacer(0, 3 * mm)])
+
+
+def _shown(figure_id: str, row: tuple[object, ...]) -> tuple[object, ...]:
+    if figure_id == "calls_by_category_outcome":
+        category, outcome, *rest = row
+        return (category or "(none)", outcome_title(str(outcome)), *rest)
+    return row
+
+
+def _chart(rows: Sequence[tuple[object, ...]]) -> Drawing:
+    """The weekly figure as grouped bars, from the same rows as its table (a suppressed count
+    is not drawn: its bar would say what the table hides)."""
+    width, height = WIDTH - 2 * MARGIN, 62 * mm
+    drawing = Drawing(width, height)
+    chart = VerticalBarChart()
+    chart.x, chart.y = 28, 26
+    chart.width, chart.height = int(width - 140), int(height - 40)
+    chart.data = [
+        [value if isinstance(value, int) else 0 for value in (row[column] for row in rows)]
+        for column in range(1, 5)
+    ]
+    chart.categoryAxis.categoryNames = [str(row[0])[5:] for row in rows]  # MM-DD
+    chart.categoryAxis.labels.fontName = fonts.REGULAR
+    chart.categoryAxis.labels.fontSize = 7
+    chart.valueAxis.labels.fontName = fonts.REGULAR
+    chart.valueAxis.labels.fontSize = 7
+    chart.valueAxis.valueMin = 0
+    highest = max(max(series) for series in chart.data)
+    chart.valueAxis.valueMax = max(highest, 1)
+    chart.valueAxis.valueStep = max(1, -(-highest // 5))  # whole calls, five steps or so
+    for number, (_, colour) in enumerate(SERIES):
+        chart.bars[number].fillColor = colors.HexColor(colour)
+    drawing.add(chart)
+    for number, (name, colour) in enumerate(SERIES):
+        y = height - 20 - number * 12
+        drawing.add(String(width - 100, y, name, fontName=fonts.REGULAR, fontSize=7,
+                           fillColor=colors.HexColor(colour)))  # fmt: skip
+    drawing.add(String(28, 8, "Week starting (Monday, UTC)", fontName=fonts.REGULAR, fontSize=7))
+    return drawing
+
+
+def _table(
+    columns: Sequence[str], rows: Sequence[Sequence[object]], styles: dict[str, ParagraphStyle]
+) -> Table:
+    data = [[Paragraph(markup(str(c)), styles["cell_head"]) for c in columns]]
+    data += [[Paragraph(markup(str(value)), styles["cell"]) for value in row] for row in rows]
+    table = Table(data, repeatRows=1, hAlign="LEFT")
+    table.setStyle(
+        TableStyle(
+            [
+                ("GRID", (0, 0), (-1, -1), 0.4, colors.HexColor("#9a9a9a")),
+                ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e8edf3")),
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ]
+        )
+    )
+    return table
+
+
+def _styles() -> dict[str, ParagraphStyle]:
+    base = ParagraphStyle("body", fontName=fonts.REGULAR, fontSize=9, leading=12, spaceAfter=3)
+    return {
+        "title": ParagraphStyle(
+            "title", parent=base, fontName=fonts.BOLD, fontSize=15, leading=19, spaceAfter=6
+        ),
+        "heading": ParagraphStyle(
+            "heading", parent=base, fontName=fonts.BOLD, fontSize=11, leading=14, spaceBefore=4
+        ),
+        "body": base,
+        "note": ParagraphStyle(
+            "note", parent=base, fontSize=8, leading=10.5, textColor=colors.HexColor("#333333")
+        ),
+        "cell": ParagraphStyle("cell", parent=base, fontSize=8, leading=10, spaceAfter=0),
+        "cell_head": ParagraphStyle(
+            "cell_head", parent=base, fontName=fonts.BOLD, fontSize=8, leading=10, spaceAfter=0
+        ),
+    }
+
+
+def _decorate(canvas: Canvas, page: int, pages: int, *, period: str) -> None:
+    canvas.saveState()
+    canvas.setFont(fonts.BOLD, 9)
+    canvas.setFillColor(colors.HexColor("#b00020"))
+    canvas.drawCentredString(WIDTH / 2, HEIGHT - 12 * mm, MARKING)
+    canvas.drawCentredString(WIDTH / 2, 9 * mm, MARKING)
+    canvas.setFont(fonts.REGULAR, 7.5)
+    canvas.setFillColor(colors.black)
+    canvas.drawString(MARGIN, 14 * mm, f"Partnership report, {period}")
+    canvas.drawRightString(WIDTH - MARGIN, 14 * mm, f"Page {page} of {pages}")
+    canvas.restoreState()
