@@ -204,26 +204,12 @@ def test_the_shipped_rules_load() -> None:
 def test_from_the_command_line_a_supervisor_reviews_and_a_handler_may_not(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from rcrp_desktop.calls import gate as gates
-    from rcrp_desktop.cli import accounts as accounts_cli
-    from rcrp_desktop.cli import main, signing
     from rcrp_desktop.storage.accounts import TEST, AccountStore
+    from tests.cli_desk import desk
 
-    monkeypatch.setattr(gates, "COST", TEST)
-    monkeypatch.delenv(signing.ACCOUNT_ENV, raising=False)
-    secrets = {"A100": "copper kettle winter", "H200": "lantern meadow seven",
-               "H201": "thistle harbour forty", "S300": "harbour pepper eleven"}  # fmt: skip
     folder = tmp_path / "desk"
-
-    def as_(number: str, *args: str) -> int:
-        monkeypatch.setenv(signing.SIGN_IN_ENV, secrets[number])
-        return main(["--data-dir", str(folder), *args, "--as", number])
-
-    monkeypatch.setenv(accounts_cli.NEW_SECRET_ENV, secrets["A100"])
-    assert main(["--data-dir", str(folder), "accounts", "init", "A100", "--name", "Ada"]) == 0
-    for number, role in (("H200", "handler"), ("H201", "handler"), ("S300", "supervisor")):
-        monkeypatch.setenv(accounts_cli.NEW_SECRET_ENV, secrets[number])
-        assert as_("A100", "accounts", "add", number, "--name", role, "--role", role) == 0
+    people = {"H200": "handler", "H201": "handler", "S300": "supervisor"}
+    as_ = desk(folder, monkeypatch, people)
     script = str(examples_dir() / "welfare-crisis-team.json")
     assert as_("H200", "run-script", script, "--save") == 0
     capsys.readouterr()

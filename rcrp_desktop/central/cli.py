@@ -89,37 +89,17 @@ def _parser() -> argparse.ArgumentParser:
     actions.add_parser("list", help="every station, and whether it is revoked")
     revoke = actions.add_parser("revoke", help="refuse a station's bundles from now on")
     revoke.add_argument("station", help="its id")
-    force = commands.add_parser("force-key", help="make the key pair bundles are sealed to")
-    force.add_argument(
-        "--private-out",
-        type=Path,
-        required=True,
-        metavar="FILE",
-        help="the private half (passphrase-protected: keep it on the server)",
+    _key_pair_outputs(
+        commands.add_parser("force-key", help="make the key pair bundles are sealed to"),
+        "the private half (passphrase-protected: keep it on the server)",
+        "the public half: every desk's force-bundle-public.pem",
     )
-    force.add_argument(
-        "--public-out",
-        type=Path,
-        required=True,
-        metavar="FILE",
-        help="the public half: every desk's force-bundle-public.pem",
-    )
-    signing = commands.add_parser(
-        "signing-key", help="make the key pair packs and partner directories are signed with"
-    )
-    signing.add_argument(
-        "--private-out",
-        type=Path,
-        required=True,
-        metavar="FILE",
-        help="the private half (passphrase-protected: keep it offline, with the force)",
-    )
-    signing.add_argument(
-        "--public-out",
-        type=Path,
-        required=True,
-        metavar="FILE",
-        help="the public half: every desk's force-signing-public.pem",
+    _key_pair_outputs(
+        commands.add_parser(
+            "signing-key", help="make the key pair packs and partner directories are signed with"
+        ),
+        "the private half (passphrase-protected: keep it offline, with the force)",
+        "the public half: every desk's force-signing-public.pem",
     )
     sign = commands.add_parser(
         "sign", help="sign a pack (with the bases it extends) or a partner directory for desks"
@@ -145,6 +125,12 @@ def _parser() -> argparse.ArgumentParser:
     commands.add_parser("verify", help="check every chain and every station's bundle sequence")
     commands.add_parser("status", help="each station: bundles in, bundles held, conflicts")
     return parser
+
+
+def _key_pair_outputs(parser: argparse.ArgumentParser, private: str, public: str) -> None:
+    """--private-out and --public-out: where a new key pair's halves go."""
+    for option, text in (("--private-out", private), ("--public-out", public)):
+        parser.add_argument(option, type=Path, required=True, metavar="FILE", help=text)
 
 
 def _make_key(args: argparse.Namespace) -> int:

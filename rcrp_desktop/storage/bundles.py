@@ -24,13 +24,14 @@ from typing import Any
 import orjson
 import zstandard
 from cryptography.exceptions import InvalidSignature, InvalidTag
-from cryptography.hazmat.primitives import hpke, serialization
+from cryptography.hazmat.primitives import hpke
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey, X25519PublicKey
 
 from rcrp_desktop import files
 from rcrp_desktop.storage.chain import GENESIS
 from rcrp_desktop.storage.errors import StorageError
+from rcrp_desktop.storage.public_keys import load_public_key
 from rcrp_desktop.storage.records import HEADER_FIELDS
 
 MAGIC = b"RCRP-BUNDLE/2\n"
@@ -261,20 +262,14 @@ def open_bundle(data: bytes, station: Ed25519PublicKey, force: X25519PrivateKey)
 
 def load_force_key(path: Path) -> X25519PublicKey:
     """The force's public key bundles are sealed to (PEM)."""
-    try:
-        key = serialization.load_pem_public_key(files.read_small(path, _MAX_HEADER_BYTES))
-    except FileNotFoundError:
-        raise StorageError(
-            f"There is no force key at {path}: bundles are sealed to the force's public key, "
-            "which the force's install puts there (or give it with --to)."
-        ) from None
-    except OSError as error:
-        raise StorageError(f"{path} cannot be read: {error.strerror or error}.") from error
-    except ValueError as error:
-        raise StorageError(f"{path} is not the force's public key ({error}).") from error
-    if not isinstance(key, X25519PublicKey):
-        raise StorageError(f"{path} is not an X25519 public key: no bundle was made.")
-    return key
+    return load_public_key(
+        path,
+        X25519PublicKey,  # type: ignore[type-abstract]  # an ABC: mypy wants a concrete class
+        what="the force's public key bundles are sealed to",
+        missing=f"There is no force key at {path}: bundles are sealed to the force's public "
+        "key, which the force's install puts there (or give it with --to).",
+        error=StorageError,
+    )
 
 
 def _parts(data: bytes) -> tuple[bytes, memoryview, bytes]:

@@ -23,8 +23,8 @@ from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
-from rcrp_desktop import files
 from rcrp_desktop.storage.errors import RefusedError, StorageError
+from rcrp_desktop.storage.public_keys import load_public_key
 
 MAGIC = b"RCRP-SIGNED/1\n"
 FORMAT = "rcrp-desktop signed forms"
@@ -35,7 +35,6 @@ _LENGTH = struct.Struct(">I")
 _SIGNATURE_BYTES = 64
 _MAX_HEADER_BYTES = 256 * 1024
 _MAX_FILES = 16
-_MAX_PEM_BYTES = 64 * 1024
 # A name is a path under the forms folder: plain parts, no "..", no hidden files, not deep.
 _PART = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,99}")
 _MAX_DEPTH = 4
@@ -107,20 +106,14 @@ def load_signing_private_key(pem: bytes, passphrase: str | None) -> Ed25519Priva
 
 def load_signing_public_key(path: Path) -> Ed25519PublicKey:
     """The force's public signing key a desk trusts (PEM); a missing one says where it goes."""
-    try:
-        key = serialization.load_pem_public_key(files.read_small(path, _MAX_PEM_BYTES))
-    except FileNotFoundError:
-        raise SignedFileError(
-            f"this PC has no force signing key ({path}), so it installs nothing: the shipped "
-            "packs are used. The force's install puts its public key there."
-        ) from None
-    except OSError as error:
-        raise SignedFileError(f"{path} cannot be read: {error.strerror or error}") from error
-    except (ValueError, UnsupportedAlgorithm) as error:
-        raise SignedFileError(f"{path} is not the force's public signing key ({error})") from error
-    if not isinstance(key, Ed25519PublicKey):
-        raise SignedFileError(f"{path} is not an Ed25519 public key: nothing was installed")
-    return key
+    return load_public_key(
+        path,
+        Ed25519PublicKey,  # type: ignore[type-abstract]  # an ABC: mypy wants a concrete class
+        what="the force's public signing key",
+        missing=f"this PC has no force signing key ({path}), so it installs nothing: the "
+        "shipped packs are used. The force's install puts its public key there.",
+        error=SignedFileError,
+    )
 
 
 def check_name(name: str) -> str:

@@ -95,26 +95,9 @@ def test_figures_from_records_the_app_made(data_dir: Path, england: Pack) -> Non
 def test_monitor_from_the_command_line_for_those_who_may_with_csv(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from rcrp_desktop.calls import gate as gates
-    from rcrp_desktop.cli import accounts as accounts_cli
-    from rcrp_desktop.cli import main, signing
-    from rcrp_desktop.storage.accounts import TEST
+    from tests.cli_desk import desk
 
-    monkeypatch.setattr(gates, "COST", TEST)
-    monkeypatch.delenv(signing.ACCOUNT_ENV, raising=False)
-    secrets = {"A100": "copper kettle winter", "H200": "lantern meadow seven",
-               "U500": "granite sparrow forty"}  # fmt: skip
-    folder = tmp_path / "desk"
-
-    def as_(number: str, *args: str) -> int:
-        monkeypatch.setenv(signing.SIGN_IN_ENV, secrets[number])
-        return main(["--data-dir", str(folder), *args, "--as", number])
-
-    monkeypatch.setenv(accounts_cli.NEW_SECRET_ENV, secrets["A100"])
-    assert main(["--data-dir", str(folder), "accounts", "init", "A100", "--name", "Ada"]) == 0
-    for number, role in (("H200", "handler"), ("U500", "auditor")):
-        monkeypatch.setenv(accounts_cli.NEW_SECRET_ENV, secrets[number])
-        assert as_("A100", "accounts", "add", number, "--name", role, "--role", role) == 0
+    as_ = desk(tmp_path / "desk", monkeypatch, {"H200": "handler", "U500": "auditor"})
     for _ in range(6):
         assert as_("H200", "run-script", str(examples_dir() / "welfare-crisis-team.json"),
                    "--save") == 0  # fmt: skip

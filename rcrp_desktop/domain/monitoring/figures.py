@@ -34,15 +34,21 @@ FACT_COLUMNS: tuple[tuple[str, str], ...] = (
     ("partner_accepted_minutes", "DOUBLE PRECISION"),  # REAL is 4 bytes on PostgreSQL
     ("partner_confirmed_minutes", "DOUBLE PRECISION"),
 )
-CREATE_FACTS = (
-    "CREATE TEMPORARY TABLE call_facts ("
-    + ", ".join(f"{name} {kind}" for name, kind in FACT_COLUMNS)
-    + ")"
-)
-INSERT_FACTS = (
-    f"INSERT INTO call_facts ({', '.join(n for n, _ in FACT_COLUMNS)}) "
-    f"VALUES ({', '.join(':' + n for n, _ in FACT_COLUMNS)})"
-)
+
+
+def create_sql(table: str, columns: Sequence[tuple[str, str]]) -> str:
+    """A temporary table of these columns, in SQL both engines read."""
+    return f"CREATE TEMPORARY TABLE {table} ({', '.join(f'{n} {kind}' for n, kind in columns)})"
+
+
+def insert_sql(table: str, columns: Sequence[tuple[str, str]]) -> str:
+    """One row into it, by named parameters (pyformat() writes them as psycopg's)."""
+    names = [name for name, _ in columns]
+    return f"INSERT INTO {table} ({', '.join(names)}) VALUES ({', '.join(':' + n for n in names)})"
+
+
+CREATE_FACTS = create_sql("call_facts", FACT_COLUMNS)
+INSERT_FACTS = insert_sql("call_facts", FACT_COLUMNS)
 PARTNER_LED = (
     OutcomeCode.PARTNER_LEAD_NO_POLICE.value,
     OutcomeCode.PARTNER_LEAD_POLICE_STANDBY.value,

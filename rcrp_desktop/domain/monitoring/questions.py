@@ -4,6 +4,7 @@ disagreed with the recommendation it decided."""
 
 from collections.abc import Sequence
 
+from rcrp_desktop.domain.monitoring.figures import create_sql, insert_sql
 from rcrp_desktop.domain.review.facts import CallFacts, Event
 from rcrp_desktop.times import utc_text
 
@@ -16,15 +17,8 @@ QUESTION_COLUMNS: tuple[tuple[str, str], ...] = (
     ("decided", "INTEGER"),
     ("disagreed", "INTEGER"),
 )
-CREATE_QUESTIONS = (
-    "CREATE TEMPORARY TABLE question_facts ("
-    + ", ".join(f"{name} {kind}" for name, kind in QUESTION_COLUMNS)
-    + ")"
-)
-INSERT_QUESTIONS = (
-    f"INSERT INTO question_facts ({', '.join(n for n, _ in QUESTION_COLUMNS)}) "
-    f"VALUES ({', '.join(':' + n for n, _ in QUESTION_COLUMNS)})"
-)
+CREATE_QUESTIONS = create_sql("question_facts", QUESTION_COLUMNS)
+INSERT_QUESTIONS = insert_sql("question_facts", QUESTION_COLUMNS)
 
 
 def question_rows(facts: CallFacts, events: Sequence[Event]) -> list[dict[str, object]]:
