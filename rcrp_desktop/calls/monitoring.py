@@ -3,6 +3,7 @@
 
 import sqlite3
 from datetime import UTC, datetime
+from pathlib import Path
 
 from rcrp_desktop.calls import gate as gates
 from rcrp_desktop.calls.review import stored_events
@@ -10,11 +11,12 @@ from rcrp_desktop.domain.monitoring.figures import fact_row, upgraded
 from rcrp_desktop.domain.monitoring.questions import question_rows
 from rcrp_desktop.domain.review.facts import CallFacts, call_facts
 from rcrp_desktop.storage.figures_run import FigureResult, run_figures
+from rcrp_desktop.storage.force_settings import load_force_settings
 from rcrp_desktop.storage.records import RECORD_COLUMNS
 from rcrp_desktop.storage.repository import Store
 from rcrp_desktop.times import parse_utc
 
-__all__ = ["FigureResult", "figures_for"]
+__all__ = ["FigureResult", "figures_for", "suppression"]
 
 
 def figures_for(
@@ -46,3 +48,8 @@ def figures_for(
         return run_figures(scratch, rows, questions, start, end, suppress_below=suppress_below)
     finally:
         scratch.close()
+
+
+def suppression(data_dir: Path) -> int:
+    """The force's threshold under which a count is shown as "<N" (its settings' file)."""
+    return load_force_settings(data_dir).figures_suppress_below

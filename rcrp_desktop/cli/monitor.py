@@ -5,8 +5,6 @@ counted, small counts suppressed; `--csv FOLDER` writes each figure's table as a
 """
 
 import argparse
-import csv
-import io
 import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -39,11 +37,12 @@ def add_commands(commands: "argparse._SubParsersAction[argparse.ArgumentParser]"
 
 
 def monitor_command(args: argparse.Namespace, data_dir: Path) -> int:
-    from rcrp_desktop import files
     from rcrp_desktop.calls import gate
     from rcrp_desktop.calls.monitoring import figures_for
     from rcrp_desktop.cli.records import open_store
     from rcrp_desktop.domain.monitoring.figures import CAVEATS
+    from rcrp_desktop.export.errors import ExportError
+    from rcrp_desktop.export.figures_csv import write_figures_csv
     from rcrp_desktop.storage.force_settings import load_force_settings
 
     end = args.end + timedelta(days=1)  # the last day given is included
@@ -66,15 +65,14 @@ def monitor_command(args: argparse.Namespace, data_dir: Path) -> int:
         print("  " + "\t".join(figure.columns))
         for row in result.rows or [("(no calls)",)]:
             print("  " + "\t".join(str(value) for value in row))
+    try:
         if args.csv is not None:
-            text = io.StringIO()
-            writer = csv.writer(text)
-            writer.writerow(figure.columns)
-            writer.writerows(result.rows)
-            args.csv.mkdir(parents=True, exist_ok=True)
-            files.write_atomically(args.csv / f"{figure.id}.csv", text.getvalue().encode())
-    if args.report is not None:
-        _report(args, results, end, below)
+            write_figures_csv(args.csv, results)
+        if args.report is not None:
+            _report(args, results, end, below)
+    except ExportError as error:
+        print(f"rcrp-desktop: {error}", file=sys.stderr)
+        return Exit.PROBLEMS
     print("\nCaveats:")
     for caveat in CAVEATS:
         print(f"  - {caveat}")
@@ -84,18 +82,16 @@ def monitor_command(args: argparse.Namespace, data_dir: Path) -> int:
 def _report(
     args: argparse.Namespace, results: "list[FigureResult]", end: datetime, below: int
 ) -> None:
-    from rcrp_desktop.export.files import write_atomically
-    from rcrp_desktop.export.partnership_pdf import render_report
+    from rcrp_desktop.export.partnership_pdf import save_report
 
-    pdf, pages = render_report(
+    pages = save_report(
+        args.report.expanduser().absolute(),
         results,
         start=args.start,
         end_inclusive=end - timedelta(days=1),
         source="Records of one desk's data folder.",
         suppress_below=below,
-        made=datetime.now(UTC),
     )
-    write_atomically(args.report.expanduser().absolute(), pdf)
     print(f"partnership report: {args.report} ({pages} page(s))")
 
 

@@ -4,11 +4,10 @@ counts suppressed, each figure with how it is counted, its table, and for the we
 drawn from the same rows; then the caveats and what each outcome means."""
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import UTC, datetime
 from functools import partial
+from pathlib import Path
 
-from reportlab.graphics.charts.barcharts import VerticalBarChart
-from reportlab.graphics.shapes import Drawing, String
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
@@ -16,10 +15,12 @@ from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer, Table, TableStyle
 
-from rcrp_desktop.domain.monitoring.figures import CAVEATS
+from rcrp_desktop import files
+from rcrp_desktop.domain.monitoring.figures import CAVEATS, shown_row
 from rcrp_desktop.domain.outcomes import MEANINGS
-from rcrp_desktop.domain.review.facts import outcome_title
 from rcrp_desktop.export import fonts
+from rcrp_desktop.export.charts import WEEKLY, drawable, weekly_chart
+from rcrp_desktop.export.errors import ExportError
 from rcrp_desktop.export.pages import build_a4
 from rcrp_desktop.export.text import markup
 from rcrp_desktop.storage.figures_run import FigureResult
@@ -28,9 +29,7 @@ MARKING = "OFFICIAL-SENSITIVE"
 WIDTH, HEIGHT = A4
 MARGIN = 18 * mm
 TOP, BOTTOM = 22 * mm, 20 * mm
-CHARTED = "response_by_week"  # drawn as a chart as well as its table
-SERIES = (("Police attended", "#1f4e79"), ("Partner-led", "#2e7d32"),
-          ("Advice", "#9a6200"), ("Other", "#6d6d6d"))  # fmt: skip
+NO_CHART = "No chart: every count in it is suppressed."
 
 
 def render_report(
@@ -91,57 +90,20 @@ def render_report(
 
 def _figure(result: FigureResult, styles: dict[str, ParagraphStyle]) -> Flowable:
     figure = result.figure
-    rows = [_shown(figure.id, row) for row in result.rows]
+    rows = [shown_row(figure, row) for row in result.rows]
     parts: list[Flowable] = [
         Paragraph(markup(figure.title), styles["heading"]),
         Paragraph(markup(f"How it is counted: {figure.counted}"), styles["note"]),
     ]
-    if figure.id == CHARTED and result.rows:
-        drawable = any(isinstance(v, int) and v > 0 for row in result.rows for v in row[1:5])
-        parts.append(_chart(result.rows) if drawable else Paragraph(
-            "No chart: every count in it is suppressed.", styles["note"]))  # fmt: skip
+    if figure.id == WEEKLY and result.rows:
+        parts.append(
+            weekly_chart(result.rows, WIDTH - 2 * MARGIN, 62 * mm)
+            if drawable(result.rows)
+            else Paragraph(NO_CHART, styles["note"])
+        )
     parts.append(_table(figure.columns, rows, styles) if rows else
                  Paragraph("No calls in the period.", styles["body"]))  # fmt: skip
     return KeepTogether([*parts, Spacer(0, 3 * mm)])
-
-
-def _shown(figure_id: str, row: tuple[object, ...]) -> tuple[object, ...]:
-    if figure_id == "calls_by_category_outcome":
-        category, outcome, *rest = row
-        return (category or "(none)", outcome_title(str(outcome)), *rest)
-    return row
-
-
-def _chart(rows: Sequence[tuple[object, ...]]) -> Drawing:
-    """The weekly figure as grouped bars, from the same rows as its table (a suppressed count
-    is not drawn: its bar would say what the table hides)."""
-    width, height = WIDTH - 2 * MARGIN, 62 * mm
-    drawing = Drawing(width, height)
-    chart = VerticalBarChart()
-    chart.x, chart.y = 28, 26
-    chart.width, chart.height = int(width - 140), int(height - 40)
-    chart.data = [
-        [value if isinstance(value, int) else 0 for value in (row[column] for row in rows)]
-        for column in range(1, 5)
-    ]
-    chart.categoryAxis.categoryNames = [str(row[0])[5:] for row in rows]  # MM-DD
-    chart.categoryAxis.labels.fontName = fonts.REGULAR
-    chart.categoryAxis.labels.fontSize = 7
-    chart.valueAxis.labels.fontName = fonts.REGULAR
-    chart.valueAxis.labels.fontSize = 7
-    chart.valueAxis.valueMin = 0
-    highest = max(max(series) for series in chart.data)
-    chart.valueAxis.valueMax = max(highest, 1)
-    chart.valueAxis.valueStep = max(1, -(-highest // 5))  # whole calls, five steps or so
-    for number, (_, colour) in enumerate(SERIES):
-        chart.bars[number].fillColor = colors.HexColor(colour)
-    drawing.add(chart)
-    for number, (name, colour) in enumerate(SERIES):
-        y = height - 20 - number * 12
-        drawing.add(String(width - 100, y, name, fontName=fonts.REGULAR, fontSize=7,
-                           fillColor=colors.HexColor(colour)))  # fmt: skip
-    drawing.add(String(28, 8, "Week starting (Monday, UTC)", fontName=fonts.REGULAR, fontSize=7))
-    return drawing
 
 
 def _table(
@@ -193,3 +155,27 @@ def _decorate(canvas: Canvas, page: int, pages: int, *, period: str) -> None:
     canvas.drawString(MARGIN, 14 * mm, f"Partnership report, {period}")
     canvas.drawRightString(WIDTH - MARGIN, 14 * mm, f"Page {page} of {pages}")
     canvas.restoreState()
+
+
+def save_report(
+    path: Path,
+    results: Sequence[FigureResult],
+    *,
+    start: datetime,
+    end_inclusive: datetime,
+    source: str,
+    suppress_below: int,
+) -> int:
+    """The report made now and written whole to `path` (ExportError, nothing left, if it
+    cannot be); its page count."""
+    pdf, pages = render_report(
+        results, start=start, end_inclusive=end_inclusive, source=source,
+        suppress_below=suppress_below, made=datetime.now(UTC),
+    )  # fmt: skip
+    try:
+        files.write_atomically(path, pdf)
+    except OSError as error:
+        raise ExportError(
+            f"The partnership report could not be saved as {path}: {error.strerror or error}"
+        ) from error
+    return pages

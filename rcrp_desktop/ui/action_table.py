@@ -227,6 +227,14 @@ ACTIONS: tuple[Act, ...] = (
         writes=True,
     ),
     Act(
+        "monitoring_figures",
+        ("Ctrl+Shift+G",),
+        "Monitoring figures…",
+        "The monitoring figures for a period, each with how it is counted; CSV and the "
+        "partnership report from there (auditors and administrators)",
+        "window",
+    ),
+    Act(
         "bundle_for_force",
         ("Ctrl+Shift+X",),
         "Bundle for the force…",

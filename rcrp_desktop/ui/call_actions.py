@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from rcrp_desktop.calls.recorder import CallRecorder, Written
     from rcrp_desktop.calls.records import Records as Store
     from rcrp_desktop.domain.partners import Directory
+    from rcrp_desktop.ui.dialogs.monitoring import MonitoringView
     from rcrp_desktop.ui.dialogs.review_queue import ReviewQueue
     from rcrp_desktop.ui.export_flow import ExportFlow
     from rcrp_desktop.ui.idle_lock import IdleLock
@@ -61,6 +62,7 @@ class CallActionsMixin:
 
     _export: "ExportFlow | None" = None  # the Export… flow, made on first use
     _review_queue: "ReviewQueue | None" = None  # made on first use
+    _monitoring: "MonitoringView | None" = None  # made on first use
     idle_lock: "IdleLock | None" = None  # where someone signed in: the desk locks (app.py)
 
     @property
@@ -388,6 +390,28 @@ class CallActionsMixin:
         if self._review_queue.refresh():
             self._review_queue.show()
             self._review_queue.activateWindow()
+
+    def monitoring_figures(self) -> None:
+        """The monitoring figures (figures.read: refused, and logged, to others)."""
+        if not self.records_open:
+            return
+        from rcrp_desktop.calls import gate as gates
+        from rcrp_desktop.calls.monitoring import suppression
+        from rcrp_desktop.ui.dialogs.monitoring import MonitoringView
+
+        try:
+            gates.require(self.store, "figures.read")
+            below = suppression(self.data_dir or self.store.path.parent)
+        except StorageError as error:
+            message_box().warning(self._widget, APP_TITLE, str(error))
+            return
+        if self._monitoring is None or self._monitoring.store is not self.store:
+            self._monitoring = MonitoringView(
+                self._widget, self.store, below, "Records of this desk's data folder."
+            )
+        if self._monitoring.show_figures():
+            self._monitoring.show()
+            self._monitoring.activateWindow()
 
     def bundle_for_force(self) -> None:
         """The records not yet sent, written as the next bundle where the person chooses."""

@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QItemSelectionModel, Qt
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtSvgWidgets import QSvgWidget
+from PySide6.QtWidgets import QApplication, QMessageBox, QTableWidget
 from pytestqt.qtbot import QtBot
 
 from rcrp_desktop import app, paths
@@ -554,3 +555,47 @@ def test_a_supervisor_works_the_review_queue_by_keyboard_and_a_handler_may_not_o
     assert (last.kind, last.user) == ("review", stamp("S300"))
     entries = [(who, kind) for who, kind, _, _ in log(data_dir)]
     assert ("H200", "refused") in entries and ("S300", "record consulted") in entries
+
+
+def test_the_monitoring_figures_open_for_an_auditor_with_csv_and_report_not_for_a_handler(
+    qtbot: QtBot,
+    data_dir: Path,
+    store: Store,
+    england: Pack,
+    signed_window: SignedWindow,
+    told: list[str],
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+) -> None:
+    from rcrp_desktop.domain.call.script import load_script
+    from rcrp_desktop.ui.dialogs.monitoring import MonitoringView
+
+    for _ in range(6):  # over the force's suppression threshold (5)
+        recorder = CallRecorder.start(store, england, incident_ref="INC-M", user=stamp("H200"))
+        for step in load_script(paths.examples_dir() / "welfare-crisis-team.json").steps:
+            recorder.answer(step.node, step.answer, step.rationale)
+    handler = signed_window(store, "H200")
+    handler.data_dir = data_dir
+    qtbot.keyClick(handler, Qt.Key.Key_G, CTRL_SHIFT)
+    assert told[-1].startswith("Not permitted: read the monitoring figures")
+    monkeypatch.setattr(MonitoringView, "ask_folder", classmethod(lambda cls, p: tmp_path / "csv"))
+    monkeypatch.setattr(
+        MonitoringView, "ask_report_path", classmethod(lambda cls, p: tmp_path / "report.pdf")
+    )
+    auditor = signed_window(store, "U500")
+    auditor.data_dir = data_dir
+    qtbot.keyClick(auditor, Qt.Key.Key_G, CTRL_SHIFT)
+    view = auditor._monitoring
+    assert view is not None and view.isVisible()
+    table = view.findChild(QTableWidget, "table_calls_by_category_outcome")
+    assert table is not None and table.item(0, 2).text() == "6"
+    assert view.findChild(QSvgWidget, "weeklyChart") is not None  # the chart, beside its table
+    view.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is view, timeout=5000)
+    qtbot.keyClick(view.start, Qt.Key.Key_E, Qt.KeyboardModifier.ControlModifier)
+    assert (tmp_path / "csv" / "response_by_week.csv").exists()
+    qtbot.keyClick(view.start, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier)
+    assert (tmp_path / "report.pdf").read_bytes().startswith(b"%PDF")
+    assert "Partnership report saved" in view.status.text()
+    entries = [(who, kind) for who, kind, _, _ in log(data_dir)]
+    assert ("H200", "refused") in entries and ("U500", "figures read") in entries

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from rcrp_desktop.domain.outcomes import OutcomeCode
-from rcrp_desktop.domain.review.facts import CallFacts
+from rcrp_desktop.domain.review.facts import CallFacts, outcome_title
 from rcrp_desktop.times import utc_text
 
 # The table the figures read: one row a call, every column explicit (no JSON in the figures).
@@ -255,3 +255,11 @@ def suppressed(
             cells[2:] = ["-"] * (len(cells) - 2)
         shown.append(tuple(cells))
     return shown
+
+
+def shown_row(figure: Figure, row: tuple[object, ...]) -> tuple[object, ...]:
+    """A row as people read it: outcome codes in words, an empty category named."""
+    if figure.id == "calls_by_category_outcome":
+        category, outcome, *rest = row
+        return (category or "(none)", outcome_title(str(outcome)), *rest)
+    return row
