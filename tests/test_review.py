@@ -33,13 +33,23 @@ def store(data_dir: Path) -> Store:
     made.close()
 
 
-def scripted(store: Store, pack: Pack, name: str, incident: str = "") -> CallRecorder:
+PLACE, CALLBACK = "ctx_location", "ctx_callback"  # forms/monitoring.toml's re-contact keys
+
+
+def scripted(
+    store: Store, pack: Pack, name: str, incident: str = "", place: str = ""
+) -> CallRecorder:
+    """A shipped example call, at a place and with a callback of its own (`place`, else one
+    made from the incident: calls about the same place are re-contacts)."""
+    where = place or f"Flat {abs(hash(incident or name)) % 9000 + 100}, Example Road"
+    own = {PLACE: where, CALLBACK: f"07700 {abs(hash(where)) % 900000 + 100000}"}
     recorder = CallRecorder.start(store, pack, incident_ref=incident or name, user=USER)
     for step in load_script(examples_dir() / f"{name}.json").steps:
+        answer = own.get(step.node, step.answer)
         if step.reason:
-            recorder.change(step.node, step.answer, step.rationale, step.reason)
+            recorder.change(step.node, answer, step.rationale, step.reason)
         else:
-            recorder.answer(step.node, step.answer, step.rationale)
+            recorder.answer(step.node, answer, step.rationale)
     return recorder
 
 
@@ -77,7 +87,8 @@ def test_each_rule_puts_exactly_its_calls_in_the_queue(
     first = scripted(store, england, "welfare-locked-door-entry-to-save-life", "FIRST")
     again = first.reassess("The caller rang again: still no answer at the door.")
     for step in load_script(examples_dir() / "welfare-locked-door-entry-to-save-life.json").steps:
-        again.answer(step.node, step.answer, step.rationale)  # police went again
+        answer = f"Linked call {step.answer}" if step.node in (PLACE, CALLBACK) else step.answer
+        again.answer(step.node, answer, step.rationale)  # police went again
     in_an_hour = datetime.now(UTC) + timedelta(hours=1)
     found = queued(store, data_dir, in_an_hour)
     assert found == {
@@ -104,6 +115,21 @@ def test_an_urgent_answer_whose_rationale_came_afterwards_is_reviewed(
         recorder.answer(step.node, step.answer, "" if owed else step.rationale)
     recorder.complete_rationale("danger_life", steps[2].rationale)
     assert queued(store, data_dir) == {"AFTERWARDS": ("urgent_rationale_afterwards",)}
+
+
+def test_a_call_about_the_same_place_within_72_hours_is_a_recontact_linked_to_the_first(
+    store: Store, data_dir: Path, england: Pack
+) -> None:
+    first = scripted(store, england, "welfare-locked-door-entry-to-save-life", "ONE",
+                     place="14 Sample Lane, Testtown")  # fmt: skip
+    second = scripted(store, england, "welfare-locked-door-entry-to-save-life", "TWO",
+                      place="14 sample lane testtown")  # fmt: skip
+    # (the same place, written otherwise)
+    items = review.review_queue(store, data_dir)
+    assert [(i.facts.incident_ref, i.rules) for i in items] == [("TWO", ("recontact_72h",))]
+    assert items[0].facts.recontact_of == first.record_id
+    assert items[0].reasons[0].endswith(f"(record {first.record_id})")
+    assert second.record_id != first.record_id
 
 
 def test_the_queue_is_oldest_first_and_says_why_in_words(

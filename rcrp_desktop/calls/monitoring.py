@@ -5,11 +5,17 @@ import sqlite3
 from datetime import UTC, datetime
 from pathlib import Path
 
+from rcrp_desktop import paths
 from rcrp_desktop.calls import gate as gates
 from rcrp_desktop.calls.review import stored_events
-from rcrp_desktop.domain.monitoring.figures import fact_row, upgraded
-from rcrp_desktop.domain.monitoring.questions import question_rows
-from rcrp_desktop.domain.review.facts import CallFacts, call_facts
+from rcrp_desktop.domain.monitoring.config import (
+    MonitoringConfig,
+    MonitoringConfigError,
+    load_monitoring,
+)
+from rcrp_desktop.domain.monitoring.rows import LOOK_BACK, period_rows
+from rcrp_desktop.domain.review.facts import CallFacts, Event, call_facts
+from rcrp_desktop.storage.errors import StorageError
 from rcrp_desktop.storage.figures_run import FigureResult, run_figures
 from rcrp_desktop.storage.force_settings import load_force_settings
 from rcrp_desktop.storage.records import RECORD_COLUMNS
@@ -26,21 +32,21 @@ def figures_for(
     *,
     suppress_below: int = 0,
     now: datetime | None = None,
+    config: MonitoringConfig | None = None,
 ) -> list[FigureResult]:
     """Every figure for the calls made in [start, end) in this store."""
     gates.require(store, "figures.read")
     moment = now or datetime.now(UTC)
-    facts: dict[int, CallFacts] = {}
-    questions: list[dict[str, object]] = []
+    asked = config or monitoring_config()
+    calls: list[tuple[CallFacts, list[Event]]] = []
     for row in store.record_rows():
         header = dict(zip(RECORD_COLUMNS, row, strict=True))
-        if header["mode"] == store.mode and start <= parse_utc(str(header["created_utc"])) < end:
-            record_id = int(header["id"])
-            events = stored_events(store, record_id)
-            facts[record_id] = call_facts(record_id, header, events, moment)
-            questions += question_rows(facts[record_id], events)
-    # An upgrade's earlier call is looked for among the period's calls, as centrally.
-    rows = [fact_row(f, upgraded(f, facts.get(f.linked_from))) for f in facts.values()]
+        made = parse_utc(str(header["created_utc"]))
+        if header["mode"] == store.mode and start - LOOK_BACK <= made < end:
+            events = stored_events(store, int(header["id"]))
+            calls.append((call_facts(int(header["id"]), header, events, moment), events))
+    uid_of = {facts.record_id: facts.uid for facts, _ in calls}
+    rows, questions = period_rows(calls, start, asked, lambda f: uid_of.get(f.linked_from))
     gates.log(store, "figures read", f"{start:%Y-%m-%d} to {end:%Y-%m-%d}: {len(rows)} call(s)")
     # A database of its own in memory: the figures write nothing where the records are.
     scratch = sqlite3.connect(":memory:")
@@ -48,6 +54,14 @@ def figures_for(
         return run_figures(scratch, rows, questions, start, end, suppress_below=suppress_below)
     finally:
         scratch.close()
+
+
+def monitoring_config() -> MonitoringConfig:
+    """Where the figures find their answers (forms/monitoring/config.toml; StorageError if bad)."""
+    try:
+        return load_monitoring(paths.forms_dir())
+    except MonitoringConfigError as error:
+        raise StorageError(f"The monitoring figures cannot be counted: {error}") from error
 
 
 def suppression(data_dir: Path) -> int:

@@ -1,13 +1,15 @@
 """The supervisors' review queue: every call a rule puts there (or the dip sample takes), oldest
 first, saying why; and a review, written into the record's own chain as a review event."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from rcrp_desktop import paths
 from rcrp_desktop.calls import gate as gates
 from rcrp_desktop.domain.limits import TEXT_LIMIT
+from rcrp_desktop.domain.monitoring.config import MonitoringConfigError, load_monitoring
+from rcrp_desktop.domain.monitoring.recontacts import WITHIN, recontacts
 from rcrp_desktop.domain.review.facts import RESULTS, REVIEW_KIND, CallFacts, Event, call_facts
 from rcrp_desktop.domain.review.rules import Rule, RulesError, dip_sampled, load_rules, reasons_for
 from rcrp_desktop.storage.errors import RefusedError, StorageError
@@ -68,17 +70,24 @@ def review_queue(
     start = since or moment - timedelta(days=DEFAULT_DAYS)
     rules = review_rules(data_dir)
     settings = load_force_settings(data_dir)
-    queue = []
+    calls = []
     for row in store.record_rows():
         header = dict(zip(RECORD_COLUMNS, row, strict=True))
-        if header["mode"] != store.mode or parse_utc(str(header["created_utc"])) < start:
+        made = parse_utc(str(header["created_utc"]))
+        if header["mode"] == store.mode and made >= start - WITHIN:
+            events = [_event(e) for e in store.events(int(header["id"]))]
+            calls.append(call_facts(int(header["id"]), header, events, moment))
+    found = recontacts(calls, _recontact_nodes())
+    queue = []
+    for facts in calls:
+        if facts.created < start or facts.reviewed:
             continue
-        events = [_event(e) for e in store.events(int(header["id"]))]
-        facts = call_facts(int(header["id"]), header, events, moment)
-        if facts.reviewed:
-            continue
+        if (again := found.get(facts.uid)) is not None:
+            hours = again.after.total_seconds() / 3600
+            facts = replace(facts, recontact_of=again.earlier_record, recontact_hours=hours)
         holding = reasons_for(facts, rules)
-        ids, words = [r.id for r in holding], [r.reason for r in holding]
+        ids = [r.id for r in holding]
+        words = [_with_record(r, facts) for r in holding]
         if not holding and dip_sampled(
             facts.uid, settings.review_dip_seed, settings.review_dip_percent
         ):
@@ -157,6 +166,22 @@ def own_feedback(store: Store, number: str) -> list[Feedback]:
             for e in reviews
         ]
     return sorted(found, key=lambda f: f.utc, reverse=True)
+
+
+def _with_record(rule: Rule, facts: CallFacts) -> str:
+    """A rule's reason, naming the earlier call a re-contact links this one to."""
+    if rule.id == "recontact" and facts.linked_from:
+        return f"{rule.reason} (record {facts.linked_from})"
+    if rule.id.startswith("recontact_") and facts.recontact_of:
+        return f"{rule.reason} (record {facts.recontact_of})"
+    return rule.reason
+
+
+def _recontact_nodes() -> tuple[str, ...]:
+    try:
+        return load_monitoring(paths.forms_dir()).recontact_nodes
+    except MonitoringConfigError as error:
+        raise StorageError(f"The review queue cannot be read: {error}") from error
 
 
 def _event(stored: StoredEvent) -> Event:

@@ -8,9 +8,9 @@ from typing import Any
 
 import psycopg
 
-from rcrp_desktop.domain.monitoring.figures import fact_row, upgraded
-from rcrp_desktop.domain.monitoring.questions import question_rows
-from rcrp_desktop.domain.review.facts import CallFacts, Event, call_facts
+from rcrp_desktop.domain.monitoring.config import MonitoringConfig
+from rcrp_desktop.domain.monitoring.rows import LOOK_BACK, period_rows
+from rcrp_desktop.domain.review.facts import Event, call_facts
 from rcrp_desktop.storage.figures_run import FigureResult, run_figures
 from rcrp_desktop.storage.records import HEADER_FIELDS
 from rcrp_desktop.times import parse_utc, utc_text
@@ -24,19 +24,25 @@ _EVENTS = (
 
 
 def central_figures(
-    conn: psycopg.Connection, start: datetime, end: datetime, *, suppress_below: int = 0
+    conn: psycopg.Connection,
+    start: datetime,
+    end: datetime,
+    config: MonitoringConfig,
+    *,
+    suppress_below: int = 0,
 ) -> list[FigureResult]:
     """Every figure for the live calls made in [start, end), from every station."""
     now = datetime.now(UTC)
+    since = [utc_text(start - LOOK_BACK), utc_text(end)]
     with conn.cursor() as cursor:
         cursor.execute(
             f"SELECT uid, station, {', '.join(HEADER_FIELDS[1:])} FROM records "
             "WHERE created_utc >= %s AND created_utc < %s AND mode = 'live'",
-            [utc_text(start), utc_text(end)],
+            since,
         )
         headers = {row[0]: dict(zip(("uid", "station", *HEADER_FIELDS[1:]), row, strict=True))
                    for row in cursor.fetchall()}  # fmt: skip
-        cursor.execute(_EVENTS, [utc_text(start), utc_text(end)])
+        cursor.execute(_EVENTS, since)
         events: dict[str, list[Event]] = {}
         local_id: dict[tuple[str, int], str] = {}  # (station, its record id) -> uid
         for uid, station_record, kind, payload, utc, user in cursor.fetchall():
@@ -44,17 +50,13 @@ def central_figures(
             if uid in headers:
                 local_id[(headers[uid]["station"], int(station_record))] = uid
     station_id = {uid: rid for (_, rid), uid in local_id.items()}
-    facts: dict[str, CallFacts] = {
-        uid: call_facts(station_id.get(uid, 0), header, events.get(uid, []), now)
+    calls = [
+        (call_facts(station_id.get(uid, 0), header, events.get(uid, []), now), events.get(uid, []))
         for uid, header in headers.items()
-    }
-    questions = [
-        row for uid, fact in facts.items() for row in question_rows(fact, events.get(uid, []))
     ]
-    rows = []
-    for uid, fact in facts.items():
-        earlier_uid = local_id.get((headers[uid]["station"], fact.linked_from))
-        rows.append(fact_row(fact, upgraded(fact, facts.get(earlier_uid or ""))))
+    rows, questions = period_rows(
+        calls, start, config, lambda f: local_id.get((headers[f.uid]["station"], f.linked_from))
+    )
     with conn.transaction():
         return run_figures(
             conn, rows, questions, start, end, postgres=True, suppress_below=suppress_below

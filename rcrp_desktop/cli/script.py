@@ -18,6 +18,28 @@ from rcrp_desktop.domain.pack.protocol import Pack
 from rcrp_desktop.domain.training.scenario_lint import check_scenarios, split_targets
 
 
+def monitoring_problems(targets: list[Path], packs: list[Pack]) -> list[str]:
+    """The monitoring config of each forms folder checked (its file, whole; the questions it
+    names, against that folder's current packs)."""
+    from rcrp_desktop.domain.monitoring.config import (
+        FILE_NAME,
+        MonitoringConfigError,
+        load_monitoring,
+        missing_questions,
+    )
+
+    found: list[str] = []
+    for folder in (t for t in targets if t.is_dir() and (t / FILE_NAME).exists()):
+        try:
+            config = load_monitoring(folder)
+        except MonitoringConfigError as error:
+            found.append(str(error))
+            continue
+        inside = [p for p in packs if Path(p.source).resolve().is_relative_to(folder.resolve())]
+        found += missing_questions(config, inside, display_name(folder / FILE_NAME))
+    return found
+
+
 def forms_check(targets: list[Path], forms_root: Path | None = None) -> int:
     """Lint packs and, in scenarios/ folders, training scenarios (their packs: forms_root)."""
     pack_targets, scenario_targets = split_targets(targets)
@@ -26,10 +48,11 @@ def forms_check(targets: list[Path], forms_root: Path | None = None) -> int:
         scenario_targets, forms_root or paths.forms_dir()
     )
     problems += scenario_problems
-    for problem in problems:
+    config_problems = monitoring_problems(targets, packs)
+    for problem in [*problems, *config_problems]:
         print(problem)
-    if problems:
-        print(f"{len(problems)} problem(s) found.", file=sys.stderr)
+    if problems or config_problems:
+        print(f"{len(problems) + len(config_problems)} problem(s) found.", file=sys.stderr)
         return Exit.PROBLEMS
     if not packs and not scenarios:
         print(

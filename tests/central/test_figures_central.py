@@ -11,6 +11,8 @@ from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 from rcrp_desktop.calls.monitoring import figures_for
 from rcrp_desktop.central.figures import central_figures
 from rcrp_desktop.central.imports import import_bundle
+from rcrp_desktop.domain.monitoring.config import load_monitoring
+from rcrp_desktop.paths import forms_dir
 from rcrp_desktop.storage.figures_run import run_figures
 from rcrp_desktop.storage.repository import Store
 from tests.central.test_import import export, force, register, station
@@ -46,7 +48,8 @@ def test_merged_records_give_the_figures_their_desk_gives(
         import_bundle(conn, bundle.read_bytes(), force_private, datetime.now(UTC))
         today = datetime.now(UTC)
         start, end = today - timedelta(days=1), today + timedelta(days=1)
-        merged = {r.figure.id: r.rows for r in central_figures(conn, start, end)}
+        config = load_monitoring(forms_dir())
+        merged = {r.figure.id: r.rows for r in central_figures(conn, start, end, config)}
     store = Store.open(folder / "records.sqlite3", "live", create=False, readonly=True)
     try:
         desk = {r.figure.id: r.rows for r in figures_for(store, start, end)}

@@ -54,7 +54,7 @@ def test_small_counts_are_suppressed_and_zero_is_not() -> None:
     assert figures["response_by_week"] == [
         ("2026-11-02", "<5", "<5", 0, 0, "<5"), ("2026-11-09", "<5", "<5", "<5", "<5", "<5"),
     ]  # fmt: skip
-    assert figures["recontacts_and_upgrades"] == [(6, "<5", "<5")]
+    assert figures["recontacts_and_upgrades"] == [(6, "<5", "<5", "<5", "<5")]
     assert figures["partner_acceptance"] == [("Crisis team", "<5", "-", "-")]
 
 
@@ -84,7 +84,8 @@ def test_figures_from_records_the_app_made(data_dir: Path, england: Pack) -> Non
         ("welfare", "PARTNER_LEAD_NO_POLICE", 2),
         ("welfare", "POLICE_DEPLOY_WITH_PARTNER", 1),
     ]
-    assert got["recontacts_and_upgrades"] == [(4, 0, 0)]
+    # Four calls; the crisis-team call made twice is about the same place and caller.
+    assert got["recontacts_and_upgrades"] == [(4, 0, 1, 1, 0)]
     asked = {row[0]: row[1] for row in got["questions_for_review"]}
     assert asked["danger_life"] == 4 and asked["ctx_location"] == 4
     assert {row[0] for row in got["question_dwell"]} <= set(asked)
@@ -117,3 +118,26 @@ def test_monitor_from_the_command_line_for_those_who_may_with_csv(
     csv_text = (out_folder / "calls_by_category_outcome.csv").read_text()
     assert csv_text.splitlines() == ["Category,Outcome,Calls", "welfare,PARTNER_LEAD_NO_POLICE,6"]
     assert (out_folder / "disagreement_by_handler.csv").read_text().splitlines()[1].endswith(",6,0")
+
+
+def test_the_monitoring_config_names_questions_the_packs_ask_and_a_typo_is_named(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import shutil
+
+    from rcrp_desktop.cli import main
+    from rcrp_desktop.domain.monitoring.config import load_monitoring
+    from rcrp_desktop.paths import forms_dir
+
+    config = load_monitoring(forms_dir())
+    assert config.recontact_nodes == ("ctx_location", "ctx_callback")
+    assert main(["forms", "check"]) == 0
+    copy = tmp_path / "forms"
+    shutil.copytree(forms_dir(), copy)
+    text = (copy / "monitoring" / "config.toml").read_text(encoding="utf-8")
+    (copy / "monitoring" / "config.toml").write_text(text.replace('"sg_referral"', '"sg_refferal"'),
+                                                     encoding="utf-8")  # fmt: skip
+    capsys.readouterr()
+    assert main(["forms", "check", str(copy)]) == 1
+    out = capsys.readouterr().out
+    assert "config.toml: 'sg_refferal' is not a question of any current pack" in out

@@ -9,6 +9,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 
+from rcrp_desktop.domain.monitoring.config import MonitoringConfig
+from rcrp_desktop.domain.monitoring.recontacts import Recontact
 from rcrp_desktop.domain.outcomes import OutcomeCode
 from rcrp_desktop.domain.review.facts import CallFacts, outcome_title
 from rcrp_desktop.times import utc_text
@@ -33,6 +35,11 @@ FACT_COLUMNS: tuple[tuple[str, str], ...] = (
     ("partner", "TEXT"),
     ("partner_accepted_minutes", "DOUBLE PRECISION"),  # REAL is 4 bytes on PostgreSQL
     ("partner_confirmed_minutes", "DOUBLE PRECISION"),
+    ("recontact_24h", "INTEGER"),  # same place or caller as a call up to 24 hours before
+    ("recontact_72h", "INTEGER"),  # ... up to 72 hours before
+    ("safeguarding_referral", "TEXT"),  # the referral decision's answer ("" if not asked)
+    ("s136_handover", "TEXT"),  # the s136 handover's answer ("" if not asked)
+    ("s136_within", "INTEGER"),  # handed over within the hour
 )
 
 
@@ -105,15 +112,55 @@ FIGURES: tuple[Figure, ...] = (
     Figure(
         "recontacts_and_upgrades",
         "Re-contacts, and later upgrades to police attendance",
-        "Re-contacts: calls recorded as a re-assessment of an earlier call. Upgrades: those "
-        "whose earlier call, made in the same period, was partner-led or advice and which "
-        "police then attended: the "
-        "signal that a decline was wrong. Re-contacts about the same person or place not "
-        "linked by the handler are not counted yet.",
-        "SELECT COUNT(*) AS calls, SUM(linked) AS recontacts, SUM(upgraded) AS upgrades "
+        "Re-assessments: calls the handler recorded as a re-assessment of an earlier call. "
+        "Re-contacts within 24 and 72 hours: calls about the same place or caller (the same "
+        "answer, letters and digits, to a question the monitoring config names) as a call "
+        "up to 24 or 72 hours before. Upgrades: re-assessments police attended whose earlier "
+        "call (made in the period or in the 72 hours before it) was partner-led or advice: "
+        "the signal that a decline was wrong.",
+        "SELECT COUNT(*) AS calls, SUM(linked) AS reassessed, SUM(recontact_24h) AS within_24h, "
+        "SUM(recontact_72h) AS within_72h, SUM(upgraded) AS upgrades "
         f"FROM call_facts WHERE {_PERIOD}",
-        ("Calls", "Re-contacts", "Upgraded to police attendance"),
-        counts=(0, 1, 2),
+        (
+            "Calls",
+            "Re-assessments",
+            "Re-contacts within 24 h",
+            "Re-contacts within 72 h",
+            "Upgraded to police attendance",
+        ),
+        counts=(0, 1, 2, 3, 4),
+    ),
+    Figure(
+        "safeguarding_referrals",
+        "Safeguarding referrals, by decision",
+        "Calls that reached the safeguarding referral decision, by the decision recorded "
+        "(a referral made, a partner to make it, none needed).",
+        "SELECT safeguarding_referral, COUNT(*) AS calls FROM call_facts "
+        f"WHERE {_PERIOD} AND safeguarding_referral <> '' "
+        "GROUP BY safeguarding_referral ORDER BY safeguarding_referral",
+        ("Decision", "Calls"),
+        counts=(1,),
+    ),
+    Figure(
+        "s136_handovers",
+        "Section 136: handover within the hour",
+        "Section 136 calls with a handover recorded, by where the handover stood against the "
+        "one-hour expectation (the answer given); the share handed over within the hour is "
+        "the first count over the second.",
+        "SELECT SUM(s136_within) AS within_hour, COUNT(*) AS handovers FROM call_facts "
+        f"WHERE {_PERIOD} AND s136_handover <> ''",
+        ("Handed over within the hour", "Handovers recorded"),
+        counts=(0, 1),
+    ),
+    Figure(
+        "s136_handover_answers",
+        "Section 136: the handovers, by how they stood",
+        "Each section 136 handover recorded in the period, by its answer: the distribution "
+        "behind the share within the hour.",
+        "SELECT s136_handover, COUNT(*) AS calls FROM call_facts "
+        f"WHERE {_PERIOD} AND s136_handover <> '' GROUP BY s136_handover ORDER BY s136_handover",
+        ("How the handover stood", "Calls"),
+        counts=(1,),
     ),
     Figure(
         "disagreement_by_handler",
@@ -187,8 +234,14 @@ CAVEATS = (
 )
 
 
-def fact_row(facts: CallFacts, upgraded: bool) -> dict[str, object]:
+def fact_row(
+    facts: CallFacts,
+    upgraded: bool,
+    config: MonitoringConfig,
+    recontact: Recontact | None = None,
+) -> dict[str, object]:
     """One call's row of the facts table."""
+    s136 = facts.answers.get(config.s136_node, "")
     created = facts.created
     monday = (created - timedelta(days=created.weekday())).date()
     return {
@@ -210,6 +263,11 @@ def fact_row(facts: CallFacts, upgraded: bool) -> dict[str, object]:
         "partner": facts.partner,
         "partner_accepted_minutes": facts.partner_accepted_minutes,
         "partner_confirmed_minutes": facts.partner_confirmed_minutes,
+        "recontact_24h": int(recontact is not None and recontact.within_24h),
+        "recontact_72h": int(recontact is not None),
+        "safeguarding_referral": facts.answers.get(config.referral_node, ""),
+        "s136_handover": s136,
+        "s136_within": int(s136 in config.s136_within),
     }
 
 
@@ -220,7 +278,7 @@ def upgraded(facts: CallFacts, earlier: CallFacts | None) -> bool:
 
 def pyformat(sql: str) -> str:
     """The SQL with its named parameters as psycopg writes them (:start -> %(start)s)."""
-    return re.sub(r":([a-z_]+)", r"%(\1)s", sql)
+    return re.sub(r":([a-z_][a-z0-9_]*)", r"%(\1)s", sql)
 
 
 def summed_times(rows: Sequence[tuple[object, object]]) -> list[tuple[object, ...]]:

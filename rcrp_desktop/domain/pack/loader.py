@@ -45,6 +45,8 @@ def _file_reader(readers: dict[str, Reader], file: str) -> Reader:
 
 
 ARCHIVE_FOLDER = "archive"
+# Folders of forms/ holding TOML that is not a pack: training scenarios, the monitoring config.
+NOT_PACKS = frozenset({"scenarios", "monitoring"})
 
 
 def is_archived(path: Path) -> bool:
@@ -356,7 +358,7 @@ def pack_files(paths: Iterable[Path], *, archived: bool = True) -> list[Path]:
             files += sorted(
                 p
                 for p in path.rglob("*.toml")
-                if "scenarios" not in p.parts and (archived or not is_archived(p))
+                if not NOT_PACKS & set(p.parts) and (archived or not is_archived(p))
             )
         else:
             files.append(path)

@@ -2,7 +2,7 @@
 from its stored events: explicit fields, the same whichever engine holds the events."""
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -57,6 +57,13 @@ class CallFacts:
     partner: str = ""  # the agency of the first handover ("" if none)
     partner_accepted_minutes: float | None = None  # call made -> a partner accepted it
     partner_confirmed_minutes: float | None = None  # accepted -> the partner confirmed it acted
+    # Each question's last answer, as text (a list joined by commas): what the monitoring
+    # config (forms/monitoring/config.toml) reads by question id.
+    answers: Mapping[str, str] = field(default_factory=dict, compare=False)
+    # Set once the calls around it are known (monitoring/recontacts.py): the earlier call about
+    # the same place or caller, and how many hours before it was made.
+    recontact_of: int = 0
+    recontact_hours: float | None = None
 
     @property
     def police_did_not_attend(self) -> bool:
@@ -79,9 +86,11 @@ def call_facts(
     accepted_at: datetime | None = None
     confirmed_after: float | None = None
     created = _created(header, events)
+    answers: dict[str, str] = {}
     for event in events:
         payload, kind = event.payload, event.kind
         if kind in ("answer", "change"):
+            _answered(answers, payload)
             if isinstance(payload.get("category"), str):
                 category = str(payload["category"])
             if kind == "change":
@@ -144,7 +153,16 @@ def call_facts(
         partner=partner,
         partner_accepted_minutes=_minutes(accepted_at - created) if accepted_at else None,
         partner_confirmed_minutes=confirmed_after,
+        answers=answers,
     )
+
+
+def _answered(answers: dict[str, str], payload: Mapping[str, Any]) -> None:
+    node, value = str(payload.get("node") or ""), payload.get("value")
+    if node:
+        answers[node] = ",".join(map(str, value)) if isinstance(value, list) else str(value or "")
+    for dropped in payload.get("dropped") or []:  # a change that takes questions off the path
+        answers.pop(str(dropped), None)
 
 
 def _minutes(span: timedelta) -> float:

@@ -25,6 +25,8 @@ FLAGS = frozenset(
         "supervisor_decided",
         "closed",
         "linked",
+        "recontact_24h",
+        "recontact_72h",
     }
 )
 VALUES = frozenset({"category", "outcome", "recommended", "decided", "response"})
@@ -56,6 +58,9 @@ class Rule:
 def _fact(facts: CallFacts, name: str) -> object:
     if name == "linked":
         return facts.linked_from != 0
+    if name in ("recontact_24h", "recontact_72h"):
+        hours = facts.recontact_hours
+        return hours is not None and hours <= (24 if name == "recontact_24h" else 72)
     if name == "police_did_not_attend":
         return facts.police_did_not_attend
     return getattr(facts, name)
@@ -167,5 +172,6 @@ def reasons_for(facts: CallFacts, rules: Iterable[Rule]) -> list[Rule]:
     return [rule for rule in rules if rule.holds(facts)]
 
 
-assert FLAGS - {"linked", "police_did_not_attend"} <= {f.name for f in fields(CallFacts)}
+_DERIVED = {"linked", "police_did_not_attend", "recontact_24h", "recontact_72h"}
+assert {f.name for f in fields(CallFacts)} >= FLAGS - _DERIVED
 assert {f.name for f in fields(CallFacts)} >= VALUES
