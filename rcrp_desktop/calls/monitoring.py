@@ -33,8 +33,11 @@ def figures_for(
     suppress_below: int = 0,
     now: datetime | None = None,
     config: MonitoringConfig | None = None,
+    profile: str = "",
+    category: str = "",
 ) -> list[FigureResult]:
-    """Every figure for the calls made in [start, end) in this store."""
+    """Every figure for the calls made in [start, end) in this store (of one force profile,
+    one category, where they are given)."""
     gates.require(store, "figures.read")
     moment = now or datetime.now(UTC)
     asked = config or monitoring_config()
@@ -47,11 +50,16 @@ def figures_for(
             calls.append((call_facts(int(header["id"]), header, events, moment), events))
     uid_of = {facts.record_id: facts.uid for facts, _ in calls}
     rows, questions = period_rows(calls, start, asked, lambda f: uid_of.get(f.linked_from))
-    gates.log(store, "figures read", f"{start:%Y-%m-%d} to {end:%Y-%m-%d}: {len(rows)} call(s)")
+    chosen = "".join(f"; {k} {v}" for k, v in (("profile", profile), ("category", category)) if v)
+    gates.log(store, "figures read",
+              f"{start:%Y-%m-%d} to {end:%Y-%m-%d}: {len(rows)} call(s){chosen}")  # fmt: skip
     # A database of its own in memory: the figures write nothing where the records are.
     scratch = sqlite3.connect(":memory:")
     try:
-        return run_figures(scratch, rows, questions, start, end, suppress_below=suppress_below)
+        return run_figures(
+            scratch, rows, questions, start, end, suppress_below=suppress_below,
+            profile=profile, category=category,
+        )  # fmt: skip
     finally:
         scratch.close()
 

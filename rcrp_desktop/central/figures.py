@@ -30,8 +30,11 @@ def central_figures(
     config: MonitoringConfig,
     *,
     suppress_below: int = 0,
+    profile: str = "",
+    category: str = "",
 ) -> list[FigureResult]:
-    """Every figure for the live calls made in [start, end), from every station."""
+    """Every figure for the live calls made in [start, end), from every station (of one
+    force profile, one category, where they are given)."""
     now = datetime.now(UTC)
     since = [utc_text(start - LOOK_BACK), utc_text(end)]
     with conn.cursor() as cursor:
@@ -59,8 +62,9 @@ def central_figures(
     )
     with conn.transaction():
         return run_figures(
-            conn, rows, questions, start, end, postgres=True, suppress_below=suppress_below
-        )
+            conn, rows, questions, start, end, postgres=True, suppress_below=suppress_below,
+            profile=profile, category=category,
+        )  # fmt: skip
 
 
 def _json(text: str) -> dict[str, Any]:

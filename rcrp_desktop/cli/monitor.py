@@ -25,6 +25,12 @@ def add_commands(commands: "argparse._SubParsersAction[argparse.ArgumentParser]"
     monitor.add_argument(
         "--to", dest="end", type=_day, required=True, metavar="YYYY-MM-DD", help="included"
     )
+    monitor.add_argument(
+        "--profile", default="", help="one force profile only (england, wales, btp)"
+    )
+    monitor.add_argument(
+        "--category", default="", help="one category only, as the packs answer it (welfare...)"
+    )
     monitor.add_argument("--csv", type=Path, metavar="FOLDER", help="each figure as a CSV file")
     monitor.add_argument(
         "--report",
@@ -54,10 +60,15 @@ def monitor_command(args: argparse.Namespace, data_dir: Path) -> int:
     if (signed := signed_of(args)) is not None:
         gate.attach(store, signed)
     try:
-        results = figures_for(store, args.start, end, suppress_below=below)
+        results = figures_for(
+            store, args.start, end, suppress_below=below,
+            profile=args.profile, category=args.category,
+        )  # fmt: skip
     finally:
         store.close()
-    print(f"Figures for calls made from {args.start:%Y-%m-%d} to {args.end:%Y-%m-%d}"
+    chosen = "".join(f", {k} {v}" for k, v in (("profile", args.profile),
+                                                ("category", args.category)) if v)  # fmt: skip
+    print(f"Figures for calls made from {args.start:%Y-%m-%d} to {args.end:%Y-%m-%d}{chosen}"
           + (f" (counts under {below} shown as <{below})" if below > 1 else ""))  # fmt: skip
     for result in results:
         figure = result.figure

@@ -37,11 +37,19 @@ def run_figures(
     *,
     postgres: bool = False,
     suppress_below: int = 0,
+    profile: str = "",
+    category: str = "",
 ) -> list[FigureResult]:
     """Every figure over `facts` (rows of FACT_COLUMNS) and `questions` (rows of
-    QUESTION_COLUMNS) for calls made in [start, end)."""
+    QUESTION_COLUMNS) for calls made in [start, end), of one force profile and one category
+    where they are given ("" for all)."""
     sql = pyformat if postgres else (lambda text: text)
-    period = {"start": utc_text(start), "end": utc_text(end)}
+    period = {
+        "start": utc_text(start),
+        "end": utc_text(end),
+        "profile": profile,
+        "category": category,
+    }
     cursor = conn.cursor()
     try:
         cursor.execute(CREATE_FACTS)

@@ -16,7 +16,8 @@ def fact(uid: str, created: str, **given: object) -> dict[str, object]:
     )
     monday = {"02": "02", "03": "02", "09": "09", "10": "09", "11": "09", "16": "16"}
     day = created[8:10]
-    row.update(record_uid=uid, created_utc=created, week=f"2026-11-{monday.get(day, day)}")
+    row.update(record_uid=uid, created_utc=created, week=f"2026-11-{monday.get(day, day)}",
+               force_profile="england")  # fmt: skip
     row.update(given)
     return row
 
@@ -31,7 +32,7 @@ FACTS = [
          safeguarding_referral="not_needed"),
     fact("a3", "2026-11-09T00:00:00.000000Z", category="welfare", outcome="ADVICE_AND_CLOSE",
          response="decline", handler="H2", safeguarding_referral="made"),
-    fact("a4", "2026-11-10T08:00:00.000000Z", category="s136",
+    fact("a4", "2026-11-10T08:00:00.000000Z", category="s136", force_profile="wales",
          outcome="PARTNER_LEAD_POLICE_STANDBY", response="standby", handler="H2",
          partner="Crisis team", partner_accepted_minutes=30.0, recontact_72h=1,
          s136_handover="within_hour", s136_within=1),
@@ -50,8 +51,9 @@ FACTS = [
 def asked(
     uid: str, created: object, node: str, dwell: float | None, **given: int
 ) -> dict[str, object]:
-    return {"record_uid": uid, "created_utc": created, "node": node, "dwell_seconds": dwell,
-            "changed": 0, "decided": 0, "disagreed": 0, **given}  # fmt: skip
+    return {"record_uid": uid, "created_utc": created, "force_profile": "england",
+            "category": "welfare", "node": node, "dwell_seconds": dwell, "changed": 0,
+            "decided": 0, "disagreed": 0, **given}  # fmt: skip
 
 
 QUESTIONS = [

@@ -39,6 +39,29 @@ def test_every_figure_is_as_hand_counted() -> None:
     assert {f.id for f in (*FIGURES, *QUESTION_FIGURES)} == set(EXPECTED)
 
 
+def test_a_force_profile_or_a_category_narrows_every_figure() -> None:
+    conn = sqlite3.connect(":memory:")
+    try:
+        wales = {
+            r.figure.id: r.rows
+            for r in run_figures(conn, FACTS, QUESTIONS, START, END, profile="wales")
+        }
+        welfare = {
+            r.figure.id: r.rows
+            for r in run_figures(conn, FACTS, QUESTIONS, START, END, category="welfare")
+        }
+    finally:
+        conn.close()  # fmt: skip
+    assert wales["calls_by_category_outcome"] == [("s136", "PARTNER_LEAD_POLICE_STANDBY", 1)]
+    assert wales["questions_for_review"] == []  # the fixture's questions are England's
+    assert welfare["calls_by_category_outcome"] == [
+        ("welfare", "ADVICE_AND_CLOSE", 1),
+        ("welfare", "PARTNER_LEAD_NO_POLICE", 1),
+        ("welfare", "POLICE_DEPLOY", 2),
+    ]
+    assert welfare["recontacts_and_upgrades"] == [(4, 1, 0, 0, 1)]
+
+
 def test_a_period_with_no_calls_gives_empty_figures_not_errors() -> None:
     assert (
         on_sqlite(

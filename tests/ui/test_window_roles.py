@@ -590,6 +590,16 @@ def test_the_monitoring_figures_open_for_an_auditor_with_csv_and_report_not_for_
     table = view.findChild(QTableWidget, "table_calls_by_category_outcome")
     assert table is not None and table.item(0, 2).text() == "6"
     assert view.findChild(QSvgWidget, "weeklyChart") is not None  # the chart, beside its table
+    assert [view.category.itemText(i) for i in range(view.category.count())] == [
+        "All categories", "welfare",
+    ]  # fmt: skip
+    view.profile.setCurrentIndex(view.profile.findData("wales"))
+    assert view.show_figures()  # no Welsh calls: every figure says so, none fails
+    qtbot.waitUntil(  # the last period's tables go (deleted on the next turn of the loop)
+        lambda: view.findChild(QTableWidget, "table_calls_by_category_outcome") is None
+    )
+    view.profile.setCurrentIndex(0)
+    assert view.show_figures()
     view.activateWindow()
     qtbot.waitUntil(lambda: QApplication.activeWindow() is view, timeout=5000)
     qtbot.keyClick(view.start, Qt.Key.Key_E, Qt.KeyboardModifier.ControlModifier)

@@ -61,7 +61,12 @@ PARTNER_LED = (
     OutcomeCode.PARTNER_LEAD_POLICE_STANDBY.value,
 )
 ADVICE = OutcomeCode.ADVICE_AND_CLOSE.value
-_PERIOD = "created_utc >= :start AND created_utc < :end"
+# The period, and the force profile and category chosen ('' for all): every figure's rows.
+_PERIOD = (
+    "created_utc >= :start AND created_utc < :end "
+    "AND (:profile = '' OR force_profile = :profile) "
+    "AND (:category = '' OR category = :category)"
+)
 _LED = ", ".join(f"'{code}'" for code in PARTNER_LED)
 
 

@@ -11,6 +11,8 @@ from rcrp_desktop.times import utc_text
 QUESTION_COLUMNS: tuple[tuple[str, str], ...] = (
     ("record_uid", "TEXT"),
     ("created_utc", "TEXT"),
+    ("force_profile", "TEXT"),
+    ("category", "TEXT"),
     ("node", "TEXT"),
     ("dwell_seconds", "DOUBLE PRECISION"),  # shown -> first answered (none: not timed)
     ("changed", "INTEGER"),
@@ -44,6 +46,8 @@ def question_rows(facts: CallFacts, events: Sequence[Event]) -> list[dict[str, o
         {
             "record_uid": facts.uid,
             "created_utc": utc_text(facts.created),
+            "force_profile": facts.force_profile,
+            "category": facts.category,
             "node": node,
             "dwell_seconds": dwell,
             "changed": int(node in changed),

@@ -11,6 +11,7 @@ from PySide6.QtCore import QByteArray, QDate, Qt, Slot
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtSvgWidgets import QSvgWidget
 from PySide6.QtWidgets import (
+    QComboBox,
     QDateEdit,
     QDialog,
     QFileDialog,
@@ -36,6 +37,8 @@ if TYPE_CHECKING:
 
 DEFAULT_DAYS = 28
 CHART_HEIGHT = 220
+PROFILES = (("All profiles", ""), ("England", "england"), ("Wales", "wales"),
+            ("British Transport Police", "btp"))  # fmt: skip
 
 
 class MonitoringView(QDialog):
@@ -49,6 +52,13 @@ class MonitoringView(QDialog):
         today = QDate.currentDate()
         self.start = self._date("monitorFrom", "Calls made from", today.addDays(-DEFAULT_DAYS))
         self.end = self._date("monitorTo", "to (included)", today)
+        self.profile = named(QComboBox(), "monitorProfile")
+        self.profile.setAccessibleName("Force profile")
+        for title, value in PROFILES:
+            self.profile.addItem(title, value)
+        self.category = named(QComboBox(), "monitorCategory")
+        self.category.setAccessibleName("Category")
+        self.category.addItem("All categories", "")
         show = named(QPushButton("&Show (Enter)"), "showFigures")
         show.setDefault(True)
         show.clicked.connect(self.show_figures)
@@ -64,7 +74,10 @@ class MonitoringView(QDialog):
         QShortcut(QKeySequence("Ctrl+P"), self, self.save_report)
         top = QHBoxLayout()
         top.setSpacing(8)
-        for label, edit in (("&From", self.start), ("&To", self.end)):
+        for label, edit in (
+            ("&From", self.start), ("&To", self.end), ("Pro&file", self.profile),
+            ("C&ategory", self.category),
+        ):  # fmt: skip
             caption = QLabel(label)
             caption.setBuddy(edit)
             caption.setMinimumWidth(caption.sizeHint().width() + 4)  # never cut by the date
@@ -114,17 +127,30 @@ class MonitoringView(QDialog):
         try:
             with wait_cursor():
                 self.results = figures_for(
-                    self.store, start, end, suppress_below=self.suppress_below
-                )
+                    self.store, start, end, suppress_below=self.suppress_below,
+                    profile=str(self.profile.currentData() or ""),
+                    category=str(self.category.currentData() or ""),
+                )  # fmt: skip
         except StorageError as error:
             message_box().warning(self, APP_TITLE, str(error))
             return False
         self._fill()
+        self._categories()
         below = self.suppress_below
         hidden = f" Counts from 1 to {below - 1} are shown as <{below}." if below > 1 else ""
         last = end - timedelta(days=1)
         self.status.setText(f"Calls made from {start:%Y-%m-%d} to {last:%Y-%m-%d}.{hidden}")
         return True
+
+    def _categories(self) -> None:
+        """The categories the figures met, offered to narrow them (the choice kept)."""
+        chosen = self.category.currentData() or ""
+        seen = {str(row[0]) for r in self.results if r.figure.id == "calls_by_category_outcome"
+                for row in r.rows if row[0]}  # fmt: skip
+        known = {self.category.itemData(i) for i in range(self.category.count())}
+        for value in sorted(seen - known):
+            self.category.addItem(value, value)
+        self.category.setCurrentIndex(max(0, self.category.findData(chosen)))
 
     def _fill(self) -> None:
         from rcrp_desktop.domain.monitoring.figures import CAVEATS
