@@ -235,6 +235,13 @@ ACTIONS: tuple[Act, ...] = (
         "window",
     ),
     Act(
+        "own_feedback",
+        ("Ctrl+Shift+Y",),
+        "Your feedback…",
+        "The supervisors' reviews of the calls you took (yours only)",
+        "window",
+    ),
+    Act(
         "bundle_for_force",
         ("Ctrl+Shift+X",),
         "Bundle for the force…",

@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from rcrp_desktop.calls.recorder import CallRecorder, Written
     from rcrp_desktop.calls.records import Records as Store
     from rcrp_desktop.domain.partners import Directory
+    from rcrp_desktop.ui.dialogs.feedback import FeedbackView
     from rcrp_desktop.ui.dialogs.monitoring import MonitoringView
     from rcrp_desktop.ui.dialogs.review_queue import ReviewQueue
     from rcrp_desktop.ui.export_flow import ExportFlow
@@ -63,6 +64,7 @@ class CallActionsMixin:
     _export: "ExportFlow | None" = None  # the Export… flow, made on first use
     _review_queue: "ReviewQueue | None" = None  # made on first use
     _monitoring: "MonitoringView | None" = None  # made on first use
+    _feedback: "FeedbackView | None" = None
     idle_lock: "IdleLock | None" = None  # where someone signed in: the desk locks (app.py)
 
     @property
@@ -412,6 +414,28 @@ class CallActionsMixin:
         if self._monitoring.show_figures():
             self._monitoring.show()
             self._monitoring.activateWindow()
+
+    def own_feedback(self) -> None:
+        """The reviews of the calls the person signed in took: theirs, never another's."""
+        if not self.records_open:
+            return
+        if self.gate is None:
+            message_box().information(
+                self._widget, APP_TITLE,
+                "Feedback is read by the handler signed in: this data folder has no accounts.",
+            )  # fmt: skip
+            return
+        from rcrp_desktop.calls.review import own_feedback
+        from rcrp_desktop.ui.dialogs.feedback import FeedbackView
+
+        try:
+            found = own_feedback(self.store, self.gate.session.account.number)
+        except StorageError as error:
+            message_box().warning(self._widget, APP_TITLE, str(error))
+            return
+        self._feedback = FeedbackView(self._widget, found)
+        self._feedback.show()
+        self._feedback.activateWindow()
 
     def bundle_for_force(self) -> None:
         """The records not yet sent, written as the next bundle where the person chooses."""

@@ -553,6 +553,19 @@ def test_a_supervisor_works_the_review_queue_by_keyboard_and_a_handler_may_not_o
     assert queue.status.text().startswith(f"Record {made[0]} reviewed (Learning point")
     last = store.events(made[0])[-1]
     assert (last.kind, last.user) == ("review", stamp("S300"))
+    handler.activateWindow()  # back at the handler's desk
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is handler, timeout=5000)
+    qtbot.keyClick(handler, Qt.Key.Key_Y, CTRL_SHIFT)  # the handler reads the review of it
+    feedback = handler._feedback
+    assert feedback is not None, told[-1]
+    assert feedback.table.rowCount() == 1
+    assert feedback.table.item(0, 3).text() == "Learning point for the handler"
+    assert feedback.table.item(0, 4).text() == stamp("S300")
+    other = signed_window(store, "H201")
+    other.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is other, timeout=5000)
+    qtbot.keyClick(other, Qt.Key.Key_Y, CTRL_SHIFT)  # another handler sees none of it
+    assert other._feedback is not None and other._feedback.table.rowCount() == 0
     entries = [(who, kind) for who, kind, _, _ in log(data_dir)]
     assert ("H200", "refused") in entries and ("S300", "record consulted") in entries
 
