@@ -3,6 +3,8 @@ newest first, each with its result, who reviewed it and why."""
 
 from typing import TYPE_CHECKING
 
+from PySide6.QtCore import QTimer
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QDialog,
     QHeaderView,
@@ -23,6 +25,7 @@ if TYPE_CHECKING:
     from rcrp_desktop.calls.review import Feedback
 
 COLUMNS = ("Reviewed", "Record", "Incident", "Result", "By", "Why")
+MAX_COLUMN = 200
 
 
 class FeedbackView(QDialog):
@@ -33,7 +36,6 @@ class FeedbackView(QDialog):
         self.table.verticalHeader().hide()
         self.table.setWordWrap(True)
         header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(len(COLUMNS) - 1, QHeaderView.ResizeMode.Stretch)
         self.table.setRowCount(len(found))
         for number, item in enumerate(found):
@@ -43,6 +45,12 @@ class FeedbackView(QDialog):
                 cell = QTableWidgetItem(text)
                 cell.setToolTip(text)
                 self.table.setItem(number, column, cell)
+        # The reason is what a handler reads: the other columns as wide as they need, no wider
+        # than a short phrase, and the rows as tall as the reasons, wrapped.
+        self.table.resizeColumnsToContents()
+        for column in range(len(COLUMNS) - 1):
+            self.table.setColumnWidth(column, min(self.table.columnWidth(column), MAX_COLUMN))
+        header.sectionResized.connect(lambda *_: self.table.resizeRowsToContents())
         self.table.resizeRowsToContents()
         said = named(QLabel(), "feedbackStatus")
         said.setText(f"{len(found)} review(s) of your calls." if found else
@@ -53,4 +61,9 @@ class FeedbackView(QDialog):
         layout.addWidget(self.table, 1)
         layout.addWidget(said)
         layout.addWidget(close)
-        self.resize(960, 420)
+        self.resize(1100, 420)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        # The reasons' column has its width only once shown: the rows as tall as they wrap.
+        QTimer.singleShot(0, self.table.resizeRowsToContents)
