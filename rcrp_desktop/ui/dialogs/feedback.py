@@ -66,4 +66,4 @@ class FeedbackView(QDialog):
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
         # The reasons' column has its width only once shown: the rows as tall as they wrap.
-        QTimer.singleShot(0, self.table.resizeRowsToContents)
+        QTimer.singleShot(0, self.table, self.table.resizeRowsToContents)  # gone with the table
