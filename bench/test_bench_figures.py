@@ -1,0 +1,32 @@
+"""The figures' benchmark as a long test (`pytest bench -m long`; CI runs it): 200,000 events,
+each figure's query held to 2x the same SQL run bare; the whole view reported."""
+
+import pytest
+from bench_figures import Row, measure, table
+
+from generate import generate
+
+pytestmark = pytest.mark.long
+
+EVENTS = 200_000
+
+
+@pytest.fixture(scope="module")
+def results(tmp_path_factory: pytest.TempPathFactory) -> list[Row]:
+    db = tmp_path_factory.mktemp("bench-figures") / "records.sqlite3"
+    generate(db, EVENTS)
+    rows = measure(db, rounds=5)
+    print("\n" + table(rows))
+    return rows
+
+
+def test_each_figure_within_target_of_its_bare_sql(results: list[Row]) -> None:
+    held = [row for row in results if row.target is not None]
+    assert len(held) >= 10
+    missed = [f"{row.measure}: {row.ratio:.2f}x" for row in held if not row.passed]
+    assert not missed, "\n".join(missed) + "\n" + table(results)
+
+
+def test_the_whole_view_is_reported(results: list[Row]) -> None:
+    view = next(row for row in results if row.measure.startswith("whole view"))
+    assert view.target is None and view.ours_ns > 0
