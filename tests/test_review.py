@@ -129,7 +129,8 @@ def test_a_call_about_the_same_place_within_72_hours_is_a_recontact_linked_to_th
     assert [(i.facts.incident_ref, i.rules) for i in items] == [("TWO", ("recontact_72h",))]
     assert items[0].facts.recontact_of == first.record_id
     assert items[0].reasons[0].endswith(f"(record {first.record_id})")
-    assert second.record_id != first.record_id
+    review.record_review(store, data_dir, second.record_id, "agreed", "Seen twice.", "Sgt 2")
+    assert store.events(second.record_id)[-1].payload["rules"] == ["recontact_72h"]
 
 
 def test_the_queue_is_oldest_first_and_says_why_in_words(

@@ -70,21 +70,10 @@ def review_queue(
     start = since or moment - timedelta(days=DEFAULT_DAYS)
     rules = review_rules(data_dir)
     settings = load_force_settings(data_dir)
-    calls = []
-    for row in store.record_rows():
-        header = dict(zip(RECORD_COLUMNS, row, strict=True))
-        made = parse_utc(str(header["created_utc"]))
-        if header["mode"] == store.mode and made >= start - WITHIN:
-            events = [_event(e) for e in store.events(int(header["id"]))]
-            calls.append(call_facts(int(header["id"]), header, events, moment))
-    found = recontacts(calls, _recontact_nodes())
     queue = []
-    for facts in calls:
+    for facts in _calls_made(store, start, None, moment):
         if facts.created < start or facts.reviewed:
             continue
-        if (again := found.get(facts.uid)) is not None:
-            hours = again.after.total_seconds() / 3600
-            facts = replace(facts, recontact_of=again.earlier_record, recontact_hours=hours)
         holding = reasons_for(facts, rules)
         ids = [r.id for r in holding]
         words = [_with_record(r, facts) for r in holding]
@@ -117,7 +106,8 @@ def record_review(
         )
     gates.consult(store, record_id, "supervisor's review")
     now = datetime.now(UTC)
-    facts = facts_of(store, record_id, now)
+    made = facts_of(store, record_id, now).created
+    facts = next(f for f in _calls_made(store, made, made, now) if f.record_id == record_id)
     rules = reasons_for(facts, review_rules(data_dir))
     payload = {
         "result": result,
@@ -166,6 +156,28 @@ def own_feedback(store: Store, number: str) -> list[Feedback]:
             for e in reviews
         ]
     return sorted(found, key=lambda f: f.utc, reverse=True)
+
+
+def _calls_made(
+    store: Store, start: datetime, last: datetime | None, now: datetime
+) -> list[CallFacts]:
+    """The facts of the calls made from `start` (to `last`, if given), with the 72 hours
+    before it read as well so that each re-contact is found and linked to its earlier call."""
+    calls = []
+    for row in store.record_rows():
+        header = dict(zip(RECORD_COLUMNS, row, strict=True))
+        made = parse_utc(str(header["created_utc"]))
+        if header["mode"] == store.mode and start - WITHIN <= made <= (last or made):
+            events = [_event(e) for e in store.events(int(header["id"]))]
+            calls.append(call_facts(int(header["id"]), header, events, now))
+    found = recontacts(calls, _recontact_nodes())
+    linked = []
+    for facts in calls:
+        if (again := found.get(facts.uid)) is not None:
+            hours = again.after.total_seconds() / 3600
+            facts = replace(facts, recontact_of=again.earlier_record, recontact_hours=hours)
+        linked.append(facts)
+    return linked
 
 
 def _with_record(rule: Rule, facts: CallFacts) -> str:
