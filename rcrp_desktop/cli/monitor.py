@@ -80,7 +80,7 @@ def monitor_command(args: argparse.Namespace, data_dir: Path) -> int:
         if args.csv is not None:
             write_figures_csv(args.csv, results)
         if args.report is not None:
-            _report(args, results, end, below)
+            _report(args, results, end, below, data_dir)
     except ExportError as error:
         print(f"rcrp-desktop: {error}", file=sys.stderr)
         return Exit.PROBLEMS
@@ -91,13 +91,22 @@ def monitor_command(args: argparse.Namespace, data_dir: Path) -> int:
 
 
 def _report(
-    args: argparse.Namespace, results: "list[FigureResult]", end: datetime, below: int
+    args: argparse.Namespace,
+    results: "list[FigureResult]",
+    end: datetime,
+    below: int,
+    data_dir: Path,
 ) -> None:
+    from rcrp_desktop import paths
+    from rcrp_desktop.domain.monitoring.figures import question_words
     from rcrp_desktop.export.partnership_pdf import save_report
+    from rcrp_desktop.storage.pack_catalogue import pack_catalogue
 
+    packs, _ = pack_catalogue(paths.forms_dir(), data_dir)
     pages = save_report(
         args.report.expanduser().absolute(),
         results,
+        questions=question_words(packs),
         start=args.start,
         end_inclusive=end - timedelta(days=1),
         source="Records of one desk's data folder.",

@@ -3,7 +3,7 @@ partners; OFFICIAL-SENSITIVE on every page, counts only (no figure that names an
 counts suppressed, each figure with how it is counted, its table, and for the weekly one a chart
 drawn from the same rows; then the caveats and what each outcome means."""
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
@@ -41,8 +41,10 @@ def render_report(
     suppress_below: int,
     made: datetime,
     invariant: bool = False,
+    questions: Mapping[str, str] | None = None,
 ) -> tuple[bytes, int]:
-    """The report's PDF bytes and its page count. Figures that name people are left out."""
+    """The report's PDF bytes and its page count. Figures that name people are left out;
+    `questions` (id -> words) shows each question by its words."""
     fonts.register()
     styles = _styles()
     period = f"{start:%d %B %Y} to {end_inclusive:%d %B %Y}"
@@ -66,7 +68,7 @@ def render_report(
     for result in results:
         if result.figure.personal:
             continue
-        story.append(_figure(result, styles))
+        story.append(_figure(result, styles, questions or {}))
     story += [Spacer(0, 4 * mm), Paragraph("Caveats", styles["heading"])]
     story += [Paragraph(markup(f"• {caveat}"), styles["body"]) for caveat in CAVEATS]
     story += [Spacer(0, 4 * mm), Paragraph("What each outcome means", styles["heading"])]
@@ -88,9 +90,11 @@ def render_report(
     )
 
 
-def _figure(result: FigureResult, styles: dict[str, ParagraphStyle]) -> Flowable:
+def _figure(
+    result: FigureResult, styles: dict[str, ParagraphStyle], questions: Mapping[str, str]
+) -> Flowable:
     figure = result.figure
-    rows = [shown_row(figure, row) for row in result.rows]
+    rows = [shown_row(figure, row, questions) for row in result.rows]
     parts: list[Flowable] = [
         Paragraph(markup(figure.title), styles["heading"]),
         Paragraph(markup(f"How it is counted: {figure.counted}"), styles["note"]),
@@ -165,12 +169,13 @@ def save_report(
     end_inclusive: datetime,
     source: str,
     suppress_below: int,
+    questions: Mapping[str, str] | None = None,
 ) -> int:
     """The report made now and written whole to `path` (ExportError, nothing left, if it
     cannot be); its page count."""
     pdf, pages = render_report(
         results, start=start, end_inclusive=end_inclusive, source=source,
-        suppress_below=suppress_below, made=datetime.now(UTC),
+        suppress_below=suppress_below, made=datetime.now(UTC), questions=questions,
     )  # fmt: skip
     try:
         files.write_atomically(path, pdf)

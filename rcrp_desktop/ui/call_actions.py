@@ -45,6 +45,7 @@ class CallActionsMixin:
         gate: Gate | None
         data_dir: Path | None  # None in a read-only window: it keeps nothing in the folder
         read_only: bool
+        packs: list[Pack]
 
         overdue_bar: OverdueBar
         not_saved_bar: SaveGuard
@@ -399,6 +400,7 @@ class CallActionsMixin:
             return
         from rcrp_desktop.calls import gate as gates
         from rcrp_desktop.calls.monitoring import suppression
+        from rcrp_desktop.domain.monitoring.figures import question_words
         from rcrp_desktop.ui.dialogs.monitoring import MonitoringView
 
         try:
@@ -409,8 +411,9 @@ class CallActionsMixin:
             return
         if self._monitoring is None or self._monitoring.store is not self.store:
             self._monitoring = MonitoringView(
-                self._widget, self.store, below, "Records of this desk's data folder."
-            )
+                self._widget, self.store, below, "Records of this desk's data folder.",
+                question_words(self.packs),
+            )  # fmt: skip
         if self._monitoring.show_figures():
             self._monitoring.show()
             self._monitoring.activateWindow()

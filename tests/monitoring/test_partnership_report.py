@@ -17,6 +17,7 @@ from rcrp_desktop.storage.figures_run import run_figures
 from tests.monitoring.fixture import END, FACTS, QUESTIONS, START
 
 MADE = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
+WORDS = {"danger_life": "Is anyone's life in danger now?", "thr_life": "A real risk to life?"}
 
 
 def report(below: int) -> tuple[bytes, int]:
@@ -28,7 +29,7 @@ def report(below: int) -> tuple[bytes, int]:
     return render_report(
         results, start=START, end_inclusive=END - timedelta(days=1),
         source="Records of one desk's data folder.", suppress_below=below, made=MADE,
-        invariant=True,
+        invariant=True, questions=WORDS,
     )  # fmt: skip
 
 
@@ -49,6 +50,7 @@ def test_the_report_is_marked_counts_only_and_says_how_each_figure_is_counted() 
     # Counts only: the figure by handler and any handler's or call's id are not in it.
     assert "by handler" not in whole and "H1" not in whole and "a1" not in whole.split()
     assert "No chart: every count in it is suppressed." in whole  # its bars would tell
+    assert "Is anyone's life in" in whole and "danger_life" not in whole  # words, never ids
     assert "Week starting" in " ".join(text_of(report(below=0)[0]))  # the chart, by its table
 
 

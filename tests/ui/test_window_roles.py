@@ -603,6 +603,10 @@ def test_the_monitoring_figures_open_for_an_auditor_with_csv_and_report_not_for_
     table = view.findChild(QTableWidget, "table_calls_by_category_outcome")
     assert table is not None and table.item(0, 2).text() == "6"
     assert view.findChild(QSvgWidget, "weeklyChart") is not None  # the chart, beside its table
+    asked = view.findChild(QTableWidget, "table_questions_for_review")
+    assert asked is not None  # each question by its words, never its id
+    shown = {asked.item(r, 0).text() for r in range(asked.rowCount())}
+    assert england.question("danger_life").text in shown and "danger_life" not in shown
     assert [view.category.itemText(i) for i in range(view.category.count())] == [
         "All categories", "welfare",
     ]  # fmt: skip

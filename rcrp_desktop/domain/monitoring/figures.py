@@ -5,13 +5,14 @@ force's central PostgreSQL; each says how it is counted, with the caveats that a
 import math
 import re
 import statistics
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 
 from rcrp_desktop.domain.monitoring.config import MonitoringConfig
 from rcrp_desktop.domain.monitoring.recontacts import Recontact
 from rcrp_desktop.domain.outcomes import OutcomeCode
+from rcrp_desktop.domain.pack.protocol import Pack, Question
 from rcrp_desktop.domain.review.facts import CallFacts, outcome_title
 from rcrp_desktop.times import utc_text
 
@@ -320,9 +321,24 @@ def suppressed(
     return shown
 
 
-def shown_row(figure: Figure, row: tuple[object, ...]) -> tuple[object, ...]:
-    """A row as people read it: outcome codes in words, an empty category named."""
+def shown_row(
+    figure: Figure, row: tuple[object, ...], questions: Mapping[str, str] | None = None
+) -> tuple[object, ...]:
+    """A row as people read it: outcome codes in words, an empty category named, and a
+    question by its words where `questions` (id -> text) knows it."""
     if figure.id == "calls_by_category_outcome":
         category, outcome, *rest = row
         return (category or "(none)", outcome_title(str(outcome)), *rest)
+    if figure in QUESTION_FIGURES and questions and str(row[0]) in questions:
+        return (questions[str(row[0])], *row[1:])
     return row
+
+
+def question_words(packs: Iterable[Pack]) -> dict[str, str]:
+    """Each question id -> its words, from the packs given (the first that asks it)."""
+    words: dict[str, str] = {}
+    for pack in packs:
+        for node_id, node in pack.nodes.items():
+            if isinstance(node, Question):
+                words.setdefault(node_id, node.text)
+    return words

@@ -3,6 +3,7 @@ its table (the weekly one with its chart beside it, drawn by the same definition
 report); CSV of every table, and the partnership report, from here. Keyboard first: the dates,
 Enter shows; Ctrl+E saves the CSV files, Ctrl+P the report."""
 
+from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -44,10 +45,18 @@ PROFILES = (("All profiles", ""), ("England", "england"), ("Wales", "wales"),
 class MonitoringView(QDialog):
     """The figures for the period chosen. `suppress_below`: the force's threshold."""
 
-    def __init__(self, parent: QWidget, store: "Records", suppress_below: int, source: str) -> None:
+    def __init__(
+        self,
+        parent: QWidget,
+        store: "Records",
+        suppress_below: int,
+        source: str,
+        questions: Mapping[str, str] | None = None,
+    ) -> None:
         super().__init__(parent)
         self.setWindowTitle(f"Monitoring figures - {APP_TITLE}")
         self.store, self.suppress_below, self.source = store, suppress_below, source
+        self.questions = dict(questions or {})  # question id -> its words
         self.results: list[FigureResult] = []
         today = QDate.currentDate()
         self.start = self._date("monitorFrom", "Calls made from", today.addDays(-DEFAULT_DAYS))
@@ -193,7 +202,7 @@ class MonitoringView(QDialog):
         table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         table.setRowCount(len(result.rows))
         for number, row in enumerate(result.rows):
-            for column, value in enumerate(shown_row(figure, row)):
+            for column, value in enumerate(shown_row(figure, row, self.questions)):
                 cell = QTableWidgetItem(str(value))
                 if isinstance(value, int | float):
                     cell.setTextAlignment(
@@ -252,6 +261,7 @@ class MonitoringView(QDialog):
                 pages = save_report(
                     path, self.results, start=start, end_inclusive=end - timedelta(days=1),
                     source=self.source, suppress_below=self.suppress_below,
+                    questions=self.questions,
                 )  # fmt: skip
         except ExportError as error:
             self.status.setText(str(error))
