@@ -264,3 +264,35 @@ def test_from_the_command_line_a_supervisor_reviews_and_a_handler_may_not(
         store.close()
     assert ("H200", "refused", "record.review") in log
     assert any(a == "S300" and k == "record consulted" for a, k, _ in log)
+
+
+@pytest.mark.parametrize(
+    ("content", "said"),
+    [
+        (b"\xff\xfe not text", "cannot be read as review rules"),
+        (b"[[rule]]\nid = 'Bad Id'\nreason = 'x'\nwhen = { urgent = true }\n", "id must be"),
+        (b"[[rule]]\nid = 'a'\nreason = ''\nwhen = { urgent = true }\n", "reason must say"),
+        (b"[[rule]]\nid = 'a'\nreason = 'x'\nwhen = { urgent = 'yes' }\n", "urgent is true"),
+        (b"[[rule]]\nid = 'a'\nreason = 'x'\nwhen = { outcome = 'X' }\n", "list of values"),
+        (b"[[rule]]\nid = 'a'\nreason = 'x'\nwhen = {}\n", "at least one fact"),
+        (
+            b"[[rule]]\nid = 'police_did_not_attend'\nreason = 'x'\nwhen = { urgent = true }\n",
+            "also defined",
+        ),
+        (b"rule = 3\n", "must be a list"),
+    ],
+)
+def test_a_force_rules_file_that_cannot_be_used_is_one_clear_refusal(
+    store: Store, data_dir: Path, content: bytes, said: str
+) -> None:
+    (data_dir / review.FORCE_RULES_FILE).write_bytes(content)
+    with pytest.raises(StorageError, match=said):
+        review.review_queue(store, data_dir)
+
+
+def test_a_folder_in_place_of_the_force_rules_file_is_said_not_skipped(
+    store: Store, data_dir: Path
+) -> None:
+    (data_dir / review.FORCE_RULES_FILE).mkdir()
+    with pytest.raises(StorageError, match="not a regular file"):
+        review.review_queue(store, data_dir)

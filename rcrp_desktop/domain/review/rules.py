@@ -10,6 +10,7 @@ from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
 
+from rcrp_desktop import files
 from rcrp_desktop.domain.review.facts import CallFacts
 
 # What a condition may name: a fact that is yes or no, or one whose value is one of a list.
@@ -80,12 +81,11 @@ def load_rules(*paths: Path) -> tuple[Rule, ...]:
     problems: list[str] = []
     for path in paths:
         try:
-            if not path.is_file():
-                continue
-            raw = path.read_bytes()
-            if len(raw) > MAX_RULE_BYTES:
-                raise ValueError(f"larger than {MAX_RULE_BYTES:,} bytes")
-            data = tomllib.loads(raw.decode("utf-8"))
+            if not path.exists() and not path.is_symlink():
+                continue  # a force with no rules of its own
+            # Read bounded, and only if a regular file: a folder or a device in its place is
+            # said, never skipped (a queue short of the force's rules would pass unnoticed).
+            data = tomllib.loads(files.read_small(path, MAX_RULE_BYTES).decode("utf-8"))
         except (OSError, ValueError) as error:
             problems.append(f"{path}: cannot be read as review rules ({error})")
             continue
