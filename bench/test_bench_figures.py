@@ -1,5 +1,6 @@
 """The figures' benchmark as a long test (`pytest bench -m long`; CI runs it): 200,000 events,
-each figure's query held to 2x the same SQL run bare; the whole view reported."""
+the whole view with the facts kept held to one second, each figure's query to 2x the same SQL
+run bare; the first view, which keeps the facts, reported."""
 
 import pytest
 from bench_figures import Row, measure, table
@@ -20,14 +21,14 @@ def results(tmp_path_factory: pytest.TempPathFactory) -> list[Row]:
     return rows
 
 
-def test_each_figure_within_target_of_its_bare_sql(results: list[Row]) -> None:
+def test_the_view_and_each_figure_within_target(results: list[Row]) -> None:
     held = [row for row in results if row.target is not None]
-    assert len(held) >= 10
+    assert len(held) >= 12
     missed = [f"{row.measure}: {row.ratio:.2f}x" for row in held if not row.passed]
     assert not missed, "\n".join(missed) + "\n" + table(results)
 
 
-def test_the_whole_view_is_reported(results: list[Row]) -> None:
-    view = next(row for row in results if row.measure.startswith("whole view"))
+def test_the_first_view_is_reported(results: list[Row]) -> None:
+    view = next(row for row in results if row.measure.startswith("first view"))
     assert view.target is None
     assert view.ours_ns > 0

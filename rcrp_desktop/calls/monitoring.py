@@ -15,14 +15,15 @@ from rcrp_desktop.domain.monitoring.config import (
 )
 from rcrp_desktop.domain.monitoring.rows import LOOK_BACK, period_rows
 from rcrp_desktop.domain.review.facts import CallFacts, Event, call_facts
+from rcrp_desktop.storage import figure_facts
 from rcrp_desktop.storage.errors import StorageError
-from rcrp_desktop.storage.figures_run import FigureResult, run_figures
+from rcrp_desktop.storage.figures_run import FigureResult, run_figures, run_queries
 from rcrp_desktop.storage.force_settings import load_force_settings
 from rcrp_desktop.storage.records import RECORD_COLUMNS
 from rcrp_desktop.storage.repository import Store
 from rcrp_desktop.times import parse_utc
 
-__all__ = ["FigureResult", "figures_for", "suppression"]
+__all__ = ["FigureResult", "figures_for", "figures_from_events", "suppression"]
 
 
 def figures_for(
@@ -41,18 +42,39 @@ def figures_for(
     gates.require(store, "figures.read")
     moment = now or datetime.now(UTC)
     asked = config or monitoring_config()
+    chosen = "".join(f"; {k} {v}" for k, v in (("profile", profile), ("category", category)) if v)
+    gates.log(store, "figures read", f"{start:%Y-%m-%d} to {end:%Y-%m-%d}{chosen}")
+    narrowed = {"suppress_below": suppress_below, "profile": profile, "category": category}
+    if not store.readonly:
+        figure_facts.refresh(store, asked, moment)  # the events added since, kept
+    if figure_facts.up_to_date(store):
+        return run_queries(store.db.conn, start, end, **narrowed)  # type: ignore[arg-type]
+    # Records opened only to read, whose kept facts are behind: worked out from the events.
+    return figures_from_events(store, start, end, asked, moment, **narrowed)  # type: ignore[arg-type]
+
+
+def figures_from_events(
+    store: Store,
+    start: datetime,
+    end: datetime,
+    config: MonitoringConfig,
+    now: datetime,
+    *,
+    suppress_below: int = 0,
+    profile: str = "",
+    category: str = "",
+) -> list[FigureResult]:
+    """Every figure worked out from the events themselves, in memory: for records that can
+    only be read while their kept facts are behind (and to check the kept ones by)."""
     calls: list[tuple[CallFacts, list[Event]]] = []
     for row in store.record_rows():
         header = dict(zip(RECORD_COLUMNS, row, strict=True))
         made = parse_utc(str(header["created_utc"]))
         if header["mode"] == store.mode and start - LOOK_BACK <= made < end:
             events = stored_events(store, int(header["id"]))
-            calls.append((call_facts(int(header["id"]), header, events, moment), events))
+            calls.append((call_facts(int(header["id"]), header, events, now), events))
     uid_of = {facts.record_id: facts.uid for facts, _ in calls}
-    rows, questions = period_rows(calls, start, asked, lambda f: uid_of.get(f.linked_from))
-    chosen = "".join(f"; {k} {v}" for k, v in (("profile", profile), ("category", category)) if v)
-    gates.log(store, "figures read",
-              f"{start:%Y-%m-%d} to {end:%Y-%m-%d}: {len(rows)} call(s){chosen}")  # fmt: skip
+    rows, questions = period_rows(calls, start, config, lambda f: uid_of.get(f.linked_from))
     # A database of its own in memory: the figures write nothing where the records are.
     scratch = sqlite3.connect(":memory:")
     try:

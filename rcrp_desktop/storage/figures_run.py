@@ -41,15 +41,9 @@ def run_figures(
     category: str = "",
 ) -> list[FigureResult]:
     """Every figure over `facts` (rows of FACT_COLUMNS) and `questions` (rows of
-    QUESTION_COLUMNS) for calls made in [start, end), of one force profile and one category
-    where they are given ("" for all)."""
+    QUESTION_COLUMNS) put in temporary tables of their own, for calls made in [start, end),
+    of one force profile and one category where they are given ("" for all)."""
     sql = pyformat if postgres else (lambda text: text)
-    period = {
-        "start": utc_text(start),
-        "end": utc_text(end),
-        "profile": profile,
-        "category": category,
-    }
     cursor = conn.cursor()
     try:
         cursor.execute(CREATE_FACTS)
@@ -58,6 +52,33 @@ def run_figures(
             cursor.executemany(sql(INSERT_FACTS), list(facts))
         if questions:
             cursor.executemany(sql(INSERT_QUESTIONS), list(questions))
+        return run_queries(
+            conn, start, end, postgres=postgres, suppress_below=suppress_below,
+            profile=profile, category=category,
+        )  # fmt: skip
+    finally:
+        cursor.execute("DROP TABLE IF EXISTS call_facts")
+        cursor.execute("DROP TABLE IF EXISTS question_facts")
+        cursor.close()
+
+
+def run_queries(
+    conn: Any,
+    start: datetime,
+    end: datetime,
+    *,
+    postgres: bool = False,
+    suppress_below: int = 0,
+    profile: str = "",
+    category: str = "",
+) -> list[FigureResult]:
+    """Every figure's SQL on the tables call_facts and question_facts as `conn` sees them
+    (temporary ones, or those a record database keeps)."""
+    sql = pyformat if postgres else (lambda text: text)
+    period = {"start": utc_text(start), "end": utc_text(end), "profile": profile,
+              "category": category}  # fmt: skip
+    cursor = conn.cursor()
+    try:
         results = []
         for figure in (*FIGURES, *QUESTION_FIGURES):
             cursor.execute(sql(figure.sql), period)
@@ -68,6 +89,4 @@ def run_figures(
             results.append(FigureResult(figure, suppressed(figure, rows, suppress_below)))
         return results
     finally:
-        cursor.execute("DROP TABLE IF EXISTS call_facts")
-        cursor.execute("DROP TABLE IF EXISTS question_facts")
         cursor.close()

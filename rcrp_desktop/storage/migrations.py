@@ -8,7 +8,7 @@ migrations = Migrations("rcrp_desktop")
 
 # Stamped into PRAGMA user_version after migrating: one more with every new migration. A
 # database with a higher number was written by a newer app and is refused.
-SCHEMA_VERSION = 8
+SCHEMA_VERSION = 9
 
 
 @migrations()
@@ -173,3 +173,47 @@ def reviews_follow_closed_records(db: Database) -> None:
     """A supervisor's review is written into a closed record's own chain: the closed-record
     guard takes it too."""
     _guard_closed_records(db, AFTER_CLOSURE)
+
+
+# The figures' tables as this migration made them (a migration, once run, never changes: a
+# change of the figures' columns is a new migration; figure_facts.py checks they agree).
+FIGURE_FACT_COLUMNS_9 = (
+    "record_uid TEXT", "created_utc TEXT", "week TEXT", "force_profile TEXT", "category TEXT",
+    "outcome TEXT", "response TEXT", "handler TEXT", "police_attended INTEGER",
+    "disagreed INTEGER", "urgent INTEGER", "partner_declined INTEGER",
+    "partner_missed_recheck INTEGER", "linked INTEGER", "upgraded INTEGER", "partner TEXT",
+    "partner_accepted_minutes DOUBLE PRECISION", "partner_confirmed_minutes DOUBLE PRECISION",
+    "recontact_24h INTEGER", "recontact_72h INTEGER", "safeguarding_referral TEXT",
+    "s136_handover TEXT", "s136_within INTEGER",
+)  # fmt: skip
+QUESTION_FACT_COLUMNS_9 = (
+    "record_uid TEXT", "created_utc TEXT", "force_profile TEXT", "category TEXT", "node TEXT",
+    "dwell_seconds DOUBLE PRECISION", "changed INTEGER", "decided INTEGER", "disagreed INTEGER",
+)  # fmt: skip
+
+
+@migrations()
+def keep_figure_facts(db: Database) -> None:
+    """The monitoring figures' facts, kept: one row a call and one a question it answered,
+    worked out from the events and brought up to date from those added since (figure_facts.py).
+    A cache, as the search index is: it holds nothing the events do not."""
+    db.execute(f"""
+        CREATE TABLE call_facts (
+          record_id INTEGER PRIMARY KEY REFERENCES records(id),
+          linked_from INTEGER NOT NULL,
+          match_keys TEXT NOT NULL,
+          {", ".join(FIGURE_FACT_COLUMNS_9)}
+        )""")
+    db.execute("CREATE INDEX call_facts_created ON call_facts (created_utc)")
+    db.execute(f"""
+        CREATE TABLE question_facts (
+          record_id INTEGER NOT NULL REFERENCES records(id),
+          {", ".join(QUESTION_FACT_COLUMNS_9)}
+        )""")
+    db.execute("CREATE INDEX question_facts_record ON question_facts (record_id)")
+    db.execute("CREATE INDEX question_facts_created ON question_facts (created_utc)")
+    db.execute("""
+        CREATE TABLE figure_facts_state (
+          id INTEGER PRIMARY KEY CHECK (id = 1),
+          through_event_id INTEGER NOT NULL
+        )""")

@@ -7,11 +7,11 @@ import re
 import statistics
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from rcrp_desktop.domain.monitoring.config import MonitoringConfig
 from rcrp_desktop.domain.monitoring.recontacts import Recontact
-from rcrp_desktop.domain.outcomes import OutcomeCode
+from rcrp_desktop.domain.outcomes import OutcomeCode, Response
 from rcrp_desktop.domain.pack.protocol import Pack, Question
 from rcrp_desktop.domain.review.facts import CallFacts, outcome_title
 from rcrp_desktop.times import utc_text
@@ -121,9 +121,9 @@ FIGURES: tuple[Figure, ...] = (
         "Re-assessments: calls the handler recorded as a re-assessment of an earlier call. "
         "Re-contacts within 24 and 72 hours: calls about the same place or caller (the same "
         "answer, letters and digits, to a question the monitoring config names) as a call "
-        "up to 24 or 72 hours before. Upgrades: re-assessments police attended whose earlier "
-        "call (made in the period or in the 72 hours before it) was partner-led or advice: "
-        "the signal that a decline was wrong.",
+        "up to 24 or 72 hours before. Upgrades: re-assessments police attended of a call made "
+        "up to 72 hours before that was partner-led or advice: the signal that a decline was "
+        "wrong.",
         "SELECT COUNT(*) AS calls, SUM(linked) AS reassessed, SUM(recontact_24h) AS within_24h, "
         "SUM(recontact_72h) AS within_72h, SUM(upgraded) AS upgrades "
         f"FROM call_facts WHERE {_PERIOD}",
@@ -277,9 +277,25 @@ def fact_row(
     }
 
 
+UPGRADE_WITHIN = timedelta(hours=72)
+
+
 def upgraded(facts: CallFacts, earlier: CallFacts | None) -> bool:
-    """A re-assessment police attended, of a call police did not."""
-    return bool(earlier and earlier.police_did_not_attend and facts.police_attended)
+    """A re-assessment police attended, of a call made up to 72 hours before it that police
+    did not attend."""
+    return upgraded_from(facts, earlier.response if earlier else None,
+                         earlier.created if earlier else None)  # fmt: skip
+
+
+def upgraded_from(facts: CallFacts, response: str | None, made: datetime | None) -> bool:
+    """`upgraded`, from what is kept of the earlier call: what its outcome meant for police,
+    and when it was made."""
+    return bool(
+        response in (Response.DECLINE.value, Response.STANDBY.value)
+        and made is not None
+        and facts.created - made <= UPGRADE_WITHIN
+        and facts.police_attended
+    )
 
 
 def pyformat(sql: str) -> str:

@@ -40,7 +40,7 @@ def recontacts(calls: Sequence[CallFacts], nodes: Sequence[str]) -> dict[str, Re
         keys = [(node, key_of(call.answers.get(node, ""))) for node in nodes]
         for key in (k for k in keys if len(k[1]) >= MIN_KEY):
             seen = last.get(key)
-            if seen is not None and call.created - seen.created <= WITHIN:
+            if seen is not None and timedelta(0) < call.created - seen.created <= WITHIN:
                 best = seen if best is None or seen.created > best.created else best
             last[key] = call
         if best is not None:
