@@ -38,8 +38,13 @@ _INSERT_QUESTION = (
 
 
 def up_to_date(store: Store) -> bool:
-    """Whether the kept facts include every event stored."""
+    """Whether the kept facts include every event stored (never, in a database made before
+    they were kept and read without migrating)."""
     try:
+        if not store.db.conn.execute(
+            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'figure_facts_state'"
+        ).fetchone():
+            return False
         kept = store.db.conn.execute(
             "SELECT COALESCE((SELECT through_event_id FROM figure_facts_state WHERE id = 1), 0), "
             "(SELECT COALESCE(MAX(id), 0) FROM events)"

@@ -78,3 +78,30 @@ def test_a_store_opened_only_to_read_with_its_kept_facts_behind_still_counts_rig
         assert kept == fresh and kept["recontacts_and_upgrades"][0][0] == 2
     finally:
         reader.close()
+
+
+def test_a_database_made_before_the_facts_were_kept_counts_read_only_and_when_migrated(
+    data_dir: Path,
+) -> None:
+    """A 1.0.0 database: read without migrating, its figures come from its events; opened to
+    write, it is migrated and its facts kept, the same figures."""
+    import shutil
+
+    old = Path(__file__).parents[1] / "data" / "records-1.0.0.sqlite3"
+    data_dir.mkdir(parents=True, exist_ok=True)
+    path = data_dir / "records.sqlite3"
+    shutil.copyfile(old, path)
+    start, end = datetime(2000, 1, 1, tzinfo=UTC), datetime(2100, 1, 1, tzinfo=UTC)
+    reader = Store.open(path, "live", create=False, readonly=True)
+    try:
+        assert not figure_facts.up_to_date(reader)
+        read = {r.figure.id: r.rows for r in figures_for(reader, start, end)}
+    finally:
+        reader.close()
+    writer = Store.open(path, "live")
+    try:
+        kept = {r.figure.id: r.rows for r in figures_for(writer, start, end)}
+        assert figure_facts.up_to_date(writer)
+    finally:
+        writer.close()
+    assert kept == read and kept["recontacts_and_upgrades"][0][0] == 4
