@@ -48,7 +48,7 @@ def measure(db: Path, rounds: int) -> list[Row]:
             first_ns = _timed(lambda: figures_for(store, start, end))
             view_ns = min(_timed(lambda: figures_for(store, start, end)) for _ in range(3))
             period = {"start": utc_text(start), "end": utc_text(end), "profile": "",
-                      "category": ""}  # fmt: skip
+                      "category": "", "phase": ""}  # fmt: skip
             rows = [
                 Row(f"first view: every call's facts kept ({first_ns / 1e9:.1f} s)", first_ns,
                     VIEW_SECONDS * 1e9, None),

@@ -1,6 +1,8 @@
 """The monitoring figures of this desk's records for a period: read by those whose role allows
 (figures.read), worked out in memory (nothing is written to the records), the reading logged."""
 
+import dataclasses
+import functools
 import sqlite3
 from datetime import UTC, datetime
 from pathlib import Path
@@ -11,9 +13,11 @@ from rcrp_desktop.calls.review import stored_events
 from rcrp_desktop.domain.monitoring.config import (
     MonitoringConfig,
     MonitoringConfigError,
+    category_phases,
     load_monitoring,
 )
 from rcrp_desktop.domain.monitoring.rows import LOOK_BACK, period_rows
+from rcrp_desktop.domain.pack.loader import check_paths
 from rcrp_desktop.domain.review.facts import CallFacts, Event, call_facts
 from rcrp_desktop.storage import figure_facts
 from rcrp_desktop.storage.errors import StorageError
@@ -36,15 +40,21 @@ def figures_for(
     config: MonitoringConfig | None = None,
     profile: str = "",
     category: str = "",
+    phase: str = "",
 ) -> list[FigureResult]:
     """Every figure for the calls made in [start, end) in this store (of one force profile,
-    one category, where they are given)."""
+    one category, one phase, where they are given)."""
     gates.require(store, "figures.read")
     moment = now or datetime.now(UTC)
     asked = config or monitoring_config()
-    chosen = "".join(f"; {k} {v}" for k, v in (("profile", profile), ("category", category)) if v)
+    chosen = "".join(
+        f"; {k} {v}"
+        for k, v in (("profile", profile), ("category", category), ("phase", phase))
+        if v
+    )
     gates.log(store, "figures read", f"{start:%Y-%m-%d} to {end:%Y-%m-%d}{chosen}")
-    narrowed = {"suppress_below": suppress_below, "profile": profile, "category": category}
+    narrowed = {"suppress_below": suppress_below, "profile": profile, "category": category,
+                "phase": phase}  # fmt: skip
     if not store.readonly:
         figure_facts.refresh(store, asked, moment)  # the events added since, kept
     if figure_facts.up_to_date(store):
@@ -63,6 +73,7 @@ def figures_from_events(
     suppress_below: int = 0,
     profile: str = "",
     category: str = "",
+    phase: str = "",
 ) -> list[FigureResult]:
     """Every figure worked out from the events themselves, in memory: for records that can
     only be read while their kept facts are behind (and to check the kept ones by)."""
@@ -80,18 +91,26 @@ def figures_from_events(
     try:
         return run_figures(
             scratch, rows, questions, start, end, suppress_below=suppress_below,
-            profile=profile, category=category,
+            profile=profile, category=category, phase=phase,
         )  # fmt: skip
     finally:
         scratch.close()
 
 
 def monitoring_config() -> MonitoringConfig:
-    """Where the figures find their answers (forms/monitoring/config.toml; StorageError if bad)."""
+    """Where the figures find their answers (forms/monitoring/config.toml; StorageError if
+    bad), with each category's phase as the shipped packs map it."""
+    return _config(paths.forms_dir())
+
+
+@functools.cache
+def _config(forms_root: Path) -> MonitoringConfig:
     try:
-        return load_monitoring(paths.forms_dir())
+        config = load_monitoring(forms_root)
     except MonitoringConfigError as error:
         raise StorageError(f"The monitoring figures cannot be counted: {error}") from error
+    packs, _ = check_paths([forms_root])
+    return dataclasses.replace(config, phases=category_phases(packs))
 
 
 def suppression(data_dir: Path) -> int:

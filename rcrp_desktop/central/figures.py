@@ -32,6 +32,7 @@ def central_figures(
     suppress_below: int = 0,
     profile: str = "",
     category: str = "",
+    phase: str = "",
 ) -> list[FigureResult]:
     """Every figure for the live calls made in [start, end), from every station (of one
     force profile, one category, where they are given)."""
@@ -63,7 +64,7 @@ def central_figures(
     with conn.transaction():
         return run_figures(
             conn, rows, questions, start, end, postgres=True, suppress_below=suppress_below,
-            profile=profile, category=category,
+            profile=profile, category=category, phase=phase,
         )  # fmt: skip
 
 

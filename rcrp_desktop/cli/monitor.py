@@ -31,6 +31,9 @@ def add_commands(commands: "argparse._SubParsersAction[argparse.ArgumentParser]"
     monitor.add_argument(
         "--category", default="", help="one category only, as the packs answer it (welfare...)"
     )
+    monitor.add_argument(
+        "--phase", default="", help="one RCRP phase only, as the packs name it (s136_handover...)"
+    )
     monitor.add_argument("--csv", type=Path, metavar="FOLDER", help="each figure as a CSV file")
     monitor.add_argument(
         "--report",
@@ -62,12 +65,12 @@ def monitor_command(args: argparse.Namespace, data_dir: Path) -> int:
     try:
         results = figures_for(
             store, args.start, end, suppress_below=below,
-            profile=args.profile, category=args.category,
+            profile=args.profile, category=args.category, phase=args.phase,
         )  # fmt: skip
     finally:
         store.close()
-    chosen = "".join(f", {k} {v}" for k, v in (("profile", args.profile),
-                                                ("category", args.category)) if v)  # fmt: skip
+    asked = (("profile", args.profile), ("category", args.category), ("phase", args.phase))
+    chosen = "".join(f", {k} {v}" for k, v in asked if v)
     print(f"Figures for calls made from {args.start:%Y-%m-%d} to {args.end:%Y-%m-%d}{chosen}"
           + (f" (counts under {below} shown as <{below})" if below > 1 else ""))  # fmt: skip
     for result in results:

@@ -21,8 +21,8 @@ from rcrp_desktop.storage.transaction import writing
 from rcrp_desktop.times import parse_utc, utc_text
 
 # The kept tables are the figures' tables: a figure's column added is a migration too.
-assert tuple(f"{n} {k}" for n, k in FACT_COLUMNS) == FIGURE_FACT_COLUMNS_9
-assert tuple(f"{n} {k}" for n, k in QUESTION_COLUMNS) == QUESTION_FACT_COLUMNS_9
+assert tuple(f"{n} {k}" for n, k in FACT_COLUMNS) == (*FIGURE_FACT_COLUMNS_9, "phase TEXT")
+assert tuple(f"{n} {k}" for n, k in QUESTION_COLUMNS) == (*QUESTION_FACT_COLUMNS_9, "phase TEXT")
 
 _SEP = "\x1f"  # between a call's match keys (node=key), never in a key (letters and digits)
 _CALL_NAMES = ("record_id", "linked_from", "match_keys", *(n for n, _ in FACT_COLUMNS))
@@ -120,7 +120,8 @@ def _keep(store: Store, record_ids: list[int], config: MonitoringConfig, now: da
                                     *(row[n] for n, _ in FACT_COLUMNS)])  # fmt: skip
         conn.execute("DELETE FROM question_facts WHERE record_id = ?", [record_id])
         conn.executemany(_INSERT_QUESTION, [
-            [record_id, *(q[n] for n, _ in QUESTION_COLUMNS)] for q in question_rows(facts, events)
+            [record_id, *(q[n] for n, _ in QUESTION_COLUMNS)]
+            for q in question_rows(facts, events, str(row["phase"]))
         ])  # fmt: skip
     return len(record_ids)
 

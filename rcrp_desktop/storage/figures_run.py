@@ -39,6 +39,7 @@ def run_figures(
     suppress_below: int = 0,
     profile: str = "",
     category: str = "",
+    phase: str = "",
 ) -> list[FigureResult]:
     """Every figure over `facts` (rows of FACT_COLUMNS) and `questions` (rows of
     QUESTION_COLUMNS) put in temporary tables of their own, for calls made in [start, end),
@@ -54,7 +55,7 @@ def run_figures(
             cursor.executemany(sql(INSERT_QUESTIONS), list(questions))
         return run_queries(
             conn, start, end, postgres=postgres, suppress_below=suppress_below,
-            profile=profile, category=category,
+            profile=profile, category=category, phase=phase,
         )  # fmt: skip
     finally:
         cursor.execute("DROP TABLE IF EXISTS call_facts")
@@ -71,12 +72,13 @@ def run_queries(
     suppress_below: int = 0,
     profile: str = "",
     category: str = "",
+    phase: str = "",
 ) -> list[FigureResult]:
     """Every figure's SQL on the tables call_facts and question_facts as `conn` sees them
     (temporary ones, or those a record database keeps)."""
     sql = pyformat if postgres else (lambda text: text)
     period = {"start": utc_text(start), "end": utc_text(end), "profile": profile,
-              "category": category}  # fmt: skip
+              "category": category, "phase": phase}  # fmt: skip
     cursor = conn.cursor()
     try:
         results = []

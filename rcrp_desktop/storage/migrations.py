@@ -8,7 +8,7 @@ migrations = Migrations("rcrp_desktop")
 
 # Stamped into PRAGMA user_version after migrating: one more with every new migration. A
 # database with a higher number was written by a newer app and is refused.
-SCHEMA_VERSION = 9
+SCHEMA_VERSION = 10
 
 
 @migrations()
@@ -217,3 +217,12 @@ def keep_figure_facts(db: Database) -> None:
           id INTEGER PRIMARY KEY CHECK (id = 1),
           through_event_id INTEGER NOT NULL
         )""")
+
+
+@migrations()
+def figure_facts_by_phase(db: Database) -> None:
+    """The kept facts say each call's RCRP phase, so the figures can be narrowed to one: the
+    column added, and every call's facts worked out again."""
+    db.execute("ALTER TABLE call_facts ADD COLUMN phase TEXT")
+    db.execute("ALTER TABLE question_facts ADD COLUMN phase TEXT")
+    db.execute("DELETE FROM figure_facts_state")

@@ -400,6 +400,7 @@ class CallActionsMixin:
             return
         from rcrp_desktop.calls import gate as gates
         from rcrp_desktop.calls.monitoring import suppression
+        from rcrp_desktop.domain.monitoring.config import category_phases
         from rcrp_desktop.domain.monitoring.figures import question_words
         from rcrp_desktop.ui.dialogs.monitoring import MonitoringView
 
@@ -412,7 +413,7 @@ class CallActionsMixin:
         if self._monitoring is None or self._monitoring.store is not self.store:
             self._monitoring = MonitoringView(
                 self._widget, self.store, below, "Records of this desk's data folder.",
-                question_words(self.packs),
+                question_words(self.packs), category_phases(self.packs).values(),
             )  # fmt: skip
         if self._monitoring.show_figures():
             self._monitoring.show()

@@ -53,7 +53,7 @@ def asked(
 ) -> dict[str, object]:
     return {"record_uid": uid, "created_utc": created, "force_profile": "england",
             "category": "welfare", "node": node, "dwell_seconds": dwell, "changed": 0,
-            "decided": 0, "disagreed": 0, **given}  # fmt: skip
+            "decided": 0, "disagreed": 0, "phase": "concern_for_welfare", **given}  # fmt: skip
 
 
 QUESTIONS = [

@@ -62,6 +62,21 @@ def test_a_force_profile_or_a_category_narrows_every_figure() -> None:
     assert welfare["recontacts_and_upgrades"] == [(4, 1, 0, 0, 1)]
 
 
+def test_a_phase_narrows_every_figure() -> None:
+    facts = [dict(f, phase="s136_handover" if f["category"] == "s136" else "concern_for_welfare")
+             for f in FACTS]  # fmt: skip
+    conn = sqlite3.connect(":memory:")
+    try:
+        got = {
+            r.figure.id: r.rows
+            for r in run_figures(conn, facts, QUESTIONS, START, END, phase="s136_handover")
+        }
+    finally:
+        conn.close()  # fmt: skip
+    assert got["calls_by_category_outcome"] == [("s136", "PARTNER_LEAD_POLICE_STANDBY", 1)]
+    assert got["s136_handovers"] == [(1, 1)] and got["questions_for_review"] == []
+
+
 def test_a_period_with_no_calls_gives_empty_figures_not_errors() -> None:
     assert (
         on_sqlite(
@@ -164,3 +179,28 @@ def test_the_monitoring_config_names_questions_the_packs_ask_and_a_typo_is_named
     assert main(["forms", "check", str(copy)]) == 1
     out = capsys.readouterr().out
     assert "config.toml: 'sg_refferal' is not a question of any current pack" in out
+
+
+def test_a_recontact_exactly_24_or_72_hours_after_counts_and_a_minute_more_does_not() -> None:
+    from rcrp_desktop.domain.monitoring.recontacts import recontacts
+    from rcrp_desktop.domain.review.facts import CallFacts
+
+    def made(uid: str, when: datetime) -> CallFacts:
+        fields = {f: "" for f in CallFacts.__dataclass_fields__}
+        fields.update(record_id=len(uid), uid=uid, created=when, closed=False,
+                      police_attended=False, disagreed=False, urgent=False,
+                      rationale_afterwards=False, partner_declined=False,
+                      partner_missed_recheck=False, supervisor_decided=False, linked_from=0,
+                      reviewed=False, partner_accepted_minutes=None,
+                      partner_confirmed_minutes=None, recontact_of=0, recontact_hours=None,
+                      answers={"ctx_location": "7 Sample Street"})  # fmt: skip
+        return CallFacts(**fields)  # type: ignore[arg-type]
+
+    first = datetime(2026, 11, 2, 10, 0, tzinfo=UTC)
+    calls = [made("a", first), made("bb", first + timedelta(hours=24)),
+             made("ccc", first + timedelta(hours=24 + 72)),
+             made("dddd", first + timedelta(hours=24 + 72 + 72, minutes=1))]  # fmt: skip
+    found = recontacts(calls, ["ctx_location"])
+    assert found["bb"].earlier_uid == "a" and found["bb"].within_24h  # exactly 24 h: counted
+    assert found["ccc"].earlier_uid == "bb" and not found["ccc"].within_24h  # exactly 72 h
+    assert "dddd" not in found  # 72 h and a minute after the last: not a re-contact

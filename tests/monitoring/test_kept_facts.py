@@ -105,3 +105,22 @@ def test_a_database_made_before_the_facts_were_kept_counts_read_only_and_when_mi
     finally:
         writer.close()
     assert kept == read and kept["recontacts_and_upgrades"][0][0] == 4
+
+
+def test_the_kept_facts_know_each_calls_phase_as_the_packs_map_it(
+    data_dir: Path, england: Pack
+) -> None:
+    data_dir.mkdir(parents=True, exist_ok=True)
+    store = Store.open(data_dir / "records.sqlite3", "live")
+    try:
+        call(store, england, "welfare-crisis-team", "1 Phase Road, Testtown")
+        call(store, england, "welfare-advice-and-close", "2 Phase Road, Testtown")
+        today = datetime.now(UTC)
+        period = (today - timedelta(days=1), today + timedelta(days=1))
+        welfare = figures_for(store, *period, phase="concern_for_welfare")
+        s136 = figures_for(store, *period, phase="s136_handover")
+    finally:
+        store.close()
+    counts = {r.figure.id: r.rows for r in welfare}["recontacts_and_upgrades"]
+    assert counts[0][0] == 2
+    assert {r.figure.id: r.rows for r in s136}["recontacts_and_upgrades"] == [(0, 0, 0, 0, 0)]

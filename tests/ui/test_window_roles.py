@@ -610,6 +610,7 @@ def test_the_monitoring_figures_open_for_an_auditor_with_csv_and_report_not_for_
     assert [view.category.itemText(i) for i in range(view.category.count())] == [
         "All categories", "welfare",
     ]  # fmt: skip
+    assert view.phase.findData("concern_for_welfare") > 0  # the packs' phases, to narrow by
     view.profile.setCurrentIndex(view.profile.findData("wales"))
     assert view.show_figures()  # no Welsh calls: every figure says so, none fails
     qtbot.waitUntil(  # the last period's tables go (deleted on the next turn of the loop)

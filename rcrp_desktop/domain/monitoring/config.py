@@ -4,7 +4,7 @@ question ids as data, never in code; a file that cannot be used is named with it
 
 import tomllib
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +23,8 @@ class MonitoringConfig:
     s136_node: str
     s136_within: frozenset[str]
     recontact_nodes: tuple[str, ...]
+    # Each category's RCRP phase, as the packs in use map them (calls/monitoring.py adds it).
+    phases: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def nodes(self) -> tuple[str, ...]:
@@ -76,3 +78,12 @@ def missing_questions(config: MonitoringConfig, packs: Iterable[Pack], source: s
         for node in config.nodes
         if not any(isinstance(pack.nodes.get(node), Question) for pack in current)
     ]
+
+
+def category_phases(packs: Iterable[Pack]) -> dict[str, str]:
+    """Each category answer -> its RCRP phase, from the current packs (the first to map it)."""
+    phases: dict[str, str] = {}
+    for pack in (p for p in packs if not p.archived):
+        for category, phase in pack.phase_of.items():
+            phases.setdefault(category, phase)
+    return phases

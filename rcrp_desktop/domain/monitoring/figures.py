@@ -41,6 +41,7 @@ FACT_COLUMNS: tuple[tuple[str, str], ...] = (
     ("safeguarding_referral", "TEXT"),  # the referral decision's answer ("" if not asked)
     ("s136_handover", "TEXT"),  # the s136 handover's answer ("" if not asked)
     ("s136_within", "INTEGER"),  # handed over within the hour
+    ("phase", "TEXT"),  # the category's RCRP phase, as the packs map it ("" if none)
 )
 
 
@@ -66,7 +67,8 @@ ADVICE = OutcomeCode.ADVICE_AND_CLOSE.value
 _PERIOD = (
     "created_utc >= :start AND created_utc < :end "
     "AND (:profile = '' OR force_profile = :profile) "
-    "AND (:category = '' OR category = :category)"
+    "AND (:category = '' OR category = :category) "
+    "AND (:phase = '' OR phase = :phase)"
 )
 _LED = ", ".join(f"'{code}'" for code in PARTNER_LED)
 
@@ -274,6 +276,7 @@ def fact_row(
         "safeguarding_referral": facts.answers.get(config.referral_node, ""),
         "s136_handover": s136,
         "s136_within": int(s136 in config.s136_within),
+        "phase": config.phases.get(facts.category, ""),
     }
 
 

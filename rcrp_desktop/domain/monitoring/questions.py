@@ -18,13 +18,17 @@ QUESTION_COLUMNS: tuple[tuple[str, str], ...] = (
     ("changed", "INTEGER"),
     ("decided", "INTEGER"),
     ("disagreed", "INTEGER"),
+    ("phase", "TEXT"),
 )
 CREATE_QUESTIONS = create_sql("question_facts", QUESTION_COLUMNS)
 INSERT_QUESTIONS = insert_sql("question_facts", QUESTION_COLUMNS)
 
 
-def question_rows(facts: CallFacts, events: Sequence[Event]) -> list[dict[str, object]]:
-    """One row per question the call answered, in the order first answered."""
+def question_rows(
+    facts: CallFacts, events: Sequence[Event], phase: str = ""
+) -> list[dict[str, object]]:
+    """One row per question the call answered, in the order first answered (`phase`: the
+    call's RCRP phase)."""
     shown: dict[str, float] = {}
     first: dict[str, float | None] = {}
     changed: set[str] = set()
@@ -53,6 +57,7 @@ def question_rows(facts: CallFacts, events: Sequence[Event]) -> list[dict[str, o
             "changed": int(node in changed),
             "decided": int(node in deciding),
             "disagreed": int(node in deciding and facts.disagreed),
+            "phase": phase,
         }
         for node, dwell in first.items()
     ]

@@ -32,5 +32,5 @@ def period_rows(
             continue
         earlier = by_uid.get(linked_uid(facts) or "")
         facts_rows.append(fact_row(facts, upgraded(facts, earlier), config, found.get(facts.uid)))
-        questions += question_rows(facts, events)
+        questions += question_rows(facts, events, config.phases.get(facts.category, ""))
     return facts_rows, questions

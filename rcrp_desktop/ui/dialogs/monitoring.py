@@ -3,7 +3,7 @@ its table (the weekly one with its chart beside it, drawn by the same definition
 report); CSV of every table, and the partnership report, from here. Keyboard first: the dates,
 Enter shows; Ctrl+E saves the CSV files, Ctrl+P the report."""
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -52,6 +52,7 @@ class MonitoringView(QDialog):
         suppress_below: int,
         source: str,
         questions: Mapping[str, str] | None = None,
+        phases: Iterable[str] | None = None,
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle(f"Monitoring figures - {APP_TITLE}")
@@ -68,6 +69,11 @@ class MonitoringView(QDialog):
         self.category = named(QComboBox(), "monitorCategory")
         self.category.setAccessibleName("Category")
         self.category.addItem("All categories", "")
+        self.phase = named(QComboBox(), "monitorPhase")
+        self.phase.setAccessibleName("RCRP phase")
+        self.phase.addItem("All phases", "")
+        for phase in sorted(set(phases or ())):
+            self.phase.addItem(phase.replace("_", " ").capitalize(), phase)
         show = named(QPushButton("&Show (Enter)"), "showFigures")
         show.setDefault(True)
         show.clicked.connect(self.show_figures)
@@ -85,7 +91,7 @@ class MonitoringView(QDialog):
         top.setSpacing(8)
         for label, edit in (
             ("&From", self.start), ("&To", self.end), ("Pro&file", self.profile),
-            ("C&ategory", self.category),
+            ("C&ategory", self.category), ("P&hase", self.phase),
         ):  # fmt: skip
             caption = QLabel(label)
             caption.setBuddy(edit)
@@ -139,6 +145,7 @@ class MonitoringView(QDialog):
                     self.store, start, end, suppress_below=self.suppress_below,
                     profile=str(self.profile.currentData() or ""),
                     category=str(self.category.currentData() or ""),
+                    phase=str(self.phase.currentData() or ""),
                 )  # fmt: skip
         except StorageError as error:
             message_box().warning(self, APP_TITLE, str(error))
