@@ -35,7 +35,7 @@ from rcrp_desktop.storage.records import EVENT_COLUMNS, HEADER_FIELDS
 from rcrp_desktop.storage.repository import Store
 from rcrp_desktop.storage.station import public_pem, station_key
 
-from bench_storage import CACHE, Row, _alternate, _median, ensure_database, table
+from bench_storage import CACHE, Row, _alternate, _median, ensure_database, reported
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # tests/ for the server
 from tests.central.cluster import cluster
@@ -171,11 +171,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     db = ensure_database(args.db or CACHE / f"events-{args.events}.sqlite3", args.events)
     rows = run(db, rounds=args.rounds)
-    print(table(rows))
-    failed = [row.measure for row in rows if not row.passed]
-    if failed:
-        print(f"missed target: {', '.join(failed)}")
-    return 1 if failed else 0
+    return reported(rows)
 
 
 if __name__ == "__main__":

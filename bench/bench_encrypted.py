@@ -41,7 +41,7 @@ from bench_storage import (
     bare_durable_db,
     compare_queries,
     ensure_database,
-    table,
+    reported,
 )
 
 ENCRYPTION_COST = 1.5  # the encrypted store's answer against the plain store's same answer
@@ -234,11 +234,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     db = ensure_database(CACHE / f"events-{args.events}.sqlite3", args.events)
     rows = run(db, rounds=args.rounds, calls=args.calls)
-    print(table(rows))
-    failed = [row.measure for row in rows if not row.passed]
-    if failed:
-        print(f"missed target: {', '.join(failed)}")
-    return 1 if failed else 0
+    return reported(rows)
 
 
 if __name__ == "__main__":

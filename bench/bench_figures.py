@@ -26,7 +26,7 @@ from rcrp_desktop.storage.records import RECORD_COLUMNS
 from rcrp_desktop.storage.repository import Store
 from rcrp_desktop.times import parse_utc, utc_text
 
-from bench_storage import CACHE, Row, _alternate, _median, ensure_database, table
+from bench_storage import CACHE, Row, _alternate, _median, ensure_database, reported
 
 QUERY_TARGET = 2.0
 VIEW_SECONDS = 1.0  # the issue's: the whole monitoring view for a year's calls
@@ -124,11 +124,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     db = ensure_database(args.db or CACHE / f"events-{args.events}.sqlite3", args.events)
     rows = measure(db, args.rounds)
-    print(table(rows))
-    failed = [row.measure for row in rows if not row.passed]
-    if failed:
-        print(f"missed target: {', '.join(failed)}")
-    return 1 if failed else 0
+    return reported(rows)
 
 
 if __name__ == "__main__":

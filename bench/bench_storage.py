@@ -357,6 +357,11 @@ def main(argv: list[str] | None = None) -> int:
     db = ensure_database(args.db or CACHE / f"events-{args.events}.sqlite3", args.events)
     rows = run(db, rounds=args.rounds, calls=args.calls)
     print(f"database: {db} ({db.stat().st_size / 2**20:,.0f} MiB)")
+    return reported(rows)
+
+
+def reported(rows: list[Row]) -> int:
+    """The table printed, and the script's exit: 1 if any target was missed."""
     print(table(rows))
     failed = [row.measure for row in rows if not row.passed]
     if failed:

@@ -3,8 +3,9 @@
 floors and targets as the script's."""
 
 import pytest
-from bench_bundles import Row, run, table
+from bench_bundles import Row, run
 
+from bench_storage import table
 from generate import generate
 
 pytestmark = pytest.mark.long

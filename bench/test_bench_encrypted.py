@@ -2,8 +2,9 @@
 200,000-event database encrypted, fewer rounds than the script's, the same targets."""
 
 import pytest
-from bench_encrypted import Row, run, table
+from bench_encrypted import Row, run
 
+from bench_storage import table
 from generate import generate
 
 pytestmark = pytest.mark.long

@@ -3,8 +3,9 @@ the whole view with the facts kept held to one second, each figure's query to 2x
 run bare; the first view, which keeps the facts, reported."""
 
 import pytest
-from bench_figures import Row, measure, table
+from bench_figures import Row, measure
 
+from bench_storage import table
 from generate import generate
 
 pytestmark = pytest.mark.long
