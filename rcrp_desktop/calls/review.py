@@ -55,11 +55,6 @@ def stored_events(store: Store, record_id: int) -> list[Event]:
     return [_event(e) for e in store.events(record_id)]
 
 
-def facts_of(store: Store, record_id: int, now: datetime) -> CallFacts:
-    header = dict(zip(RECORD_COLUMNS, store.record_rows(record_id)[0], strict=True))
-    return call_facts(record_id, header, stored_events(store, record_id), now)
-
-
 def review_queue(
     store: Store, data_dir: Path, *, since: datetime | None = None, now: datetime | None = None
 ) -> list[QueueItem]:
@@ -106,7 +101,8 @@ def record_review(
         )
     gates.consult(store, record_id, "supervisor's review")
     now = datetime.now(UTC)
-    made = facts_of(store, record_id, now).created
+    # The call among those of the 72 hours before it: its re-contact found as the queue finds it.
+    made = parse_utc(store.record(record_id).created_utc)
     facts = next(f for f in _calls_made(store, made, made, now) if f.record_id == record_id)
     rules = reasons_for(facts, review_rules(data_dir))
     payload = {

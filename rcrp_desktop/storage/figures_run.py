@@ -34,17 +34,12 @@ def run_figures(
     questions: Sequence[Mapping[str, object]],
     start: datetime,
     end: datetime,
-    *,
-    postgres: bool = False,
-    suppress_below: int = 0,
-    profile: str = "",
-    category: str = "",
-    phase: str = "",
+    **narrowed: Any,
 ) -> list[FigureResult]:
     """Every figure over `facts` (rows of FACT_COLUMNS) and `questions` (rows of
-    QUESTION_COLUMNS) put in temporary tables of their own, for calls made in [start, end),
-    of one force profile and one category where they are given ("" for all)."""
-    sql = pyformat if postgres else (lambda text: text)
+    QUESTION_COLUMNS) put in temporary tables of their own; `narrowed` as `run_queries` takes
+    it (postgres, suppress_below, profile, category, phase)."""
+    sql = pyformat if narrowed.get("postgres") else (lambda text: text)
     cursor = conn.cursor()
     try:
         cursor.execute(CREATE_FACTS)
@@ -53,10 +48,7 @@ def run_figures(
             cursor.executemany(sql(INSERT_FACTS), list(facts))
         if questions:
             cursor.executemany(sql(INSERT_QUESTIONS), list(questions))
-        return run_queries(
-            conn, start, end, postgres=postgres, suppress_below=suppress_below,
-            profile=profile, category=category, phase=phase,
-        )  # fmt: skip
+        return run_queries(conn, start, end, **narrowed)
     finally:
         cursor.execute("DROP TABLE IF EXISTS call_facts")
         cursor.execute("DROP TABLE IF EXISTS question_facts")

@@ -471,7 +471,7 @@ def test_a_bundle_is_made_from_the_window_only_by_whoever_may_and_is_logged(
 
     from rcrp_desktop.storage import bundles
     from rcrp_desktop.storage.station import station_key
-    from rcrp_desktop.ui import call_actions
+    from rcrp_desktop.ui import oversight_actions
 
     force = X25519PrivateKey.generate()
     taken(store, england, "H200", incident="INC-BUNDLE-1")
@@ -482,7 +482,7 @@ def test_a_bundle_is_made_from_the_window_only_by_whoever_may_and_is_logged(
         named.append(name)
         return out
 
-    monkeypatch.setattr(call_actions, "ask_bundle_path", ask)
+    monkeypatch.setattr(oversight_actions, "ask_bundle_path", ask)
     handler = signed_window(store, "H200")
     handler.data_dir = data_dir
     qtbot.keyClick(handler, Qt.Key.Key_X, CTRL_SHIFT)
