@@ -6,7 +6,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QObject, Qt, Slot
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Slot
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -150,6 +151,12 @@ class ReviewQueue(QDialog):
         layout.addWidget(self.table, 1)
         layout.addLayout(buttons)
         self.resize(1100, 520)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        # Each row as tall as its wrapped reasons at the width the window now gives them,
+        # once the columns have settled (bound to the table: dropped if it goes first).
+        QTimer.singleShot(0, self.table, self.table.resizeRowsToContents)
 
     def refresh(self) -> bool:
         """Read the queue again; False (said in one line) if it cannot be."""
