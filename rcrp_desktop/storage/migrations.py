@@ -8,7 +8,7 @@ migrations = Migrations("rcrp_desktop")
 
 # Stamped into PRAGMA user_version after migrating: one more with every new migration. A
 # database with a higher number was written by a newer app and is refused.
-SCHEMA_VERSION = 10
+SCHEMA_VERSION = 11
 
 
 @migrations()
@@ -137,7 +137,9 @@ def index_marks_urgent_calls(db: Database) -> None:
     """The index says whether a call's latest recommendation is urgent, for the lists."""
     if "urgent" not in db.table("record_index").columns_dict:
         db.execute("ALTER TABLE record_index ADD COLUMN urgent TEXT NOT NULL DEFAULT ''")
-    record_index.rebuild(db)
+    # Filled by the last migration that changes a rule (index_only_what_sets_it): today's
+    # rules fit only the table as that one leaves it.
+    db.execute("DROP TRIGGER IF EXISTS events_keep_record_index")
 
 
 @migrations()
@@ -226,3 +228,13 @@ def figure_facts_by_phase(db: Database) -> None:
     db.execute("ALTER TABLE call_facts ADD COLUMN phase TEXT")
     db.execute("ALTER TABLE question_facts ADD COLUMN phase TEXT")
     db.execute("DELETE FROM figure_facts_state")
+
+
+@migrations()
+def index_only_what_sets_it(db: Database) -> None:
+    """The search cache is written only by an event that sets one of its columns, so an
+    answer's commit writes no page of it: its last-activity column goes (a list reads that
+    from the record's last event) and the trigger and rows are made again by today's rules."""
+    db.execute("DROP TRIGGER IF EXISTS events_keep_record_index")
+    db.execute("ALTER TABLE record_index DROP COLUMN last_utc")
+    record_index.rebuild(db)

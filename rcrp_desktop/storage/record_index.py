@@ -4,6 +4,11 @@ Each column is the value of the latest event of the record that sets it; `outcom
 decision if there is one, else the recommendation. The trigger applies the rules to each event
 as it is inserted; the backfill and `verify` apply them to the events already stored. The index
 is a cache: it holds nothing the events do not, and is not part of the hash chain.
+
+Most events set nothing here (a question shown, an answer that is not the category): the
+trigger fires only for one that does, so an answer's commit writes no page of the index, and a
+record has a row once one of its events has set something. A record's last activity is read
+from its last event when a list shows it, not kept here.
 """
 
 from dataclasses import dataclass
@@ -75,7 +80,6 @@ RULES = (
             " THEN COALESCE(json_extract({e}.payload, '$.value'), '') ELSE '' END"
         ),
     ),
-    Rule("last_utc", sets="1", value="{e}.utc"),
     Rule(
         # Whether the call's latest recommendation is urgent: lists mark such calls.
         "urgent",
@@ -86,12 +90,17 @@ RULES = (
         ),
     ),
 )
-COLUMNS = ("category", "recommended", "decided", "outcome", "last_utc", "urgent")
+COLUMNS = ("category", "recommended", "decided", "outcome", "urgent")
 _RULE = {rule.column: rule for rule in RULES}
 
 
 def _outcome(decided: str, recommended: str) -> str:
     return f"CASE WHEN {decided} != '' THEN {decided} ELSE {recommended} END"
+
+
+def sets_any(event: str) -> str:
+    """Whether the event aliased `event` sets any column of the index."""
+    return " OR ".join(f"({rule.sets_on(event)})" for rule in RULES)
 
 
 def rebuild(db: "Database") -> None:
@@ -117,6 +126,7 @@ def trigger_sql() -> str:
     later["outcome"] = _outcome(later["decided"], later["recommended"])
     return f"""
         CREATE TRIGGER events_keep_record_index AFTER INSERT ON events
+        WHEN {sets_any("NEW")}
         BEGIN
           INSERT INTO record_index (record_id, {", ".join(COLUMNS)})
           VALUES (NEW.record_id, {", ".join(first[c] for c in COLUMNS)})
@@ -140,4 +150,5 @@ def recomputed_sql() -> str:
         SELECT id, {", ".join(shown)}
         FROM (SELECT r.id AS id, {", ".join(f"{latest[c]} AS {c}" for c in _RULE)}
               FROM records r
-              WHERE EXISTS (SELECT 1 FROM events e WHERE e.record_id = r.id))"""
+              WHERE EXISTS (SELECT 1 FROM events e WHERE e.record_id = r.id
+                            AND ({sets_any("e")})))"""

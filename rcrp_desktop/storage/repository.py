@@ -145,8 +145,8 @@ class Store(Connection, RecordSearch):
     def _append(
         self, record_id: int, events: Sequence[NewEvent], user: str, when: datetime
     ) -> list[StoredEvent]:
-        # The search cache (record_index) follows each insert by a trigger in the same
-        # transaction: see record_index.py. One query for what every append needs first: the
+        # The search cache (record_index) follows an insert that sets it by a trigger in the
+        # same transaction: see record_index.py. One query for what every append needs first: the
         # record's mode, its last event and the next event id (each costs a statement).
         found = self.db.conn.execute(_BEFORE_APPEND, [record_id]).fetchone()
         if found is None:

@@ -106,7 +106,7 @@ class RecordSearch:
         columns = ", ".join(f"r.{name}" for name in RECORD_COLUMNS)
         rows = self._query_all(
             f"SELECT {columns}, COALESCE(i.category, ''), COALESCE(i.outcome, ''), "
-            f"COALESCE(i.last_utc, r.created_utc), COALESCE(i.urgent, '') != '' "
+            f"{_LAST_UTC}, COALESCE(i.urgent, '') != '' "
             f"{_SEARCH_FROM} WHERE {where} "
             "ORDER BY r.created_utc DESC, r.id DESC LIMIT ? OFFSET ?",
             [*args, max(limit, 0), max(offset, 0)],
@@ -145,7 +145,7 @@ class RecordSearch:
         return " AND ".join(terms), args
 
     def index_rows(self) -> dict[int, tuple[str, ...]]:
-        """The search cache, record id to (category, recommended, decided, outcome, last_utc)."""
+        """The search cache, record id to (category, recommended, decided, outcome, urgent)."""
         rows = self._query_all(
             f"SELECT record_id, {', '.join(record_index.COLUMNS)} FROM record_index", []
         )
@@ -177,6 +177,11 @@ class RecordSearch:
 
 
 _SEARCH_FROM = "FROM records r LEFT JOIN record_index i ON i.record_id = r.id"
+# A row's last activity: its record's last event, found on the (record_id, seq) index.
+_LAST_UTC = (
+    "COALESCE((SELECT e.utc FROM events e WHERE e.record_id = r.id ORDER BY e.seq DESC LIMIT 1),"
+    " r.created_utc)"
+)
 
 
 def _like_escape(text: str) -> str:

@@ -20,6 +20,7 @@ from rcrp_desktop.export.source import shipped_pack_finder
 from rcrp_desktop.paths import forms_dir
 from rcrp_desktop.storage.data import database_path
 from rcrp_desktop.storage.repository import Store
+from rcrp_desktop.storage.search import RecordQuery
 from rcrp_desktop.storage.verify import verify
 from tests.export.records import pages, squash
 
@@ -109,9 +110,12 @@ def test_an_old_database_keeps_its_search_index_under_the_new_rules(data_dir: Pa
         ).fetchone()[0]
         assert trigger != old_trigger  # replaced by the one made from the rules
         now = store.index_rows()
-        assert {rid: row[:5] for rid, row in now.items()} == {
-            rid: tuple(row) for rid, row in before.items()
+        assert {rid: row[:4] for rid, row in now.items()} == {
+            rid: tuple(row[:4]) for rid, row in before.items()
         }
         assert store.recomputed_index_rows() == store.index_rows()
+        # The last activity it kept is now read from each record's last event: the same.
+        shown = {row.id: row.last_utc for row in store.search(RecordQuery())}
+        assert shown == {rid: row[4] for rid, row in before.items()}
     finally:
         store.close()
