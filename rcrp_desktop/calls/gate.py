@@ -9,7 +9,7 @@ import weakref
 from datetime import UTC, datetime
 from pathlib import Path
 
-from rcrp_desktop.calls.access import Access, Session, SignInError
+from rcrp_desktop.calls.access import Access, NotPermittedError, Session, SignInError
 from rcrp_desktop.domain.access.roles import shipped_roles
 from rcrp_desktop.storage import cipher, keyring_file, keys
 from rcrp_desktop.storage.access_store import AccessLogStore
@@ -189,6 +189,28 @@ def reason_due(store: Store, record_id: int) -> str:
     gate.require("record.read")
     taken_by = store.record(record_id).handler  # the stamp on the record's first event
     return "" if gate.owns(taken_by) or record_id in gate.reasons else taken_by
+
+
+def require_holder(store: Store, record_id: int, holder: str) -> None:
+    """Before a command that works an open call: refused (NotPermittedError, logged) unless the
+    person signed in holds it; a store with no gate refuses nothing."""
+    gate = _GATES.get(store)
+    if gate is None or not holder or gate.owns(holder):
+        return
+    gate.log("refused", f"working a call held by {holder}", record_id)
+    raise NotPermittedError(
+        f"Call {record_id} is held by {holder}: only they work it. A supervisor can take it "
+        "over, with a reason (Take over, Ctrl+Shift+O); at a shift change it passes to the next "
+        "handler signed in at the same desk."
+    )
+
+
+def break_glass(store: Store, record_id: int, reason: str) -> None:
+    """A supervisor taking over a call someone else holds: refused unless they may, and only
+    with a reason typed in full; logged with it (a store with no gate asks nothing)."""
+    gate = _GATES.get(store)
+    if gate is not None:
+        gate.access.break_glass(gate.session, "call.unlock", record_id, reason=reason, now=_now())
 
 
 def give_reason(store: Store, record_id: int, reason: str) -> None:

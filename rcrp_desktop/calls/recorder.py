@@ -13,7 +13,7 @@ from dataclasses import asdict, dataclass
 from datetime import datetime
 from typing import Any
 
-from rcrp_desktop.calls import gate
+from rcrp_desktop.calls import gate, holding
 from rcrp_desktop.calls.commands import (
     AnswerQuestion,
     CallCommand,
@@ -35,6 +35,7 @@ from rcrp_desktop.domain.call.closure import (
     Exported,
     Handover,
     Reassessment,
+    TakenOver,
     blockers,
     kind_of,
     overdue_handover,
@@ -78,6 +79,8 @@ def needed_for(command: CallCommand) -> str:
     command works the call."""
     if isinstance(command, RecordNote) and isinstance(command.note, Exported):
         return "record.export"
+    if isinstance(command, RecordNote) and isinstance(command.note, TakenOver):
+        return holding.needed_to_take_over(command.note)
     return "call.take"
 
 
@@ -89,6 +92,7 @@ class CallRecorder:
         self.record_id = record_id
         self.state = state
         self.user = user
+        self.holder = user  # who works the call: the taker, or the last it was taken over by
         self.created: tuple[StoredEvent, ...] = ()  # the events that made the record (start)
         self.notes: list[RecordedNote] = []
         self.closed = False
@@ -178,6 +182,8 @@ class CallRecorder:
         """
         refuse_if_read_only(self.store)
         gate.require(self.store, needed_for(command))  # the person at the keyboard now
+        if holding.works_the_call(command):
+            gate.require_holder(self.store, self.record_id, self.holder)
         if command.record_id != self.record_id:
             raise ValueError(f"command for record {command.record_id} sent to {self.record_id}")
         first = first_sending(command.command_id)
@@ -252,6 +258,16 @@ class CallRecorder:
         self.execute(RecordNote(record_id=self.record_id, note=note))
         return self.notes[-1]
 
+    def take_over(self, by: str, reason: str) -> RecordedNote:
+        """A supervisor takes over the call someone else holds (break-glass: call.unlock, and
+        the reason typed in full, logged); from now on only `by` works it."""
+        return self.record(TakenOver("", by, holding.SUPERVISOR, reason))
+
+    def hand_over(self, to: str) -> RecordedNote:
+        """At a shift change, the holder still signed in passes the open call to `to`, the
+        next handler signed in at the same desk."""
+        return self.record(TakenOver("", to, holding.SHIFT_CHANGE, "shift change at this desk"))
+
     def close(self) -> StoredEvent:
         """Close the call; refused with everything still missing (R15)."""
         return self.execute(Close(record_id=self.record_id)).events[-1]
@@ -265,6 +281,8 @@ class CallRecorder:
     def _record(self, command: CallCommand, note: object) -> Written:
         if kind_of(note) not in FOLLOW_UP_KINDS:
             self._refuse_if_closed()
+        if isinstance(note, TakenOver):
+            note = holding.checked(self.store, self.record_id, note, self.holder)
         if too_long(asdict(note).values()):  # type: ignore[call-overload]
             raise AnswerError(
                 f"a {kind_of(note)} note has a text over {TEXT_LIMIT:,} characters",
@@ -275,6 +293,8 @@ class CallRecorder:
         events = self.store.append(self.record_id, [NewEvent(kind_of(note), payload)], self.user)
         event = events[0]
         self.notes.append(RecordedNote(note, event.utc, event.local, event.user))
+        if isinstance(note, TakenOver):
+            self.holder = note.by
         return Written(command, tuple(events), self.state, self.advice)
 
     def _close(self, command: CallCommand) -> Written:
@@ -304,6 +324,7 @@ class CallRecorder:
     def _take(self, events: tuple[StoredEvent, ...]) -> None:
         """What the record's events hold beyond the engine's state: notes, closure, clock."""
         self.notes = list(recorded_notes(events))
+        self.holder = holding.holder_of(events) or self.holder
         self.closed = any(e.kind == "closure" for e in events)
         self.time_passed = sum(time_passed(e.payload) for e in events if e.kind == CLOCK_NOTE)
 

@@ -251,6 +251,14 @@ ACTIONS: tuple[Act, ...] = (
         writes=True,
     ),
     Act(
+        "take_over_call",
+        ("Ctrl+Shift+O",),
+        "Take over call…",
+        "Supervisors: take over the call on screen from the handler who holds it (asks why)",
+        "window",
+        writes=True,
+    ),
+    Act(
         "change_handler",
         ("Ctrl+Shift+I",),
         "Change handler",

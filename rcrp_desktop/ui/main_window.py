@@ -307,6 +307,7 @@ class MainWindow(CallBannersMixin, SendingMixin, WindowHost):
         self.saved_label.setText(window_mode.opened_line(recorder.record_id, self.read_only))
         self.pages.setCurrentWidget(self.call_page)
         self.refresh()
+        self.say_who_holds()
 
     @Slot()
     def find_calls(self) -> None:

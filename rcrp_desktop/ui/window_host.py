@@ -5,6 +5,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtWidgets import QMainWindow
 
 from rcrp_desktop.ui.call_actions import CallActionsMixin
+from rcrp_desktop.ui.holding_actions import HoldingActionsMixin
 from rcrp_desktop.ui.oversight_actions import OversightActionsMixin
 
 if TYPE_CHECKING:
@@ -15,7 +16,7 @@ if TYPE_CHECKING:
     from rcrp_desktop.ui.widgets.save_guard import SaveGuard
 
 
-class WindowHost(CallActionsMixin, OversightActionsMixin, QMainWindow):
+class WindowHost(CallActionsMixin, HoldingActionsMixin, OversightActionsMixin, QMainWindow):
     """What the window offers its helpers; `MainWindow` is the one window that is made.
 
     The trainer is made by the window and drives it: typed against this class rather than

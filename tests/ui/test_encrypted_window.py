@@ -36,6 +36,10 @@ def cheap_cost(monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.fixture
 def encrypted_folder(data_dir: Path) -> None:
+    encrypt_new_folder(data_dir)
+
+
+def encrypt_new_folder(data_dir: Path) -> None:
     """Accounts for an administrator and two handlers; the folder encrypted before its first
     record, each handler given a key."""
     (data_dir / RECOVERY_PUBLIC_FILE).parent.mkdir(parents=True, exist_ok=True)
@@ -154,3 +158,47 @@ def test_an_encrypted_backup_opens_read_only_in_the_window_with_the_recovery_key
     finally:
         cipher.lock_folder(backup.parent)
     assert sorted(p.name for p in backup.parent.iterdir()) == before
+
+
+def test_another_force_s_records_put_in_this_folder_show_nothing_to_its_handler(
+    qtbot: QtBot,
+    tmp_path: Path,
+    data_dir: Path,
+    encrypted_folder: None,
+    england: Pack,
+    opened: list[app.OpenAfterFirstPaint],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Each force's folder has a data key of its own: another force's database (copied in,
+    or a backup put in place by hand) opens under no key of this folder's, and its handler is
+    told so in one line, seeing nothing of it."""
+    other = tmp_path / "another-force"
+    encrypt_new_folder(other)
+    access = gates.accounts_of(other)
+    assert access is not None
+    gate = gates.sign_in(access, "H200", SECRETS["H200"], "live")
+    from rcrp_desktop.storage.repository import Store
+
+    theirs = Store.open(other / "records.sqlite3", "live")
+    recorder = CallRecorder.start(theirs, england, incident_ref="INC-OTHER-FORCE", user=gate.stamp)
+    recorder.answer(engine.start(england).current, "home", f"At home. {MARK}")
+    theirs.close()
+    gate.close()
+    ours = data_dir / "records.sqlite3"
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{ours}{suffix}").unlink(missing_ok=True)
+    (other / "records.sqlite3").replace(ours)
+    said: list[str] = []
+    from PySide6.QtWidgets import QMessageBox
+
+    for name in ("critical", "warning", "information"):
+        monkeypatch.setattr(QMessageBox, name, lambda parent, title, text, *a: said.append(text))
+    typed(monkeypatch, "H200")
+    opener = app.show_window(paths.forms_dir(), "rcrp-england", data_dir, training=False)
+    if opener is not None:
+        opened.append(opener)
+        qtbot.add_widget(opener.window)
+        qtbot.wait_until(lambda: bool(said) or opener.store is not None, timeout=5000)
+        assert opener.store is None
+    assert len(said) == 1 and "another key" in said[0], said
+    assert "INC-OTHER-FORCE" not in said[0] and MARK not in said[0]

@@ -178,6 +178,11 @@ def test_another_persons_passphrase_hands_them_the_desk_and_the_stamp(
     later = events[events.index(answer) :]
     assert {event.user for event in later} == {"H201 Hugo Handler"}
     assert {e.user for e in events[: events.index(answer)]} == {"H200 Hana Handler"}
+    # The call passed to H201 at the switch, written by H200, who held it until then.
+    handed = [e for e in events if e.kind == "taken_over"]
+    assert [(e.user, e.payload["by"], e.payload["how"]) for e in handed] == [
+        ("H200 Hana Handler", "H201 Hugo Handler", "shift change")
+    ]
     kinds = [(account, kind) for account, kind, _ in log_kinds(data_dir)]
     assert ("H200", "locked") in kinds and ("H200", "signed out") in kinds
     assert ("H201", "signed in") in kinds and ("H201", "unlocked") in kinds

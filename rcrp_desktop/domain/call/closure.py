@@ -118,6 +118,17 @@ class Exported:
     anchor_hash: str
 
 
+@dataclass(frozen=True)
+class TakenOver:
+    """The call passed to another handler while open: at a shift change at the same desk, or
+    by a supervisor (break-glass, with a reason typed in full). Only its holder works a call."""
+
+    holder: str  # who held it until now (their stamp)
+    by: str  # who holds it from now (their stamp)
+    how: str  # "shift change" or "supervisor"
+    reason: str
+
+
 NOTE_TYPES: dict[str, type] = {
     "handover": Handover,
     "caller_informed": CallerInformed,
@@ -127,6 +138,7 @@ NOTE_TYPES: dict[str, type] = {
     "partner_confirmed": PartnerConfirmed,
     "reassessment": Reassessment,
     "exported": Exported,
+    "taken_over": TakenOver,
 }
 # Facts that can still arrive after a call is closed: they follow up, they do not reopen.
 # A closed record can still be exported (for review, complaints or an inquest: R18).
@@ -291,6 +303,8 @@ def describe_note(note: object, local: str) -> str:
         return f"{when}  Partner confirmed ({note.by}): {note.detail}"
     if isinstance(note, Reassessment):
         return f"{when}  Re-assessed as record {note.record}: {note.reason}"
+    if isinstance(note, TakenOver):
+        return f"{when}  Taken over from {note.holder} by {note.by} ({note.how}): {note.reason}"
     if isinstance(note, Exported):
         kind = "PDF" if note.document == "handover_pdf" else "plain text"
         redacted = ", third-party details redacted" if note.redacted else ""

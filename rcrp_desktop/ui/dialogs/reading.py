@@ -1,5 +1,6 @@
 """Opening a record to read it: a refusal said in one line, and a record someone else took
-opened only once the person says why (kept in the access log with their account)."""
+opened only once the person says why (kept in the access log with their account); the same
+question before a supervisor takes over a call someone else holds."""
 
 from typing import TYPE_CHECKING
 
@@ -24,24 +25,39 @@ if TYPE_CHECKING:
 
 
 class ReasonDialog(QDialog):
-    """Why this record is being opened: Enter opens it once something is typed (Shift+Enter
-    starts a new line), Escape opens nothing."""
+    """Why this record is being opened (or its call taken over): Enter goes on once something
+    is typed (Shift+Enter starts a new line), Escape does nothing."""
 
-    def __init__(self, parent: QWidget | None, record_id: int, taken_by: str) -> None:
+    def __init__(
+        self,
+        parent: QWidget | None,
+        record_id: int,
+        taken_by: str,
+        *,
+        taking_over: bool = False,
+    ) -> None:
         super().__init__(parent)
-        self.setWindowTitle(f"Why are you opening record {record_id}? - {APP_TITLE}")
+        doing = "taking over" if taking_over else "opening"
+        self.setWindowTitle(f"Why are you {doing} record {record_id}? - {APP_TITLE}")
         self.setMinimumWidth(560)  # the intro reads on two or three lines
         layout = QVBoxLayout(self)
         said = named(QLabel(wordWrap=True), "formIntro")
-        said.setText(
-            f"Record {record_id} was taken by {taken_by}. Say why you are opening it: the "
-            "reason is kept in the access log with your account."
-        )
+        if taking_over:
+            said.setText(
+                f"Call {record_id} is held by {taken_by}. Taking it over breaks the glass: from "
+                "now on only you work it. Say why: the reason is kept in the record and in the "
+                "access log with your account."
+            )
+        else:
+            said.setText(
+                f"Record {record_id} was taken by {taken_by}. Say why you are opening it: the "
+                "reason is kept in the access log with your account."
+            )
         layout.addWidget(said)
         layout.addSpacing(8)
-        label = QLabel("&Reason for opening it")
+        label = QLabel(f"&Reason for {doing} it")
         self.reason = named(QPlainTextEdit(), "readingReason")
-        self.reason.setAccessibleName("Reason for opening the record")
+        self.reason.setAccessibleName(f"Reason for {doing} the record")
         self.reason.setAccessibleDescription(said.text())
         self.reason.setTabChangesFocus(True)  # Tab moves on, as in every other box
         self.reason.setFixedHeight(self.reason.fontMetrics().lineSpacing() * 4 + 12)
@@ -54,7 +70,7 @@ class ReasonDialog(QDialog):
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
         self.open_button = buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.open_button.setText("&Open the record")
+        self.open_button.setText("&Take over the call" if taking_over else "&Open the record")
         self.open_button.setEnabled(False)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
@@ -80,9 +96,11 @@ class ReasonDialog(QDialog):
             super().accept()
 
     @classmethod
-    def ask(cls, parent: QWidget | None, record_id: int, taken_by: str) -> str | None:
+    def ask(
+        cls, parent: QWidget | None, record_id: int, taken_by: str, *, taking_over: bool = False
+    ) -> str | None:
         """The reason typed; None if the person cancelled."""
-        dialog = cls(parent, record_id, taken_by)
+        dialog = cls(parent, record_id, taken_by, taking_over=taking_over)
         return dialog.text() if dialog.exec() == QDialog.DialogCode.Accepted else None
 
 
