@@ -5,7 +5,7 @@ a line saying who holds a call opened by someone else."""
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Slot
-from PySide6.QtWidgets import QStatusBar, QWidget
+from PySide6.QtWidgets import QLabel, QStatusBar, QWidget
 
 from rcrp_desktop import APP_TITLE
 from rcrp_desktop.calls.errors import StorageError
@@ -29,6 +29,7 @@ class HoldingActionsMixin:
         gate: Gate | None
         session: CallSession | None
         read_only: bool
+        saved_label: QLabel
 
         @property
         def _widget(self) -> QWidget: ...
@@ -104,7 +105,8 @@ class HoldingActionsMixin:
         recorder = session.recorder
         if recorder.closed or self.gate.owns(recorder.holder):
             return
+        self.saved_label.setText(f"Record {recorder.record_id}: held by {_number(recorder.holder)}")
         self.statusBar().showMessage(
-            f"Call {recorder.record_id} is held by {recorder.holder}: you can read it; only "
-            "they work it. A supervisor can take it over (Ctrl+Shift+O)."
+            f"You can read this call; only {recorder.holder} works it. A supervisor takes it "
+            "over: Ctrl+Shift+O."
         )

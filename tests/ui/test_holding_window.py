@@ -89,7 +89,8 @@ def test_a_handler_opening_a_call_someone_else_holds_is_told_and_saves_nothing(
     window = signed_window(store, "H201")
     opened(window, store, record)
     said = window.statusBar().currentMessage()
-    assert said.startswith(f"Call {record} is held by H200 Hana Handler: you can read it")
+    assert said.startswith("You can read this call; only H200 Hana Handler works it.")
+    assert window.saved_label.text() == f"Record {record}: held by H200"
     before = len(store.events(record))
     window.on_submitted("12 Example Street", "")
     assert window.question_view.error_label.text().startswith(
