@@ -151,8 +151,8 @@ def test_no_display_gets_one_clear_line_instead_of_a_qt_abort() -> None:
 def test_forms_check_passes_the_shipped_packs() -> None:
     result = run("forms", "check")
     assert result.returncode == 0, result.stdout + result.stderr
-    assert result.stdout.count("ok  ") == 6
-    assert result.stdout.count("archived: kept so its records replay") == 3
+    assert result.stdout.count("ok  ") == 8
+    assert result.stdout.count("archived: kept so its records replay") == 5
 
 
 def test_help_lists_the_commands() -> None:

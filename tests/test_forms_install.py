@@ -69,7 +69,7 @@ def _trust(folder: Path, key: Ed25519PrivateKey) -> None:
     (folder / SIGNING_KEY_FILE).write_bytes(pem)
 
 
-def newer_wales(tmp_path: Path, version: str = "2.1.0", title: str = "") -> Path:
+def newer_wales(tmp_path: Path, version: str = "2.2.0", title: str = "") -> Path:
     """A forms tree with the Wales variant at `version` (and England, its base)."""
     root = tmp_path / f"forms-{version}{title}"
     shutil.copytree(forms_dir() / "england", root / "england")
@@ -92,17 +92,17 @@ def test_a_signed_variant_carries_its_base_and_is_offered_in_place_of_the_shippe
     tmp_path: Path, data: Path, force_key: Ed25519PrivateKey
 ) -> None:
     blob, what = sign_file(newer_wales(tmp_path), force_key, NOW)
-    assert "rcrp-wales 2.1.0" in what and "england/rcrp-england.toml" in what
+    assert "rcrp-wales 2.2.0" in what and "england/rcrp-england.toml" in what
     signed = read_signed(blob, force_key.public_key())
     assert signed.top == "wales/rcrp-wales.toml"
     assert list(signed.contents) == ["wales/rcrp-wales.toml", "england/rcrp-england.toml"]
 
     done = install(data, blob, forms_dir())
-    assert done.line == "pack rcrp-wales 2.1.0 installed: new calls use it"
+    assert done.line == "pack rcrp-wales 2.2.0 installed: new calls use it"
     packs, problems = pack_catalogue(forms_dir(), data)
     assert problems == []
-    assert offered(packs, "rcrp-wales") == ["2.1.0"]
-    shipped = [p for p in packs if p.id == "rcrp-wales" and p.version == "2.0.0"]
+    assert offered(packs, "rcrp-wales") == ["2.2.0"]
+    shipped = [p for p in packs if p.id == "rcrp-wales" and p.version == "2.1.0"]
     assert shipped and shipped[0].archived  # kept: its records replay
     assert install(data, blob, forms_dir()).already
 
@@ -111,7 +111,7 @@ def test_the_shipped_packs_keep_working_without_a_force_key(tmp_path: Path) -> N
     folder = tmp_path / "no-key"
     folder.mkdir()
     packs, problems = pack_catalogue(forms_dir(), folder)
-    assert problems == [] and offered(packs, "rcrp-england") == ["2.0.0"]
+    assert problems == [] and offered(packs, "rcrp-england") == ["2.1.0"]
     blob, _ = sign_file(newer_wales(tmp_path), Ed25519PrivateKey.generate(), NOW)
     with pytest.raises(SignedFileError, match="no force signing key"):
         install(folder, blob, forms_dir())
@@ -135,7 +135,7 @@ def test_an_unsigned_or_changed_file_is_refused_and_nothing_changes(
     with pytest.raises(SignedFileError, match=said):
         install(data, spoil(blob), forms_dir())
     assert not installed_forms.root(data).exists() or not any(installed_forms.root(data).iterdir())
-    assert offered(pack_catalogue(forms_dir(), data)[0], "rcrp-wales") == ["2.0.0"]
+    assert offered(pack_catalogue(forms_dir(), data)[0], "rcrp-wales") == ["2.1.0"]
 
 
 def test_a_file_signed_by_another_key_is_refused(tmp_path: Path, data: Path) -> None:
@@ -167,24 +167,24 @@ def test_a_name_that_climbs_out_of_the_forms_folder_is_refused(
 def test_an_older_version_or_the_same_version_changed_is_refused(
     tmp_path: Path, data: Path, force_key: Ed25519PrivateKey
 ) -> None:
-    install(data, sign_file(newer_wales(tmp_path, "2.2.0"), force_key, NOW)[0], forms_dir())
-    older, _ = sign_file(newer_wales(tmp_path, "2.1.0"), force_key, NOW)
-    with pytest.raises(SignedFileError, match=r"older than 2\.2\.0"):
+    install(data, sign_file(newer_wales(tmp_path, "2.3.0"), force_key, NOW)[0], forms_dir())
+    older, _ = sign_file(newer_wales(tmp_path, "2.2.0"), force_key, NOW)
+    with pytest.raises(SignedFileError, match=r"older than 2\.3\.0"):
         install(data, older, forms_dir())
-    changed, _ = sign_file(newer_wales(tmp_path, "2.2.0", "Changed"), force_key, NOW)
+    changed, _ = sign_file(newer_wales(tmp_path, "2.3.0", "Changed"), force_key, NOW)
     with pytest.raises(SignedFileError, match="with other content"):
         install(data, changed, forms_dir())
-    assert offered(pack_catalogue(forms_dir(), data)[0], "rcrp-wales") == ["2.2.0"]
+    assert offered(pack_catalogue(forms_dir(), data)[0], "rcrp-wales") == ["2.3.0"]
 
 
 def test_an_installed_pack_changed_on_disk_is_not_loaded(
     tmp_path: Path, data: Path, force_key: Ed25519PrivateKey
 ) -> None:
     install(data, sign_file(newer_wales(tmp_path), force_key, NOW)[0], forms_dir())
-    base = installed_forms.root(data) / "rcrp-wales@2.1.0" / "england" / "rcrp-england.toml"
+    base = installed_forms.root(data) / "rcrp-wales@2.2.0" / "england" / "rcrp-england.toml"
     base.write_bytes(base.read_bytes().replace(b"Police", b"Polise", 1))
     packs, problems = pack_catalogue(forms_dir(), data)
-    assert offered(packs, "rcrp-wales") == ["2.0.0"]
+    assert offered(packs, "rcrp-wales") == ["2.1.0"]
     assert len(problems) == 1 and "england/rcrp-england.toml was changed" in problems[0]
 
 
@@ -201,7 +201,7 @@ def test_a_record_made_on_an_installed_pack_replays_from_it(
         again = CallRecorder.resume(
             store, recorder.record_id, shipped_pack_finder(forms_dir(), data), "PC 1"
         )
-        assert again.state.pack.version == "2.1.0"
+        assert again.state.pack.version == "2.2.0"
         assert again.state.pack.content_hash == pack.content_hash
     finally:
         store.close()
@@ -259,7 +259,7 @@ def test_end_to_end_the_force_signs_and_an_administrator_installs_a_handler_may_
     signed = tmp_path / "wales.signed"
     sign_args = ["sign", "--key", str(private), "--out", str(signed)]
     assert central_cli.main([*sign_args, str(newer_wales(tmp_path))]) == 0
-    assert "ok: signed pack rcrp-wales 2.1.0" in capsys.readouterr().out
+    assert "ok: signed pack rcrp-wales 2.2.0" in capsys.readouterr().out
 
     folder = tmp_path / "data"
     _accounts(monkeypatch, folder)
@@ -272,11 +272,11 @@ def test_end_to_end_the_force_signs_and_an_administrator_installs_a_handler_may_
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "Traceback" not in err
     assert _as(monkeypatch, folder, "A100", "forms", "install", str(signed)) == 0
-    assert "rcrp-wales 2.1.0 installed" in capsys.readouterr().out
+    assert "rcrp-wales 2.2.0 installed" in capsys.readouterr().out
     assert main(["--data-dir", str(folder), "forms", "list"]) == 0
     listed = capsys.readouterr().out
-    assert "rcrp-wales\t2.1.0\toffered" in listed
-    assert "rcrp-wales\t2.0.0\tkept for replay" in listed
+    assert "rcrp-wales\t2.2.0\toffered" in listed
+    assert "rcrp-wales\t2.1.0\tkept for replay" in listed
 
     store = AccountStore.open(folder, cost=TEST)
     try:
@@ -284,7 +284,7 @@ def test_end_to_end_the_force_signs_and_an_administrator_installs_a_handler_may_
     finally:
         store.close()
     assert any(a == "H200" and "refused" in k for a, k, _ in log)
-    assert any(a == "A100" and k == "pack installed" and "2.1.0" in d for a, k, d in log)
+    assert any(a == "A100" and k == "pack installed" and "2.2.0" in d for a, k, d in log)
 
 
 def test_the_central_side_signs_nothing_that_fails_its_checks(tmp_path: Path) -> None:

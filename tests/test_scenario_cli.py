@@ -70,7 +70,7 @@ def test_scenario_check_passes_the_shipped_scenarios(capsys: pytest.CaptureFixtu
     assert main(["scenario", "check"]) == 0
     out = capsys.readouterr().out
     assert out.count("fits  ") == SHIPPED
-    assert "late-overdose-disclosure 2.0.0  on rcrp-england 2.0.0" in out
+    assert "late-overdose-disclosure 2.1.0  on rcrp-england 2.1.0" in out
 
 
 def test_scenario_check_lists_problems_by_file_and_node(
@@ -88,12 +88,16 @@ def test_forms_check_lints_the_scenarios_too(tmp_path: Path) -> None:
     result = run("forms", "check")
     assert result.returncode == 0, result.stdout + result.stderr
     packs = [line for line in result.stdout.splitlines() if line.startswith("ok  ")]
-    # The three 2.0.0 packs, and the 1.0.0 copies kept under archive/ so old records replay.
-    archived = [line for line in packs if "archive/1.0.0/" in line]
-    assert len(packs) == 6 and len(archived) == 3
-    for pack in ("rcrp-england", "rcrp-wales", "btp-standard"):
-        assert sum(f"  {pack} 2.0.0  " in line for line in packs) == 1, pack
+    # The three current packs, and the superseded copies kept under archive/ so old records
+    # replay: 1.0.0 of each, 2.0.0 of England and Wales (BTP's 2.0.0 is still current).
+    archived = [line for line in packs if "archive/" in line]
+    assert len(packs) == 8 and len(archived) == 5
+    current = {"rcrp-england": "2.1.0", "rcrp-wales": "2.1.0", "btp-standard": "2.0.0"}
+    for pack, version in current.items():
+        assert sum(f"  {pack} {version}  " in line for line in packs) == 1, pack
         assert sum(f"  {pack} 1.0.0  " in line for line in archived) == 1, pack
+    for pack in ("rcrp-england", "rcrp-wales"):
+        assert sum(f"  {pack} 2.0.0  " in line for line in archived) == 1, pack
     assert result.stdout.count("fits  ") == SHIPPED
     broken = run("forms", "check", str(broken_scenario(tmp_path).parent))
     assert broken.returncode == 1

@@ -69,8 +69,11 @@ def s136(
         else "not recorded"
     )
     accepted = handover is not None and handover[0].status == "accepted"
+    handed_at = answers.get(fields.handed_at)
     handed = (
-        f"{local_time(handover[1].local)}, accepted by "
+        str(handed_at.value)  # the time health staff took over, as the handler wrote it
+        if handed_at is not None
+        else f"{local_time(handover[1].local)}, accepted by "
         f"{handover[0].contact or 'no named contact'} ({handover[0].agency})"
         if handover is not None and accepted
         else "not yet recorded as accepted by health staff"

@@ -66,6 +66,7 @@ class S136Fields:
     arrival: str
     expectation: str
     extension: tuple[str, ...]
+    handed_at: str  # the time health staff took over, as the handler wrote it
 
 
 @dataclass(frozen=True)
@@ -199,6 +200,7 @@ def _read(data: dict[str, Any], shown: str, problems: list[str]) -> Templates | 
             arrival=check.text(s136_raw, "arrival", "[s136]"),
             expectation=check.text(s136_raw, "expectation", "[s136]"),
             extension=check.strings(s136_raw, "extension", "[s136]"),
+            handed_at=check.text(s136_raw, "handed_at", "[s136]"),
         ),
         recipients=tuple(recipients),
     )

@@ -15,7 +15,7 @@ def test_the_first_urgent_capable_question_comes_within_four(key: tuple[str, str
     assert count(PACKS[key]).before_urgent_max <= 4
 
 
-@pytest.mark.parametrize("key", [("rcrp-england", "2.0.0"), ("rcrp-wales", "2.0.0")], ids="-".join)
+@pytest.mark.parametrize("key", [("rcrp-england", "2.1.0"), ("rcrp-wales", "2.1.0")], ids="-".join)
 def test_a_calm_welfare_call_reaches_its_recommendation_within_22_questions(
     key: tuple[str, str],
 ) -> None:
@@ -32,7 +32,7 @@ def test_the_figures_before_danger_first_are_kept_for_comparison() -> None:
 
 
 def test_every_calm_welfare_path_reaches_an_outcome_the_engine_agrees_on() -> None:
-    pack = PACKS[("rcrp-england", "2.0.0")]
+    pack = PACKS[("rcrp-england", "2.1.0")]
     paths = list(walks(pack, True, {"cat": "welfare"}))
     assert len(paths) == count(pack).welfare_paths
     assert all(p[:5] == ["ctx_location", "ctx_callback", *pack.danger_screen] for p in paths)

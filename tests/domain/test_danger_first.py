@@ -160,11 +160,13 @@ def test_the_superseded_versions_are_kept_but_never_offered() -> None:
     packs, problems = check_paths([forms_dir()])
     assert problems == []
     versions = {(p.id, p.version, p.archived) for p in packs}
-    for pack_id in ("rcrp-england", "rcrp-wales", "btp-standard"):
+    current = {"rcrp-england": "2.1.0", "rcrp-wales": "2.1.0", "btp-standard": "2.0.0"}
+    for pack_id, version in current.items():
         assert (pack_id, "1.0.0", True) in versions
-        assert (pack_id, "2.0.0", False) in versions
+        assert (pack_id, version, False) in versions
         found = find_pack([forms_dir()], pack_id)
-        assert found is not None and load_pack(found).version == "2.0.0"
+        assert found is not None and load_pack(found).version == version
+    assert {("rcrp-england", "2.0.0", True), ("rcrp-wales", "2.0.0", True)} <= versions
 
 
 def test_a_superseded_pack_keeps_its_content_hash() -> None:
@@ -172,6 +174,10 @@ def test_a_superseded_pack_keeps_its_content_hash() -> None:
     # The hash printed on every 1.0.0 record and handover: adding fields must not move it.
     assert old.content_hash == ("180ce52502c1008a7df9f04947acaa5a43b2aaff8a880df73d9b92b1582e230a")
     assert old.archived and not old.danger_screen
+    kept = load_pack(forms_dir() / "archive" / "2.0.0" / "england" / "rcrp-england.toml")
+    # The hash on every England 2.0.0 record: the archived copy is the file as it was issued.
+    assert kept.content_hash == ("c5d9545be951f2ef72af7f777751d4c8ec0765287f0b98b77471b1b1834ee446")
+    assert kept.archived and kept.danger_screen
 
 
 def test_the_archive_is_only_for_superseded_versions(tmp_path: Path) -> None:

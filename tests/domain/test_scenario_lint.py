@@ -65,14 +65,14 @@ CASES = {
         "unknown pack 'rcrp-narnia'",
     ),
     "pack_version": (
-        [('pack_version = "2.0.0"', 'pack_version = "9.9.9"')],
+        [('pack_version = "2.1.0"', 'pack_version = "9.9.9"')],
         "",
-        "written for rcrp-england 9.9.9; the pack here is 2.0.0",
+        "written for rcrp-england 9.9.9; the pack here is 2.1.0",
     ),
     "unknown_node_expected": (
         [('node = "thr_crime"\nanswer = "no"', 'node = "thr_crimes"\nanswer = "no"')],
         "thr_crimes",
-        "names node 'thr_crimes', which does not exist in rcrp-england 2.0.0",
+        "names node 'thr_crimes', which does not exist in rcrp-england 2.1.0",
     ),
     "answer_not_allowed": (
         [('answer = ["yes", "unknown"]', 'answer = ["yes", "maybe"]')],

@@ -152,6 +152,32 @@ def test_place_of_safety_shows_the_one_hour_expectation(
         assert squash(expected) in text, expected
 
 
+def test_place_of_safety_shows_the_time_health_staff_took_over(
+    store: Store, packs: dict[str, Pack], tmp_path: Path
+) -> None:
+    from rcrp_desktop.calls.recorder import CallRecorder
+    from rcrp_desktop.domain.call.script import load_script
+    from rcrp_desktop.paths import examples_dir
+
+    name = "s136-handed-over-after-hour-agreed"
+    call = CallRecorder.start(store, packs["rcrp-england"], incident_ref=name, user=USER)
+    for step in load_script(examples_dir() / f"{name}.json").steps:
+        call.answer(step.node, step.answer, step.rationale)
+    export_handover(
+        store,
+        call.record_id,
+        HandoverRequest("place_of_safety", prepared_by=USER),
+        tmp_path / "pos.pdf",
+    )
+    text = squash("\n".join(pages(tmp_path / "pos.pdf")))
+    for expected in (
+        "Arrival at the place of safety01:20, per the place-of-safety log",
+        "Handover to health staff02:45, the nurse in charge, confirmed by the officers",
+        "Against the one-hour expectationHanded over after the hour, as both agencies had agreed",
+    ):
+        assert squash(expected) in text, expected
+
+
 def test_redacted_third_party_details_are_absent(
     store: Store, packs: dict[str, Pack], templates: Templates, tmp_path: Path
 ) -> None:

@@ -102,7 +102,7 @@ def test_every_page_carries_its_number_the_anchor_the_pack_and_the_time(
     for number, text in enumerate(every, start=1):
         assert f"Page {number} of {len(every)}" in text
         assert f"Record {record}, event {last.seq}, sha256 {last.hash}" in text
-        assert "rcrp-england 2.0.0" in text and f"Generated {generated.group(1)}" in text
+        assert "rcrp-england 2.1.0" in text and f"Generated {generated.group(1)}" in text
         assert f"Record {record}" in text
     # The anchor is the record's last event before the export, and reproduces from the store.
     assert (result.note.anchor_seq, result.note.anchor_hash) == (last.seq, last.hash)

@@ -46,7 +46,7 @@ def test_every_question_named_exists_and_every_question_has_a_part(
     templates: Templates, packs: dict[str, Pack]
 ) -> None:
     named = {node for key in QUESTION_PARTS for node in templates.parts[key].nodes}
-    named |= {templates.s136.arrival, templates.s136.expectation}
+    named |= {templates.s136.arrival, templates.s136.expectation, templates.s136.handed_at}
     omitted = {node for r in templates.recipients for node in r.omit}
     tested = {t.node for r in templates.recipients for t in r.when}
 
