@@ -1,8 +1,11 @@
 """The monitoring charts, each defined once with reportlab's own graphics: drawn straight into
 the partnership report, and rendered to SVG for the window, so both show the same picture of
-the same rows as the table beside them."""
+the same rows as the table beside them. A chart is drawn where people would rather look than
+read: the weekly trend, the spread of s136 handover times, partners' times, referrals."""
 
-from collections.abc import Sequence
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
 from reportlab.graphics import renderSVG
 from reportlab.graphics.charts.barcharts import VerticalBarChart
@@ -11,50 +14,97 @@ from reportlab.lib import colors
 
 from rcrp_desktop.export import fonts
 
-WEEKLY = "response_by_week"  # the figure drawn as a chart as well as its table
-SERIES = (("Police attended", "#1f4e79"), ("Partner-led", "#2e7d32"),
-          ("Advice", "#9a6200"), ("Other", "#6d6d6d"))  # fmt: skip
+BLUE, GREEN, AMBER, GREY = "#1f4e79", "#2e7d32", "#9a6200", "#6d6d6d"
+_TIMES = ((2, "Median", BLUE), (3, "90th percentile", AMBER))
 
 
-def drawable(rows: Sequence[tuple[object, ...]]) -> bool:
-    """Whether the weekly chart has anything to draw (a suppressed count is never drawn: its
-    bar would say what the table hides)."""
-    return any(isinstance(v, int) and v > 0 for row in rows for v in row[1:5])
+def _week(value: object) -> str:
+    return str(value)[5:]  # YYYY-MM-DD shown as MM-DD
 
 
-def weekly_chart(rows: Sequence[tuple[object, ...]], width: float, height: float) -> Drawing:
-    """Police attended, partner-led, advice and other calls by week, as grouped bars."""
+@dataclass(frozen=True)
+class Chart:
+    """A figure drawn as bars: which of its columns are bars (column, name, colour), what the
+    axis under them says, and how a row's first value is written there."""
+
+    figure: str
+    series: tuple[tuple[int, str, str], ...]
+    axis: str
+    label: Callable[[object], str] = str
+
+
+CHARTS: tuple[Chart, ...] = (
+    Chart(
+        "response_by_week",
+        (
+            (1, "Police attended", BLUE),
+            (2, "Partner-led", GREEN),
+            (3, "Advice", AMBER),
+            (4, "Other", GREY),
+        ),
+        "Week starting (Monday, UTC)",
+        _week,
+    ),
+    Chart("s136_handover_times", ((1, "Handovers", BLUE),), "Minutes from arrival to handover"),
+    Chart("safeguarding_referrals", ((1, "Calls", BLUE),), "Referral decision"),
+    Chart("partner_acceptance", _TIMES, "Minutes to the partner accepting, by partner"),
+    Chart("partner_arrival", _TIMES, "Minutes from accepting to confirming, by partner"),
+)
+_BY_FIGURE = {chart.figure: chart for chart in CHARTS}
+
+
+def chart_of(figure_id: str) -> Chart | None:
+    """The chart a figure is drawn as, if it is drawn."""
+    return _BY_FIGURE.get(figure_id)
+
+
+def _number(value: object) -> float:
+    """A bar's height: a count or minutes; a suppressed value ("<5", "-") is no bar."""
+    return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else 0.0
+
+
+def drawable(chart: Chart, rows: Sequence[tuple[object, ...]]) -> bool:
+    """Whether the chart has anything to draw (a suppressed count is never drawn: its bar
+    would say what the table hides)."""
+    return any(_number(row[column]) > 0 for row in rows for column, _, _ in chart.series)
+
+
+def drawing(
+    chart: Chart, rows: Sequence[tuple[object, ...]], width: float, height: float
+) -> Drawing:
+    """The figure's rows as grouped bars, a group a row, with a legend where there are two
+    series or more."""
     fonts.register()
-    drawing = Drawing(width, height)
+    picture = Drawing(width, height)
     # A white ground: an SVG is transparent, and the window behind it may be dark.
     ground = Rect(0, 0, width, height)
     ground.fillColor, ground.strokeColor = colors.white, None
-    drawing.add(ground)
-    chart = VerticalBarChart()
-    chart.x, chart.y = 28, 26
-    chart.width, chart.height = int(width - 140), int(height - 40)
-    chart.data = [
-        [value if isinstance(value, int) else 0 for value in (row[column] for row in rows)]
-        for column in range(1, 5)
-    ]
-    chart.categoryAxis.categoryNames = [str(row[0])[5:] for row in rows]  # MM-DD
-    for axis in (chart.categoryAxis, chart.valueAxis):
+    picture.add(ground)
+    legend = len(chart.series) > 1
+    bars = VerticalBarChart()
+    bars.x, bars.y = 28, 26
+    bars.width, bars.height = int(width - (140 if legend else 40)), int(height - 40)
+    bars.data = [[_number(row[column]) for row in rows] for column, _, _ in chart.series]
+    bars.categoryAxis.categoryNames = [chart.label(row[0]) for row in rows]
+    for axis in (bars.categoryAxis, bars.valueAxis):
         axis.labels.fontName = fonts.REGULAR
         axis.labels.fontSize = 7
-    highest = max(max(series) for series in chart.data)
-    chart.valueAxis.valueMin = 0
-    chart.valueAxis.valueMax = max(highest, 1)
-    chart.valueAxis.valueStep = max(1, -(-highest // 5))  # whole calls, five steps or so
-    for number, (_, colour) in enumerate(SERIES):
-        chart.bars[number].fillColor = colors.HexColor(colour)
-    drawing.add(chart)
-    for number, (name, colour) in enumerate(SERIES):
-        drawing.add(String(width - 100, height - 20 - number * 12, name, fontName=fonts.REGULAR,
-                           fontSize=7, fillColor=colors.HexColor(colour)))  # fmt: skip
-    drawing.add(String(28, 8, "Week starting (Monday, UTC)", fontName=fonts.REGULAR, fontSize=7))
-    return drawing
+    highest = max((max(series) for series in bars.data if series), default=0.0)
+    bars.valueAxis.valueMin = 0
+    bars.valueAxis.valueMax = max(highest, 1)
+    bars.valueAxis.valueStep = max(1, math.ceil(highest / 5))  # whole numbers, five steps or so
+    for number, (_, _, colour) in enumerate(chart.series):
+        bars.bars[number].fillColor = colors.HexColor(colour)
+    picture.add(bars)
+    if legend:
+        for number, (_, name, colour) in enumerate(chart.series):
+            picture.add(String(width - 100, height - 20 - number * 12, name,
+                               fontName=fonts.REGULAR, fontSize=7,
+                               fillColor=colors.HexColor(colour)))  # fmt: skip
+    picture.add(String(28, 8, chart.axis, fontName=fonts.REGULAR, fontSize=7))
+    return picture
 
 
-def svg(drawing: Drawing) -> bytes:
+def svg(picture: Drawing) -> bytes:
     """The drawing as SVG, for the window's QSvgWidget."""
-    return renderSVG.drawToString(drawing).encode("utf-8")
+    return renderSVG.drawToString(picture).encode("utf-8")

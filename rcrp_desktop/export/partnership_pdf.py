@@ -1,6 +1,6 @@
 """The partnership report (reportlab): the monitoring figures for a period, for the meeting with
 partners; OFFICIAL-SENSITIVE on every page, counts only (no figure that names anyone), small
-counts suppressed, each figure with how it is counted, its table, and for the weekly one a chart
+counts suppressed, each figure with how it is counted, its table, and where it is drawn its chart
 drawn from the same rows; then the caveats and what each outcome means."""
 
 from collections.abc import Mapping, Sequence
@@ -19,7 +19,7 @@ from rcrp_desktop import files
 from rcrp_desktop.domain.monitoring.figures import CAVEATS, shown_row
 from rcrp_desktop.domain.outcomes import MEANINGS
 from rcrp_desktop.export import fonts
-from rcrp_desktop.export.charts import WEEKLY, drawable, weekly_chart
+from rcrp_desktop.export.charts import chart_of, drawable, drawing
 from rcrp_desktop.export.errors import ExportError
 from rcrp_desktop.export.pages import build_a4
 from rcrp_desktop.export.text import markup
@@ -99,10 +99,11 @@ def _figure(
         Paragraph(markup(figure.title), styles["heading"]),
         Paragraph(markup(f"How it is counted: {figure.counted}"), styles["note"]),
     ]
-    if figure.id == WEEKLY and result.rows:
+    drawn = chart_of(figure.id)
+    if drawn is not None and rows:
         parts.append(
-            weekly_chart(result.rows, WIDTH - 2 * MARGIN, 62 * mm)
-            if drawable(result.rows)
+            drawing(drawn, rows, WIDTH - 2 * MARGIN, 62 * mm)
+            if drawable(drawn, rows)
             else Paragraph(NO_CHART, styles["note"])
         )
     parts.append(_table(figure.columns, rows, styles) if rows else

@@ -21,7 +21,11 @@ from rcrp_desktop.storage.transaction import writing
 from rcrp_desktop.times import parse_utc, utc_text
 
 # The kept tables are the figures' tables: a figure's column added is a migration too.
-assert tuple(f"{n} {k}" for n, k in FACT_COLUMNS) == (*FIGURE_FACT_COLUMNS_9, "phase TEXT")
+assert tuple(f"{n} {k}" for n, k in FACT_COLUMNS) == (
+    *FIGURE_FACT_COLUMNS_9,
+    "phase TEXT",
+    "s136_minutes DOUBLE PRECISION",
+)
 assert tuple(f"{n} {k}" for n, k in QUESTION_COLUMNS) == (*QUESTION_FACT_COLUMNS_9, "phase TEXT")
 
 _SEP = "\x1f"  # between a call's match keys (node=key), never in a key (letters and digits)

@@ -13,8 +13,10 @@ def fact(uid: str, created: str, **given: object) -> dict[str, object]:
     row.update(
         {name: 0 for name, kind in FACT_COLUMNS if kind == "INTEGER"}
         | {"partner_accepted_minutes": None, "partner_confirmed_minutes": None}
+        | {"s136_minutes": None}
     )
-    monday = {"02": "02", "03": "02", "09": "09", "10": "09", "11": "09", "16": "16"}
+    monday = {"02": "02", "03": "02", "09": "09", "10": "09", "11": "09", "12": "09", "13": "09",
+              "16": "16"}  # fmt: skip
     day = created[8:10]
     row.update(record_uid=uid, created_utc=created, week=f"2026-11-{monday.get(day, day)}",
                force_profile="england")  # fmt: skip
@@ -35,7 +37,7 @@ FACTS = [
     fact("a4", "2026-11-10T08:00:00.000000Z", category="s136", force_profile="wales",
          outcome="PARTNER_LEAD_POLICE_STANDBY", response="standby", handler="H2",
          partner="Crisis team", partner_accepted_minutes=30.0, recontact_72h=1,
-         s136_handover="within_hour", s136_within=1),
+         s136_handover="within_hour", s136_within=1, s136_minutes=60.0),  # exactly the hour
     fact("a5", "2026-11-11T09:00:00.000000Z", category="welfare", outcome="POLICE_DEPLOY",
          response="attend", handler="H2", police_attended=1, linked=1, upgraded=1),
     fact("a6", "2026-11-11T10:00:00.000000Z", category="awol", outcome="", response="",
@@ -45,6 +47,12 @@ FACTS = [
          response="attend", handler="H1", police_attended=1),  # after the period
     fact("a8", "2026-11-16T00:00:00.000000Z", category="welfare", outcome="POLICE_DEPLOY",
          response="attend", handler="H1", police_attended=1),  # the period's end: not in it
+    fact("a9", "2026-11-12T02:00:00.000000Z", category="s136",
+         outcome="PARTNER_LEAD_POLICE_STANDBY", response="standby", handler="H2",
+         s136_handover="over_hour_done_agreed", s136_minutes=61.0),  # a minute past it
+    fact("a10", "2026-11-13T15:00:00.000000Z", category="s136",
+         outcome="PARTNER_LEAD_POLICE_STANDBY", response="standby", handler="H2",
+         s136_handover="over_hour_done_no_agreement"),  # its times could not be read
 ]  # fmt: skip
 
 
@@ -69,17 +77,26 @@ QUESTIONS = [
 EXPECTED = {
     "calls_by_category_outcome": [
         ("awol", "", 1),
-        ("s136", "PARTNER_LEAD_POLICE_STANDBY", 1),
+        ("s136", "PARTNER_LEAD_POLICE_STANDBY", 3),
         ("welfare", "ADVICE_AND_CLOSE", 1),
         ("welfare", "PARTNER_LEAD_NO_POLICE", 1),
         ("welfare", "POLICE_DEPLOY", 2),
     ],
-    "response_by_week": [("2026-11-02", 1, 1, 0, 0, 2), ("2026-11-09", 1, 1, 1, 1, 4)],
-    "recontacts_and_upgrades": [(6, 1, 1, 2, 1)],
+    "response_by_week": [("2026-11-02", 1, 1, 0, 0, 2), ("2026-11-09", 1, 3, 1, 1, 6)],
+    "recontacts_and_upgrades": [(8, 1, 1, 2, 1)],
     "safeguarding_referrals": [("made", 2), ("not_needed", 1)],
-    "s136_handovers": [(1, 1)],
-    "s136_handover_answers": [("within_hour", 1)],
-    "disagreement_by_handler": [("H1", 3, 1), ("H2", 3, 0)],
+    "s136_handovers": [(1, 3)],
+    "s136_handover_answers": [
+        ("over_hour_done_agreed", 1),
+        ("over_hour_done_no_agreement", 1),
+        ("within_hour", 1),
+    ],
+    "s136_handover_times": [("31 to 60 min", 1), ("61 to 90 min", 1)],
+    "s136_handover_minutes": [
+        ("over_hour_done_agreed", 1, 61.0, 61.0),
+        ("within_hour", 1, 60.0, 60.0),
+    ],
+    "disagreement_by_handler": [("H1", 3, 1), ("H2", 5, 0)],
     "partner_acceptance": [("Crisis team", 2, 21.0, 30.0)],
     "partner_arrival": [("Crisis team", 1, 90.0, 90.0)],
     "questions_for_review": [("danger_life", 3, 0, 0, 0), ("thr_life", 2, 1, 2, 1)],
@@ -92,6 +109,8 @@ EMPTY = {
     "safeguarding_referrals": [],
     "s136_handovers": [(0, 0)],
     "s136_handover_answers": [],
+    "s136_handover_times": [],
+    "s136_handover_minutes": [],
     "disagreement_by_handler": [],
     "partner_acceptance": [],
     "partner_arrival": [],

@@ -12,6 +12,7 @@ from rcrp_desktop.calls.monitoring import figures_for
 from rcrp_desktop.calls.recorder import CallRecorder
 from rcrp_desktop.domain.call.script import load_script
 from rcrp_desktop.domain.monitoring.figures import FIGURES, QUESTION_FIGURES
+from rcrp_desktop.domain.monitoring.s136 import handover_minutes
 from rcrp_desktop.domain.pack.protocol import Pack
 from rcrp_desktop.paths import examples_dir
 from rcrp_desktop.storage.figures_run import run_figures
@@ -73,8 +74,9 @@ def test_a_phase_narrows_every_figure() -> None:
         }
     finally:
         conn.close()  # fmt: skip
-    assert got["calls_by_category_outcome"] == [("s136", "PARTNER_LEAD_POLICE_STANDBY", 1)]
-    assert got["s136_handovers"] == [(1, 1)] and got["questions_for_review"] == []
+    assert got["calls_by_category_outcome"] == [("s136", "PARTNER_LEAD_POLICE_STANDBY", 3)]
+    assert got["s136_handovers"] == [(1, 3)] and got["questions_for_review"] == []
+    assert got["s136_handover_times"] == EXPECTED["s136_handover_times"]
 
 
 def test_a_period_with_no_calls_gives_empty_figures_not_errors() -> None:
@@ -90,9 +92,13 @@ def test_a_period_with_no_calls_gives_empty_figures_not_errors() -> None:
 def test_small_counts_are_suppressed_and_zero_is_not() -> None:
     figures = on_sqlite(FACTS, QUESTIONS, START, END, below=5)
     assert figures["response_by_week"] == [
-        ("2026-11-02", "<5", "<5", 0, 0, "<5"), ("2026-11-09", "<5", "<5", "<5", "<5", "<5"),
+        ("2026-11-02", "<5", "<5", 0, 0, "<5"), ("2026-11-09", "<5", "<5", "<5", "<5", 6),
     ]  # fmt: skip
-    assert figures["recontacts_and_upgrades"] == [(6, "<5", "<5", "<5", "<5")]
+    assert figures["recontacts_and_upgrades"] == [(8, "<5", "<5", "<5", "<5")]
+    # The times of a group this small are not shown either: they would say of whom.
+    assert figures["s136_handover_minutes"] == [
+        ("over_hour_done_agreed", "<5", "-", "-"), ("within_hour", "<5", "-", "-"),
+    ]  # fmt: skip
     assert figures["partner_acceptance"] == [("Crisis team", "<5", "-", "-")]
 
 
@@ -129,6 +135,32 @@ def test_figures_from_records_the_app_made(data_dir: Path, england: Pack) -> Non
     assert {row[0] for row in got["question_dwell"]} <= set(asked)
     [(_week, attended, partner_led, advice, other, calls)] = got["response_by_week"]
     assert (attended, partner_led, advice, other, calls) == (1, 2, 1, 0, 4)
+
+
+def test_the_s136_handover_times_from_records_the_app_made(data_dir: Path, england: Pack) -> None:
+    """Arrived 01:20, handed over 02:45 (85 minutes, agreed); arrived 14:05, handed over 15:25
+    (80 minutes, no agreement): both past the hour, by the times as by the answers."""
+    data_dir.mkdir(parents=True, exist_ok=True)
+    store = Store.open(data_dir / "records.sqlite3", "live")
+    try:
+        for name in (
+            "s136-handed-over-after-hour-agreed",
+            "s136-handed-over-after-hour-no-agreement",
+        ):
+            recorder = CallRecorder.start(store, england, incident_ref=name, user="PC 1")
+            for step in load_script(examples_dir() / f"{name}.json").steps:
+                recorder.answer(step.node, step.answer, step.rationale)
+        today = datetime.now(UTC)
+        results = figures_for(store, today - timedelta(days=1), today + timedelta(days=1))
+    finally:
+        store.close()
+    got = {r.figure.id: r.rows for r in results}
+    assert got["s136_handover_times"] == [("61 to 90 min", 2)]
+    assert got["s136_handover_minutes"] == [
+        ("over_hour_done_agreed", 1, 85.0, 85.0),
+        ("over_hour_done_no_agreement", 1, 80.0, 80.0),
+    ]
+    assert got["s136_handovers"] == [(0, 2)]
 
 
 def test_monitor_from_the_command_line_for_those_who_may_with_csv(
@@ -204,3 +236,21 @@ def test_a_recontact_exactly_24_or_72_hours_after_counts_and_a_minute_more_does_
     assert found["bb"].earlier_uid == "a" and found["bb"].within_24h  # exactly 24 h: counted
     assert found["ccc"].earlier_uid == "bb" and not found["ccc"].within_24h  # exactly 72 h
     assert "dddd" not in found  # 72 h and a minute after the last: not a re-contact
+
+
+@pytest.mark.parametrize(
+    ("arrival", "handed_at", "minutes"),
+    [
+        ("21:40, per the officers", "22:40, the nurse in charge", 60.0),  # exactly the hour
+        ("21:40", "22:41", 61.0),
+        ("23:30 per the place-of-safety log", "00:20 (after midnight)", 50.0),
+        ("0935", "at 10.05", 30.0),
+        ("21:40", "not yet", None),
+        ("about twenty to ten", "22:40", None),
+        ("", "", None),
+    ],
+)
+def test_a_handover_s_minutes_come_from_the_times_written(
+    arrival: str, handed_at: str, minutes: float | None
+) -> None:
+    assert handover_minutes(arrival, handed_at) == minutes

@@ -189,16 +189,17 @@ def test_another_force_s_records_put_in_this_folder_show_nothing_to_its_handler(
         Path(f"{ours}{suffix}").unlink(missing_ok=True)
     (other / "records.sqlite3").replace(ours)
     said: list[str] = []
-    from PySide6.QtWidgets import QMessageBox
+    exits: list[int] = []
+    from PySide6.QtWidgets import QApplication, QMessageBox
 
-    for name in ("critical", "warning", "information"):
-        monkeypatch.setattr(QMessageBox, name, lambda parent, title, text, *a: said.append(text))
+    monkeypatch.setattr(QMessageBox, "critical", lambda parent, title, text: said.append(text))
+    monkeypatch.setattr(QApplication, "exit", lambda code=0: exits.append(code))
     typed(monkeypatch, "H200")
     opener = app.show_window(paths.forms_dir(), "rcrp-england", data_dir, training=False)
-    if opener is not None:
-        opened.append(opener)
-        qtbot.add_widget(opener.window)
-        qtbot.wait_until(lambda: bool(said) or opener.store is not None, timeout=5000)
-        assert opener.store is None
+    assert opener is not None
+    opened.append(opener)
+    qtbot.add_widget(opener.window)
+    qtbot.wait_until(lambda: bool(said), timeout=5000)
+    assert opener.failed and opener.store is None and exits == [1]
     assert len(said) == 1 and "another key" in said[0], said
     assert "INC-OTHER-FORCE" not in said[0] and MARK not in said[0]

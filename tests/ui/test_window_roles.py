@@ -602,7 +602,9 @@ def test_the_monitoring_figures_open_for_an_auditor_with_csv_and_report_not_for_
     assert view is not None and view.isVisible()
     table = view.findChild(QTableWidget, "table_calls_by_category_outcome")
     assert table is not None and table.item(0, 2).text() == "6"
-    assert view.findChild(QSvgWidget, "weeklyChart") is not None  # the chart, beside its table
+    assert (
+        view.findChild(QSvgWidget, "chart_response_by_week") is not None
+    )  # the chart, beside its table
     asked = view.findChild(QTableWidget, "table_questions_for_review")
     assert asked is not None  # each question by its words, never its id
     shown = {asked.item(r, 0).text() for r in range(asked.rowCount())}

@@ -23,12 +23,16 @@ class MonitoringConfig:
     s136_node: str
     s136_within: frozenset[str]
     recontact_nodes: tuple[str, ...]
+    # The questions giving the times the handover is measured by: arrival, and handed over.
+    s136_arrival_node: str = ""
+    s136_handed_at_node: str = ""
     # Each category's RCRP phase, as the packs in use map them (calls/monitoring.py adds it).
     phases: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def nodes(self) -> tuple[str, ...]:
-        return (self.referral_node, self.s136_node, *self.recontact_nodes)
+        times = (self.s136_arrival_node, self.s136_handed_at_node)
+        return (self.referral_node, self.s136_node, *(n for n in times if n), *self.recontact_nodes)
 
 
 def load_monitoring(forms_root: Path) -> MonitoringConfig:
@@ -64,6 +68,8 @@ def parse_monitoring(data: Mapping[str, Any], source: str) -> MonitoringConfig:
         s136_node=text("s136_handover", "node"),
         s136_within=frozenset(texts("s136_handover", "within")),
         recontact_nodes=texts("recontact", "nodes"),
+        s136_arrival_node=text("s136_handover", "arrival"),
+        s136_handed_at_node=text("s136_handover", "handed_at"),
     )
 
 

@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 
 from rcrp_desktop.domain.monitoring.config import MonitoringConfig
 from rcrp_desktop.domain.monitoring.recontacts import Recontact
+from rcrp_desktop.domain.monitoring.s136 import handover_minutes
 from rcrp_desktop.domain.outcomes import OutcomeCode, Response
 from rcrp_desktop.domain.pack.protocol import Pack, Question
 from rcrp_desktop.domain.review.facts import CallFacts, outcome_title
@@ -42,6 +43,7 @@ FACT_COLUMNS: tuple[tuple[str, str], ...] = (
     ("s136_handover", "TEXT"),  # the s136 handover's answer ("" if not asked)
     ("s136_within", "INTEGER"),  # handed over within the hour
     ("phase", "TEXT"),  # the category's RCRP phase, as the packs map it ("" if none)
+    ("s136_minutes", "DOUBLE PRECISION"),  # arrival to handover, from the times written
 )
 
 
@@ -171,6 +173,33 @@ FIGURES: tuple[Figure, ...] = (
         counts=(1,),
     ),
     Figure(
+        "s136_handover_times",
+        "Section 136: minutes from arrival to handover",
+        "Section 136 handovers whose times of arrival and of health staff taking over were both "
+        "recorded (as the 24-hour clock), by the minutes between them: a handover at exactly 60 "
+        "minutes is within the hour; one after midnight counts on from the day before. "
+        "Handovers without both times are not in it.",
+        "SELECT band, COUNT(*) AS handovers FROM (SELECT s136_minutes, CASE "
+        "WHEN s136_minutes <= 30 THEN '0 to 30 min' WHEN s136_minutes <= 60 THEN '31 to 60 min' "
+        "WHEN s136_minutes <= 90 THEN '61 to 90 min' "
+        "WHEN s136_minutes <= 120 THEN '91 to 120 min' ELSE 'over 120 min' END AS band "
+        f"FROM call_facts WHERE {_PERIOD} AND s136_minutes IS NOT NULL) banded "
+        "GROUP BY band ORDER BY MIN(s136_minutes)",
+        ("Arrival to handover", "Handovers"),
+        counts=(1,),
+    ),
+    Figure(
+        "s136_handover_minutes",
+        "Section 136: minutes to handover, by how it stood",
+        "The same timed handovers, by the answer recorded against the one-hour expectation: "
+        "median and 90th percentile (nearest rank) of the minutes from arrival to handover.",
+        "SELECT s136_handover, s136_minutes FROM call_facts "
+        f"WHERE {_PERIOD} AND s136_minutes IS NOT NULL ORDER BY s136_handover",
+        ("How the handover stood", "Handovers", "Median (min)", "90th percentile (min)"),
+        times=True,
+        counts=(1,),
+    ),
+    Figure(
         "disagreement_by_handler",
         "Disagreement with the recommendation, by handler",
         "Of each handler's calls with a decision, those where the decision differed from the "
@@ -277,6 +306,10 @@ def fact_row(
         "s136_handover": s136,
         "s136_within": int(s136 in config.s136_within),
         "phase": config.phases.get(facts.category, ""),
+        "s136_minutes": handover_minutes(
+            facts.answers.get(config.s136_arrival_node, ""),
+            facts.answers.get(config.s136_handed_at_node, ""),
+        ),
     }
 
 

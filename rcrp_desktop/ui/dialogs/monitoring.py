@@ -1,5 +1,5 @@
 """The monitoring figures in the window: a period, then each figure with how it is counted and
-its table (the weekly one with its chart beside it, drawn by the same definition as in the
+its table (where a figure is drawn, its chart beside it, by the same definition as in the
 report); CSV of every table, and the partnership report, from here. Keyboard first: the dates,
 Enter shows; Ctrl+E saves the CSV files, Ctrl+P the report."""
 
@@ -169,8 +169,8 @@ class MonitoringView(QDialog):
         self.category.setCurrentIndex(max(0, self.category.findData(chosen)))
 
     def _fill(self) -> None:
-        from rcrp_desktop.domain.monitoring.figures import CAVEATS
-        from rcrp_desktop.export.charts import WEEKLY, drawable, svg, weekly_chart
+        from rcrp_desktop.domain.monitoring.figures import CAVEATS, shown_row
+        from rcrp_desktop.export.charts import chart_of, drawable, drawing, svg
 
         while self.body_layout.count():
             item = self.body_layout.takeAt(0)
@@ -184,9 +184,11 @@ class MonitoringView(QDialog):
             counted.setWordWrap(True)
             self.body_layout.addWidget(title)
             self.body_layout.addWidget(counted)
-            if figure.id == WEEKLY and result.rows and drawable(result.rows):
-                chart = named(QSvgWidget(), "weeklyChart")
-                chart.load(QByteArray(svg(weekly_chart(result.rows, 720, CHART_HEIGHT))))
+            drawn = chart_of(figure.id)
+            if drawn is not None and result.rows and drawable(drawn, result.rows):
+                shown = [shown_row(figure, row, self.questions) for row in result.rows]
+                chart = named(QSvgWidget(), f"chart_{figure.id}")
+                chart.load(QByteArray(svg(drawing(drawn, shown, 720, CHART_HEIGHT))))
                 chart.setFixedSize(720, CHART_HEIGHT)
                 chart.setAccessibleName(
                     f"{figure.title}: chart (the table below holds its numbers)"
