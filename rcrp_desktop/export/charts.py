@@ -82,17 +82,19 @@ def drawing(
     picture.add(ground)
     legend = len(chart.series) > 1
     bars = VerticalBarChart()
-    bars.x, bars.y = 28, 26
-    bars.width, bars.height = int(width - (140 if legend else 40)), int(height - 40)
+    # Room under the bars for their labels, and under those for the axis's title.
+    bars.x, bars.y = 28, 34
+    bars.width, bars.height = int(width - (140 if legend else 40)), int(height - 48)
     bars.data = [[_number(row[column]) for row in rows] for column, _, _ in chart.series]
     bars.categoryAxis.categoryNames = [chart.label(row[0]) for row in rows]
     for axis in (bars.categoryAxis, bars.valueAxis):
         axis.labels.fontName = fonts.REGULAR
         axis.labels.fontSize = 7
     highest = max((max(series) for series in bars.data if series), default=0.0)
+    step = max(1, math.ceil(highest / 5))  # whole numbers, five steps or so
     bars.valueAxis.valueMin = 0
-    bars.valueAxis.valueMax = max(highest, 1)
-    bars.valueAxis.valueStep = max(1, math.ceil(highest / 5))  # whole numbers, five steps or so
+    bars.valueAxis.valueMax = max(step * math.ceil(highest / step), 1)  # a tick above the top
+    bars.valueAxis.valueStep = step
     for number, (_, _, colour) in enumerate(chart.series):
         bars.bars[number].fillColor = colors.HexColor(colour)
     picture.add(bars)
@@ -101,7 +103,7 @@ def drawing(
             picture.add(String(width - 100, height - 20 - number * 12, name,
                                fontName=fonts.REGULAR, fontSize=7,
                                fillColor=colors.HexColor(colour)))  # fmt: skip
-    picture.add(String(28, 8, chart.axis, fontName=fonts.REGULAR, fontSize=7))
+    picture.add(String(28, 6, chart.axis, fontName=fonts.REGULAR, fontSize=7))
     return picture
 
 

@@ -29,7 +29,7 @@ MARKING = "OFFICIAL-SENSITIVE"
 WIDTH, HEIGHT = A4
 MARGIN = 18 * mm
 TOP, BOTTOM = 22 * mm, 20 * mm
-NO_CHART = "No chart: every count in it is suppressed."
+NO_CHART = "No chart: no count in it to draw (none yet, or each one suppressed)."
 
 
 def render_report(

@@ -91,7 +91,13 @@ EXPECTED = {
         ("over_hour_done_no_agreement", 1),
         ("within_hour", 1),
     ],
-    "s136_handover_times": [("31 to 60 min", 1), ("61 to 90 min", 1)],
+    "s136_handover_times": [
+        ("0 to 30 min", 0),
+        ("31 to 60 min", 1),  # exactly the hour is within it
+        ("61 to 90 min", 1),
+        ("91 to 120 min", 0),
+        ("over 120 min", 0),
+    ],
     "s136_handover_minutes": [
         ("over_hour_done_agreed", 1, 61.0, 61.0),
         ("within_hour", 1, 60.0, 60.0),
@@ -109,7 +115,13 @@ EMPTY = {
     "safeguarding_referrals": [],
     "s136_handovers": [(0, 0)],
     "s136_handover_answers": [],
-    "s136_handover_times": [],
+    "s136_handover_times": [
+        ("0 to 30 min", 0),
+        ("31 to 60 min", 0),
+        ("61 to 90 min", 0),
+        ("91 to 120 min", 0),
+        ("over 120 min", 0),
+    ],
     "s136_handover_minutes": [],
     "disagreement_by_handler": [],
     "partner_acceptance": [],

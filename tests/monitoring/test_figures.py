@@ -155,7 +155,8 @@ def test_the_s136_handover_times_from_records_the_app_made(data_dir: Path, engla
     finally:
         store.close()
     got = {r.figure.id: r.rows for r in results}
-    assert got["s136_handover_times"] == [("61 to 90 min", 2)]
+    assert dict(got["s136_handover_times"])["61 to 90 min"] == 2
+    assert sum(int(count) for _, count in got["s136_handover_times"]) == 2  # type: ignore[call-overload]
     assert got["s136_handover_minutes"] == [
         ("over_hour_done_agreed", 1, 85.0, 85.0),
         ("over_hour_done_no_agreement", 1, 80.0, 80.0),

@@ -49,7 +49,7 @@ def test_the_report_is_marked_counts_only_and_says_how_each_figure_is_counted() 
         assert title in whole, title
     # Counts only: the figure by handler and any handler's or call's id are not in it.
     assert "by handler" not in whole and "H1" not in whole and "a1" not in whole.split()
-    assert "No chart: every count in it is suppressed." in whole  # its bars would tell
+    assert "No chart: no count in it to draw (none yet, or each one suppressed)." in whole
     assert "Is anyone's life in" in whole and "danger_life" not in whole  # words, never ids
     assert "Week starting" in " ".join(text_of(report(below=0)[0]))  # the chart, by its table
 

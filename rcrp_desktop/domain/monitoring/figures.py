@@ -73,6 +73,12 @@ _PERIOD = (
     "AND (:phase = '' OR phase = :phase)"
 )
 _LED = ", ".join(f"'{code}'" for code in PARTNER_LED)
+# The bands of minutes from a section 136 arrival to its handover: (name, above, up to).
+S136_BANDS = (("0 to 30 min", -1, 30), ("31 to 60 min", 30, 60), ("61 to 90 min", 60, 90),
+              ("91 to 120 min", 90, 120), ("over 120 min", 120, 24 * 60))  # fmt: skip
+_BANDS = " UNION ALL ".join(
+    f"SELECT '{name}' AS band, {above} AS low, {upto} AS high" for name, above, upto in S136_BANDS
+)
 
 
 @dataclass(frozen=True)
@@ -179,12 +185,12 @@ FIGURES: tuple[Figure, ...] = (
         "recorded (as the 24-hour clock), by the minutes between them: a handover at exactly 60 "
         "minutes is within the hour; one after midnight counts on from the day before. "
         "Handovers without both times are not in it.",
-        "SELECT band, COUNT(*) AS handovers FROM (SELECT s136_minutes, CASE "
-        "WHEN s136_minutes <= 30 THEN '0 to 30 min' WHEN s136_minutes <= 60 THEN '31 to 60 min' "
-        "WHEN s136_minutes <= 90 THEN '61 to 90 min' "
-        "WHEN s136_minutes <= 120 THEN '91 to 120 min' ELSE 'over 120 min' END AS band "
-        f"FROM call_facts WHERE {_PERIOD} AND s136_minutes IS NOT NULL) banded "
-        "GROUP BY band ORDER BY MIN(s136_minutes)",
+        # Every band, an empty one with 0: a spread is read by its gaps too.
+        f"SELECT bands.band, COUNT(timed.s136_minutes) AS handovers FROM ({_BANDS}) bands "
+        "LEFT JOIN (SELECT s136_minutes FROM call_facts "
+        f"WHERE {_PERIOD} AND s136_minutes IS NOT NULL) timed "
+        "ON timed.s136_minutes > bands.low AND timed.s136_minutes <= bands.high "
+        "GROUP BY bands.band, bands.low ORDER BY bands.low",
         ("Arrival to handover", "Handovers"),
         counts=(1,),
     ),
