@@ -1,7 +1,12 @@
 """What the record database holds, as plain data: records, events, and verify's faults."""
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any, Literal, NamedTuple
+
+from rcrp_desktop.storage.chain import canonical
+from rcrp_desktop.times import utc_text
 
 Mode = Literal["live", "training"]
 
@@ -43,6 +48,23 @@ class NewEvent:
 
     kind: str
     payload: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class PreparedEvents:
+    """What an append writes that the database does not decide: each payload's canonical JSON
+    and the times, made before the write lock is taken, so the transaction holds it no longer
+    than the chain and the rows need."""
+
+    events: Sequence[NewEvent]
+    payloads: list[str]
+    utc: str
+    local: str
+
+    @classmethod
+    def of(cls, events: Sequence[NewEvent], when: datetime) -> "PreparedEvents":
+        local = when.astimezone().isoformat(timespec="microseconds")
+        return cls(events, [canonical(e.payload) for e in events], utc_text(when), local)
 
 
 class StoredEvent(NamedTuple):

@@ -14,7 +14,7 @@ from sqlite_utils import Database
 
 from rcrp_desktop import __version__
 from rcrp_desktop.storage import anchor_log
-from rcrp_desktop.storage.chain import GENESIS, canonical, event_hash
+from rcrp_desktop.storage.chain import GENESIS, event_hash
 from rcrp_desktop.storage.cipher import DB_ERRORS, PLAIN, connect, folder_key
 from rcrp_desktop.storage.connection import Connection, RestMark, rest_mark
 from rcrp_desktop.storage.database import BUSY_TIMEOUT_MS, make_owner_only, open_database
@@ -31,6 +31,7 @@ from rcrp_desktop.storage.records import (
     Fault,
     Mode,
     NewEvent,
+    PreparedEvents,
     RecordSummary,
     StoredEvent,
 )
@@ -123,6 +124,7 @@ class Store(Connection, RecordSearch):
             "mode": self.mode,
             "app_version": __version__,
         }
+        prepared = PreparedEvents.of([NewEvent("created", header), *first_events], when)
         with self._writing():
             cursor = self.db.execute(
                 f"INSERT INTO records ({', '.join(HEADER_FIELDS)}, status) "
@@ -130,21 +132,18 @@ class Store(Connection, RecordSearch):
                 [header[name] for name in HEADER_FIELDS],
             )
             record_id = int(cursor.lastrowid or 0)
-            written = self._append(
-                record_id, [NewEvent("created", header), *first_events], handler, when
-            )
+            written = self._append(record_id, prepared, handler)
         return record_id, written
 
     def append(
         self, record_id: int, events: Sequence[NewEvent], user: str, now: datetime | None = None
     ) -> list[StoredEvent]:
         """Write events in one transaction; they are on disk when this returns."""
+        prepared = PreparedEvents.of(events, now or datetime.now(UTC))  # before the write lock
         with self._writing():
-            return self._append(record_id, events, user, now or datetime.now(UTC))
+            return self._append(record_id, prepared, user)
 
-    def _append(
-        self, record_id: int, events: Sequence[NewEvent], user: str, when: datetime
-    ) -> list[StoredEvent]:
+    def _append(self, record_id: int, prepared: PreparedEvents, user: str) -> list[StoredEvent]:
         # The search cache (record_index) follows an insert that sets it by a trigger in the
         # same transaction: see record_index.py. One query for what every append needs first: the
         # record's mode, its last event and the next event id (each costs a statement).
@@ -158,11 +157,12 @@ class Store(Connection, RecordSearch):
             )
         seq, prev = (int(last_seq), str(last_hash)) if last_seq is not None else (0, GENESIS)
         next_id = int(next_id)
-        utc, local = utc_text(when), when.astimezone().isoformat(timespec="microseconds")
+        utc, local = prepared.utc, prepared.local
         written = []
-        for offset, event in enumerate(events):
+        for offset, (event, payload) in enumerate(
+            zip(prepared.events, prepared.payloads, strict=True)
+        ):
             seq += 1
-            payload = canonical(event.payload)
             digest = event_hash(
                 next_id + offset, record_id, seq, event.kind, payload, utc, local, user, prev
             )

@@ -26,9 +26,9 @@ import random
 import sys
 import time
 from collections.abc import Sequence
-from datetime import datetime
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 if str(REPO_ROOT) not in sys.path:
@@ -118,10 +118,8 @@ def acknowledge(record_id: int, events: Sequence[StoredEvent]) -> None:
 class BrokenStore(Store):
     """The negative control: acknowledges inside the transaction, before COMMIT, and waits."""
 
-    def _append(
-        self, record_id: int, events: Sequence[NewEvent], user: str, when: datetime
-    ) -> list[StoredEvent]:
-        written = super()._append(record_id, events, user, when)
+    def _append(self, record_id: int, prepared: Any, user: str) -> list[StoredEvent]:
+        written = super()._append(record_id, prepared, user)
         acknowledge(record_id, written)  # wrong: nothing is committed yet
         time.sleep(random.uniform(0.02, 0.05))
         return written
