@@ -25,7 +25,9 @@ def results(tmp_path_factory: pytest.TempPathFactory) -> list[Row]:
 @pytest.mark.parametrize(
     "measure",
     [
-        pytest.param("answer commit p50, encrypted to plain store", id="encryption-cost"),
+        pytest.param("whole answer p50, encrypted to plain store", id="encryption-cost"),
+        pytest.param("answer's commit p50 (its transaction), to bare SQLCipher", id="to-cipher"),
+        pytest.param("answer's commit p50 (its transaction), to bare plain", id="to-plain"),
         pytest.param("encrypted recent(50)", id="recent"),
         pytest.param("encrypted events(record", id="history"),
     ],
