@@ -1,8 +1,10 @@
 """A hand-counted set of call facts, and the figures they must give, on either engine."""
 
+import sqlite3
 from datetime import UTC, datetime
 
 from rcrp_desktop.domain.monitoring.figures import FACT_COLUMNS
+from rcrp_desktop.storage.figures_run import run_figures
 
 START = datetime(2026, 11, 2, tzinfo=UTC)
 END = datetime(2026, 11, 16, tzinfo=UTC)  # not included: a call at midnight is the next period
@@ -129,3 +131,18 @@ EMPTY = {
     "questions_for_review": [],
     "question_dwell": [],
 }
+
+
+def on_sqlite(
+    facts: list[dict[str, object]],
+    questions: list[dict[str, object]],
+    start: datetime,
+    end: datetime,
+    below: int = 0,
+) -> dict[str, list[tuple[object, ...]]]:
+    conn = sqlite3.connect(":memory:")
+    try:
+        ran = run_figures(conn, facts, questions, start, end, suppress_below=below)
+        return {r.figure.id: r.rows for r in ran}
+    finally:
+        conn.close()

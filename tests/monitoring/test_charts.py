@@ -1,21 +1,13 @@
 """Each chart is defined once, over its figure's own columns: drawn from the hand-counted
 figures the same for the window (SVG) and the report, and never drawn from a suppressed count."""
 
-import sqlite3
-
 from rcrp_desktop.domain.monitoring.figures import FIGURES
 from rcrp_desktop.export.charts import CHARTS, chart_of, drawable, drawing, svg
-from rcrp_desktop.storage.figures_run import run_figures
-from tests.monitoring.fixture import END, FACTS, QUESTIONS, START
+from tests.monitoring.fixture import END, FACTS, QUESTIONS, START, on_sqlite
 
 
 def figures(below: int = 0) -> dict[str, list[tuple[object, ...]]]:
-    conn = sqlite3.connect(":memory:")
-    try:
-        ran = run_figures(conn, FACTS, QUESTIONS, START, END, suppress_below=below)
-        return {r.figure.id: r.rows for r in ran}
-    finally:
-        conn.close()
+    return on_sqlite(FACTS, QUESTIONS, START, END, below)
 
 
 def test_every_chart_draws_columns_of_its_own_figure() -> None:

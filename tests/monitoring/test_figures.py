@@ -17,22 +17,7 @@ from rcrp_desktop.domain.pack.protocol import Pack
 from rcrp_desktop.paths import examples_dir
 from rcrp_desktop.storage.figures_run import run_figures
 from rcrp_desktop.storage.repository import Store
-from tests.monitoring.fixture import EMPTY, END, EXPECTED, FACTS, QUESTIONS, START
-
-
-def on_sqlite(
-    facts: list[dict[str, object]],
-    questions: list[dict[str, object]],
-    start: datetime,
-    end: datetime,
-    below: int = 0,
-) -> dict[str, list[tuple[object, ...]]]:
-    conn = sqlite3.connect(":memory:")
-    try:
-        ran = run_figures(conn, facts, questions, start, end, suppress_below=below)
-        return {r.figure.id: r.rows for r in ran}
-    finally:
-        conn.close()
+from tests.monitoring.fixture import EMPTY, END, EXPECTED, FACTS, QUESTIONS, START, on_sqlite
 
 
 def test_every_figure_is_as_hand_counted() -> None:
@@ -108,12 +93,14 @@ def test_each_figure_says_how_it_is_counted() -> None:
         assert "json" not in figure.sql.lower()  # explicit columns only: portable
 
 
-def test_figures_from_records_the_app_made(data_dir: Path, england: Pack) -> None:
+def figures_of_examples(
+    data_dir: Path, england: Pack, examples: dict[str, int]
+) -> dict[str, list[tuple[object, ...]]]:
+    """Each shipped example made a record so many times, then today's figures of them."""
     data_dir.mkdir(parents=True, exist_ok=True)
     store = Store.open(data_dir / "records.sqlite3", "live")
     try:
-        for name, times in (("welfare-crisis-team", 2), ("welfare-advice-and-close", 1),
-                            ("welfare-locked-door-entry-to-save-life", 1)):  # fmt: skip
+        for name, times in examples.items():
             for _ in range(times):
                 recorder = CallRecorder.start(store, england, incident_ref=name, user="PC 1")
                 for step in load_script(examples_dir() / f"{name}.json").steps:
@@ -122,7 +109,13 @@ def test_figures_from_records_the_app_made(data_dir: Path, england: Pack) -> Non
         results = figures_for(store, today - timedelta(days=1), today + timedelta(days=1))
     finally:
         store.close()
-    got = {r.figure.id: r.rows for r in results}
+    return {r.figure.id: r.rows for r in results}
+
+
+def test_figures_from_records_the_app_made(data_dir: Path, england: Pack) -> None:
+    made = {"welfare-crisis-team": 2, "welfare-advice-and-close": 1,
+            "welfare-locked-door-entry-to-save-life": 1}  # fmt: skip
+    got = figures_of_examples(data_dir, england, made)
     assert got["calls_by_category_outcome"] == [
         ("welfare", "ADVICE_AND_CLOSE", 1),
         ("welfare", "PARTNER_LEAD_NO_POLICE", 2),
@@ -140,21 +133,8 @@ def test_figures_from_records_the_app_made(data_dir: Path, england: Pack) -> Non
 def test_the_s136_handover_times_from_records_the_app_made(data_dir: Path, england: Pack) -> None:
     """Arrived 01:20, handed over 02:45 (85 minutes, agreed); arrived 14:05, handed over 15:25
     (80 minutes, no agreement): both past the hour, by the times as by the answers."""
-    data_dir.mkdir(parents=True, exist_ok=True)
-    store = Store.open(data_dir / "records.sqlite3", "live")
-    try:
-        for name in (
-            "s136-handed-over-after-hour-agreed",
-            "s136-handed-over-after-hour-no-agreement",
-        ):
-            recorder = CallRecorder.start(store, england, incident_ref=name, user="PC 1")
-            for step in load_script(examples_dir() / f"{name}.json").steps:
-                recorder.answer(step.node, step.answer, step.rationale)
-        today = datetime.now(UTC)
-        results = figures_for(store, today - timedelta(days=1), today + timedelta(days=1))
-    finally:
-        store.close()
-    got = {r.figure.id: r.rows for r in results}
+    made = {"s136-handed-over-after-hour-agreed": 1, "s136-handed-over-after-hour-no-agreement": 1}
+    got = figures_of_examples(data_dir, england, made)
     assert dict(got["s136_handover_times"])["61 to 90 min"] == 2
     assert sum(int(count) for _, count in got["s136_handover_times"]) == 2  # type: ignore[call-overload]
     assert got["s136_handover_minutes"] == [
