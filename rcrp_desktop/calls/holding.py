@@ -61,9 +61,23 @@ def checked(store: Store, record_id: int, note: TakenOver, holder: str) -> Taken
     """The note as it is recorded: from whoever holds the call now. Refused (RefusedError)
     where it cannot be; a supervisor's is broken glass, logged with its reason."""
     note = replace(note, holder=holder, by=note.by.strip(), reason=note.reason.strip())
-    fault = taking_over_fault(note, holder)
+    fault = taking_over_fault(note, holder) or _not_theirs(store, note)
     if fault:
         raise RefusedError(f"Call {record_id} cannot be taken over: {fault}.")
     if note.how == SUPERVISOR:
         gate.break_glass(store, record_id, note.reason)
     return note
+
+
+def _not_theirs(store: Store, note: TakenOver) -> str:
+    """Where someone is signed in: a supervisor takes a call over for themselves, and a shift
+    change hands it to someone with an account here."""
+    signed = gate.gate_of(store)
+    if signed is None:
+        return ""
+    number = note.by.split(" ", 1)[0]
+    if note.how == SUPERVISOR and not signed.owns(note.by):
+        return "a supervisor takes a call over for themselves"
+    if note.how == SHIFT_CHANGE and signed.access.store.account(number) is None:
+        return f"there is no account {number} here to hand it to"
+    return ""

@@ -174,6 +174,14 @@ def test_a_taking_over_note_cannot_be_forged_through_the_record_command(
         )
     assert "not by 'because'" in str(unknown.value)
     supervisor = opened_by(store, data_dir, "S300", record)
+    with pytest.raises(RefusedError) as for_another:
+        supervisor.record(TakenOver("", stamp("H201"), "supervisor", REASON))
+    assert "takes a call over for themselves" in str(for_another.value)
+    holder = opened_by(store, data_dir, "H200", record)
+    with pytest.raises(RefusedError) as nobody:
+        holder.hand_over("X999 Nobody Here")
+    assert "no account X999" in str(nobody.value)
+    supervisor = opened_by(store, data_dir, "S300", record)
     supervisor.record(TakenOver("someone else", stamp("S300"), "supervisor", REASON))
     assert store.events(record)[-1].payload["holder"] == stamp("H200")
 
