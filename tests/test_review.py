@@ -296,3 +296,24 @@ def test_a_folder_in_place_of_the_force_rules_file_is_said_not_skipped(
     (data_dir / review.FORCE_RULES_FILE).mkdir()
     with pytest.raises(StorageError, match="not a regular file"):
         review.review_queue(store, data_dir)
+
+
+def test_a_call_a_supervisor_took_over_is_reviewed_for_the_break_glass(
+    store: Store, data_dir: Path, england: Pack
+) -> None:
+    """Taking over a call someone else holds is break-glass: the queue puts it before a
+    supervisor, saying so; a shift change at the desk is not."""
+    from rcrp_desktop.domain.call.closure import TakenOver
+
+    broke = scripted(store, england, "welfare-locked-door-entry-to-save-life", "TAKEN-OVER")
+    broke.record(TakenOver("", "S300 Sana Supervisor", "supervisor", "Handler taken ill"))
+    handed = scripted(store, england, "welfare-locked-door-entry-to-save-life", "SHIFT-CHANGE")
+    handed.hand_over("H201 Hugo Handler")
+    got = queued(store, data_dir)
+    assert "taken_over" in got["TAKEN-OVER"]
+    assert "taken_over" not in got.get("SHIFT-CHANGE", ())
+    from rcrp_desktop.paths import resources_dir
+
+    shipped = load_rules(resources_dir() / "review" / "rules.toml")
+    reason = next(rule.reason for rule in shipped if rule.id == "taken_over")
+    assert "break-glass" in reason

@@ -54,6 +54,7 @@ class CallFacts:
     reviewed: bool
     review_result: str  # the last review's result ("" if none)
     force_profile: str = ""
+    taken_over: bool = False  # a supervisor took it over from its holder (break-glass)
     partner: str = ""  # the agency of the first handover ("" if none)
     partner_accepted_minutes: float | None = None  # call made -> a partner accepted it
     partner_confirmed_minutes: float | None = None  # accepted -> the partner confirmed it acted
@@ -80,6 +81,7 @@ def call_facts(
     """The facts of one call from its header and its events, in order, at `now`."""
     category = recommended = decided = review_result = ""
     urgent = rationale_afterwards = declined = missed = supervisor = reviewed = closed = False
+    taken_over = False
     linked_from = 0
     due: datetime | None = None
     partner = ""
@@ -118,6 +120,8 @@ def call_facts(
                 confirmed_after = _minutes(event.when - accepted_at)
         elif kind == "supervisor":
             supervisor = True
+        elif kind == "taken_over":
+            taken_over = taken_over or payload.get("how") == "supervisor"
         elif kind == "closure":
             closed = True
         elif kind == "linked":
@@ -150,6 +154,7 @@ def call_facts(
         reviewed=reviewed,
         review_result=review_result,
         force_profile=str(header.get("force_profile", "")),
+        taken_over=taken_over,
         partner=partner,
         partner_accepted_minutes=_minutes(accepted_at - created) if accepted_at else None,
         partner_confirmed_minutes=confirmed_after,

@@ -24,6 +24,7 @@ FLAGS = frozenset(
         "partner_declined",
         "partner_missed_recheck",
         "supervisor_decided",
+        "taken_over",
         "closed",
         "linked",
         "recontact_24h",
