@@ -101,7 +101,8 @@ def _report(
     data_dir: Path,
 ) -> None:
     from rcrp_desktop import paths
-    from rcrp_desktop.domain.monitoring.figures import question_words
+    from rcrp_desktop.calls.monitoring import monitoring_config
+    from rcrp_desktop.domain.monitoring.figures import figure_words
     from rcrp_desktop.export.partnership_pdf import save_report
     from rcrp_desktop.storage.pack_catalogue import pack_catalogue
 
@@ -109,7 +110,7 @@ def _report(
     pages = save_report(
         args.report.expanduser().absolute(),
         results,
-        questions=question_words(packs),
+        questions=figure_words(packs, monitoring_config()),
         start=args.start,
         end_inclusive=end - timedelta(days=1),
         source="Records of one desk's data folder.",

@@ -69,21 +69,22 @@ class OversightActionsMixin:
         if not self.records_open:
             return
         from rcrp_desktop.calls import gate as gates
-        from rcrp_desktop.calls.monitoring import suppression
+        from rcrp_desktop.calls.monitoring import monitoring_config, suppression
         from rcrp_desktop.domain.monitoring.config import category_phases
-        from rcrp_desktop.domain.monitoring.figures import question_words
+        from rcrp_desktop.domain.monitoring.figures import figure_words
         from rcrp_desktop.ui.dialogs.monitoring import MonitoringView
 
         try:
             gates.require(self.store, "figures.read")
             below = suppression(self.data_dir or self.store.path.parent)
+            words = figure_words(self.packs, monitoring_config())
         except StorageError as error:
             message_box().warning(self._widget, APP_TITLE, str(error))
             return
         if self._monitoring is None or self._monitoring.store is not self.store:
             self._monitoring = MonitoringView(
                 self._widget, self.store, below, "Records of this desk's data folder.",
-                question_words(self.packs), category_phases(self.packs).values(),
+                words, category_phases(self.packs).values(),
             )  # fmt: skip
         if self._monitoring.show_figures():
             self._monitoring.show()

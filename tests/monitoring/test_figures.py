@@ -235,3 +235,23 @@ def test_a_handover_s_minutes_come_from_the_times_written(
     arrival: str, handed_at: str, minutes: float | None
 ) -> None:
     assert handover_minutes(arrival, handed_at) == minutes
+
+
+def test_an_answer_figure_shows_each_answer_by_its_label(packs: dict[str, Pack]) -> None:
+    from rcrp_desktop.calls.monitoring import monitoring_config
+    from rcrp_desktop.domain.monitoring.figures import figure_words, shown_row
+
+    words = figure_words(packs.values(), monitoring_config())
+    by_id = {figure.id: figure for figure in FIGURES}
+    shown = {
+        figure_id: [shown_row(by_id[figure_id], row, words)[0] for row in EXPECTED[figure_id]]
+        for figure_id in ("safeguarding_referrals", "s136_handover_answers")
+    }
+    assert shown["safeguarding_referrals"] == [
+        "Referral made (agency and reference)",
+        "Not needed (record why)",
+    ]
+    assert shown["s136_handover_answers"][-1] == "Handed over within the hour"
+    # A value no pack knows (an older pack's, say) is shown as it is stored.
+    figure = by_id["safeguarding_referrals"]
+    assert shown_row(figure, ("retired_answer", 1), words) == ("retired_answer", 1)

@@ -95,6 +95,9 @@ class Figure:
     times: bool = False
     counts: tuple[int, ...] = ()  # the columns holding counts (small ones are suppressed)
     personal: bool = False  # names people: never in the partnership report
+    # Its first column is the answer to the question the monitoring config names by this
+    # attribute (MonitoringConfig): shown by the answer's label, not its value.
+    answers_of: str = ""
 
 
 FIGURES: tuple[Figure, ...] = (
@@ -156,6 +159,7 @@ FIGURES: tuple[Figure, ...] = (
         "GROUP BY safeguarding_referral ORDER BY safeguarding_referral",
         ("Decision", "Calls"),
         counts=(1,),
+        answers_of="referral_node",
     ),
     Figure(
         "s136_handovers",
@@ -177,6 +181,7 @@ FIGURES: tuple[Figure, ...] = (
         f"WHERE {_PERIOD} AND s136_handover <> '' GROUP BY s136_handover ORDER BY s136_handover",
         ("How the handover stood", "Calls"),
         counts=(1,),
+        answers_of="s136_node",
     ),
     Figure(
         "s136_handover_times",
@@ -204,6 +209,7 @@ FIGURES: tuple[Figure, ...] = (
         ("How the handover stood", "Handovers", "Median (min)", "90th percentile (min)"),
         times=True,
         counts=(1,),
+        answers_of="s136_node",
     ),
     Figure(
         "disagreement_by_handler",
@@ -382,14 +388,15 @@ def suppressed(
 def shown_row(
     figure: Figure, row: tuple[object, ...], questions: Mapping[str, str] | None = None
 ) -> tuple[object, ...]:
-    """A row as people read it: outcome codes in words, an empty category named, and a
-    question by its words where `questions` (id -> text) knows it."""
+    """A row as people read it: outcome codes in words, an empty category named, a question
+    by its words and an answer by its label where `questions` (figure_words) knows them."""
     if figure.id == "calls_by_category_outcome":
         category, outcome, *rest = row
         return (category or "(none)", outcome_title(str(outcome)), *rest)
     if figure in QUESTION_FIGURES and questions and str(row[0]) in questions:
         return (questions[str(row[0])], *row[1:])
-    return row
+    label = questions.get(f"{figure.id}={row[0]}") if questions and figure.answers_of else None
+    return (label, *row[1:]) if label else row
 
 
 def question_words(packs: Iterable[Pack]) -> dict[str, str]:
@@ -399,4 +406,21 @@ def question_words(packs: Iterable[Pack]) -> dict[str, str]:
         for node_id, node in pack.nodes.items():
             if isinstance(node, Question):
                 words.setdefault(node_id, node.text)
+    return words
+
+
+def figure_words(packs: Iterable[Pack], config: MonitoringConfig) -> dict[str, str]:
+    """`question_words`, and for each figure whose first column is a question's answer,
+    "figure id=value" -> the answer's label, from the packs given (the first that has it)."""
+    packs = tuple(packs)  # read once for the questions, again for each figure's answers
+    words = question_words(packs)
+    for figure in FIGURES:
+        if not figure.answers_of:
+            continue
+        node = str(getattr(config, figure.answers_of))
+        for pack in packs:
+            question = pack.nodes.get(node)
+            if isinstance(question, Question):
+                for answer in question.answers:
+                    words.setdefault(f"{figure.id}={answer.value}", answer.label)
     return words
