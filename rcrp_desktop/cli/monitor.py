@@ -102,7 +102,7 @@ def _report(
 ) -> None:
     from rcrp_desktop import paths
     from rcrp_desktop.calls.monitoring import monitoring_config
-    from rcrp_desktop.domain.monitoring.figures import figure_words
+    from rcrp_desktop.domain.monitoring.words import figure_words
     from rcrp_desktop.export.partnership_pdf import save_report
     from rcrp_desktop.storage.pack_catalogue import pack_catalogue
 

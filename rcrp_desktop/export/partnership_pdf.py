@@ -16,7 +16,8 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer, Table, TableStyle
 
 from rcrp_desktop import files
-from rcrp_desktop.domain.monitoring.figures import CAVEATS, shown_row
+from rcrp_desktop.domain.monitoring.figures import CAVEATS
+from rcrp_desktop.domain.monitoring.words import shown_row
 from rcrp_desktop.domain.outcomes import MEANINGS
 from rcrp_desktop.export import fonts
 from rcrp_desktop.export.charts import chart_of, drawable, drawing

@@ -71,7 +71,7 @@ class OversightActionsMixin:
         from rcrp_desktop.calls import gate as gates
         from rcrp_desktop.calls.monitoring import monitoring_config, suppression
         from rcrp_desktop.domain.monitoring.config import category_phases
-        from rcrp_desktop.domain.monitoring.figures import figure_words
+        from rcrp_desktop.domain.monitoring.words import figure_words
         from rcrp_desktop.ui.dialogs.monitoring import MonitoringView
 
         try:

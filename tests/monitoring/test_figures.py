@@ -239,7 +239,7 @@ def test_a_handover_s_minutes_come_from_the_times_written(
 
 def test_an_answer_figure_shows_each_answer_by_its_label(packs: dict[str, Pack]) -> None:
     from rcrp_desktop.calls.monitoring import monitoring_config
-    from rcrp_desktop.domain.monitoring.figures import figure_words, shown_row
+    from rcrp_desktop.domain.monitoring.words import figure_words, shown_row
 
     words = figure_words(packs.values(), monitoring_config())
     by_id = {figure.id: figure for figure in FIGURES}

@@ -169,7 +169,8 @@ class MonitoringView(QDialog):
         self.category.setCurrentIndex(max(0, self.category.findData(chosen)))
 
     def _fill(self) -> None:
-        from rcrp_desktop.domain.monitoring.figures import CAVEATS, shown_row
+        from rcrp_desktop.domain.monitoring.figures import CAVEATS
+        from rcrp_desktop.domain.monitoring.words import shown_row
         from rcrp_desktop.export.charts import chart_of, drawable, drawing, svg
 
         while self.body_layout.count():
@@ -201,7 +202,7 @@ class MonitoringView(QDialog):
         self.body_layout.addStretch(1)
 
     def _table(self, result: "FigureResult") -> QWidget:
-        from rcrp_desktop.domain.monitoring.figures import shown_row
+        from rcrp_desktop.domain.monitoring.words import shown_row
 
         figure = result.figure
         if not result.rows:
