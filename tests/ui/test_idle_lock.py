@@ -310,3 +310,42 @@ def test_settings_that_cannot_be_used_keep_the_window_closed(
     assert len(told) == 1 and "idle_lock_minutes" in told[0] and FILE_NAME in told[0]
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "Traceback" not in err and "idle_lock_minutes" in err
+
+
+def test_a_hand_over_that_cannot_be_written_is_said_and_the_call_stays_held(
+    qtbot: QtBot, desk: MainWindow, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The disk refuses the hand-over at the switch: one line says so, nothing of the record
+    changes, what was typed stays, and the next person is told the call is not theirs."""
+    from PySide6.QtWidgets import QMessageBox
+
+    from rcrp_desktop.storage.errors import StorageError
+
+    window = desk
+    session = window.session
+    assert session is not None
+    type_unsaved_rationale(qtbot, window)
+    before = window.store.events(session.record_id)
+    said: list[str] = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda parent, title, text, *a: said.append(text))
+
+    def full(*args: object, **kwargs: object) -> None:
+        raise StorageError("the disk is full (test)")
+
+    writes = window.store.append
+    monkeypatch.setattr(window.store, "append", full)
+    window.lock_now()
+    unlock_as(qtbot, window, "H201", SECRETS["H201"])
+    monkeypatch.setattr(window.store, "append", writes)  # the disk has room again
+    assert said == [
+        f"Call {session.record_id} stays held by H200 Hana Handler: the disk is full (test)"
+    ]
+    assert window.store.events(session.record_id) == before
+    assert session.recorder.holder == "H200 Hana Handler"
+    qtbot.waitUntil(window.question_view.rationale.isVisible)
+    assert window.question_view.rationale.toPlainText() == RATIONALE
+    qtbot.keyClick(window.question_view.rationale, Qt.Key.Key_Return)
+    assert window.question_view.error_label.text().startswith(
+        f"Not saved: Call {session.record_id} is held by H200 Hana Handler"
+    )
+    assert window.store.events(session.record_id) == before
